@@ -1,0 +1,85 @@
+/** The plan: what to build, copy and retire. Plain JSON, written as the plan file. */
+import type { ImageConfig, ProviderName } from '../topology/model.js';
+import type { ImageRecord } from '../providers/provider.js';
+
+/** An ImageConfig with its identity settled. */
+export interface FingerprintedImage extends ImageConfig {
+  fingerprint: string;
+  name: string;
+}
+
+/** What one cloud holds, per region (a global-scope cloud lists the same images in every region). */
+export interface CloudInventory {
+  provider: ProviderName;
+  scope: 'region' | 'global';
+  regions: Record<string, ImageRecord[]>;
+}
+
+/** One matrix cell: one image to build. */
+export interface BuildCell {
+  cloud: string;
+  provider: ProviderName;
+  image: string;
+  os: string;
+  fingerprint: string;
+  name: string;
+  /** The build region. */
+  region: string;
+  /** Every region that needs the image (the distribute job copies to the others). */
+  regions: string[];
+}
+
+export interface CopyTask {
+  cloud: string;
+  provider: ProviderName;
+  image: string;
+  os: string;
+  fingerprint: string;
+  name: string;
+  from: string;
+  to: string;
+  /** The source does not exist yet: it is built first, in `from`. */
+  afterBuild: boolean;
+  /** The source image's id in `from`, when it exists already. */
+  sourceId?: string;
+}
+
+export interface Retirement {
+  cloud: string;
+  provider: ProviderName;
+  region: string;
+  id: string;
+  name: string;
+  image: string;
+  os: string;
+  fingerprint: string;
+  channel: string;
+}
+
+export type ImageStatus = 'build' | 'copy' | 'current';
+
+export interface PlannedImage {
+  cloud: string;
+  provider: ProviderName;
+  image: string;
+  os: string;
+  fingerprint: string;
+  name: string;
+  buildRegion: string;
+  regions: string[];
+  /** Regions already holding an image with this fingerprint. */
+  present: string[];
+  status: ImageStatus;
+}
+
+export interface Plan {
+  version: 1;
+  topology: string;
+  offline: boolean;
+  images: PlannedImage[];
+  builds: BuildCell[];
+  copies: CopyTask[];
+  retirements: Retirement[];
+  /** Things the user should know (global images, failed verifications...). */
+  notes: string[];
+}
