@@ -1,0 +1,17 @@
+/** The command table: one orchestration function per `command` input. */
+import type { Command } from '../io/constants.js';
+import type { Inputs } from '../io/inputs.js';
+import type { Reporter } from '../io/reporter.js';
+import { runPlan } from './plan.js';
+
+export type CommandFn = (inputs: Inputs, reporter: Reporter) => Promise<unknown>;
+
+export const commands: Partial<Record<Command, CommandFn>> = {
+  plan: runPlan,
+};
+
+export async function dispatch(inputs: Inputs, reporter: Reporter): Promise<unknown> {
+  const fn = commands[inputs.command];
+  if (!fn) throw new Error(`command "${inputs.command}" is not part of this release yet; available: ${Object.keys(commands).join(', ')}`);
+  return fn(inputs, reporter);
+}

@@ -1,0 +1,35 @@
+/** Every input and output name, in one place (action.yml mirrors these). */
+export const Inputs = {
+  command: 'command',
+  topology: 'topology',
+  offline: 'offline',
+  clouds: 'clouds',
+  images: 'images',
+  force: 'force',
+  maxCells: 'max-cells',
+  chunk: 'chunk',
+  planFile: 'plan-file',
+  cell: 'cell',
+  dryRun: 'dry-run',
+  results: 'results',
+  delete: 'delete',
+  concurrency: 'concurrency',
+  gcpAccessToken: 'gcp-access-token',
+  azureCloud: 'azure-cloud',
+  token: 'token',
+  summary: 'summary',
+} as const;
+
+export const Outputs = {
+  matrix: 'matrix',
+  hasBuilds: 'has-builds',
+  buildCount: 'build-count',
+  copyCount: 'copy-count',
+  retireCount: 'retire-count',
+  chunkCount: 'chunk-count',
+  chunks: 'chunks',
+  planFile: 'plan-file',
+} as const;
+
+export const COMMANDS = ['plan', 'build', 'verify', 'distribute', 'lifecycle'] as const;
+export type Command = (typeof COMMANDS)[number];
