@@ -1,7 +1,272 @@
+/**
+ * The AWS provider: AMIs in EC2, one EC2Client per region (aws-client.ts),
+ * the SDK's retry middleware with our strategy (aws-retry.ts), and errors
+ * that say what to do (aws-errors.ts). Loaded lazily by providers/index.ts,
+ * so the SDK is imported only when a topology names an aws cloud.
+ */
+import {
+  CopyImageCommand, CreateTagsCommand, DeleteSnapshotCommand, DeregisterImageCommand,
+  EnableImageDeprecationCommand, ModifyImageAttributeCommand, ModifySnapshotAttributeCommand,
+  type EC2Client, type Tag,
+} from '@aws-sdk/client-ec2';
 import type { Cloud } from '../topology/model.js';
 import type { ProviderContext } from './index.js';
-import type { Provider } from './provider.js';
+import {
+  TAGS, type CopyOptions, type DeprecateOptions, type ImageRecord, type Provider, type ShareOptions, type Usage,
+} from './provider.js';
+import { realSleep } from './retry.js';
+import { AwsClients, type AwsClientOptions } from './aws-client.js';
+import { awsError, errorCode } from './aws-errors.js';
+import { describeByName, describeManaged, describeOne, snapshotIds, toRecord } from './aws-images.js';
+import { instancesUsing, launchTemplatesUsing } from './aws-usage.js';
 
-export async function createAwsProvider(cloud: Cloud, _context: ProviderContext): Promise<Provider> {
-  throw new Error(`cloud "${cloud.name}": the aws provider is not available in this version`);
+export { endpointFromEnv, credentialsFromEnv } from './aws-client.js';
+
+/** Tag naming the image that replaces a deprecated one (AWS has no field for it). */
+export const REPLACEMENT_TAG = 'ib-replacement';
+
+export interface AwsProviderOptions extends Partial<Omit<AwsClientOptions, 'env' | 'onRetry'>> {
+  /** MaxResults for describe calls (default 500). */
+  pageSize?: number;
+  /** Between polls of a pending copy or a deregistration (default 15 s). */
+  pollIntervalMs?: number;
+  /** Give up waiting for a copy after this long (default 2 h). */
+  waitTimeoutMs?: number;
+  /** Clock (default: the real one); decides whether a DeprecationTime has passed. */
+  now?: () => Date;
+}
+
+export async function createAwsProvider(
+  cloud: Cloud,
+  context: ProviderContext,
+  options: AwsProviderOptions = {},
+): Promise<AwsProvider> {
+  return new AwsProvider(cloud, context, options);
+}
+
+export class AwsProvider implements Provider {
+  readonly provider = 'aws' as const;
+  readonly scope = 'region' as const;
+  private readonly clients: AwsClients;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => Date;
+  private readonly pageSize: number;
+  private readonly pollMs: number;
+  private readonly maxPolls: number;
+  /** Snapshot ids of available AMIs, by region/id: they never change. */
+  private readonly snapshotCache = new Map<string, string[]>();
+
+  constructor(readonly cloud: Cloud, context: ProviderContext, options: AwsProviderOptions = {}) {
+    this.sleep = options.sleep ?? context.sleep ?? realSleep;
+    this.now = options.now ?? (() => new Date());
+    this.pageSize = options.pageSize ?? 500;
+    this.pollMs = options.pollIntervalMs ?? 15_000;
+    this.maxPolls = Math.max(1, Math.ceil((options.waitTimeoutMs ?? 2 * 3600_000) / Math.max(1, this.pollMs)));
+    const log = context.log;
+    this.clients = new AwsClients({
+      ...options,
+      env: context.env,
+      sleep: this.sleep,
+      onRetry: log && ((e) => log(
+        `${cloud.name}: EC2 ${e.code} in ${e.region}, retry ${e.attempt} of ${e.maxAttempts - 1} in ${e.delayMs} ms`,
+      )),
+    });
+  }
+
+  /** Closes the clients' sockets (tests, long-lived CLIs). */
+  destroy(): void {
+    this.clients.destroy();
+  }
+
+  async inventory(region: string): Promise<ImageRecord[]> {
+    const images = await this.call(region, 'DescribeImages', (c) =>
+      describeManaged(c, { owner: this.cloud.account ?? 'self', pageSize: this.pageSize }));
+    const now = this.now();
+    const records: ImageRecord[] = [];
+    for (const image of images) {
+      const record = toRecord(image, region, this.cloud.name, now);
+      if (!record) continue;
+      if (image.State === 'available') this.snapshotCache.set(`${region}/${record.id}`, snapshotIds(image));
+      records.push(record);
+    }
+    return records.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.name.localeCompare(b.name));
+  }
+
+  async copy(image: ImageRecord, region: string, options: CopyOptions = {}): Promise<ImageRecord> {
+    if (region === image.region) return image;
+    const kmsKeyId = options.kmsKeyId ?? this.cloud.kms_key_id;
+    const encrypted = options.encrypted ?? (kmsKeyId ? true : undefined);
+    const tags = tagList(image.tags);
+    const id = await this.call(region, 'CopyImage', async (c) => {
+      try {
+        const out = await c.send(new CopyImageCommand({
+          SourceImageId: image.id,
+          SourceRegion: image.region,
+          Name: image.name,
+          CopyImageTags: true,
+          // Also set explicitly: CopyImageTags copies only user tags the caller can read.
+          TagSpecifications: [{ ResourceType: 'image', Tags: tags }, { ResourceType: 'snapshot', Tags: tags }],
+          Encrypted: encrypted,
+          KmsKeyId: encrypted ? kmsKeyId : undefined,
+        }));
+        if (!out.ImageId) throw new Error('CopyImage returned no ImageId');
+        return out.ImageId;
+      } catch (error) {
+        // A re-run: the copy already exists (or is under way) under the same name.
+        if (errorCode(error) !== 'InvalidAMIName.Duplicate') throw error;
+        const existing = await describeByName(c, this.cloud.account ?? 'self', image.name);
+        if (!existing?.ImageId || tagValue(existing.Tags, TAGS.fingerprint) !== image.fingerprint) throw error;
+        return existing.ImageId;
+      }
+    });
+    const pending: ImageRecord = {
+      ...image, id, region, state: 'pending', createdAt: this.now().toISOString(), tags: { ...image.tags },
+    };
+    if (!options.wait) return pending;
+    const { record, snapshots } = await this.waitAvailable(pending);
+    if (snapshots.length > 0 && tags.length > 0) {
+      await this.call(region, 'CreateTags', (c) => c.send(new CreateTagsCommand({ Resources: snapshots, Tags: tags })));
+    }
+    return record;
+  }
+
+  async tag(image: ImageRecord, tags: Record<string, string>): Promise<void> {
+    const list = tagList(tags);
+    if (list.length === 0) return;
+    const snapshots = await this.snapshotsOf(image);
+    await this.call(image.region, 'CreateTags', (c) =>
+      c.send(new CreateTagsCommand({ Resources: [image.id, ...snapshots], Tags: list })));
+  }
+
+  async share(image: ImageRecord, options: ShareOptions): Promise<void> {
+    const accounts = [...new Set(options.accounts)].filter((a) => a && a !== this.cloud.account);
+    const add = [...accounts.map((UserId) => ({ UserId })), ...(options.public ? [{ Group: 'all' as const }] : [])];
+    if (add.length === 0) return;
+    await this.call(image.region, 'ModifyImageAttribute', (c) =>
+      c.send(new ModifyImageAttributeCommand({ ImageId: image.id, LaunchPermission: { Add: add } })));
+    if (accounts.length === 0) return;
+    // Lets those accounts copy the AMI (and create volumes from it) too.
+    for (const SnapshotId of await this.snapshotsOf(image)) {
+      await this.call(image.region, 'ModifySnapshotAttribute', (c) => c.send(new ModifySnapshotAttributeCommand({
+        SnapshotId,
+        Attribute: 'createVolumePermission',
+        OperationType: 'add',
+        CreateVolumePermission: { Add: accounts.map((UserId) => ({ UserId })) },
+      })));
+    }
+  }
+
+  /**
+   * EC2 refuses a DeprecateAt in the past and counts whole minutes, so the
+   * time is moved to the next whole minute at the earliest.
+   */
+  async deprecate(image: ImageRecord, options: DeprecateOptions = {}): Promise<void> {
+    const earliest = Math.ceil((this.now().getTime() + 5_000) / 60_000) * 60_000;
+    const at = new Date(Math.max(options.at?.getTime() ?? 0, earliest));
+    await this.call(image.region, 'EnableImageDeprecation', (c) =>
+      c.send(new EnableImageDeprecationCommand({ ImageId: image.id, DeprecateAt: at })));
+    if (options.replacement) {
+      const Tags = [{ Key: REPLACEMENT_TAG, Value: options.replacement.id }];
+      await this.call(image.region, 'CreateTags', (c) => c.send(new CreateTagsCommand({ Resources: [image.id], Tags })));
+    }
+  }
+
+  /** Deregisters the AMI, waits until EC2 no longer lists it, then deletes its snapshots. */
+  async remove(image: ImageRecord): Promise<void> {
+    const region = image.region;
+    const snapshots = await this.snapshotsOf(image);
+    await this.call(region, 'DeregisterImage', async (c) => {
+      try {
+        await c.send(new DeregisterImageCommand({ ImageId: image.id }));
+      } catch (error) {
+        if (errorCode(error) !== 'InvalidAMIID.NotFound') throw error;
+      }
+    });
+    for (let poll = 0; ; poll++) {
+      const left = await this.call(region, 'DescribeImages', (c) => describeOne(c, image.id));
+      if (!left || left.State === 'deregistered') break;
+      if (poll >= this.maxPolls) throw new Error(`${this.cloud.name}: ${image.id} in ${region} is still listed after DeregisterImage`);
+      await this.sleep(this.pollMs);
+    }
+    for (const snapshot of snapshots) await this.deleteSnapshot(region, snapshot);
+    this.snapshotCache.delete(`${region}/${image.id}`);
+  }
+
+  async inUse(image: ImageRecord): Promise<Usage> {
+    const instances = await this.call(image.region, 'DescribeInstances', (c) => instancesUsing(c, image.id, this.pageSize));
+    const templates = await this.call(image.region, 'DescribeLaunchTemplateVersions', (c) =>
+      launchTemplatesUsing(c, image.id, this.pageSize));
+    const references = [...instances, ...templates];
+    return { inUse: references.length > 0, references };
+  }
+
+  /** Runs one EC2 operation; whatever escapes becomes a plain, actionable Error. */
+  private async call<T>(region: string, operation: string, fn: (client: EC2Client) => Promise<T>): Promise<T> {
+    try {
+      return await fn(this.clients.get(region));
+    } catch (error) {
+      throw awsError(error, { cloud: this.cloud.name, operation, region });
+    }
+  }
+
+  private async snapshotsOf(image: ImageRecord): Promise<string[]> {
+    const key = `${image.region}/${image.id}`;
+    const cached = this.snapshotCache.get(key);
+    if (cached) return cached;
+    const found = await this.call(image.region, 'DescribeImages', (c) => describeOne(c, image.id));
+    if (!found) return [];
+    const ids = snapshotIds(found);
+    if (found.State === 'available') this.snapshotCache.set(key, ids);
+    return ids;
+  }
+
+  private async waitAvailable(pending: ImageRecord): Promise<{ record: ImageRecord; snapshots: string[] }> {
+    const { id, region } = pending;
+    for (let poll = 1; poll <= this.maxPolls; poll++) {
+      await this.sleep(this.pollMs);
+      // Right after CopyImage, EC2 may not list the new id yet: keep polling.
+      const image = await this.call(region, 'DescribeImages', (c) => describeOne(c, id));
+      if (!image || image.State === 'pending' || image.State === 'transient') continue;
+      const record = toRecord(image, region, this.cloud.name, this.now());
+      if (image.State !== 'available' || !record) {
+        const reason = image.StateReason?.Message ?? image.StateReason?.Code ?? 'no reason given';
+        throw new Error(`${this.cloud.name}: the copy ${id} of ${pending.name} into ${region} ended ${image.State}: ${reason}`);
+      }
+      const snapshots = snapshotIds(image);
+      this.snapshotCache.set(`${region}/${id}`, snapshots);
+      return { record, snapshots };
+    }
+    throw new Error(
+      `${this.cloud.name}: the copy ${id} of ${pending.name} into ${region} was still pending after ` +
+        `${Math.round((this.maxPolls * this.pollMs) / 60_000)} min; it may still finish: re-run distribute later.`,
+    );
+  }
+
+  /** Deleting right after deregistration can meet InvalidSnapshot.InUse for a while. */
+  private async deleteSnapshot(region: string, snapshotId: string): Promise<void> {
+    for (let poll = 0; ; poll++) {
+      try {
+        await this.clients.get(region).send(new DeleteSnapshotCommand({ SnapshotId: snapshotId }));
+        return;
+      } catch (error) {
+        const code = errorCode(error);
+        if (code === 'InvalidSnapshot.NotFound') return;
+        if (code !== 'InvalidSnapshot.InUse' || poll >= Math.min(this.maxPolls, 20)) {
+          throw awsError(error, { cloud: this.cloud.name, operation: 'DeleteSnapshot', region });
+        }
+        await this.sleep(this.pollMs);
+      }
+    }
+  }
+}
+
+/** Tags EC2 accepts: keys with the reserved `aws:` prefix cannot be set. */
+function tagList(tags: Record<string, string>): Tag[] {
+  return Object.entries(tags)
+    .filter(([key]) => !key.toLowerCase().startsWith('aws:'))
+    .map(([Key, Value]) => ({ Key, Value }));
+}
+
+function tagValue(tags: Tag[] | undefined, key: string): string | undefined {
+  return tags?.find((t) => t.Key === key)?.Value;
 }

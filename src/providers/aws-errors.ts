@@ -1,0 +1,130 @@
+/**
+ * EC2 error classification and the messages users see. The retry strategy
+ * (aws-retry.ts) asks `classify` whether an error may be retried; the
+ * provider turns every error it does not handle into a plain Error naming the
+ * cloud, the operation, the region, EC2's error code and what to do.
+ */
+
+export type AwsErrorKind = 'permission' | 'quota' | 'throttling' | 'not-found' | 'transient' | 'client';
+
+/** EC2 codes that mean "slow down" (the SDK's list plus EC2's own spellings). */
+const THROTTLING = new Set([
+  'RequestLimitExceeded', 'Throttling', 'ThrottlingException', 'ThrottledException',
+  'RequestThrottled', 'RequestThrottledException', 'EC2ThrottledException', 'SlowDown',
+  'TooManyRequestsException', 'BandwidthLimitExceeded', 'PriorRequestNotComplete',
+]);
+
+/** Credentials that are missing, wrong, expired or lack an IAM permission. */
+const PERMISSION = new Set([
+  'UnauthorizedOperation', 'AuthFailure', 'AccessDenied', 'AccessDeniedException',
+  'InvalidClientTokenId', 'SignatureDoesNotMatch', 'IncompleteSignature', 'MissingAuthenticationToken',
+  'ExpiredToken', 'RequestExpired', 'OptInRequired', 'Blocked', 'PendingVerification',
+]);
+
+/** Account limits: retrying cannot help until something changes. */
+const QUOTA = new Set([
+  'ResourceLimitExceeded', 'AMIQuotaExceeded', 'SnapshotLimitExceeded', 'ConcurrentSnapshotLimitExceeded',
+  'VolumeLimitExceeded', 'InstanceLimitExceeded', 'TagLimitExceeded', 'MaxIOPSLimitExceeded',
+  'ServiceQuotaExceededException',
+]);
+
+const TRANSIENT_CODES = new Set(['InternalError', 'InternalFailure', 'ServiceUnavailable', 'Unavailable', 'RequestTimeout']);
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+
+interface SdkErrorLike {
+  name?: string;
+  code?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number; attempts?: number; clockSkewCorrected?: boolean };
+}
+
+/** EC2's error code (the SDK puts it in `name`), or a Node network code. */
+export function errorCode(error: unknown): string {
+  const e = (error ?? {}) as SdkErrorLike;
+  if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return e.code;
+  return e.name ?? 'Error';
+}
+
+export function httpStatus(error: unknown): number | undefined {
+  return (error as SdkErrorLike | undefined)?.$metadata?.httpStatusCode;
+}
+
+export function classify(error: unknown): AwsErrorKind {
+  const code = errorCode(error);
+  if (THROTTLING.has(code)) return 'throttling';
+  if (PERMISSION.has(code)) return 'permission';
+  if (QUOTA.has(code) || /QuotaExceeded$/.test(code)) return 'quota';
+  if (code.endsWith('.NotFound') || code.endsWith('.Malformed')) return 'not-found';
+  const status = httpStatus(error);
+  if (status === 429) return 'throttling';
+  if (/LimitExceeded$/.test(code) && status !== undefined && status < 500) return 'quota';
+  if (TRANSIENT_CODES.has(code) || NETWORK_CODES.has(code) || code === 'TimeoutError') return 'transient';
+  if (status !== undefined && [500, 502, 503, 504].includes(status)) return 'transient';
+  return 'client';
+}
+
+/**
+ * May the SDK try this call again? Throttling and transient failures only.
+ * `sdkSaysTransient` is the SDK's own verdict, trusted for failures that
+ * never reached EC2 (no HTTP status: sockets, timeouts).
+ */
+export function isRetryable(error: unknown, sdkSaysTransient = false): boolean {
+  const kind = classify(error);
+  if (kind === 'throttling' || kind === 'transient') return true;
+  if (kind === 'client' && httpStatus(error) === undefined) return sdkSaysTransient;
+  // The SDK corrected its clock after a skew error: one more try is right.
+  return kind === 'permission' && (error as SdkErrorLike).$metadata?.clockSkewCorrected === true;
+}
+
+export interface AwsCallSite {
+  cloud: string;
+  operation: string;
+  region: string;
+}
+
+/** What to do about an error of this kind, in one or two sentences. */
+export function advice(kind: AwsErrorKind, code: string, site: AwsCallSite, attempts?: number): string {
+  const action = `ec2:${site.operation}`;
+  switch (kind) {
+    case 'permission':
+      if (code === 'UnauthorizedOperation' || code.startsWith('AccessDenied')) {
+        return `Grant the IAM permission ${action} in ${site.region} to the role the workflow assumes ` +
+          `(aws-actions/configure-aws-credentials role-to-assume)` +
+          (site.operation === 'CopyImage' ? '; encrypted copies also need kms:CreateGrant, kms:Decrypt and kms:GenerateDataKey* on the key' : '') + '.';
+      }
+      if (code === 'OptInRequired') return `Enable the region ${site.region} for this account (it is an opt-in region).`;
+      return 'The AWS credentials were refused: check that the job has `permissions: id-token: write` and that ' +
+        'aws-actions/configure-aws-credentials assumed the intended role (or that AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY are current).';
+    case 'quota':
+      if (site.operation === 'CopyImage') {
+        return `EC2 limits concurrent AMI copies and the number of AMIs and snapshots per region: lower the ` +
+          `distribution parallelism or wait for running copies into ${site.region}, remove unused images ` +
+          `(lifecycle with delete: true), or request a higher quota in Service Quotas (EC2, ${site.region}).`;
+      }
+      return `Remove unused resources (lifecycle with delete: true) or request a higher quota in Service Quotas (EC2, ${site.region}).`;
+    case 'throttling':
+      return `EC2 was still throttling after ${attempts ?? 'several'} attempts: lower the parallelism, ` +
+        'run fewer jobs against this account at once, or raise maxAttempts.';
+    case 'not-found':
+      return `The resource does not exist in ${site.region} (deleted, never copied there, or owned by another account).`;
+    case 'transient':
+      return `EC2 or the network failed after ${attempts ?? 'several'} attempts: re-run the job; check the AWS Health Dashboard for ${site.region}.`;
+    case 'client':
+      return 'EC2 rejected the request: see its message above.';
+  }
+}
+
+/** The plain Error users see. The SDK error stays reachable as `cause`. */
+export function awsError(error: unknown, site: AwsCallSite): Error {
+  const code = errorCode(error);
+  const kind = classify(error);
+  const attempts = (error as SdkErrorLike | undefined)?.$metadata?.attempts;
+  const retried = attempts !== undefined && attempts > 1 ? `after ${attempts} attempts` : 'not retried';
+  const raw = ((error as SdkErrorLike | undefined)?.message ?? String(error)).trim();
+  const text = raw.length > 500 ? `${raw.slice(0, 500)}…` : raw;
+  return new Error(
+    `${site.cloud}: EC2 ${site.operation} in ${site.region} failed with ${code} (${retried}): ${text}. ` +
+      advice(kind, code, site, attempts),
+    { cause: error },
+  );
+}
