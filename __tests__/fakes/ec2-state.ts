@@ -1,0 +1,207 @@
+/**
+ * The EC2 fake's state: per region, AMIs with their EBS snapshots, instances
+ * and launch templates, plus helpers to seed them. Plain objects: tests read
+ * and change them directly.
+ */
+
+export interface FakeImage {
+  id: string;
+  name: string;
+  description?: string;
+  ownerId: string;
+  ownerAlias?: string;
+  /** EC2 image states: pending, available, failed, invalid, error, disabled, ... */
+  state: string;
+  creationDate: string;
+  deprecationTime?: string;
+  stateReason?: { code: string; message: string };
+  tags: Record<string, string>;
+  snapshotIds: string[];
+  volumeSizeGb: number;
+  encrypted: boolean;
+  kmsKeyId?: string;
+  launchPermission: { userIds: string[]; groups: string[]; public: boolean };
+  sourceImageId?: string;
+  sourceRegion?: string;
+  clientToken?: string;
+  /** While pending: DescribeImages answers that still show `pending`. */
+  pendingPolls: number;
+  /** While pending: not available before this time (ms since epoch). */
+  availableAt: number;
+  /** What a pending image becomes. */
+  outcome: 'available' | 'failed';
+  /** Tags the copy's snapshots get when they appear (TagSpecification snapshot). */
+  snapshotTags: Record<string, string>;
+}
+
+export interface FakeSnapshot {
+  id: string;
+  sizeGb: number;
+  encrypted: boolean;
+  kmsKeyId?: string;
+  tags: Record<string, string>;
+  createVolumePermission: string[];
+}
+
+export interface FakeInstance {
+  id: string;
+  imageId: string;
+  /** pending | running | stopping | stopped | shutting-down | terminated */
+  state: string;
+  launchTime: string;
+  tags: Record<string, string>;
+}
+
+export interface FakeVersion {
+  number: number;
+  imageId?: string;
+  createTime: string;
+}
+
+export interface FakeLaunchTemplate {
+  id: string;
+  name: string;
+  createTime: string;
+  defaultVersion: number;
+  /** versions[i].number === i + 1; the last one is $Latest. */
+  versions: FakeVersion[];
+}
+
+export class FakeRegion {
+  readonly images = new Map<string, FakeImage>();
+  readonly snapshots = new Map<string, FakeSnapshot>();
+  readonly instances = new Map<string, FakeInstance>();
+  readonly launchTemplates = new Map<string, FakeLaunchTemplate>();
+  constructor(readonly name: string) {}
+}
+
+export interface SeedImage {
+  region: string;
+  name: string;
+  tags?: Record<string, string>;
+  state?: string;
+  creationDate?: string | Date;
+  deprecationTime?: string | Date;
+  ownerId?: string;
+  /** EBS volumes, one snapshot each (default 1). */
+  volumes?: number;
+  encrypted?: boolean;
+  description?: string;
+  /** A seeded `pending` image stays pending for this many DescribeImages answers (default: for ever). */
+  pendingPolls?: number;
+}
+
+export class Ec2FakeState {
+  readonly regions = new Map<string, FakeRegion>();
+  private serial = 0;
+
+  constructor(readonly account: string, private readonly now: () => Date) {}
+
+  region(name: string): FakeRegion {
+    let region = this.regions.get(name);
+    if (!region) {
+      region = new FakeRegion(name);
+      this.regions.set(name, region);
+    }
+    return region;
+  }
+
+  /** EC2-shaped ids: prefix, dash, 17 hex digits, unique across the fake. */
+  newId(prefix: string): string {
+    this.serial += 1;
+    return `${prefix}-${this.serial.toString(16).padStart(17, '0')}`;
+  }
+
+  newSnapshot(region: string, sizeGb: number, encrypted: boolean, tags: Record<string, string>, kmsKeyId?: string): FakeSnapshot {
+    const snapshot: FakeSnapshot = {
+      id: this.newId('snap'), sizeGb, encrypted, kmsKeyId, tags: { ...tags }, createVolumePermission: [],
+    };
+    this.region(region).snapshots.set(snapshot.id, snapshot);
+    return snapshot;
+  }
+
+  seedImage(seed: SeedImage): FakeImage {
+    const state = seed.state ?? 'available';
+    const image: FakeImage = {
+      id: this.newId('ami'),
+      name: seed.name,
+      description: seed.description,
+      ownerId: seed.ownerId ?? this.account,
+      state,
+      creationDate: iso(seed.creationDate ?? this.now()),
+      deprecationTime: seed.deprecationTime === undefined ? undefined : iso(seed.deprecationTime),
+      tags: { ...(seed.tags ?? {}) },
+      snapshotIds: [],
+      volumeSizeGb: 8,
+      encrypted: seed.encrypted ?? false,
+      launchPermission: { userIds: [], groups: [], public: false },
+      pendingPolls: seed.pendingPolls ?? Infinity,
+      availableAt: 0,
+      outcome: 'available',
+      snapshotTags: {},
+    };
+    for (let i = 0; i < (seed.volumes ?? 1); i++) {
+      image.snapshotIds.push(this.newSnapshot(seed.region, image.volumeSizeGb, image.encrypted, {}).id);
+    }
+    this.region(seed.region).images.set(image.id, image);
+    return image;
+  }
+
+  seedInstance(seed: { region: string; imageId: string; state?: string; tags?: Record<string, string> }): FakeInstance {
+    const instance: FakeInstance = {
+      id: this.newId('i'),
+      imageId: seed.imageId,
+      state: seed.state ?? 'running',
+      launchTime: this.now().toISOString(),
+      tags: { ...(seed.tags ?? {}) },
+    };
+    this.region(seed.region).instances.set(instance.id, instance);
+    return instance;
+  }
+
+  /** A launch template whose versions launch these images, in order (last = $Latest). */
+  seedLaunchTemplate(seed: { region: string; name: string; imageIds: (string | undefined)[]; defaultVersion?: number }): FakeLaunchTemplate {
+    const createTime = this.now().toISOString();
+    const template: FakeLaunchTemplate = {
+      id: this.newId('lt'),
+      name: seed.name,
+      createTime,
+      defaultVersion: seed.defaultVersion ?? 1,
+      versions: seed.imageIds.map((imageId, i) => ({ number: i + 1, imageId, createTime })),
+    };
+    this.region(seed.region).launchTemplates.set(template.id, template);
+    return template;
+  }
+
+  /** The image, in whichever region holds it. */
+  findImage(id: string): { region: FakeRegion; image: FakeImage } | undefined {
+    for (const region of this.regions.values()) {
+      const image = region.images.get(id);
+      if (image) return { region, image };
+    }
+    return undefined;
+  }
+
+  /** Pending images advance on each look: after their polls and time, they settle. */
+  observe(region: string, image: FakeImage): void {
+    if (image.state !== 'pending') return;
+    if (image.pendingPolls > 0 || this.now().getTime() < image.availableAt) {
+      image.pendingPolls -= 1;
+      return;
+    }
+    if (image.outcome === 'failed') {
+      image.state = 'failed';
+      image.stateReason = { code: 'Client.InternalError', message: 'Client.InternalError: copy failed (injected by the fake)' };
+      return;
+    }
+    image.state = 'available';
+    for (let i = 0; i < Math.max(1, image.snapshotIds.length); i++) {
+      const snap = this.newSnapshot(region, image.volumeSizeGb, image.encrypted, image.snapshotTags, image.kmsKeyId);
+      image.snapshotIds[i] = snap.id;
+    }
+  }
+}
+
+function iso(value: string | Date): string {
+  return (typeof value === 'string' ? new Date(value) : value).toISOString();
+}
