@@ -42,3 +42,9 @@ export function isValidName(provider: ProviderName, name: string): boolean {
       return name.length <= 128 && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name);
   }
 }
+
+/** The GCP image family of an image line (recipe, os): newest non-deprecated image wins. */
+export function imageFamily(recipe: string, os: string): string {
+  const head = [NAME_PREFIX, recipe, os].map((w) => clean('gcp', w)).filter((w) => w.length > 0).join('-');
+  return head.slice(0, 63).replace(/-+$/, '');
+}

@@ -1,0 +1,107 @@
+/**
+ * One image config -> one Packer template and its variables: the provider's
+ * source, the recipe's playbooks through the ansible provisioner (variables
+ * from a JSON extra-vars file), the deprovision playbook last, and a manifest.
+ */
+import type { FingerprintedImage } from '../plan/types.js';
+import { imageTags } from '../providers/provider.js';
+import { PackerTemplateBuilder, PLUGINS, type BuiltTemplate } from './template.js';
+import type { LocalBuildFiles, SourceContext, SourceResult } from './sources/context.js';
+import { awsSource } from './sources/aws.js';
+import { gcpSource } from './sources/gcp.js';
+import { azureSource } from './sources/azure.js';
+import { qemuSource } from './sources/qemu.js';
+
+export interface ImageTemplateInput {
+  image: FingerprintedImage;
+  mode: 'build' | 'verify';
+  verifyImage?: string;
+  /** Absolute paths: the recipe's playbooks (build) or its verify playbook (verify). */
+  playbooks: string[];
+  /** Absolute path of the deprovision playbook, run last in build mode. */
+  deprovision?: string;
+  /** Absolute path of the JSON extra-vars file handed to every playbook. */
+  extraVarsFile: string;
+  /** Absolute folder for Packer's output and the manifest; must not exist yet for qemu. */
+  outputDir: string;
+  manifestFile: string;
+  buildTime: Date;
+  gitSha?: string;
+  version: string;
+  modernPacker: boolean;
+  local?: LocalBuildFiles;
+}
+
+const SOURCES: Record<FingerprintedImage['provider'], (ctx: SourceContext) => SourceResult> = {
+  aws: awsSource, gcp: gcpSource, azure: azureSource, local: qemuSource,
+};
+
+export function imageTemplate(input: ImageTemplateInput): BuiltTemplate {
+  const { image } = input;
+  const builder = new PackerTemplateBuilder(image.name, input.modernPacker);
+  const tags = imageTags({
+    fingerprint: image.fingerprint, image: image.image, os: image.os, cloud: image.cloud,
+    source: describeSource(image), gitSha: input.gitSha, builtAt: input.buildTime.toISOString(), version: input.version,
+  });
+  const source = SOURCES[image.provider]({
+    image, mode: input.mode, verifyImage: input.verifyImage, tags, outputDir: input.outputDir,
+    buildTime: input.buildTime, modernPacker: input.modernPacker, local: input.local, builder,
+  });
+  builder.requirePlugin(source.plugin, PLUGINS[source.plugin]).requirePlugin('ansible', PLUGINS.ansible);
+  builder.source({ type: source.type, name: source.name, config: source.config });
+
+  const extraVars = builder.variable('extra_vars_file', { type: 'string' }, input.extraVarsFile);
+  const playbooks = [...input.playbooks, ...(input.mode === 'build' && input.deprovision ? [input.deprovision] : [])];
+  playbooks.forEach((playbook, i) => {
+    builder.provisioner('ansible', ansibleProvisioner(builder.variable(`playbook_${i}`, { type: 'string' }, playbook), extraVars, source.sshUser, input));
+  });
+  builder.postProcessor('manifest', {
+    output: builder.variable('manifest_file', { type: 'string' }, input.manifestFile),
+    strip_path: false,
+    custom_data: { fingerprint: image.fingerprint, name: image.name, cloud: image.cloud, mode: input.mode },
+  });
+  return builder.build();
+}
+
+function ansibleProvisioner(playbook: string, extraVars: string, user: string, input: ImageTemplateInput): Record<string, unknown> {
+  const config: Record<string, unknown> = {
+    playbook_file: playbook,
+    user,
+    extra_arguments: ['--extra-vars', `@${extraVars}`],
+    ansible_env_vars: [
+      'ANSIBLE_HOST_KEY_CHECKING=False',
+      'ANSIBLE_SSH_TRANSFER_METHOD=piped',
+      'ANSIBLE_FORCE_COLOR=0',
+    ],
+  };
+  if (input.image.provider === 'local') {
+    // Packer's SSH adapter offers only ssh-rsa host keys, which OpenSSH >= 8.8 refuses by default.
+    config.ansible_ssh_extra_args = ['-o HostKeyAlgorithms=+ssh-rsa -o PubkeyAcceptedKeyTypes=+ssh-rsa'];
+  }
+  return config;
+}
+
+/** A short text naming the source image, for the ib-source tag. */
+export function describeSource(image: FingerprintedImage): string {
+  const s = image.source as Record<string, string | undefined>;
+  const text = s.ami ?? s.image ?? (s.family ? `${s.project ?? ''}/${s.family}` : undefined) ??
+    (s.publisher ? `${s.publisher}:${s.offer}:${s.sku}:${s.version ?? 'latest'}` : undefined) ??
+    (s.name ? `${s.owner ?? ''}/${s.name}` : undefined) ?? (s.suite ? `debian:${s.suite}` : 'unknown');
+  return text.slice(0, 200);
+}
+
+/** The JSON extra-vars for the playbooks: the recipe's variables plus the image's facts. */
+export function extraVars(image: FingerprintedImage, facts: { buildTime: Date; gitSha?: string; version: string }): Record<string, unknown> {
+  return {
+    ...image.recipe.variables,
+    image_builder_fingerprint: image.fingerprint,
+    image_builder_name: image.name,
+    image_builder_recipe: image.image,
+    image_builder_os: image.os,
+    image_builder_cloud: image.cloud,
+    image_builder_provider: image.provider,
+    image_builder_build_time: facts.buildTime.toISOString(),
+    image_builder_git_sha: facts.gitSha ?? '',
+    image_builder_version: facts.version,
+  };
+}
