@@ -219,4 +219,15 @@ describe('factory', () => {
     expect(fake.calls[0].params['Owner.1']).toBe('self');
     (viaIndex as AwsProvider).destroy();
   });
+
+  test('the fake adds its fixed latency to every request', async () => {
+    await setup({ latencyMs: 50 });
+    seed(BUILD, 'l1');
+    seed(OTHER, 'l2');
+    const started = Date.now();
+    const [a, b] = await Promise.all([provider.inventory(BUILD), provider.inventory(OTHER)]);
+    const elapsed = Date.now() - started;
+    expect([a[0].fingerprint, b[0].fingerprint]).toEqual(['l1', 'l2']);
+    expect(elapsed).toBeGreaterThanOrEqual(45);
+  });
 });
