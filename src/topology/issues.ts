@@ -26,7 +26,6 @@ const EXAMPLES: Record<string, string> = {
   build: 'build: { instance_type: t3.medium, disk_size_gb: 20 }',
   regions: 'regions: { eu-central-1: { instances: [ { name: node, image: base, os: debian12 } ] } }',
   instances: 'instances: [ { name: node, image: base, os: debian12, count: 2 } ]',
-  name: 'name: node',
   image: 'image: base',
   os: 'os: debian12',
   provider: 'provider: aws',
