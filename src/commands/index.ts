@@ -3,11 +3,13 @@ import type { Command } from '../io/constants.js';
 import type { Inputs } from '../io/inputs.js';
 import type { Reporter } from '../io/reporter.js';
 import { runPlan } from './plan.js';
+import { runBuild } from './build.js';
 
 export type CommandFn = (inputs: Inputs, reporter: Reporter) => Promise<unknown>;
 
 export const commands: Partial<Record<Command, CommandFn>> = {
   plan: runPlan,
+  build: runBuild,
 };
 
 export async function dispatch(inputs: Inputs, reporter: Reporter): Promise<unknown> {

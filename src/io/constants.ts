@@ -18,6 +18,8 @@ export const Inputs = {
   azureCloud: 'azure-cloud',
   token: 'token',
   summary: 'summary',
+  buildTimeout: 'build-timeout',
+  workDir: 'work-dir',
 } as const;
 
 export const Outputs = {
@@ -29,6 +31,12 @@ export const Outputs = {
   chunkCount: 'chunk-count',
   chunks: 'chunks',
   planFile: 'plan-file',
+  imageId: 'image-id',
+  region: 'region',
+  fingerprint: 'fingerprint',
+  template: 'template',
+  varFile: 'var-file',
+  resultFile: 'result-file',
 } as const;
 
 export const COMMANDS = ['plan', 'build', 'verify', 'distribute', 'lifecycle'] as const;

@@ -23,6 +23,10 @@ export interface Inputs {
   azureCloud?: string;
   token?: string;
   summary: boolean;
+  /** Minutes one Packer build may run before it is interrupted and torn down. */
+  buildTimeoutMinutes: number;
+  /** Where build and verify write templates, logs and Packer output. */
+  workDir: string;
 }
 
 /** Returns the raw value of an input, '' when unset. */
@@ -53,6 +57,8 @@ export function parseInputs(get: InputSource): Inputs {
     azureCloud: get(I.azureCloud).trim() || undefined,
     token: get(I.token).trim() || undefined,
     summary: bool(get, I.summary, true),
+    buildTimeoutMinutes: int(get, I.buildTimeout, 120, 1, 24 * 60),
+    workDir: get(I.workDir).trim() || 'image-builder-work',
   };
 }
 

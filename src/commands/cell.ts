@@ -1,0 +1,44 @@
+/** One matrix cell (build, verify): parsed, checked, and matched to the topology's image. */
+import { z } from 'zod';
+import type { Topology } from '../topology/model.js';
+import type { FingerprintedImage, BuildCell } from '../plan/types.js';
+import { PROVIDERS } from '../topology/model.js';
+import { fingerprinted } from './plan.js';
+
+const CellSchema = z.object({
+  cloud: z.string().min(1),
+  provider: z.enum(PROVIDERS),
+  image: z.string().min(1),
+  os: z.string().min(1),
+  fingerprint: z.string().min(1),
+  name: z.string().min(1),
+  region: z.string().min(1),
+  regions: z.array(z.string()).default([]),
+});
+
+export function parseCell(raw: string | undefined): BuildCell {
+  if (!raw) throw new Error('input "cell" is empty: pass one matrix cell as JSON, e.g. cell: ${{ toJSON(matrix) }}');
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw new Error('input "cell" is not JSON: pass one matrix cell as JSON, e.g. cell: ${{ toJSON(matrix) }}');
+  }
+  const parsed = CellSchema.safeParse(value);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((i) => i.path.join('.') || '(cell)').join(', ');
+    throw new Error(`input "cell" is not a matrix cell (check ${fields}): pass one cell of the plan's matrix output`);
+  }
+  return parsed.data as BuildCell;
+}
+
+/** The topology's image for this cell; its fingerprint must still be the planned one. */
+export function imageForCell(topology: Topology, cell: BuildCell): FingerprintedImage {
+  const image = fingerprinted(topology, { clouds: [cell.cloud], images: [cell.image] }).find((i) => i.os === cell.os);
+  if (!image) throw new Error(`the topology has no image ${cell.image}/${cell.os} in cloud "${cell.cloud}": was the cell made from another topology?`);
+  if (image.fingerprint !== cell.fingerprint) {
+    throw new Error(`${cell.name}: the topology or its playbooks changed since the plan (fingerprint ${cell.fingerprint} planned, ` +
+      `${image.fingerprint} now): run plan again`);
+  }
+  return image;
+}
