@@ -1,7 +1,283 @@
+/**
+ * Azure: images are Compute Gallery image versions (one definition per
+ * recipe × os, see azure-names.ts) replicated to target regions; managed
+ * images tagged by this tool are listed too. Loaded lazily by index.ts, so the
+ * Azure SDK is imported only when an azure cloud is used.
+ *
+ * Environment: IMAGE_BUILDER_AZURE_ENDPOINT (ARM endpoint override),
+ * AZURE_CLIENT_ID + AZURE_TENANT_ID with ACTIONS_ID_TOKEN_REQUEST_URL (GitHub
+ * OIDC federation), otherwise the DefaultAzureCredential chain; context.azureCloud
+ * picks AzureCloud | AzureChinaCloud | AzureUSGovernment.
+ */
+import type { ComputeManagementClient, TargetRegion } from '@azure/arm-compute';
 import type { Cloud } from '../topology/model.js';
 import type { ProviderContext } from './index.js';
-import type { Provider } from './provider.js';
+import { TAGS, type CopyOptions, type DeprecateOptions, type ImageRecord, type Provider, type ShareOptions, type Usage } from './provider.js';
+import { realSleep } from './retry.js';
+import { azureCredential, azureEndpoints, createComputeClient, type AzureProviderOptions } from './azure-client.js';
+import { azureError, isNotFound, isSdkError, type AzureCallContext } from './azure-errors.js';
+import { DEPRECATED_AT_TAG, GalleryInventory, recordsIn, versionRecord, versionState } from './azure-inventory.js';
+import { azureImageDefinition, normalizeRegion, parseAzureImageId, type AzureImageRef } from './azure-names.js';
+import { sharingGroups } from './azure-share.js';
+import { UsageIndex } from './azure-usage.js';
+import { GalleryVersions, publishingProfile } from './azure-versions.js';
 
-export async function createAzureProvider(cloud: Cloud, _context: ProviderContext): Promise<Provider> {
-  throw new Error(`cloud "${cloud.name}": the azure provider is not available in this version`);
+export { azureImageDefinition, azureVersionName, parseAzureVersionName } from './azure-names.js';
+export type { AzureProviderOptions } from './azure-client.js';
+
+export const DEFAULT_GALLERY = 'image_builder';
+/** Tag naming the image that replaces a deprecated one (Azure has no native field). */
+export const REPLACEMENT_TAG = 'ib-replacement';
+
+export class AzureProvider implements Provider {
+  readonly provider = 'azure' as const;
+  readonly scope = 'region' as const;
+  readonly resourceGroup: string;
+  readonly gallery: string;
+  private readonly inventoryCache: GalleryInventory;
+  private readonly versions: GalleryVersions;
+  private readonly usageIndex: UsageIndex;
+  private readonly now: () => Date;
+  private readonly pollIntervalMs: number;
+
+  constructor(
+    readonly cloud: Cloud,
+    readonly client: ComputeManagementClient,
+    readonly subscription: string,
+    context: ProviderContext,
+    options: AzureProviderOptions = {},
+  ) {
+    this.resourceGroup = cloud.resource_group ?? '';
+    this.gallery = cloud.gallery ?? DEFAULT_GALLERY;
+    this.now = options.now ?? (() => new Date());
+    this.pollIntervalMs = options.pollIntervalMs ?? 15_000;
+    const cacheMs = options.cacheMs ?? 60_000;
+    this.inventoryCache = new GalleryInventory(client, this.resourceGroup, this.gallery, cacheMs, this.now);
+    this.usageIndex = new UsageIndex(client, cacheMs, this.now);
+    this.versions = new GalleryVersions(client, {
+      sleep: context.sleep ?? realSleep,
+      pollIntervalMs: this.pollIntervalMs,
+      waitTimeoutMs: options.waitTimeoutMs ?? 3 * 3600_000,
+      now: this.now,
+    });
+  }
+
+  private role(kind: 'read' | 'write' | 'delete' | 'share' | 'usage'): string {
+    const rg = `resource group "${this.resourceGroup}"`;
+    switch (kind) {
+      case 'read':
+        return `Reader on ${rg} (Microsoft.Compute/galleries/images/versions/read, Microsoft.Compute/images/read)`;
+      case 'write':
+        return `Contributor on ${rg}, or "Compute Gallery Artifacts Publisher" on gallery "${this.gallery}" (Microsoft.Compute/galleries/images/versions/write)`;
+      case 'delete':
+        return `Contributor on ${rg} (Microsoft.Compute/galleries/images/versions/delete, Microsoft.Compute/images/delete)`;
+      case 'share':
+        return `"Compute Gallery Sharing Admin" on gallery "${this.gallery}" (Microsoft.Compute/galleries/share/action)`;
+      case 'usage':
+        return `Reader on subscription "${this.subscription}" (Microsoft.Compute/virtualMachines/read, Microsoft.Compute/virtualMachineScaleSets/read)`;
+    }
+  }
+
+  /** Runs an ARM call; SDK failures become one clear Error (our own Errors pass through). */
+  private async arm<T>(call: Omit<AzureCallContext, 'cloud'>, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw isSdkError(error) ? azureError({ cloud: this.cloud.name, ...call }, error) : error;
+    }
+  }
+
+  async inventory(region: string): Promise<ImageRecord[]> {
+    const snapshot = await this.arm({ operation: `inventory of gallery "${this.gallery}"`, region, role: this.role('read') }, () =>
+      this.inventoryCache.snapshot(),
+    );
+    return recordsIn(snapshot, region, this.now());
+  }
+
+  private ref(image: ImageRecord): AzureImageRef {
+    return parseAzureImageId(image.id);
+  }
+
+  private unsupportedForManaged(image: ImageRecord, operation: string, instead: string): never {
+    throw new Error(`cloud "${this.cloud.name}" (azure): ${operation} of managed image ${image.name} is not supported: ${instead}`);
+  }
+
+  async copy(image: ImageRecord, region: string, options: CopyOptions = {}): Promise<ImageRecord> {
+    const ref = this.ref(image);
+    if (ref.kind === 'managed-image') {
+      this.unsupportedForManaged(image, 'copy', `Azure cannot copy managed images between regions; publish images to the gallery "${this.gallery}" and copy the gallery version`);
+    }
+    const target: TargetRegion = { name: region };
+    const des = options.kmsKeyId ?? (options.encrypted ? this.cloud.kms_key_id : undefined);
+    if (options.encrypted && !des) {
+      throw new Error(`cloud "${this.cloud.name}" (azure): encrypted copy to ${region} needs a disk encryption set id (kms_key_id in topology.yml)`);
+    }
+    if (des) target.encryption = { osDiskImage: { diskEncryptionSetId: des } };
+    const call = { operation: `copy of ${image.name}`, region, role: this.role('write') };
+    const { before, poller } = await this.arm(call, () => this.versions.copy(ref, target));
+    this.inventoryCache.invalidate();
+    if (options.wait) {
+      if (poller) await this.arm(call, () => poller.pollUntilDone());
+      const { entry, state } = await this.arm(call, () => this.versions.waitForRegion(ref, region));
+      return versionRecord(entry, region, state);
+    }
+    if (!poller) {
+      const entry = { definition: ref.definition, version: before, status: before.replicationStatus };
+      return versionRecord(entry, region, versionState(entry, region, this.now()) ?? 'pending');
+    }
+    return versionRecord({ definition: ref.definition, version: before }, region, 'pending');
+  }
+
+  async tag(image: ImageRecord, tags: Record<string, string>): Promise<void> {
+    const ref = this.ref(image);
+    const call = { operation: `tagging ${image.name}`, region: image.region, role: this.role('write') };
+    await this.arm(call, async () => {
+      if (ref.kind === 'managed-image') {
+        const current = await this.client.images.get(ref.resourceGroup, ref.name);
+        await this.client.images
+          .update(ref.resourceGroup, ref.name, { tags: { ...current.tags, ...tags } }, { updateIntervalInMs: this.pollIntervalMs })
+          .pollUntilDone();
+        return;
+      }
+      await this.versions.update(ref, (version) => {
+        const merged = { ...version.tags, ...tags };
+        const same = Object.entries(tags).every(([k, v]) => version.tags?.[k] === v);
+        return same ? undefined : { tags: merged };
+      });
+    });
+    this.inventoryCache.invalidate();
+  }
+
+  async share(image: ImageRecord, options: ShareOptions): Promise<void> {
+    const ref = this.ref(image);
+    const where = `cloud "${this.cloud.name}" (azure): share of ${image.name}`;
+    if (options.public) {
+      throw new Error(
+        `${where} as public is not supported: Azure publishes images only as a community gallery, which exposes the whole ` +
+          `gallery "${this.gallery}" to every Azure user and cannot be limited to one image. If that is intended, create a ` +
+          `separate gallery with community sharing yourself (az sig create --permissions community ...), point this cloud's ` +
+          'gallery at it, and set share.public to false.',
+      );
+    }
+    if (options.accounts.length === 0) return;
+    if (ref.kind === 'managed-image') {
+      this.unsupportedForManaged(image, 'share', 'grant the other principals Reader on the image (Azure RBAC), or publish to the gallery');
+    }
+    const call = { operation: `share of gallery "${ref.gallery}"`, region: image.region, role: this.role('share') };
+    await this.arm(call, async () => {
+      const gallery = await this.client.galleries.get(ref.resourceGroup, ref.gallery, { expand: 'SharingProfile/Groups' });
+      const permissions = gallery.sharingProfile?.permissions ?? 'Private';
+      if (permissions.toLowerCase() !== 'groups') {
+        throw new Error(
+          `${where}: gallery "${ref.gallery}" has sharing permission "${permissions}", direct sharing needs "Groups". ` +
+            'That setting governs the whole gallery, so this tool does not change it: run ' +
+            `az sig update --resource-group ${ref.resourceGroup} --gallery-name ${ref.gallery} --permissions groups, then run again.`,
+        );
+      }
+      const groups = sharingGroups(options.accounts, gallery.sharingProfile?.groups ?? []);
+      if (groups.length === 0) return;
+      await this.client.gallerySharingProfile
+        .update(ref.resourceGroup, ref.gallery, { operationType: 'Add', groups }, { updateIntervalInMs: this.pollIntervalMs })
+        .pollUntilDone();
+    });
+  }
+
+  async deprecate(image: ImageRecord, options: DeprecateOptions = {}): Promise<void> {
+    const ref = this.ref(image);
+    const at = options.at ?? this.now();
+    const replacement: Record<string, string> = options.replacement ? { [REPLACEMENT_TAG]: options.replacement.name.slice(0, 256) } : {};
+    const call = { operation: `deprecation of ${image.name}`, region: image.region, role: this.role('write') };
+    await this.arm(call, async () => {
+      if (ref.kind === 'managed-image') {
+        const current = await this.client.images.get(ref.resourceGroup, ref.name);
+        const tags = { ...current.tags, ...replacement, [DEPRECATED_AT_TAG]: at.toISOString() };
+        await this.client.images
+          .update(ref.resourceGroup, ref.name, { tags }, { updateIntervalInMs: this.pollIntervalMs })
+          .pollUntilDone();
+        return;
+      }
+      await this.versions.update(ref, (version) => ({
+        ...(options.replacement ? { tags: { ...version.tags, ...replacement } } : {}),
+        publishingProfile: publishingProfile(version, {
+          endOfLifeDate: at,
+          excludeFromLatest: true,
+          targetRegions: version.publishingProfile?.targetRegions?.map((r) =>
+            r.excludeFromLatest === false ? { ...r, excludeFromLatest: true } : { ...r },
+          ),
+        }),
+      }));
+    });
+    this.inventoryCache.invalidate();
+  }
+
+  async remove(image: ImageRecord): Promise<void> {
+    const ref = this.ref(image);
+    const call = { operation: `removal of ${image.name}`, region: image.region, role: this.role('delete') };
+    await this.arm(call, async () => {
+      if (ref.kind === 'gallery-version') return this.versions.remove(ref);
+      try {
+        await this.client.images.delete(ref.resourceGroup, ref.name, { updateIntervalInMs: this.pollIntervalMs }).pollUntilDone();
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
+    });
+    this.inventoryCache.invalidate();
+  }
+
+  async inUse(image: ImageRecord): Promise<Usage> {
+    const call = { operation: `usage check of ${image.name}`, region: image.region, role: this.role('usage') };
+    return this.arm(call, () => this.usageIndex.usage(image));
+  }
+
+  /**
+   * Creates the gallery image definition for (recipe, os) unless it exists
+   * (Packer publishes versions only into an existing definition).
+   */
+  async ensureImageDefinition(
+    recipe: string,
+    os: string,
+    options: { osType?: 'Linux' | 'Windows'; hyperVGeneration?: 'V1' | 'V2'; location?: string } = {},
+  ): Promise<string> {
+    const name = azureImageDefinition(recipe, os);
+    const location = options.location ?? this.cloud.build_region;
+    const call = { operation: `creation of image definition "${name}"`, region: location, role: this.role('write') };
+    await this.arm(call, async () => {
+      try {
+        await this.client.galleryImages.get(this.resourceGroup, this.gallery, name);
+        return;
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
+      await this.client.galleryImages
+        .createOrUpdate(this.resourceGroup, this.gallery, name, {
+          location,
+          osType: options.osType ?? 'Linux',
+          osState: 'Generalized',
+          hyperVGeneration: options.hyperVGeneration ?? 'V2',
+          identifier: { publisher: 'image-builder', offer: name, sku: normalizeRegion(os) || 'default' },
+          tags: { [TAGS.managedBy]: 'true', [TAGS.recipe]: recipe, [TAGS.os]: os, [TAGS.cloud]: this.cloud.name },
+        }, { updateIntervalInMs: this.pollIntervalMs })
+        .pollUntilDone();
+    });
+    return name;
+  }
+}
+
+export async function createAzureProvider(
+  cloud: Cloud,
+  context: ProviderContext,
+  options: AzureProviderOptions = {},
+): Promise<Provider> {
+  const env = context.env ?? process.env;
+  const subscription = cloud.subscription || env.AZURE_SUBSCRIPTION_ID;
+  if (!subscription) {
+    throw new Error(`cloud "${cloud.name}" (azure): no subscription: set "subscription" in topology.yml (or AZURE_SUBSCRIPTION_ID)`);
+  }
+  if (!cloud.resource_group) {
+    throw new Error(`cloud "${cloud.name}" (azure): set "resource_group" in topology.yml (the resource group holding the gallery)`);
+  }
+  const endpoints = azureEndpoints(context.azureCloud, env);
+  const { credential } = await azureCredential(env, endpoints.authorityHost, options);
+  const client = createComputeClient(credential, subscription, endpoints, options, context.log);
+  return new AzureProvider(cloud, client, subscription, context, options);
 }

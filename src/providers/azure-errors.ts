@@ -1,0 +1,127 @@
+/**
+ * Turns ARM failures into plain Errors that say which cloud, operation and
+ * region failed, the ARM error code, and what to do about it. Throttling and
+ * transient failures never get here until the SDK's own retry policy has
+ * given up; permission and quota errors arrive on the first attempt.
+ */
+
+/** What the failing call was doing, for the message. */
+export interface AzureCallContext {
+  cloud: string;
+  operation: string;
+  region?: string;
+  /** The role (and scope) the operation needs, named when access is denied. */
+  role: string;
+}
+
+interface ArmFailure {
+  status?: number;
+  code: string;
+  message: string;
+}
+
+/**
+ * ARM error bodies by request: list pages fail with "Pagination failed with
+ * unexpected statusCode 403" and the SDK drops ARM's message; a pipeline
+ * policy (azure-client.ts) keeps it here so the message can name the action.
+ */
+const armBodies = new WeakMap<object, { code?: string; message: string }>();
+
+export function rememberArmError(request: object, bodyText: string | null | undefined): void {
+  if (!bodyText) return;
+  try {
+    const error = (JSON.parse(bodyText) as { error?: { code?: unknown; message?: unknown } }).error;
+    if (typeof error?.message === 'string') {
+      armBodies.set(request, { code: typeof error.code === 'string' ? error.code : undefined, message: error.message });
+    }
+  } catch {
+    // not JSON: nothing to keep
+  }
+}
+
+const LRO_FAILED = /^The long-running operation has failed(?:\. ([^.\s]+)\. ([\s\S]*))?$/;
+
+/** Errors from the SDK (HTTP, network, long-running operation, abort), as opposed to our own. */
+export function isSdkError(error: unknown): boolean {
+  const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
+  return name === 'RestError' || name === 'AbortError' || (typeof message === 'string' && LRO_FAILED.test(message));
+}
+
+function armFailure(error: unknown): ArmFailure {
+  const lro = LRO_FAILED.exec(String((error as { message?: unknown })?.message ?? ''));
+  if (lro) return { code: lro[1] ?? 'OperationFailed', message: lro[2] ?? 'The long-running operation has failed.' };
+  const e = error as { statusCode?: unknown; code?: unknown; message?: unknown; name?: unknown };
+  const status = typeof e?.statusCode === 'number' ? e.statusCode : undefined;
+  const code = typeof e?.code === 'string' && e.code ? e.code : status ? `HTTP${status}` : String(e?.name ?? 'Error');
+  let message = typeof e?.message === 'string' ? e.message : String(error);
+  const request = (error as { request?: object })?.request;
+  const kept = request ? armBodies.get(request) : undefined;
+  if (kept && /^(Pagination failed|Unexpected status code)/.test(message)) message = kept.message;
+  return { status, code: kept?.code && code.startsWith('HTTP') ? kept.code : code, message };
+}
+
+const PERMISSION_CODES = new Set(['AuthorizationFailed', 'LinkedAuthorizationFailed', 'Forbidden']);
+const AUTH_CODES = new Set([
+  'AuthenticationFailed', 'InvalidAuthenticationToken', 'InvalidAuthenticationTokenTenant',
+  'ExpiredAuthenticationToken', 'InvalidAuthenticationTokenAudience',
+]);
+
+export function isNotFound(error: unknown): boolean {
+  const { status, code } = armFailure(error);
+  return status === 404 || /NotFound$/.test(code);
+}
+
+export function isPermissionError(error: unknown): boolean {
+  const { status, code } = armFailure(error);
+  return status === 403 || PERMISSION_CODES.has(code);
+}
+
+export function isQuotaError(error: unknown): boolean {
+  const { code, message } = armFailure(error);
+  return /quota/i.test(code) || /LimitExceeded$/i.test(code) || (code === 'OperationNotAllowed' && /quota|limit/i.test(message));
+}
+
+function advice(failure: ArmFailure, call: AzureCallContext): string {
+  const { status, code } = failure;
+  if (code === 'RequestDisallowedByPolicy') {
+    return 'An Azure Policy assignment denies this request: ask the policy owner for an exemption or change the request to comply.';
+  }
+  if (status === 403 || PERMISSION_CODES.has(code)) {
+    return `The signed-in identity lacks permission: grant it ${call.role}.`;
+  }
+  if (status === 401 || AUTH_CODES.has(code)) {
+    return 'Azure refused the credentials: check the azure/login step, or AZURE_CLIENT_ID / AZURE_TENANT_ID and the federated credential of the app registration (subject must match this repository and ref), and the azure-cloud input.';
+  }
+  if (isQuotaError({ statusCode: status, code, message: failure.message })) {
+    return 'A quota or limit is exhausted: request an increase (Azure portal > Quotas) or remove old image versions (lifecycle keep).';
+  }
+  if (status === 429 || /Throttl|TooManyRequests/i.test(code)) {
+    return 'Azure Resource Manager kept throttling after the retries: run fewer jobs in parallel or try again later.';
+  }
+  if (status === 404 || /NotFound$/.test(code)) {
+    return 'Check subscription, resource_group and gallery in topology.yml: the resource does not exist or is not visible to this identity.';
+  }
+  if (/Replication/i.test(code)) {
+    return "Remove the failed region from the version's target regions and copy again; if it keeps failing, open an Azure support request.";
+  }
+  if (status === 409) {
+    return 'Another operation holds the resource: wait for it to finish and run again.';
+  }
+  if (status !== undefined && status >= 500) {
+    return 'Azure failed on its side even after retries: try again later.';
+  }
+  return 'Details are in the activity log of the resource group (Azure portal > Activity log).';
+}
+
+/** The Error to throw for a failed ARM call. */
+export function azureError(call: AzureCallContext, error: unknown): Error {
+  const failure = armFailure(error);
+  const where = call.region ? ` in ${call.region}` : '';
+  const http = failure.status !== undefined ? ` (HTTP ${failure.status})` : '';
+  const text =
+    `cloud "${call.cloud}" (azure): ${call.operation}${where} failed with ${failure.code}${http}: ` +
+    `${failure.message.replace(/\s+$/, '')} ${advice(failure, call)}`;
+  const wrapped = new Error(text, { cause: error });
+  Object.assign(wrapped, { code: failure.code, statusCode: failure.status });
+  return wrapped;
+}
