@@ -9,7 +9,9 @@
  *   fake.count('GalleryImageVersions_ListByGalleryImage');
  *
  * Operation names are ARM operation ids (see ROUTES in azure-fake-routes.ts),
- * plus AsyncOperation_Get for polls of long-running operations.
+ * plus AsyncOperation_Get for polls of long-running operations; failNext('*')
+ * fails whatever call comes next. Every request lands in `calls` (operation,
+ * method, path, query, status).
  */
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';

@@ -91,6 +91,20 @@ describe('azure endpoints and credentials', () => {
     expect(fallback.kind).toBe('default-chain');
   });
 
+  it('asks the credential for the sovereign cloud scope while talking to the endpoint override', async () => {
+    fake = await startAzureFake();
+    const scopes: string[] = [];
+    const credential = { getToken: async (scope: string | string[]) => {
+      scopes.push(...[scope].flat());
+      return { token: 'china-token', expiresOnTimestamp: Date.now() + 3_600_000 };
+    } };
+    const provider = await createAzureProvider(cloud, {
+      baseDir: '.', env: { IMAGE_BUILDER_AZURE_ENDPOINT: fake.url }, azureCloud: 'AzureChinaCloud',
+    }, { credential, ca: fake.ca });
+    expect(await provider.inventory('chinanorth3')).toEqual([]);
+    expect([...new Set(scopes)]).toEqual(['https://management.chinacloudapi.cn/.default']);
+  });
+
   it('refuses a cloud without subscription or resource group', async () => {
     await expect(createAzureProvider({ ...cloud, subscription: undefined }, { baseDir: '.', env: {} })).rejects.toThrow(/no subscription/);
     await expect(createAzureProvider({ ...cloud, resource_group: undefined }, { baseDir: '.', env: {} })).rejects.toThrow(/resource_group/);
