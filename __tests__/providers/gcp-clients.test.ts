@@ -1,0 +1,75 @@
+/**
+ * Credentials and endpoints of the GCP provider: application default
+ * credentials from an external_account file (as google-github-actions/auth
+ * writes it) exchanged at the fake's STS, and IMAGE_BUILDER_GCP_ENDPOINT forms.
+ */
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createGcpProvider } from '../../src/providers/gcp.js';
+import { parseEndpoint } from '../../src/providers/gcp-clients.js';
+import { gcpCloud as cloud, useGcpFake } from '../fakes/gcp-harness.js';
+
+const gcp = useGcpFake();
+
+describe('credentials', () => {
+  let dir: string;
+  let saved: string | undefined;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'gcp-adc-'));
+    saved = process.env.GOOGLE_APPLICATION_CREDENTIALS;
+  });
+  afterEach(async () => {
+    if (saved === undefined) delete process.env.GOOGLE_APPLICATION_CREDENTIALS;
+    else process.env.GOOGLE_APPLICATION_CREDENTIALS = saved;
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** The kind of file google-github-actions/auth writes, its token exchange pointed at the gcp.fake. */
+  async function externalAccountFile(): Promise<void> {
+    await writeFile(path.join(dir, 'oidc-token'), 'header.payload.signature');
+    await writeFile(path.join(dir, 'creds.json'), JSON.stringify({
+      type: 'external_account',
+      audience: '//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/gh/providers/gh',
+      subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+      token_url: `${gcp.fake.url}/v1/token`,
+      credential_source: { file: path.join(dir, 'oidc-token') },
+    }));
+    process.env.GOOGLE_APPLICATION_CREDENTIALS = path.join(dir, 'creds.json');
+  }
+
+  it('uses application default credentials (an external_account file) when no token is given', async () => {
+    gcp.seedManaged('img');
+    await externalAccountFile();
+    const p = await gcp.provider({}, null);
+    await p.inventory('europe-west1');
+    await p.inUse(await gcp.record(p, 'img'));
+    expect(gcp.fake.calls.count('sts.token')).toBe(1);
+    const sts = gcp.fake.calls.log.find((c) => c.op === 'sts.token')!;
+    expect(sts.body).toMatchObject({ subject_token: 'header.payload.signature' });
+    expect(gcp.fake.calls.log.filter((c) => c.op !== 'sts.token').every((c) => c.token === 'fake-sts-access-token')).toBe(true);
+    expect(gcp.masked).toEqual([]);
+  });
+
+  it('says when getting credentials failed rather than blaming compute permissions', async () => {
+    await externalAccountFile();
+    gcp.fake.failNext('sts.token', { status: 400, reason: 'invalid_grant', message: 'The audience in the token does not match' });
+    const p = await gcp.provider({}, null);
+    const error = await p.inventory('europe-west1').then(() => undefined, (e: Error) => e);
+    expect(error?.message).toMatch(/Getting credentials failed \(127\.0\.0\.1:\d+\)/);
+    expect(gcp.fake.calls.count('sts.token')).toBe(1);
+    expect(gcp.fake.calls.count('images.list')).toBe(0);
+  });
+});
+
+describe('endpoint and project', () => {
+  it('says what is missing: project, endpoint form', async () => {
+    await expect(createGcpProvider({ ...cloud, project: undefined }, { baseDir: '.' })).rejects.toThrow(/needs "project"/);
+    expect(parseEndpoint('http://127.0.0.1:8080')).toEqual({ apiEndpoint: '127.0.0.1', port: 8080, protocol: 'http' });
+    expect(parseEndpoint('compute.example.p.googleapis.com'))
+      .toEqual({ apiEndpoint: 'compute.example.p.googleapis.com', port: 443, protocol: 'https' });
+    expect(parseEndpoint(undefined)).toBeUndefined();
+    expect(() => parseEndpoint('https://x.example.com/compute/v1')).toThrow(/host \(and port\) only/);
+  });
+});
