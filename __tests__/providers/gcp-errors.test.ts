@@ -4,6 +4,7 @@
  * at once with a message that says what to do.
  */
 import { describe, expect, it } from '@jest/globals';
+import { failureKind, parseGcpError } from '../../src/providers/gcp-errors.js';
 import { PROJECT, useGcpFake } from '../fakes/gcp-harness.js';
 
 const gcp = useGcpFake({ pageSize: 3 });
@@ -67,4 +68,31 @@ describe('failures', () => {
     expect(gcp.fake.calls.count('images.list')).toBe(3);
   });
 
+});
+
+describe('classification', () => {
+  const gaxios = (status: number, reason: string, name: string) => Object.assign(
+    new Error(JSON.stringify({ error: { code: status, message: 'm', errors: [{ reason }], status: name } })), { status });
+  it.each([
+    [429, 'rateLimitExceeded', 'RESOURCE_EXHAUSTED', 'throttled'],
+    [429, 'quotaExceeded', 'RESOURCE_EXHAUSTED', 'throttled'],
+    [403, 'rateLimitExceeded', 'PERMISSION_DENIED', 'throttled'],
+    [403, 'userRateLimitExceeded', 'PERMISSION_DENIED', 'throttled'],
+    [403, 'quotaExceeded', 'RESOURCE_EXHAUSTED', 'quota'],
+    [403, 'forbidden', 'PERMISSION_DENIED', 'permission'],
+    [401, 'authError', 'UNAUTHENTICATED', 'permission'],
+    [503, 'backendError', 'UNAVAILABLE', 'transient'],
+    [412, 'conditionNotMet', 'FAILED_PRECONDITION', 'conflict'],
+    [404, 'notFound', 'NOT_FOUND', 'not-found'],
+    [400, 'invalid', 'INVALID_ARGUMENT', 'other'],
+  ])('HTTP %i %s (%s) is %s', (status, reason, name, kind) => {
+    expect(failureKind(parseGcpError(gaxios(status, reason, name)))).toBe(kind);
+  });
+
+  it('reads GoogleError-shaped failures (gRPC codes) and network codes', () => {
+    expect(failureKind(parseGcpError(Object.assign(new Error('x'), { code: 14 })))).toBe('transient');
+    expect(failureKind(parseGcpError(Object.assign(new Error('x'), { code: 8 })))).toBe('throttled');
+    expect(failureKind(parseGcpError(Object.assign(new Error('x'), { code: 7 })))).toBe('permission');
+    expect(failureKind(parseGcpError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })))).toBe('transient');
+  });
 });

@@ -96,9 +96,11 @@ function header(e: Loose, name: string): string | undefined {
 export type FailureKind = 'throttled' | 'transient' | 'quota' | 'permission' | 'conflict' | 'not-found' | 'other';
 
 export function failureKind(f: GcpFailure): FailureKind {
+  // 429 is throttling whatever the reason says (per-minute request quotas refill); a 403 quota is not.
+  if (f.http === 429) return 'throttled';
   if (f.reason && QUOTA_REASONS.has(f.reason)) return 'quota';
   if (f.reason && RATE_REASONS.has(f.reason)) return 'throttled';
-  if (f.http === 429 || f.status === 'RESOURCE_EXHAUSTED') return 'throttled';
+  if (f.status === 'RESOURCE_EXHAUSTED' && f.http === undefined) return 'throttled';
   if (f.http === 401 || f.http === 403 || f.status === 'PERMISSION_DENIED' || f.status === 'UNAUTHENTICATED') {
     return 'permission';
   }
