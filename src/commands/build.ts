@@ -4,7 +4,7 @@
  * A failed build names the image, shows Packer's last lines, and leaves the
  * store as it was.
  */
-import { existsSync, promises as fs } from 'node:fs';
+import { closeSync, existsSync, openSync, promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadTopology } from '../topology/index.js';
 import type { FingerprintedImage } from '../plan/types.js';
@@ -138,12 +138,11 @@ async function localFiles(image: FingerprintedImage, baseDir: string, work: stri
     base = await reporter.group(`base image ${source.suite}`, () =>
       ensureBaseImage({ storeRoot: store.root, suite: source.suite ?? 'bookworm', mirror, log: (l) => reporter.info(l) }));
   }
-  const kvm = existsSync('/dev/kvm') && process.env.IMAGE_BUILDER_ACCELERATOR !== 'tcg';
   return {
     base,
     files: {
       baseImage: base.disk, kernel: base.kernel, initrd: base.initrd,
-      accelerator: process.env.IMAGE_BUILDER_ACCELERATOR ?? (kvm ? 'kvm' : 'tcg'), memoryMb: 1536, cpus: 2,
+      accelerator: process.env.IMAGE_BUILDER_ACCELERATOR ?? (kvmUsable() ? 'kvm' : 'tcg'), memoryMb: 1536, cpus: 2,
       serialLog: path.join(work, 'serial.log'),
     },
   };
@@ -156,4 +155,15 @@ async function storeLocal(image: FingerprintedImage, baseDir: string, outputDir:
     state: 'available', channel: 'candidate', verified: 'unverified', createdAt: started.toISOString(), source: describeSource(image),
     tags: imageTags({ fingerprint: image.fingerprint, image: image.image, os: image.os, cloud: image.cloud, source: describeSource(image), builtAt: started.toISOString(), version: productVersion(), gitSha: process.env.GITHUB_SHA }),
   }, { 'image.qcow2': path.join(outputDir, 'image.qcow2'), vmlinuz: base.kernel, 'initrd.img': base.initrd });
+}
+
+/** KVM only when the CPU offers virtualisation and /dev/kvm opens; else QEMU's TCG emulation. */
+export function kvmUsable(): boolean {
+  try {
+    if (!/\b(vmx|svm)\b/.test(readFileSync('/proc/cpuinfo', 'utf8'))) return false;
+    closeSync(openSync('/dev/kvm', 'r+'));
+    return true;
+  } catch {
+    return false;
+  }
 }
