@@ -84,6 +84,7 @@ async function inventories(
     gcpAccessToken: inputs.gcpAccessToken,
     azureCloud: inputs.azureCloud,
     log: (m) => reporter.info(m),
+    mask: (secret) => reporter.mask(secret),
     ...deps.context,
   };
   const make = deps.providerFor ?? createProvider;

@@ -20,6 +20,7 @@ export const Inputs = {
   summary: 'summary',
   buildTimeout: 'build-timeout',
   workDir: 'work-dir',
+  copyLimit: 'copy-limit',
 } as const;
 
 export const Outputs = {

@@ -27,6 +27,8 @@ export interface Inputs {
   buildTimeoutMinutes: number;
   /** Where build and verify write templates, logs and Packer output. */
   workDir: string;
+  /** distribute: copies in flight at once into one destination region. */
+  copyLimit: number;
 }
 
 /** Returns the raw value of an input, '' when unset. */
@@ -59,6 +61,7 @@ export function parseInputs(get: InputSource): Inputs {
     summary: bool(get, I.summary, true),
     buildTimeoutMinutes: int(get, I.buildTimeout, 120, 1, 24 * 60),
     workDir: get(I.workDir).trim() || 'image-builder-work',
+    copyLimit: int(get, I.copyLimit, 5, 1, 100),
   };
 }
 

@@ -65,6 +65,7 @@ export class AwsProvider implements Provider {
     const log = context.log;
     this.clients = new AwsClients({
       ...options,
+      mask: options.mask ?? context.mask,
       env: context.env,
       sleep: this.sleep,
       onRetry: log && ((e) => log(

@@ -277,7 +277,7 @@ export async function createAzureProvider(
     throw new Error(`cloud "${cloud.name}" (azure): set "resource_group" in topology.yml (the resource group holding the gallery)`);
   }
   const endpoints = azureEndpoints(context.azureCloud, env);
-  const { credential } = await azureCredential(env, endpoints.authorityHost, options);
+  const { credential } = await azureCredential(env, endpoints.authorityHost, { ...options, mask: options.mask ?? context.mask });
   const client = createComputeClient(credential, subscription, endpoints, options, context.log);
   return new AzureProvider(cloud, client, subscription, context, options);
 }

@@ -53,7 +53,7 @@ export async function createGcpProvider(
     project: cloud.project,
     endpoint: parseEndpoint(env[ENDPOINT_ENV]),
     accessToken: context.gcpAccessToken || undefined,
-    mask: options.mask,
+    mask: options.mask ?? context.mask,
   });
   return new GcpProvider(cloud, cloud.project, clients, context, options);
 }

@@ -19,6 +19,8 @@ export interface ProviderContext {
   sleep?: (ms: number) => Promise<void>;
   /** Log sink for retries and progress (default: none). */
   log?: (message: string) => void;
+  /** Hides a secret (token, key) from every later log line. */
+  mask?: (secret: string) => void;
 }
 
 export async function createProvider(cloud: Cloud, context: ProviderContext): Promise<Provider> {
