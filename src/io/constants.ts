@@ -32,6 +32,7 @@ export const Outputs = {
   chunkCount: 'chunk-count',
   chunks: 'chunks',
   planFile: 'plan-file',
+  providers: 'providers',
   imageId: 'image-id',
   region: 'region',
   fingerprint: 'fingerprint',
