@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument, type YAMLError } from 'yaml';
 import { checkClouds, checkRetired } from './checks-clouds.js';
-import { checkExtends, checkRecipeFiles, checkUsedPlaybooks } from './checks-recipes.js';
+import { checkExtends, checkNames, checkRecipeFiles, checkUsedPlaybooks } from './checks-recipes.js';
 import { TopologyError, type Problem } from './errors.js';
 import { issueToProblems } from './issues.js';
 import type { Cloud, Topology } from './model.js';
@@ -47,6 +47,7 @@ function yamlProblem(error: YAMLError, file: string): Problem {
 
 /** The cross-reference checks; they read the raw data, so they run even when the schema failed. */
 function checkReferences(data: RawMap, dir: string, report: Report): void {
+  checkNames(data, report);
   const used = checkClouds(data, report);
   const images = asMap(data.images);
   if (images) {
