@@ -4,12 +4,14 @@ import type { Inputs } from '../io/inputs.js';
 import type { Reporter } from '../io/reporter.js';
 import { runPlan } from './plan.js';
 import { runBuild } from './build.js';
+import { runVerify } from './verify.js';
 
 export type CommandFn = (inputs: Inputs, reporter: Reporter) => Promise<unknown>;
 
 export const commands: Partial<Record<Command, CommandFn>> = {
   plan: runPlan,
   build: runBuild,
+  verify: runVerify,
 };
 
 export async function dispatch(inputs: Inputs, reporter: Reporter): Promise<unknown> {

@@ -1,0 +1,75 @@
+/**
+ * verify: boot the built image and run the recipe's verify playbook (the
+ * bundled verify.yml when the recipe names none), always tearing the machine
+ * down. One way on every provider: a Packer build whose source is the new
+ * image and which creates no image (local: a qemu boot on a throwaway
+ * overlay of the stored disk). The verdict goes on the image (tag/metadata)
+ * and into the result file; a failed verification fails the job, and
+ * lifecycle never promotes that image.
+ */
+import path from 'node:path';
+import { loadTopology } from '../topology/index.js';
+import type { FingerprintedImage } from '../plan/types.js';
+import { createProvider } from '../providers/index.js';
+import { LocalProvider } from '../providers/local.js';
+import { TAGS, type Verdict } from '../providers/provider.js';
+import type { Inputs } from '../io/inputs.js';
+import type { Reporter } from '../io/reporter.js';
+import { bundledPlaybooks } from '../io/paths.js';
+import { imageForCell, parseCell } from './cell.js';
+import { readResults, writeResult, type BuildResult } from './results.js';
+import { preparePackerJob, runPackerJob } from './packer-job.js';
+
+export interface VerifyOutcome {
+  verdict: Verdict;
+  result: BuildResult;
+}
+
+export async function runVerify(inputs: Inputs, reporter: Reporter): Promise<VerifyOutcome> {
+  const cell = parseCell(inputs.cell);
+  const topology = await loadTopology(inputs.topology);
+  const image = imageForCell(topology, cell);
+  const resultsDir = path.resolve(inputs.results);
+  const result = (await readResults(resultsDir)).find((r) => r.cloud === image.cloud && r.fingerprint === image.fingerprint);
+  if (!result) throw new Error(`${image.cloud}/${image.name}: no build result in ${resultsDir}: run build for this cell first (in a workflow: download its artifact)`);
+
+  const playbook = image.recipe.verify ? path.resolve(topology.dir, image.recipe.verify) : path.join(bundledPlaybooks(), 'verify.yml');
+  const verifyImage = image.provider === 'local'
+    ? path.join(new LocalProvider(image.target, { baseDir: topology.dir }).imageDir(result.region, image.name), 'image.qcow2')
+    : result.imageId;
+  const job = await preparePackerJob({
+    image, topologyDir: topology.dir, mode: 'verify', playbooks: [playbook], verifyImage, startedAt: new Date(result.builtAt),
+  }, inputs, reporter);
+  if (inputs.dryRun) {
+    reporter.info(`${image.name}: dry run, verification template ${job.template} written, nothing booted`);
+    return { verdict: result.verified, result };
+  }
+
+  let verdict: Verdict = 'passed';
+  let failure: Error | undefined;
+  try {
+    await runPackerJob(job, inputs, reporter);
+  } catch (error) {
+    verdict = 'failed';
+    failure = error as Error;
+  }
+  const updated: BuildResult = { ...result, verified: verdict, verifiedAt: new Date().toISOString() };
+  await writeResult(resultsDir, updated);
+  await markImage(image, result, verdict, topology.dir, inputs, reporter);
+  if (failure) throw new Error(`${image.cloud}/${image.name} failed verification with ${path.basename(playbook)}; it is marked ${TAGS.verified}=failed and will never be promoted.\n${failure.message}`);
+  reporter.info(`${image.cloud}/${image.name}: verification passed (${path.basename(playbook)})`);
+  return { verdict, result: updated };
+}
+
+/** Records the verdict on the image itself, so lifecycle sees it whatever happens to the result files. */
+async function markImage(
+  image: FingerprintedImage, result: BuildResult, verdict: Verdict, baseDir: string, inputs: Inputs, reporter: Reporter,
+): Promise<void> {
+  const provider = await createProvider(image.target, {
+    baseDir, gcpAccessToken: inputs.gcpAccessToken, azureCloud: inputs.azureCloud,
+    log: (m) => reporter.info(m), mask: (s) => reporter.mask(s),
+  });
+  const record = (await provider.inventory(result.region)).find((r) => r.id === result.imageId || r.fingerprint === image.fingerprint);
+  if (!record) throw new Error(`${image.cloud}/${image.name}: the image ${result.imageId} is not in ${result.region} any more, cannot record its verdict`);
+  await provider.tag(record, { [TAGS.verified]: verdict });
+}
