@@ -7,6 +7,7 @@ import { ComputeManagementClient } from '@azure/arm-compute';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { rememberArmError } from './azure-errors.js';
+import { AZURE_ACCESS_TOKEN_ENV, tokenFromEnv } from './endpoint-token.js';
 
 /** Options beyond ProviderContext, for tests and embedding. */
 export interface AzureProviderOptions {
@@ -17,7 +18,7 @@ export interface AzureProviderOptions {
   /** Called with every secret read (the OIDC token) before anything could print it. */
   mask?: (secret: string) => void;
   /** Extra CA certificate(s) to trust, e.g. a private endpoint's or a local fake's. */
-  ca?: string | Buffer;
+  ca?: string | Buffer | (string | Buffer)[];
   /** The SDK retry policy (429/503 with Retry-After, 5xx, connection resets). */
   retry?: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number };
   /** Delay between polls of long-running operations and replication (default 15 s). */
@@ -63,6 +64,7 @@ export function azureEndpoints(azureCloud: string | undefined, env: NodeJS.Proce
 export const OIDC_AUDIENCE = 'api://AzureADTokenExchange';
 
 /**
+ * A ready token in IMAGE_BUILDER_AZURE_ACCESS_TOKEN (masked) first; then
  * GitHub OIDC federation when the job may mint ID tokens (id-token: write
  * sets ACTIONS_ID_TOKEN_REQUEST_URL) and AZURE_CLIENT_ID / AZURE_TENANT_ID
  * name the app registration; otherwise DefaultAzureCredential (environment,
@@ -74,6 +76,8 @@ export async function azureCredential(
   options: AzureProviderOptions,
 ): Promise<{ credential: TokenCredential; kind: string }> {
   if (options.credential) return { credential: options.credential, kind: 'given' };
+  const token = tokenFromEnv(env, AZURE_ACCESS_TOKEN_ENV, options.mask);
+  if (token) return { credential: staticTokenCredential(token), kind: 'access-token' };
   const identity = await import('@azure/identity');
   const { AZURE_CLIENT_ID: clientId, AZURE_TENANT_ID: tenantId } = env;
   if (env.ACTIONS_ID_TOKEN_REQUEST_URL && clientId && tenantId) {

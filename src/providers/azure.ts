@@ -8,12 +8,15 @@
  * AZURE_CLIENT_ID + AZURE_TENANT_ID with ACTIONS_ID_TOKEN_REQUEST_URL (GitHub
  * OIDC federation), otherwise the DefaultAzureCredential chain; context.azureCloud
  * picks AzureCloud | AzureChinaCloud | AzureUSGovernment.
+ * IMAGE_BUILDER_AZURE_ACCESS_TOKEN (a ready token) and IMAGE_BUILDER_AZURE_CA_FILE
+ * (an extra CA to trust) serve private endpoints and fakes (endpoint-token.ts).
  */
 import type { ComputeManagementClient, TargetRegion } from '@azure/arm-compute';
 import type { Cloud } from '../topology/model.js';
 import type { ProviderContext } from './index.js';
 import { TAGS, type CopyOptions, type DeprecateOptions, type ImageRecord, type Provider, type ShareOptions, type Usage } from './provider.js';
 import { realSleep } from './retry.js';
+import { AZURE_CA_FILE_ENV, caFromEnv } from './endpoint-token.js';
 import { azureCredential, azureEndpoints, createComputeClient, type AzureProviderOptions } from './azure-client.js';
 import { azureError, isNotFound, isSdkError, type AzureCallContext } from './azure-errors.js';
 import { DEPRECATED_AT_TAG, GalleryInventory, recordsIn, versionRecord, versionState } from './azure-inventory.js';
@@ -278,6 +281,7 @@ export async function createAzureProvider(
   }
   const endpoints = azureEndpoints(context.azureCloud, env);
   const { credential } = await azureCredential(env, endpoints.authorityHost, { ...options, mask: options.mask ?? context.mask });
-  const client = createComputeClient(credential, subscription, endpoints, options, context.log);
+  const ca = options.ca ?? (await caFromEnv(env, AZURE_CA_FILE_ENV));
+  const client = createComputeClient(credential, subscription, endpoints, { ...options, ca }, context.log);
   return new AzureProvider(cloud, client, subscription, context, options);
 }
