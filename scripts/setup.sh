@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests and local builds need on a Debian machine:
-# Packer, QEMU, Ansible and linters from Debian's packages, then npm ci.
+# Packer, QEMU, Ansible and linters from Debian's packages, then npm ci
+# (skipped with --system: the CLI itself runs from the committed dist/).
 # Idempotent: packages already present are not installed again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +24,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+[ "${1:-}" = "--system" ] && exit 0
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
