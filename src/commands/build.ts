@@ -10,6 +10,7 @@ import { loadTopology } from '../topology/index.js';
 import type { FingerprintedImage } from '../plan/types.js';
 import { describeSource } from '../packer/image-template.js';
 import type { BaseImage } from '../local/base-image.js';
+import { createProvider } from '../providers/index.js';
 import { LocalProvider } from '../providers/local.js';
 import { imageTags, type ImageRecord } from '../providers/provider.js';
 import { Outputs } from '../io/constants.js';
@@ -40,6 +41,11 @@ export async function runBuild(inputs: Inputs, reporter: Reporter): Promise<Buil
     reporter.info(`${image.name}: dry run, template ${job.template} and variables ${job.varFile} written, nothing built`);
     return { template: job.template, varFile: job.varFile };
   }
+  const provider = await createProvider(image.target, {
+    baseDir: topology.dir, gcpAccessToken: inputs.gcpAccessToken, azureCloud: inputs.azureCloud,
+    log: (m) => reporter.info(m), mask: (s) => reporter.mask(s),
+  });
+  await provider.prepareBuild?.({ image: image.image, os: image.os, region: image.buildRegion });
   await runPackerJob(job, inputs, reporter);
 
   let imageId = artifactId(JSON.parse(await fs.readFile(job.manifestFile, 'utf8')), image);

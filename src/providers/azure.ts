@@ -232,6 +232,10 @@ export class AzureProvider implements Provider {
     return this.arm(call, () => this.usageIndex.usage(image));
   }
 
+  async prepareBuild(line: { image: string; os: string; region: string }): Promise<void> {
+    await this.ensureImageDefinition(line.image, line.os, { location: line.region });
+  }
+
   /**
    * Creates the gallery image definition for (recipe, os) unless it exists
    * (Packer publishes versions only into an existing definition).

@@ -88,6 +88,8 @@ export interface Provider {
   /** Delete the image (and its snapshots); resolves when it is gone. */
   remove(image: ImageRecord): Promise<void>;
   inUse(image: ImageRecord): Promise<Usage>;
+  /** Readies the cloud for a build of this image line, where it needs it (Azure: the gallery image definition). */
+  prepareBuild?(line: { image: string; os: string; region: string }): Promise<void>;
 }
 
 /** Builds the tag set for a new image; providers add their own keys on top. */
