@@ -175,7 +175,7 @@ describe('node dist/index.js (the action)', () => {
   it('serves the CLI: image-builder plan --topology FILE --json prints the plan', async () => {
     const { dir, topology } = localExample();
     const cells = await expectedCells(dir, topology);
-    const r = await run(dir, [path.join(ROOT, 'bin/image-builder.js'), 'plan', '--topology', topology, '--json', '--plan-file', 'p.json']);
+    const r = await run(dir, [path.join(ROOT, 'bin/image-builder.js'), 'plan', '--topology', topology, '--json', '--plan-file', 'p.json'], {});
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const plan = JSON.parse(r.stdout);
