@@ -7,7 +7,9 @@
  * and into the result file; a failed verification fails the job, and
  * lifecycle never promotes that image.
  */
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { runProcess } from '../packer/runner.js';
 import { loadTopology } from '../topology/index.js';
 import type { FingerprintedImage } from '../plan/types.js';
 import { createProvider } from '../providers/index.js';
@@ -34,8 +36,8 @@ export async function runVerify(inputs: Inputs, reporter: Reporter): Promise<Ver
   if (!result) throw new Error(`${image.cloud}/${image.name}: no build result in ${resultsDir}: run build for this cell first (in a workflow: download its artifact)`);
 
   const playbook = image.recipe.verify ? path.resolve(topology.dir, image.recipe.verify) : path.join(bundledPlaybooks(), 'verify.yml');
-  const verifyImage = image.provider === 'local'
-    ? path.join(new LocalProvider(image.target, { baseDir: topology.dir }).imageDir(result.region, image.name), 'image.qcow2')
+  const verifyImage = image.provider === 'local' && !inputs.dryRun
+    ? await localOverlay(new LocalProvider(image.target, { baseDir: topology.dir }).imageDir(result.region, image.name), inputs, image.name)
     : result.imageId;
   const job = await preparePackerJob({
     image, topologyDir: topology.dir, mode: 'verify', playbooks: [playbook], verifyImage, startedAt: new Date(result.builtAt),
@@ -50,6 +52,9 @@ export async function runVerify(inputs: Inputs, reporter: Reporter): Promise<Ver
   try {
     await runPackerJob(job, inputs, reporter);
   } catch (error) {
+    // Only a verify playbook that ran and failed is a verdict on the image;
+    // a machine that never booted or never answered is a failure of the run.
+    if (!(await playbookFailed(job.work))) throw error;
     verdict = 'failed';
     failure = error as Error;
   }
@@ -72,4 +77,24 @@ async function markImage(
   const record = (await provider.inventory(result.region)).find((r) => r.id === result.imageId || r.fingerprint === image.fingerprint);
   if (!record) throw new Error(`${image.cloud}/${image.name}: the image ${result.imageId} is not in ${result.region} any more, cannot record its verdict`);
   await provider.tag(record, { [TAGS.verified]: verdict });
+}
+
+/** True when Packer's log shows the Ansible provisioner ran and the playbook failed. */
+async function playbookFailed(work: string): Promise<boolean> {
+  const log = await fs.readFile(path.join(work, 'packer-verify.log'), 'utf8').catch(() => '');
+  return /Error executing Ansible|ansible-playbook.*exit status|Non-zero exit status/i.test(log);
+}
+
+/**
+ * A throwaway qcow2 overlay on the stored disk: the verification boot writes
+ * to it, never to the image itself.
+ */
+async function localOverlay(imageDir: string, inputs: Inputs, name: string): Promise<string> {
+  const dir = path.resolve(inputs.workDir, `overlay--${name}`);
+  await fs.rm(dir, { recursive: true, force: true });
+  await fs.mkdir(dir, { recursive: true });
+  const overlay = path.join(dir, 'overlay.qcow2');
+  const result = await runProcess('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'qcow2', '-b', path.join(imageDir, 'image.qcow2'), overlay]);
+  if (result.code !== 0) throw new Error(`${name}: could not create the verification overlay: ${result.tail.join(' ')}`);
+  return overlay;
 }

@@ -1,7 +1,8 @@
 /**
  * qemu (local): boots a qcow2 copy of the base image by direct kernel boot
  * (no bootloader needed), provisions over SSH, shuts down; the disk in the
- * output folder is the new image. In verify mode the output is thrown away.
+ * output folder is the new image. In verify mode the disk is an overlay on
+ * the stored image, made by the verify command, and the output is thrown away.
  */
 import { sshUser, type SourceContext, type SourceResult } from './context.js';
 
@@ -37,6 +38,5 @@ export function qemuSource(ctx: SourceContext): SourceResult {
     output_directory: v.variable('output_dir', { type: 'string' }, ctx.outputDir),
     vm_name: 'image.qcow2',
   };
-  if (ctx.mode === 'verify') config.use_backing_file = true;
   return { type: 'qemu', name: 'image', config, sshUser: user, plugin: 'qemu' };
 }
