@@ -57,6 +57,8 @@ export async function runVerify(inputs: Inputs, reporter: Reporter): Promise<Ver
     if (!(await playbookFailed(job.work))) throw error;
     verdict = 'failed';
     failure = error as Error;
+  } finally {
+    await discard(job.outputDir, verifyImage, image.provider);
   }
   const updated: BuildResult = { ...result, verified: verdict, verifiedAt: new Date().toISOString() };
   await writeResult(resultsDir, updated);
@@ -97,4 +99,10 @@ async function localOverlay(imageDir: string, inputs: Inputs, name: string): Pro
   const result = await runProcess('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'qcow2', '-b', path.join(imageDir, 'image.qcow2'), overlay]);
   if (result.code !== 0) throw new Error(`${name}: could not create the verification overlay: ${result.tail.join(' ')}`);
   return overlay;
+}
+
+/** The verification machine's disk and the overlay are never kept. */
+async function discard(outputDir: string, verifyImage: string, provider: string): Promise<void> {
+  await fs.rm(outputDir, { recursive: true, force: true });
+  if (provider === 'local') await fs.rm(path.dirname(verifyImage), { recursive: true, force: true });
 }
