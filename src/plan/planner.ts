@@ -23,10 +23,13 @@ export function plan(input: PlanInput): Plan {
   const copies: CopyTask[] = [];
   const images: PlannedImage[] = [];
   const notes = new Set<string>();
+  const indexes = new Map<string, RegionIndex>();
 
   for (const config of input.images) {
     const inventory = input.inventory?.[config.cloud];
-    const holding = input.force ? new Map<string, ImageRecord>() : holders(config, inventory);
+    let index = indexes.get(config.cloud);
+    if (inventory && !index) indexes.set(config.cloud, (index = indexInventory(inventory)));
+    const holding = input.force ? new Map<string, ImageRecord>() : holders(config, index);
     const present = [...holding.keys()].sort();
     const global = inventory?.scope === 'global' || config.provider === 'gcp';
     const cell = toCell(config);
@@ -69,12 +72,26 @@ export function plan(input: PlanInput): Plan {
   };
 }
 
-/** Regions holding an image of this fingerprint: pending counts as present, failed does not. */
-function holders(config: FingerprintedImage, inventory: CloudInventory | undefined): Map<string, ImageRecord> {
-  const found = new Map<string, ImageRecord>();
-  if (!inventory) return found;
+/** Per region, fingerprint -> the first record with it that has not failed. */
+type RegionIndex = Map<string, Map<string, ImageRecord>>;
+
+/** Built once per cloud, so planning stays linear in images + records (a scan per image was quadratic). */
+function indexInventory(inventory: CloudInventory): RegionIndex {
+  const index: RegionIndex = new Map();
   for (const [region, records] of Object.entries(inventory.regions)) {
-    const match = records.find((r) => r.fingerprint === config.fingerprint && r.state !== 'failed');
+    const byFingerprint = new Map<string, ImageRecord>();
+    for (const r of records) if (r.state !== 'failed' && !byFingerprint.has(r.fingerprint)) byFingerprint.set(r.fingerprint, r);
+    index.set(region, byFingerprint);
+  }
+  return index;
+}
+
+/** Regions holding an image of this fingerprint: pending counts as present, failed does not. */
+function holders(config: FingerprintedImage, index: RegionIndex | undefined): Map<string, ImageRecord> {
+  const found = new Map<string, ImageRecord>();
+  if (!index) return found;
+  for (const [region, byFingerprint] of index) {
+    const match = byFingerprint.get(config.fingerprint);
     if (match) found.set(region, match);
   }
   return found;
