@@ -12,7 +12,8 @@ export const actionReporter: Reporter = {
   error: (message, where) => core.error(message, props(where)),
   group: (name, fn) => core.group(name, fn),
   setOutput: (name, value) => core.setOutput(name, value),
-  async summary(markdown) {
+  async summary(markdown, text) {
+    core.info(text.trimEnd());
     if (!process.env.GITHUB_STEP_SUMMARY) return;
     await core.summary.addRaw(markdown, true).write();
   },
