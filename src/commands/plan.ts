@@ -67,7 +67,12 @@ export async function runPlan(inputs: Inputs, reporter: Reporter, deps: PlanDeps
 export function fingerprinted(topology: Topology, inputs: Pick<Inputs, 'clouds' | 'images'>): FingerprintedImage[] {
   const fingerprinter = new Fingerprinter(topology.dir);
   return filterImages(resolveImages(topology), inputs.clouds, inputs.images).map((config) => {
-    const fingerprint = fingerprinter.of(config);
+    let fingerprint: string;
+    try {
+      fingerprint = fingerprinter.of(config);
+    } catch (error) {
+      throw new Error(`image ${config.image}/${config.os} of cloud "${config.cloud}": ${(error as Error).message}`);
+    }
     return { ...config, fingerprint, name: imageName(config.provider, config.image, config.os, fingerprint) };
   });
 }

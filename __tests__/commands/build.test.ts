@@ -1,0 +1,115 @@
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { runBuild } from '../../src/commands/build.js';
+import { runPlan } from '../../src/commands/plan.js';
+import { parseInputs } from '../../src/io/inputs.js';
+import { writeTree } from '../helpers/tree.js';
+import { recorder } from '../helpers/reporter.js';
+
+const ROOT = process.cwd();
+const TOPOLOGY = (store: string) => `version: 1
+images:
+  base:
+    playbooks: [${ROOT}/playbooks/provision.yml]
+    variables: { packages: [jq] }
+sources:
+  debian12:
+    local: { image: base/base.qcow2 }
+    aws: { owner: "136693071363", name: "debian-12-amd64-*" }
+clouds:
+  - name: lab
+    provider: local
+    store: ${store}
+    regions: { rack1: { instances: [ { name: n, image: base, os: debian12 } ] } }
+  - name: aws-prod
+    provider: aws
+    regions: { eu-west-1: { instances: [ { name: n, image: base, os: debian12 } ] } }
+`;
+
+async function setup() {
+  const dir = writeTree({ 'base/base.qcow2': 'disk', 'base/vmlinuz': 'k', 'base/initrd.img': 'i' });
+  writeFileSync(path.join(dir, 'topology.yml'), TOPOLOGY('store'));
+  const inputs = (extra: Record<string, string>) => parseInputs((n) => ({
+    topology: path.join(dir, 'topology.yml'), 'plan-file': path.join(dir, 'plan.json'), results: path.join(dir, 'results'),
+    'work-dir': path.join(dir, 'work'), offline: 'true', ...extra,
+  } as Record<string, string>)[n] ?? '');
+  const { plan } = await runPlan(inputs({}), recorder());
+  const cell = (cloud: string) => JSON.stringify(plan.builds.find((b) => b.cloud === cloud));
+  return { dir, inputs, cell, plan };
+}
+
+/** A stand-in `packer` on PATH: answers `version`, fails `build` with output, like a broken provisioning run. */
+function fakePacker(dir: string): string {
+  const bin = path.join(dir, 'fake-bin');
+  writeTree({ 'packer': '#!/bin/sh\ncase "$1" in\n  version) echo "Packer v1.6.6";;\n  validate) exit 0;;\n  build) echo "==> image: Provisioning with Ansible..."; echo "fatal: [default]: FAILED! => task failed on purpose"; exit 1;;\nesac\n' }, bin);
+  chmodSync(path.join(bin, 'packer'), 0o755);
+  return bin;
+}
+
+describe('build', () => {
+  it('dry run writes and validates the template for a local and a cloud cell, builds nothing', async () => {
+    const { dir, inputs, cell } = await setup();
+    for (const cloud of ['lab', 'aws-prod']) {
+      const r = recorder();
+      const out = await runBuild(inputs({ command: 'build', 'dry-run': 'true', cell: cell(cloud) }), r);
+      expect(r.outputs.template).toBe(out.template);
+      expect(r.outputs['var-file']).toBe(out.varFile);
+      const template = JSON.parse(readFileSync(out.template, 'utf8'));
+      expect(Object.keys(template.source)).toEqual([cloud === 'lab' ? 'qemu' : 'amazon-ebs']);
+      // packer validate ran (a failure would have thrown) and its output was kept
+      expect(existsSync(path.join(path.dirname(out.template), 'packer-validate.log'))).toBe(true);
+      expect(r.outputs['image-id']).toBeUndefined();
+    }
+    expect(existsSync(path.join(dir, 'store'))).toBe(false);
+    expect(existsSync(path.join(dir, 'results'))).toBe(false);
+  });
+
+  it('hands values to Packer and Ansible only through JSON files', async () => {
+    const { inputs, cell } = await setup();
+    const out = await runBuild(inputs({ command: 'build', 'dry-run': 'true', cell: cell('lab') }), recorder());
+    const vars = JSON.parse(readFileSync(out.varFile, 'utf8'));
+    const extra = JSON.parse(readFileSync(vars.extra_vars_file, 'utf8'));
+    expect(extra).toMatchObject({ packages: ['jq'], image_builder_recipe: 'base', image_builder_deprovision: false });
+    expect(JSON.stringify(JSON.parse(readFileSync(out.template, 'utf8')))).not.toContain('jq');
+  });
+
+  it('a Packer failure names the image, shows the last lines, and leaves the store unchanged', async () => {
+    const { dir, inputs, cell } = await setup();
+    const saved = process.env.PATH;
+    process.env.PATH = `${fakePacker(dir)}:${saved}`;
+    try {
+      await expect(runBuild(inputs({ command: 'build', cell: cell('lab') }), recorder()))
+        .rejects.toThrow(/lab\/ib-base-debian12-[0-9a-f]{16}: packer build failed \(exit 1\)[\s\S]*task failed on purpose[\s\S]*full log: /);
+    } finally {
+      process.env.PATH = saved;
+    }
+    expect(existsSync(path.join(dir, 'store'))).toBe(false);
+    expect(existsSync(path.join(dir, 'results'))).toBe(false);
+  });
+
+  it('refuses a cell whose inputs changed since the plan, and a missing local source', async () => {
+    const { dir, inputs, cell } = await setup();
+    const stale = JSON.stringify({ ...JSON.parse(cell('lab')), fingerprint: '0'.repeat(32) });
+    await expect(runBuild(inputs({ command: 'build', cell: stale }), recorder())).rejects.toThrow(/changed since the plan .* run plan again/);
+    writeFileSync(path.join(dir, 'base', 'vmlinuz.gone'), '');
+    const { rmSync } = await import('node:fs');
+    rmSync(path.join(dir, 'base', 'vmlinuz'));
+    await expect(runBuild(inputs({ command: 'build', 'dry-run': 'true', cell: cell('lab') }), recorder()))
+      .rejects.toThrow(/ib-base-debian12-[0-9a-f]{16}: the local source image needs .*vmlinuz/);
+  });
+
+  it.each([
+    ['', 'input "cell" is empty'],
+    ['{not json', 'input "cell" is not JSON'],
+    ['{"cloud":"lab"}', 'input "cell" is not a matrix cell (check provider, image, os, fingerprint, name, region)'],
+  ])('rejects cell %j', async (value, message) => {
+    const { inputs } = await setup();
+    await expect(runBuild(inputs({ command: 'build', cell: value }), recorder())).rejects.toThrow(message);
+  });
+
+  it('names the image when one of its playbooks is broken', async () => {
+    const dir = writeTree({ 'broken.yml': '- hosts: all\n  roles: [missing-role]\n', 'topology.yml': TOPOLOGY('store').replace(`${ROOT}/playbooks/provision.yml`, 'broken.yml') });
+    const inputs = parseInputs((n) => ({ topology: path.join(dir, 'topology.yml'), offline: 'true', 'plan-file': path.join(dir, 'p.json') } as Record<string, string>)[n] ?? '');
+    await expect(runPlan(inputs, recorder())).rejects.toThrow(/image base\/debian12 of cloud "lab": role "missing-role" not found/);
+  });
+});
