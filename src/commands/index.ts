@@ -4,6 +4,8 @@ import type { Inputs } from '../io/inputs.js';
 import type { Reporter } from '../io/reporter.js';
 import { runPlan } from './plan.js';
 import { runBuild } from './build.js';
+import { runDistribute } from './distribute.js';
+import { runLifecycle } from './lifecycle.js';
 import { runVerify } from './verify.js';
 
 export type CommandFn = (inputs: Inputs, reporter: Reporter) => Promise<unknown>;
@@ -11,6 +13,8 @@ export type CommandFn = (inputs: Inputs, reporter: Reporter) => Promise<unknown>
 export const commands: Partial<Record<Command, CommandFn>> = {
   plan: runPlan,
   build: runBuild,
+  distribute: runDistribute,
+  lifecycle: runLifecycle,
   verify: runVerify,
 };
 

@@ -39,6 +39,10 @@ export const Outputs = {
   template: 'template',
   varFile: 'var-file',
   resultFile: 'result-file',
+  copiedCount: 'copied-count',
+  failedCount: 'failed-count',
+  promotedCount: 'promoted-count',
+  removedCount: 'removed-count',
 } as const;
 
 export const COMMANDS = ['plan', 'build', 'verify', 'distribute', 'lifecycle'] as const;

@@ -1,0 +1,162 @@
+/**
+ * lifecycle: per image line (cloud, recipe, os) and region, promote the
+ * newest verified image of the current fingerprint to gold, mark the previous
+ * gold outdated with the cloud's own deprecation (naming the replacement),
+ * keep the newest `lifecycle.keep`, and remove the rest and retired lines,
+ * only with delete: true and never what is gold, newest or in use. dry-run
+ * changes nothing. Orchestration only: the rules are in lifecycle/decide.ts.
+ */
+import { readResults } from './results.js';
+import { fingerprinted } from './plan.js';
+import { openClouds, type CommandDeps } from './distribute.js';
+import { loadTopology } from '../topology/index.js';
+import { matcher } from '../plan/filter.js';
+import { TAGS, type ImageRecord, type Provider, type Verdict } from '../providers/provider.js';
+import { mapLimit } from '../util/pool.js';
+import { Outputs } from '../io/constants.js';
+import type { Inputs } from '../io/inputs.js';
+import type { Reporter } from '../io/reporter.js';
+import { decide, removalCandidates } from '../lifecycle/decide.js';
+import type { StepFailure } from '../lifecycle/distribution.js';
+import { lineId, lineLocations, verdictKey, withVerdicts, type LineLocation } from '../lifecycle/lines.js';
+import { driftRows, type DriftRow } from '../report/drift.js';
+import { lifecycleMarkdown, lifecycleText, type LineDecision } from '../report/lifecycle-summary.js';
+
+export interface LifecycleResult {
+  lines: LineDecision[];
+  drift: DriftRow[];
+  failures: StepFailure[];
+  promoted: number;
+  outdated: number;
+  removed: number;
+}
+
+/** What was done for real (all zero in a dry run). */
+interface Applied {
+  promoted: number;
+  outdated: number;
+  removed: number;
+}
+
+export async function runLifecycle(inputs: Inputs, reporter: Reporter, deps: CommandDeps = {}): Promise<LifecycleResult> {
+  const topology = await loadTopology(inputs.topology);
+  const images = fingerprinted(topology, inputs);
+  const configs = new Map(images.map((i) => [lineId(i), i]));
+  const verdicts = new Map<string, Verdict>();
+  for (const r of await readResults(inputs.results)) verdicts.set(verdictKey(r.cloud, r.fingerprint), r.verified);
+  const open = await openClouds(topology, inputs, reporter, deps);
+  const failures = [...open.failures];
+  const retired = new Set(topology.lifecycle.retired);
+  const recipeOk = matcher(inputs.images);
+
+  const locations = open.clouds.flatMap((cloud) => {
+    const degraded = [...open.unreachable].some((u) => u.startsWith(`${cloud.name}|`));
+    if (degraded && inputs.delete) reporter.warning(`cloud "${cloud.name}": an inventory failed, so nothing is removed there in this run`);
+    const regions = open.inventory[cloud.name]?.regions ?? {};
+    return lineLocations(cloud.name, regions)
+      .filter((l) => recipeOk(l.image))
+      .map((location) => ({ location: { ...location, records: withVerdicts(location.records, verdicts) }, mayDelete: inputs.delete && !degraded }));
+  });
+
+  const provider = (cloud: string) => open.providers.get(cloud) as Provider;
+  const applied: Applied = { promoted: 0, outdated: 0, removed: 0 };
+  const lines = await mapLimit(locations, inputs.concurrency, async ({ location, mayDelete }) => {
+    const config = configs.get(lineId(location));
+    const input = {
+      records: location.records,
+      keep: topology.lifecycle.keep,
+      retired: retired.has(location.image),
+      currentFingerprint: config?.fingerprint,
+      // A recipe without a verify playbook can never pass verification: its unverified images may become gold.
+      allowUnverified: config !== undefined && !config.recipe.verify,
+      delete: mayDelete,
+    };
+    const usage: Record<string, string[]> = {};
+    const inUse = new Set<string>();
+    for (const record of removalCandidates(decide({ ...input, inUse }))) {
+      try {
+        const found = await provider(location.cloud).inUse(record);
+        if (found.inUse) {
+          inUse.add(record.id);
+          usage[record.id] = found.references;
+        }
+      } catch (error) {
+        // Unknown usage counts as in use: never remove what might be running.
+        inUse.add(record.id);
+        usage[record.id] = ['usage check failed'];
+        const message = `usage check of ${record.name} failed, kept: ${(error as Error).message}`;
+        if (mayDelete) failures.push({ cloud: location.cloud, region: record.region, name: record.name, step: 'usage', message });
+        else reporter.warning(`${location.cloud}: ${message}`);
+      }
+    }
+    const line: LineDecision = { location, retired: input.retired, current: config?.fingerprint, decision: decide({ ...input, inUse }), usage };
+    if (inputs.dryRun) describe(line, reporter);
+    else await apply(line, provider(location.cloud), applied, failures, reporter);
+    return line;
+  });
+
+  const drift = driftRows(images, lines.map((l) => ({ ...l.location, gold: l.decision.gold })));
+  const result: LifecycleResult = { lines, drift, failures, ...applied };
+  reporter.setOutput(Outputs.promotedCount, String(result.promoted));
+  reporter.setOutput(Outputs.removedCount, String(result.removed));
+  reporter.setOutput(Outputs.failedCount, String(failures.length));
+  const report = { dryRun: inputs.dryRun, delete: inputs.delete, keep: topology.lifecycle.keep, lines, failures, drift };
+  if (inputs.summary) await reporter.summary(lifecycleMarkdown(report), lifecycleText(report));
+  if (failures.length > 0) {
+    const text = failures.map((f) => `  ${f.cloud} ${f.region} ${f.name} (${f.step}): ${f.message}`).join('\n');
+    throw new Error(`lifecycle: ${failures.length} step${failures.length === 1 ? '' : 's'} failed, the rest completed; ` +
+      `fix the cause and run lifecycle again:\n${text}`);
+  }
+  return result;
+}
+
+const label = (l: LineLocation) => `${l.cloud}/${l.image}/${l.os} in ${l.regions.join(', ')}`;
+
+function describe(line: LineDecision, reporter: Reporter): void {
+  const say = (m: string) => reporter.info(`dry-run: ${label(line.location)}: ${m}`);
+  const { decision } = line;
+  if (decision.promote) say(`would promote ${decision.promote.name} (${decision.promote.id}) to gold`);
+  for (const old of decision.outdated) say(`would mark ${old.name} (${old.id}) outdated and deprecate it, replaced by ${decision.gold?.name}`);
+  for (const x of decision.remove) say(`would remove ${x.record.name} (${x.record.id}): ${x.reason}`);
+  for (const x of decision.wouldRemove) say(`would remove ${x.record.name} (${x.record.id}) with delete: true: ${x.reason}`);
+}
+
+/**
+ * Promote first (there is always a gold), then outdated marks, then removals.
+ * Each failure is recorded and the rest goes on, except that a failed
+ * promotion stops its line: the old gold is still the current one.
+ */
+async function apply(
+  line: LineDecision, provider: Provider, applied: Applied, failures: StepFailure[], reporter: Reporter,
+): Promise<void> {
+  const { decision, location } = line;
+  const step = async (record: ImageRecord, kind: StepFailure['step'], fn: () => Promise<void>, done: string): Promise<boolean> => {
+    try {
+      await fn();
+      reporter.info(`${label(location)}: ${done}`);
+      return true;
+    } catch (error) {
+      failures.push({ cloud: location.cloud, region: record.region, name: record.name, step: kind, message: (error as Error).message });
+      reporter.error(`${label(location)}: ${kind} of ${record.name} failed: ${(error as Error).message}`);
+      return false;
+    }
+  };
+  const gold = decision.gold;
+  if (decision.promote && gold) {
+    const tags = { [TAGS.channel]: 'gold', [TAGS.verified]: gold.verified };
+    // Without the new gold, the old one is still current: change nothing else in this line.
+    if (!(await step(gold, 'tag', () => provider.tag(gold, tags), `promoted ${gold.name} (${gold.id}) to gold`))) return;
+    applied.promoted += 1;
+  }
+  for (const old of decision.outdated) {
+    const marked = await step(old, 'tag', () => provider.tag(old, { [TAGS.channel]: 'outdated' }), `marked ${old.name} outdated`);
+    if (marked) {
+      const deprecated = await step(old, 'deprecate', () => provider.deprecate(old, { replacement: gold }),
+        `deprecated ${old.name}, replaced by ${gold?.name}`);
+      if (deprecated) applied.outdated += 1;
+    }
+  }
+  for (const { record, reason } of decision.remove) {
+    if (await step(record, 'remove', () => provider.remove(record), `removed ${record.name} (${record.id}, ${reason})`)) applied.removed += 1;
+  }
+}

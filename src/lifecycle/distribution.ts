@@ -1,0 +1,184 @@
+/**
+ * What distribute has to do, from the topology's images, what each cloud
+ * holds and the build results. Pure: the command carries it out.
+ *
+ * - An image is present in a region when an image with its fingerprint is
+ *   there, pending or available (a failed one does not count). A pending copy
+ *   left by an interrupted run is finished, never started a second time.
+ * - The source is the available image in the build region, else the first
+ *   region (sorted) holding an available one.
+ * - The verdict is the build result's (verify writes it there), else the
+ *   source's tag. Images whose verdict is `failed` are not distributed.
+ * - Copies are tagged as the source is, with channel `candidate` (channels are
+ *   per region and only lifecycle promotes) and the verdict.
+ * - Global clouds (GCP) copy nothing; their image is tagged and shared once.
+ */
+import type { FingerprintedImage } from '../plan/types.js';
+import type { CloudInventory } from '../plan/types.js';
+import { TAGS, fromTags, type ImageRecord, type Verdict } from '../providers/provider.js';
+import type { ProviderName, Sharing } from '../topology/model.js';
+
+export interface DistributionResult {
+  cloud: string;
+  fingerprint: string;
+  verified: Verdict;
+  region: string;
+  imageId: string;
+}
+
+export interface CopyJob {
+  cloud: string;
+  image: string;
+  os: string;
+  name: string;
+  fingerprint: string;
+  from: string;
+  to: string;
+  /** The source, as it is to be copied (tags of the copy included). */
+  source: ImageRecord;
+  tags: Record<string, string>;
+  /** A copy is already under way there (an interrupted run): wait for it, start none. */
+  resume: boolean;
+}
+
+export type DistributionStatus = 'distribute' | 'rejected' | 'not-built' | 'source-pending';
+
+export interface ImageDistribution {
+  cloud: string;
+  provider: ProviderName;
+  image: string;
+  os: string;
+  name: string;
+  fingerprint: string;
+  buildRegion: string;
+  regions: string[];
+  scope: 'region' | 'global';
+  status: DistributionStatus;
+  verdict: Verdict;
+  source?: ImageRecord;
+  /** Regions already holding a finished copy (available, or deprecated since). */
+  present: string[];
+  copies: CopyJob[];
+  /** Tags to set on the source (its verdict changed), if any. */
+  retag?: Record<string, string>;
+  /** Existing images (unique ids) to share: the source and the copies already there. */
+  share: ImageRecord[];
+  sharing: Sharing;
+  /** Why it is not distributed (status other than distribute). */
+  reason?: string;
+  /** A build result names this image. */
+  built: boolean;
+}
+
+export interface DistributionInput {
+  images: FingerprintedImage[];
+  inventory: Record<string, CloudInventory>;
+  results: DistributionResult[];
+}
+
+export interface Distribution {
+  images: ImageDistribution[];
+  /** Results that match no image of the topology (changed since the build?). */
+  unmatched: DistributionResult[];
+}
+
+const key = (cloud: string, fingerprint: string) => `${cloud}|${fingerprint}`;
+
+export function planDistribution(input: DistributionInput): Distribution {
+  const results = new Map(input.results.map((r) => [key(r.cloud, r.fingerprint), r]));
+  const known = new Set(input.images.map((i) => key(i.cloud, i.fingerprint)));
+  const unmatched = input.results.filter((r) => !known.has(key(r.cloud, r.fingerprint)));
+  const images = input.images
+    .filter((config) => input.inventory[config.cloud])
+    .map((config) => distributeOne(config, input.inventory[config.cloud], results.get(key(config.cloud, config.fingerprint))));
+  return { images, unmatched };
+}
+
+function distributeOne(config: FingerprintedImage, inventory: CloudInventory, result?: DistributionResult): ImageDistribution {
+  const scope = inventory.scope;
+  const holding = holders(config.fingerprint, inventory);
+  const available = [...holding.entries()].filter(([, r]) => r.state === 'available').map(([region]) => region).sort();
+  const settled = [...holding.entries()].filter(([, r]) => r.state !== 'pending').map(([region]) => region).sort();
+  const from = available.includes(config.buildRegion) ? config.buildRegion : available[0];
+  const source = from === undefined ? undefined : holding.get(from);
+  const verdict: Verdict = result?.verified ?? source?.verified ?? 'unverified';
+  const base: ImageDistribution = {
+    cloud: config.cloud, provider: config.provider, image: config.image, os: config.os, name: config.name,
+    fingerprint: config.fingerprint, buildRegion: config.buildRegion, regions: config.regions, scope,
+    status: 'distribute', verdict, source, present: scope === 'global' ? [...config.regions] : settled,
+    copies: [], share: [], sharing: config.target.share, built: result !== undefined,
+  };
+  if (verdict === 'failed') {
+    return { ...base, status: 'rejected', reason: 'failed verification: not distributed (fix the image and build it again)' };
+  }
+  if (!source) {
+    const pending = holding.size > 0;
+    return {
+      ...base,
+      status: pending ? 'source-pending' : 'not-built',
+      reason: pending
+        ? `only pending copies exist (${[...holding.keys()].sort().join(', ')}): run distribute again once one is available`
+        : result
+          ? `the build result names ${result.imageId} in ${result.region}, but no image with fingerprint ${config.fingerprint} is listed there`
+          : 'not built yet: run build first',
+    };
+  }
+  const retag = source.verified !== verdict ? { [TAGS.verified]: verdict } : undefined;
+  const tags = { ...source.tags, [TAGS.channel]: 'candidate', [TAGS.verified]: verdict };
+  const template: ImageRecord = fromTags(tags, source);
+  const copies: CopyJob[] = [];
+  if (scope === 'region') {
+    for (const to of config.regions) {
+      const there = holding.get(to);
+      if (there && there.state !== 'pending') continue;
+      copies.push({
+        cloud: config.cloud, image: config.image, os: config.os, name: config.name, fingerprint: config.fingerprint,
+        from: source.region, to, source: template, tags, resume: there !== undefined,
+      });
+    }
+  }
+  const share = uniqueIds([source, ...settled.map((r) => holding.get(r) as ImageRecord)]);
+  return { ...base, copies, retag, share: shares(config.target.share) ? share : [] };
+}
+
+/**
+ * Regions holding an image of this fingerprint, as the planner counts them:
+ * any state but failed. Per region the best one: available, deprecated, pending.
+ */
+function holders(fingerprint: string, inventory: CloudInventory): Map<string, ImageRecord> {
+  const rank = { available: 0, deprecated: 1, pending: 2, failed: 3 } as const;
+  const found = new Map<string, ImageRecord>();
+  for (const [region, records] of Object.entries(inventory.regions)) {
+    const matches = records.filter((r) => r.fingerprint === fingerprint && r.state !== 'failed');
+    const best = matches.sort((a, b) => rank[a.state] - rank[b.state])[0];
+    if (best) found.set(region, best);
+  }
+  return found;
+}
+
+export const shares = (sharing: Sharing): boolean => sharing.public || sharing.accounts.length > 0;
+
+function uniqueIds(records: ImageRecord[]): ImageRecord[] {
+  const seen = new Set<string>();
+  return records.filter((r) => !seen.has(r.id) && Boolean(seen.add(r.id)));
+}
+
+/** What became of one copy job. */
+export interface CopyOutcome {
+  job: CopyJob;
+  ok: boolean;
+  seconds: number;
+  /** The copy as the cloud reports it once available. */
+  copy?: ImageRecord;
+  error?: string;
+}
+
+/** One failed step (inventory, copy, tag, share), reported at the end. */
+export interface StepFailure {
+  cloud: string;
+  region: string;
+  /** The image's name; empty for a failed inventory. */
+  name: string;
+  step: 'inventory' | 'copy' | 'tag' | 'share' | 'deprecate' | 'remove' | 'usage';
+  message: string;
+}
