@@ -4,17 +4,11 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { ProviderName } from '../topology/model.js';
+import type { ImageIdentity } from '../plan/types.js';
 import type { Verdict } from '../providers/provider.js';
 
-export interface BuildResult {
+export interface BuildResult extends ImageIdentity {
   version: 1;
-  cloud: string;
-  provider: ProviderName;
-  image: string;
-  os: string;
-  fingerprint: string;
-  name: string;
   /** Where it was built. */
   region: string;
   /** Every region that needs it. */

@@ -15,27 +15,26 @@ export interface CloudInventory {
   regions: Record<string, ImageRecord[]>;
 }
 
-/** One matrix cell: one image to build. */
-export interface BuildCell {
+/** What names one image everywhere: matrix cells, copies, results, reports. */
+export interface ImageIdentity {
   cloud: string;
   provider: ProviderName;
+  /** The recipe. */
   image: string;
   os: string;
   fingerprint: string;
   name: string;
+}
+
+/** One matrix cell: one image to build. */
+export interface BuildCell extends ImageIdentity {
   /** The build region. */
   region: string;
   /** Every region that needs the image (the distribute job copies to the others). */
   regions: string[];
 }
 
-export interface CopyTask {
-  cloud: string;
-  provider: ProviderName;
-  image: string;
-  os: string;
-  fingerprint: string;
-  name: string;
+export interface CopyTask extends ImageIdentity {
   from: string;
   to: string;
   /** The source does not exist yet: it is built first, in `from`. */
@@ -44,27 +43,15 @@ export interface CopyTask {
   sourceId?: string;
 }
 
-export interface Retirement {
-  cloud: string;
-  provider: ProviderName;
+export interface Retirement extends ImageIdentity {
   region: string;
   id: string;
-  name: string;
-  image: string;
-  os: string;
-  fingerprint: string;
   channel: string;
 }
 
 export type ImageStatus = 'build' | 'copy' | 'current';
 
-export interface PlannedImage {
-  cloud: string;
-  provider: ProviderName;
-  image: string;
-  os: string;
-  fingerprint: string;
-  name: string;
+export interface PlannedImage extends ImageIdentity {
   buildRegion: string;
   regions: string[];
   /** Regions already holding an image with this fingerprint. */
