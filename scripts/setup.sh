@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   packer qemu-system-x86 qemu-utils debootstrap e2fsprogs
   ansible-core ansible ansible-lint yamllint shellcheck
-  openssh-client sshpass
+  openssh-client sshpass jq
 )
 
 missing=()

@@ -87,6 +87,25 @@ describe('build', () => {
     expect(existsSync(path.join(dir, 'results'))).toBe(false);
   });
 
+  it('with modern Packer, installs the pinned plugins (packer init) before validating, with the token for GitHub', async () => {
+    const { dir, inputs, cell } = await setup();
+    const bin = path.join(dir, 'modern-bin');
+    const calls = path.join(dir, 'calls.log');
+    writeTree({ packer: `#!/bin/sh\necho "$1 token=$PACKER_GITHUB_API_TOKEN plugins=$PACKER_PLUGIN_PATH" >> ${calls}\n[ "$1" = version ] && echo "Packer v1.11.2"\nexit 0\n` }, bin);
+    chmodSync(path.join(bin, 'packer'), 0o755);
+    const saved = process.env.PATH;
+    process.env.PATH = `${bin}:${saved}`;
+    try {
+      const out = await runBuild(inputs({ command: 'build', 'dry-run': 'true', token: 'ghs_example', cell: cell('aws-prod') }), recorder());
+      expect(JSON.parse(readFileSync(out.template, 'utf8')).packer.required_plugins.amazon.source).toBe('github.com/hashicorp/amazon');
+    } finally {
+      process.env.PATH = saved;
+    }
+    const lines = readFileSync(calls, 'utf8').trim().split('\n');
+    expect(lines.map((l) => l.split(' ')[0])).toEqual(['version', 'init', 'validate']);
+    expect(lines[1]).toMatch(/token=ghs_example plugins=\S+image-builder-packer-plugins/);
+  });
+
   it('refuses a cell whose inputs changed since the plan, and a missing local source', async () => {
     const { dir, inputs, cell } = await setup();
     const stale = JSON.stringify({ ...JSON.parse(cell('lab')), fingerprint: '0'.repeat(32) });

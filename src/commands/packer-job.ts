@@ -31,6 +31,7 @@ export interface PackerJob {
   built: BuiltTemplate;
   packer?: PackerInfo;
   base?: BaseImage;
+  env: NodeJS.ProcessEnv;
 }
 
 export interface JobSpec {
@@ -72,25 +73,38 @@ export async function preparePackerJob(spec: JobSpec, inputs: Inputs, reporter: 
   await fs.writeFile(varFile, JSON.stringify(built.variables, null, 2) + '\n', { mode: 0o600 });
   reporter.setOutput(Outputs.template, template);
   reporter.setOutput(Outputs.varFile, varFile);
-  const job: PackerJob = { image, mode: spec.mode, work, template, varFile, outputDir, manifestFile, built, packer, base: local?.base };
-  if (packer) await packerStep(job, ['validate', `-var-file=${varFile}`, template], reporter, 'validate');
-  else reporter.warning(`${image.name}: packer is not installed, the template was written but not validated`);
+  const job: PackerJob = { image, mode: spec.mode, work, template, varFile, outputDir, manifestFile, built, packer, base: local?.base, env: packerEnv(built, inputs) };
+  if (packer) {
+    await initPlugins(job, reporter);
+    await packerStep(job, ['validate', `-var-file=${varFile}`, template], reporter, 'validate', job.env);
+  } else {
+    reporter.warning(`${image.name}: packer is not installed, the template was written but not validated`);
+  }
   return job;
 }
 
-/** `packer init` where needed, then `packer build` within the time limit. */
-export async function runPackerJob(job: PackerJob, inputs: Inputs, reporter: Reporter): Promise<void> {
-  const cache = pluginCache(job.built.template);
-  const env = {
+/** Plugins on PACKER_PLUGIN_PATH (cached on GitHub) and the workflow token against GitHub's rate limit. */
+function packerEnv(built: BuiltTemplate, inputs: Inputs): NodeJS.ProcessEnv {
+  const cache = pluginCache(built.template);
+  return {
     ...process.env,
     ...(cache ? { PACKER_PLUGIN_PATH: cache.dir } : {}),
     ...(inputs.token ? { PACKER_GITHUB_API_TOKEN: inputs.token } : {}),
   };
-  if (cache) {
-    const exact = await restorePlugins(cache, (m) => reporter.info(m));
-    await packerStep(job, ['init', job.template], reporter, 'init', env);
-    if (!exact) await savePlugins(cache, (m) => reporter.info(m));
-  }
+}
+
+/** Modern Packer validates and builds only with its plugins installed: `packer init` first. */
+async function initPlugins(job: PackerJob, reporter: Reporter): Promise<void> {
+  const cache = pluginCache(job.built.template);
+  if (!cache) return;
+  const exact = await restorePlugins(cache, (m) => reporter.info(m));
+  await packerStep(job, ['init', job.template], reporter, 'init', job.env);
+  if (!exact) await savePlugins(cache, (m) => reporter.info(m));
+}
+
+/** `packer build` within the time limit (plugins were installed by preparePackerJob). */
+export async function runPackerJob(job: PackerJob, inputs: Inputs, reporter: Reporter): Promise<void> {
+  const env = job.env;
   await reporter.group(`packer ${job.mode} ${job.image.cloud}/${job.image.name}`, () =>
     packerStep(job, ['build', '-color=false', '-timestamp-ui', `-var-file=${job.varFile}`, job.template], reporter, job.mode, env,
       inputs.buildTimeoutMinutes * 60_000));
