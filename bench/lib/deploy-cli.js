@@ -1,0 +1,79 @@
+/**
+ * The product as the deploy and pipeline benchmarks use it: compiled modules
+ * from lib/ (`npx tsc --outDir lib -p tsconfig.json`, recompiled here when
+ * lib/ is missing or older than src/), and the CLI a user runs.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const LIB = path.join(ROOT, 'lib');
+
+function newest(dir, ext) {
+  let latest = 0;
+  if (!existsSync(dir)) return 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) latest = Math.max(latest, newest(full, ext));
+    else if (entry.name.endsWith(ext)) latest = Math.max(latest, statSync(full).mtimeMs);
+  }
+  return latest;
+}
+
+/** Runs a command, output passed through with a prefix; answers its exit code. */
+export function spawnLogged(command, args, { cwd = ROOT, env = process.env, prefix = '   | ', quiet = false } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const lines = [];
+    const onData = (chunk) => {
+      for (const line of chunk.toString().split('\n')) {
+        if (!line) continue;
+        lines.push(line);
+        if (lines.length > 60) lines.shift();
+        if (!quiet) console.log(prefix + line);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, tail: lines }));
+  });
+}
+
+/** Compiles src/ into lib/ when lib/ is missing or older than src/. Type errors elsewhere only warn: tsc still emits. */
+export async function ensureCompiled() {
+  const src = newest(path.join(ROOT, 'src'), '.ts');
+  const lib = newest(path.join(LIB, 'src'), '.js');
+  if (lib >= src) return { compiled: false };
+  console.log('lib/ is missing or older than src/: npx tsc --outDir lib -p tsconfig.json');
+  const started = Date.now();
+  const { code, tail } = await spawnLogged('npx', ['tsc', '--outDir', 'lib', '-p', 'tsconfig.json'], { quiet: true });
+  if (!existsSync(path.join(LIB, 'src', 'index.js'))) throw new Error(`tsc produced no lib/src/index.js:\n${tail.join('\n')}`);
+  if (code !== 0) console.log(`warning: tsc reported errors (lib/ was still written):\n${tail.slice(0, 10).join('\n')}`);
+  return { compiled: true, ms: Date.now() - started };
+}
+
+/** Imports `rel` (e.g. 'src/commands/plan.js') from lib/. */
+export function lib(rel) {
+  const file = path.join(LIB, rel);
+  if (!existsSync(file)) throw new Error(`${file} is missing: run \`npx tsc --outDir lib -p tsconfig.json\` in ${ROOT}`);
+  return import(pathToFileURL(file).href);
+}
+
+/**
+ * The CLI: the bundle (node bin/image-builder.js) when dist/ is at least as
+ * new as src/, else the same entry compiled into lib/ (so the numbers are of
+ * the current code). `which` says which one, for the output.
+ */
+export function cli() {
+  const bundle = path.join(ROOT, 'dist', 'index.js');
+  if (existsSync(bundle) && statSync(bundle).mtimeMs >= newest(path.join(ROOT, 'src'), '.ts')) {
+    return { command: process.execPath, args: [path.join(ROOT, 'bin', 'image-builder.js')], which: 'bundle: node bin/image-builder.js', env: {} };
+  }
+  return {
+    command: process.execPath, args: [path.join(LIB, 'src', 'index.js')],
+    which: 'dist/ is older than src/, so the compiled lib/src/index.js (CLI mode)', env: { IMAGE_BUILDER_CLI: '1' },
+  };
+}
