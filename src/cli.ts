@@ -5,7 +5,7 @@
 import { dispatch } from './commands/index.js';
 import { COMMANDS, Inputs as InputNames } from './io/constants.js';
 import { cliReporter } from './io/cli-reporter.js';
-import { reportFailure } from './io/fail.js';
+import { guardStrayRejections, reportFailure } from './io/fail.js';
 import { parseInputs } from './io/inputs.js';
 
 const BOOLEAN = new Set<string>([
@@ -73,6 +73,7 @@ export async function cli(argv: string[]): Promise<void> {
     return;
   }
   const reporter = cliReporter({ quiet: parsed.json });
+  guardStrayRejections((message) => process.stderr.write(`${message}\n`));
   try {
     const inputs = parseInputs((name) => parsed.values[name] ?? process.env[`IMAGE_BUILDER_${name.toUpperCase().replace(/-/g, '_')}`] ?? '');
     for (const secret of [inputs.gcpAccessToken, inputs.token]) if (secret) reporter.mask(secret);

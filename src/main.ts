@@ -2,10 +2,11 @@
 import * as core from '@actions/core';
 import { dispatch } from './commands/index.js';
 import { actionReporter } from './io/action-reporter.js';
-import { reportFailure } from './io/fail.js';
+import { guardStrayRejections, reportFailure } from './io/fail.js';
 import { parseInputs } from './io/inputs.js';
 
 export async function run(): Promise<void> {
+  guardStrayRejections((message) => core.error(message));
   try {
     const inputs = parseInputs((name) => core.getInput(name));
     for (const secret of [inputs.gcpAccessToken, inputs.token]) if (secret) core.setSecret(secret);

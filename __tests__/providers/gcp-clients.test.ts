@@ -61,6 +61,21 @@ describe('credentials', () => {
     expect(gcp.fake.calls.count('sts.token')).toBe(1);
     expect(gcp.fake.calls.count('images.list')).toBe(0);
   });
+
+  it('without any credentials, fails before the first API call with what to do', async () => {
+    delete process.env.GOOGLE_APPLICATION_CREDENTIALS;
+    const saved = { detect: process.env.METADATA_SERVER_DETECTION, home: process.env.HOME };
+    process.env.METADATA_SERVER_DETECTION = 'none'; // never probe a metadata server from a test
+    process.env.HOME = dir; // no gcloud user credentials either
+    try {
+      await expect(gcp.provider({}, null)).rejects.toThrow(/cloud "gcp-prod" \(gcp\): no Google credentials found .*run google-github-actions\/auth before this step/);
+    } finally {
+      for (const [key, value] of [['METADATA_SERVER_DETECTION', saved.detect], ['HOME', saved.home]] as const) {
+        if (value === undefined) delete process.env[key]; else process.env[key] = value;
+      }
+    }
+    expect(gcp.fake.calls.log).toEqual([]);
+  });
 });
 
 describe('endpoint and project', () => {

@@ -13,3 +13,15 @@ export function reportFailure(error: unknown, reporter: Reporter): string {
   }
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * A library promise that rejects where no caller awaits it (a cloud SDK's
+ * background credential lookup) would crash Node with a stack trace. Report
+ * it as one line instead, and fail.
+ */
+export function guardStrayRejections(report: (message: string) => void): void {
+  process.on('unhandledRejection', (reason) => {
+    report(`image-builder: ${reason instanceof Error ? reason.message : String(reason)}`);
+    process.exitCode = 1;
+  });
+}

@@ -80,6 +80,23 @@ export class GcpClients {
     this.images = new ImagesClient({ ...options });
   }
 
+  /**
+   * Finds the application default credentials before any API call: without
+   * them, the SDK's clients would each fail on their own, some of them
+   * outside any caller's reach.
+   */
+  async checkCredentials(cloud: string): Promise<void> {
+    const auth = this.options.auth;
+    if (!(auth instanceof GoogleAuth)) return;
+    try {
+      await auth.getClient();
+    } catch (error) {
+      throw new Error(`cloud "${cloud}" (gcp): no Google credentials found (${(error as Error).message.split('.')[0]}): ` +
+        'run google-github-actions/auth before this step (workload identity federation), or pass the gcp-access-token input; ' +
+        'outside GitHub, set GOOGLE_APPLICATION_CREDENTIALS');
+    }
+  }
+
   get operations(): GlobalOperationsClient {
     return (this.operationsClient ??= new GlobalOperationsClient({ ...this.options }));
   }

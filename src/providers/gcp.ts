@@ -55,6 +55,7 @@ export async function createGcpProvider(
     accessToken: context.gcpAccessToken || undefined,
     mask: options.mask ?? context.mask,
   });
+  await clients.checkCredentials(cloud.name);
   return new GcpProvider(cloud, cloud.project, clients, context, options);
 }
 
