@@ -58,8 +58,8 @@ export async function runPlan(inputs: Inputs, reporter: Reporter, deps: PlanDeps
   reporter.setOutput(Outputs.chunks, JSON.stringify(chunks.map((_, i) => i)));
   reporter.setOutput(Outputs.planFile, planFile);
   reporter.setOutput(Outputs.providers, JSON.stringify([...new Set(result.images.map((i) => i.provider))].sort()));
-  for (const note of result.notes) reporter.info(`note: ${note}`);
   if (inputs.summary) await reporter.summary(planMarkdown(result), planText(result));
+  else for (const note of result.notes) reporter.info(`note: ${note}`);
   return { plan: result, matrix, chunkCount: chunks.length, planFile };
 }
 
