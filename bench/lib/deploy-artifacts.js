@@ -44,6 +44,15 @@ export function createThrottle(bytesPerSecond) {
 }
 
 const CHUNK = 64 * 1024;
+
+/** Resolves when `res` drains or closes, leaving no listener behind. */
+function drained(res) {
+  return new Promise((resolve) => {
+    const done = () => { res.off('drain', done); res.off('close', done); resolve(); };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -72,7 +81,7 @@ export async function startArtifactServer({ files, port, megabitsPerSecond }) {
       await sleep(throttle.reserve(chunk.length, Date.now()));
       if (closed) break;
       stats.bytes += chunk.length;
-      if (!res.write(chunk)) await new Promise((resolve) => { res.once('drain', resolve); res.once('close', resolve); });
+      if (!res.write(chunk)) await drained(res);
     }
     res.end();
   });

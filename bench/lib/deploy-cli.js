@@ -11,7 +11,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const LIB = path.join(ROOT, 'lib');
 
-function newest(dir, ext) {
+/** The newest mtime (ms) of the files ending in `ext` under `dir`, 0 when none. */
+export function newest(dir, ext) {
   let latest = 0;
   if (!existsSync(dir)) return 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -42,14 +43,19 @@ export function spawnLogged(command, args, { cwd = ROOT, env = process.env, pref
   });
 }
 
-/** Compiles src/ into lib/ when lib/ is missing or older than src/. Type errors elsewhere only warn: tsc still emits. */
-export async function ensureCompiled() {
-  const src = newest(path.join(ROOT, 'src'), '.ts');
-  const lib = newest(path.join(LIB, 'src'), '.js');
-  if (lib >= src) return { compiled: false };
-  console.log('lib/ is missing or older than src/: npx tsc --outDir lib -p tsconfig.json');
+/**
+ * Compiles src/ (and with `tests`, __tests__/ too: the fakes other benchmarks
+ * start) into lib/ when lib/ is missing or older. Type errors elsewhere in
+ * the tree only warn: tsc still writes lib/.
+ */
+export async function ensureCompiled({ tests = false } = {}) {
+  const dirs = tests ? ['src', '__tests__'] : ['src'];
+  const stale = dirs.some((d) => newest(path.join(LIB, d), '.js') < newest(path.join(ROOT, d), '.ts'));
+  if (!stale) return { compiled: false };
+  const project = tests ? 'tsconfig.test.json' : 'tsconfig.json';
+  console.log(`lib/ is missing or older than ${dirs.join(' and ')}: npx tsc --outDir lib -p ${project}`);
   const started = Date.now();
-  const { code, tail } = await spawnLogged('npx', ['tsc', '--outDir', 'lib', '-p', 'tsconfig.json'], { quiet: true });
+  const { code, tail } = await spawnLogged('npx', ['tsc', '--outDir', 'lib', '-p', project], { quiet: true });
   if (!existsSync(path.join(LIB, 'src', 'index.js'))) throw new Error(`tsc produced no lib/src/index.js:\n${tail.join('\n')}`);
   if (code !== 0) console.log(`warning: tsc reported errors (lib/ was still written):\n${tail.slice(0, 10).join('\n')}`);
   return { compiled: true, ms: Date.now() - started };
