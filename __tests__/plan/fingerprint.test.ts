@@ -72,6 +72,15 @@ describe('Fingerprinter over real files', () => {
     expect(both(b)).toEqual(both(a));
   });
 
+  it('names playbooks by their path from the topology folder, so an absolute path is stable across checkouts', () => {
+    const a = writeTree(files);
+    const b = mkdtempSync(path.join(os.tmpdir(), 'ib-copy-'));
+    cpSync(a, b, { recursive: true });
+    const absolute = (dir: string) => new Fingerprinter(dir).of(config('one', path.join(dir, 'playbooks/one.yml')));
+    expect(absolute(b)).toBe(absolute(a));
+    expect(absolute(a)).toBe(new Fingerprinter(a).of(config('one', 'playbooks/one.yml')));
+  });
+
   it('changing one role changes exactly the images that use it', () => {
     const dir = writeTree(files);
     const [one, two] = both(dir);

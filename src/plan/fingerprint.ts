@@ -44,7 +44,9 @@ export class Fingerprinter {
     const { name, playbooks, variables, build } = config.recipe;
     return fingerprint({
       provider: config.provider,
-      recipe: { name, playbooks, variables, build },
+      // Playbooks by their path from the topology's folder, however written, so
+      // an absolute path gives the same fingerprint in another checkout.
+      recipe: { name, playbooks: playbooks.map((p) => this.relative(path.resolve(this.baseDir, p))), variables, build },
       source: config.source,
       files: this.files(playbooks, variables),
       templateVersion: TEMPLATE_VERSION,
@@ -64,9 +66,13 @@ export class Fingerprinter {
         digest = sha256(readFileSync(file));
         this.digests.set(file, digest);
       }
-      files[path.relative(this.baseDir, file).split(path.sep).join('/')] = digest;
+      files[this.relative(file)] = digest;
     }
     this.fileSets.set(key, files);
     return files;
+  }
+
+  private relative(file: string): string {
+    return path.relative(this.baseDir, file).split(path.sep).join('/');
   }
 }
