@@ -39413,7 +39413,9 @@ class Fingerprinter {
         const { name, playbooks, variables, build } = config.recipe;
         return fingerprint({
             provider: config.provider,
-            recipe: { name, playbooks, variables, build },
+            // Playbooks by their path from the topology's folder, however written, so
+            // an absolute path gives the same fingerprint in another checkout.
+            recipe: { name, playbooks: playbooks.map((p) => this.relative(external_node_path_default().resolve(this.baseDir, p))), variables, build },
             source: config.source,
             files: this.files(playbooks, variables),
             templateVersion: TEMPLATE_VERSION,
@@ -39433,10 +39435,13 @@ class Fingerprinter {
                 digest = sha256((0,external_node_fs_.readFileSync)(file));
                 this.digests.set(file, digest);
             }
-            files[external_node_path_default().relative(this.baseDir, file).split((external_node_path_default()).sep).join('/')] = digest;
+            files[this.relative(file)] = digest;
         }
         this.fileSets.set(key, files);
         return files;
+    }
+    relative(file) {
+        return external_node_path_default().relative(this.baseDir, file).split((external_node_path_default()).sep).join('/');
     }
 }
 
