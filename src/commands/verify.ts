@@ -92,7 +92,9 @@ async function playbookFailed(work: string): Promise<boolean> {
  * to it, never to the image itself.
  */
 async function localOverlay(imageDir: string, inputs: Inputs, name: string): Promise<string> {
-  const dir = path.resolve(inputs.workDir, `overlay--${name}`);
+  // The folder name is built at run time: a literal path pattern here would be
+  // taken by the bundler for an asset to ship when such folders exist at build time.
+  const dir = path.join(path.resolve(inputs.workDir), ['overlay', name].join('--'));
   await fs.rm(dir, { recursive: true, force: true });
   await fs.mkdir(dir, { recursive: true });
   const overlay = path.join(dir, 'overlay.qcow2');
