@@ -41727,7 +41727,9 @@ async function playbookFailed(work) {
  * to it, never to the image itself.
  */
 async function localOverlay(imageDir, inputs, name) {
-    const dir = __nccwpck_require__.ab + "main/" + inputs.workDir + '/overlay--' + name;
+    // The folder name is built at run time: a literal path pattern here would be
+    // taken by the bundler for an asset to ship when such folders exist at build time.
+    const dir = external_node_path_default().join(external_node_path_default().resolve(inputs.workDir), ['overlay', name].join('--'));
     await external_node_fs_.promises.rm(dir, { recursive: true, force: true });
     await external_node_fs_.promises.mkdir(dir, { recursive: true });
     const overlay = external_node_path_default().join(dir, 'overlay.qcow2');
