@@ -15,8 +15,8 @@
  * store lacks it.
  *
  *   node bench/deploy.js     (BENCH_RUNS=3, BENCH_BANDWIDTH_MBIT=50)
- * Takes ~25 min on 2 TCG cores at BENCH_RUNS=3 (classic ~6 min a run, image
- * ~2 min), plus ~5 min once when the image must be built.
+ * Takes ~20 min on 2 shared TCG cores at BENCH_RUNS=3 (classic ~5 min a run,
+ * image ~2 min), plus ~10 min once when the image must be built.
  */
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';

@@ -14,7 +14,7 @@
  * three older generations of the line (tiny disks) are put in every region,
  * so that lifecycle has a gold to replace and images to remove.
  *
- *   node bench/pipeline.js     (BENCH_PIPELINE_RUNS=1; ~8 min a run on 2 TCG cores)
+ *   node bench/pipeline.js     (BENCH_PIPELINE_RUNS=2; ~8 min a run on 2 shared TCG cores)
  */
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -31,7 +31,7 @@ const SEED_STORES = ['bench/fixtures/deploy/.images', 'examples/local/.images'];
 const GENERATIONS = 3;
 
 function runsSetting() {
-  const raw = process.env.BENCH_PIPELINE_RUNS ?? '1';
+  const raw = process.env.BENCH_PIPELINE_RUNS ?? '2';
   const runs = Number(raw);
   if (!Number.isInteger(runs) || runs < 1 || runs > 10) throw new Error(`BENCH_PIPELINE_RUNS=${raw}: write a whole number from 1 to 10`);
   return runs;
@@ -92,7 +92,7 @@ async function onePipeline(index, image, topology) {
   const store = await resetStore(image, topology);
   await seedGenerations(image, store);
   const shims = await createShims(path.join(work, 'tools'), TOOLS);
-  const { command, args, env } = cli();
+  const { command, args, env, which } = cli();
   const common = ['--topology', TOPOLOGY, '--results', path.join(work, 'results'), '--work-dir', path.join(work, 'work')];
   const childEnv = { ...process.env, ...env, PATH: shims.path };
   const stages = [];
@@ -133,7 +133,7 @@ async function onePipeline(index, image, topology) {
     for (const f of await fs.readdir(dir)) copiedBytes += (await fs.stat(path.join(dir, f))).size;
   }
   const packerRuns = tools.filter((t) => t.tool === 'packer').map((t) => `${t.arg} ${seconds(t.end - t.start)}`);
-  return { stages: measured, regions, packerRuns, wrapped: shims.wrapped, copiedBytes };
+  return { stages: measured, regions, packerRuns, wrapped: shims.wrapped, copiedBytes, cli: which };
 }
 
 export async function run() {
@@ -164,7 +164,7 @@ export async function run() {
     return { wall, own, share: own / wall };
   });
   const result = {
-    runs, image: image.name, regions: image.regions, cli: cli().which, samples, byStage,
+    runs, image: image.name, regions: image.regions, cli: [...new Set(samples.map((x) => x.cli))].join(' / '), samples, byStage,
     total: summarize(totals.map((t) => t.wall)), totalOwn: summarize(totals.map((t) => t.own)), ownShare: summarize(totals.map((t) => t.share)),
     durationMs: Date.now() - started,
   };

@@ -6,9 +6,10 @@
  * cold-start benchmarks run; BENCH_NO_DIST_BUILD=1 skips that). Exits 1 when
  * a benchmark fails, after running the others.
  *
- * Expected duration on 2 shared cores, no KVM: plan ~3 min, fanout ~1 min,
- * deploy ~25 min (BENCH_RUNS=3), pipeline ~8 min (BENCH_PIPELINE_RUNS=1).
- * BENCH_RUNS=1 BENCH_QUICK=1 for a smoke run of ~15 min.
+ * Expected duration on 2 shared cores, no KVM (BENCHMARKS.md): plan ~2 min,
+ * fanout <1 min, deploy ~20 min (BENCH_RUNS=3), pipeline ~16 min
+ * (BENCH_PIPELINE_RUNS=2): ~40 min in all.
+ * BENCH_RUNS=1 BENCH_PIPELINE_RUNS=1 BENCH_QUICK=1: a smoke run of ~20 min.
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
