@@ -4,6 +4,7 @@
  * A failed build names the image, shows Packer's last lines, and leaves the
  * store as it was.
  */
+import { providerContext } from './provider-context.js';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { loadTopology } from '../topology/index.js';
@@ -41,10 +42,7 @@ export async function runBuild(inputs: Inputs, reporter: Reporter): Promise<Buil
     reporter.info(`${image.name}: dry run, template ${job.template} and variables ${job.varFile} written, nothing built`);
     return { template: job.template, varFile: job.varFile };
   }
-  const provider = await createProvider(image.target, {
-    baseDir: topology.dir, gcpAccessToken: inputs.gcpAccessToken, azureCloud: inputs.azureCloud,
-    log: (m) => reporter.info(m), mask: (s) => reporter.mask(s),
-  });
+  const provider = await createProvider(image.target, providerContext(topology.dir, inputs, reporter));
   await provider.prepareBuild?.({ image: image.image, os: image.os, region: image.buildRegion });
   await runPackerJob(job, inputs, reporter);
 

@@ -8,13 +8,14 @@
  * the command fails at the end. Orchestration only: the decisions are in
  * lifecycle/distribution.ts.
  */
+import { providerContext } from './provider-context.js';
 import { readResults } from './results.js';
 import { fingerprinted, type PlanDeps } from './plan.js';
 import { loadTopology } from '../topology/index.js';
 import type { Cloud, Topology } from '../topology/model.js';
 import { matcher } from '../plan/filter.js';
 import type { CloudInventory } from '../plan/types.js';
-import { createProvider, type ProviderContext } from '../providers/index.js';
+import { createProvider } from '../providers/index.js';
 import type { Provider } from '../providers/provider.js';
 import { realSleep, withRetry } from '../providers/retry.js';
 import { mapLimit } from '../util/pool.js';
@@ -97,10 +98,7 @@ export interface OpenClouds {
  */
 export async function openClouds(topology: Topology, inputs: Inputs, reporter: Reporter, deps: PlanDeps): Promise<OpenClouds> {
   const clouds = topology.clouds.filter((c) => matcher(inputs.clouds)(c.name));
-  const context: ProviderContext = {
-    baseDir: topology.dir, gcpAccessToken: inputs.gcpAccessToken, azureCloud: inputs.azureCloud,
-    log: (m) => reporter.info(m), mask: (secret) => reporter.mask(secret), ...deps.context,
-  };
+  const context = providerContext(topology.dir, inputs, reporter, deps.context);
   const make = deps.providerFor ?? createProvider;
   const list = await Promise.all(clouds.map((cloud) => make(cloud, context)));
   const calls = clouds.flatMap((cloud, c) => {

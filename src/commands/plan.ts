@@ -2,6 +2,7 @@
  * plan: topology -> fingerprinted images -> inventory of each cloud -> set
  * difference -> matrix, plan file and summary. Orchestration only.
  */
+import { providerContext } from './provider-context.js';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { loadTopology, resolveImages } from '../topology/index.js';
@@ -85,14 +86,7 @@ async function inventories(
   topology: Topology, inputs: Inputs, deps: PlanDeps, reporter: Reporter,
 ): Promise<Record<string, CloudInventory>> {
   const clouds = topology.clouds.filter((c) => matcher(inputs.clouds)(c.name));
-  const context: ProviderContext = {
-    baseDir: topology.dir,
-    gcpAccessToken: inputs.gcpAccessToken,
-    azureCloud: inputs.azureCloud,
-    log: (m) => reporter.info(m),
-    mask: (secret) => reporter.mask(secret),
-    ...deps.context,
-  };
+  const context = providerContext(topology.dir, inputs, reporter, deps.context);
   const make = deps.providerFor ?? createProvider;
   const providers = await Promise.all(clouds.map((cloud) => make(cloud, context)));
   const calls = clouds.flatMap((cloud, c) => {

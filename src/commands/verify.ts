@@ -7,6 +7,7 @@
  * and into the result file; a failed verification fails the job, and
  * lifecycle never promotes that image.
  */
+import { providerContext } from './provider-context.js';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { runProcess } from '../packer/runner.js';
@@ -72,10 +73,7 @@ export async function runVerify(inputs: Inputs, reporter: Reporter): Promise<Ver
 async function markImage(
   image: FingerprintedImage, result: BuildResult, verdict: Verdict, baseDir: string, inputs: Inputs, reporter: Reporter,
 ): Promise<void> {
-  const provider = await createProvider(image.target, {
-    baseDir, gcpAccessToken: inputs.gcpAccessToken, azureCloud: inputs.azureCloud,
-    log: (m) => reporter.info(m), mask: (s) => reporter.mask(s),
-  });
+  const provider = await createProvider(image.target, providerContext(baseDir, inputs, reporter));
   const record = (await provider.inventory(result.region)).find((r) => r.id === result.imageId || r.fingerprint === image.fingerprint);
   if (!record) throw new Error(`${image.cloud}/${image.name}: the image ${result.imageId} is not in ${result.region} any more, cannot record its verdict`);
   await provider.tag(record, { [TAGS.verified]: verdict });
