@@ -28381,8 +28381,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: USAGE, parseArgs
 
-// EXTERNAL MODULE: ./src/commands/index.ts + 68 modules
-var commands = __nccwpck_require__(30340);
+// EXTERNAL MODULE: ./src/commands/index.ts + 69 modules
+var commands = __nccwpck_require__(21677);
 // EXTERNAL MODULE: ./src/io/constants.ts
 var constants = __nccwpck_require__(65609);
 ;// CONCATENATED MODULE: ./src/io/cli-reporter.ts
@@ -28509,7 +28509,7 @@ function jsonOf(result) {
 
 /***/ }),
 
-/***/ 30340:
+/***/ 21677:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28519,6 +28519,18 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // UNUSED EXPORTS: commands
+
+;// CONCATENATED MODULE: ./src/commands/provider-context.ts
+function providerContext(baseDir, inputs, reporter, extra = {}) {
+    return {
+        baseDir,
+        gcpAccessToken: inputs.gcpAccessToken,
+        azureCloud: inputs.azureCloud,
+        log: (m) => reporter.info(m),
+        mask: (secret) => reporter.mask(secret),
+        ...extra,
+    };
+}
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
@@ -39796,6 +39808,7 @@ function planMermaid(plan) {
 
 
 
+
 async function runPlan(inputs, reporter, deps = {}) {
     const topology = await loadTopology(inputs.topology);
     const images = fingerprinted(topology, inputs);
@@ -39846,14 +39859,7 @@ function fingerprinted(topology, inputs) {
  */
 async function inventories(topology, inputs, deps, reporter) {
     const clouds = topology.clouds.filter((c) => matcher(inputs.clouds)(c.name));
-    const context = {
-        baseDir: topology.dir,
-        gcpAccessToken: inputs.gcpAccessToken,
-        azureCloud: inputs.azureCloud,
-        log: (m) => reporter.info(m),
-        mask: (secret) => reporter.mask(secret),
-        ...deps.context,
-    };
+    const context = providerContext(topology.dir, inputs, reporter, deps.context);
     const make = deps.providerFor ?? createProvider;
     const providers = await Promise.all(clouds.map((cloud) => make(cloud, context)));
     const calls = clouds.flatMap((cloud, c) => {
@@ -40813,6 +40819,7 @@ function kvmUsable() {
 
 
 
+
 async function runBuild(inputs, reporter) {
     const cell = parseCell(inputs.cell);
     const topology = await loadTopology(inputs.topology);
@@ -40826,10 +40833,7 @@ async function runBuild(inputs, reporter) {
         reporter.info(`${image.name}: dry run, template ${job.template} and variables ${job.varFile} written, nothing built`);
         return { template: job.template, varFile: job.varFile };
     }
-    const provider = await createProvider(image.target, {
-        baseDir: topology.dir, gcpAccessToken: inputs.gcpAccessToken, azureCloud: inputs.azureCloud,
-        log: (m) => reporter.info(m), mask: (s) => reporter.mask(s),
-    });
+    const provider = await createProvider(image.target, providerContext(topology.dir, inputs, reporter));
     await provider.prepareBuild?.({ image: image.image, os: image.os, region: image.buildRegion });
     await runPackerJob(job, inputs, reporter);
     let imageId = artifactId(JSON.parse(await external_node_fs_.promises.readFile(job.manifestFile, 'utf8')), image);
@@ -41057,6 +41061,7 @@ function distributeMermaid(report) {
 
 
 
+
 /** Errors that mean "too many copies into this region right now": worth waiting for. */
 const COPY_LIMIT = /ResourceLimitExceeded|concurrent (AMI )?cop(y|ies)/i;
 async function runDistribute(inputs, reporter, deps = {}) {
@@ -41106,10 +41111,7 @@ async function runDistribute(inputs, reporter, deps = {}) {
  */
 async function openClouds(topology, inputs, reporter, deps) {
     const clouds = topology.clouds.filter((c) => matcher(inputs.clouds)(c.name));
-    const context = {
-        baseDir: topology.dir, gcpAccessToken: inputs.gcpAccessToken, azureCloud: inputs.azureCloud,
-        log: (m) => reporter.info(m), mask: (secret) => reporter.mask(secret), ...deps.context,
-    };
+    const context = providerContext(topology.dir, inputs, reporter, deps.context);
     const make = deps.providerFor ?? createProvider;
     const list = await Promise.all(clouds.map((cloud) => make(cloud, context)));
     const calls = clouds.flatMap((cloud, c) => {
@@ -41663,6 +41665,7 @@ async function apply(line, provider, applied, failures, reporter) {
 
 
 
+
 async function runVerify(inputs, reporter) {
     const cell = parseCell(inputs.cell);
     const topology = await loadTopology(inputs.topology);
@@ -41708,10 +41711,7 @@ async function runVerify(inputs, reporter) {
 }
 /** Records the verdict on the image itself, so lifecycle sees it whatever happens to the result files. */
 async function markImage(image, result, verdict, baseDir, inputs, reporter) {
-    const provider = await createProvider(image.target, {
-        baseDir, gcpAccessToken: inputs.gcpAccessToken, azureCloud: inputs.azureCloud,
-        log: (m) => reporter.info(m), mask: (s) => reporter.mask(s),
-    });
+    const provider = await createProvider(image.target, providerContext(baseDir, inputs, reporter));
     const record = (await provider.inventory(result.region)).find((r) => r.id === result.imageId || r.fingerprint === image.fingerprint);
     if (!record)
         throw new Error(`${image.cloud}/${image.name}: the image ${result.imageId} is not in ${result.region} any more, cannot record its verdict`);
@@ -41981,8 +41981,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var core = __nccwpck_require__(33838);
-// EXTERNAL MODULE: ./src/commands/index.ts + 68 modules
-var commands = __nccwpck_require__(30340);
+// EXTERNAL MODULE: ./src/commands/index.ts + 69 modules
+var commands = __nccwpck_require__(21677);
 ;// CONCATENATED MODULE: ./src/io/action-reporter.ts
 /** The Reporter of the GitHub Action: workflow commands, outputs, job summary. */
 
