@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument, type YAMLError } from 'yaml';
 import { checkClouds, checkRetired } from './checks-clouds.js';
 import { checkExtends, checkNames, checkRecipeFiles, checkUsedPlaybooks } from './checks-recipes.js';
+import { duplicateKeys } from './duplicate-keys.js';
 import { TopologyError, type Problem } from './errors.js';
 import { issueToProblems } from './issues.js';
 import type { Cloud, Topology } from './model.js';
@@ -86,12 +87,16 @@ export function parseTopology(text: string, file: string): Topology {
   const absolute = resolve(file);
   const dir = dirname(absolute);
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true });
-  if (doc.errors.length > 0) {
+  // Repeated keys are found by duplicateKeys(), in linear time.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: false });
+  const repeated = duplicateKeys(doc, lines).map(({ line, col }): Problem => ({
+    file, line, col, message: 'YAML syntax error: Map keys must be unique', hint: YAML_HINTS.DUPLICATE_KEY,
+  }));
+  if (doc.errors.length > 0 || repeated.length > 0) {
     // One mistake often trips several errors at the same spot: keep the first.
     const seen = new Set<string>();
-    const problems = doc.errors
-      .map((e) => yamlProblem(e, file))
+    const problems = [...doc.errors.map((e) => yamlProblem(e, file)), ...repeated]
+      .sort((a, b) => a.line - b.line || a.col - b.col)
       .filter((p) => !seen.has(`${p.line}:${p.col}`) && seen.add(`${p.line}:${p.col}`));
     throw new TopologyError(file, problems);
   }
