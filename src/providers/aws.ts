@@ -124,11 +124,8 @@ export class AwsProvider implements Provider {
       ...image, id, region, state: 'pending', createdAt: this.now().toISOString(), tags: { ...image.tags },
     };
     if (!options.wait) return pending;
-    const { record, snapshots } = await this.waitAvailable(pending);
-    if (snapshots.length > 0 && tags.length > 0) {
-      await this.call(region, 'CreateTags', (c) => c.send(new CreateTagsCommand({ Resources: snapshots, Tags: tags })));
-    }
-    return record;
+    // The new snapshots were tagged by CopyImage's TagSpecifications.
+    return this.waitAvailable(pending);
   }
 
   async tag(image: ImageRecord, tags: Record<string, string>): Promise<void> {
@@ -221,7 +218,7 @@ export class AwsProvider implements Provider {
     return ids;
   }
 
-  private async waitAvailable(pending: ImageRecord): Promise<{ record: ImageRecord; snapshots: string[] }> {
+  private async waitAvailable(pending: ImageRecord): Promise<ImageRecord> {
     const { id, region } = pending;
     for (let poll = 1; poll <= this.maxPolls; poll++) {
       await this.sleep(this.pollMs);
@@ -233,9 +230,8 @@ export class AwsProvider implements Provider {
         const reason = image.StateReason?.Message ?? image.StateReason?.Code ?? 'no reason given';
         throw new Error(`${this.cloud.name}: the copy ${id} of ${pending.name} into ${region} ended ${image.State}: ${reason}`);
       }
-      const snapshots = snapshotIds(image);
-      this.snapshotCache.set(`${region}/${id}`, snapshots);
-      return { record, snapshots };
+      this.snapshotCache.set(`${region}/${id}`, snapshotIds(image));
+      return record;
     }
     throw new Error(
       `${this.cloud.name}: the copy ${id} of ${pending.name} into ${region} was still pending after ` +
