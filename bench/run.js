@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark in turn, in this process, each printed as
  * it finishes; `npm run bench -- deploy pipeline` runs only those. Compiles
  * src/ and the test fakes into lib/ first when lib/ is missing or older, and
- * rebuilds dist/ when it is older than src/ (the CLI bundle the pipeline and
+ * rebuilds dist/ when it is not the bundle of src/ (the CLI bundle the pipeline and
  * cold-start benchmarks run; BENCH_NO_DIST_BUILD=1 skips that). Exits 1 when
  * a benchmark fails, after running the others.
  *
@@ -11,9 +11,7 @@
  * (BENCH_PIPELINE_RUNS=2): ~40 min in all.
  * BENCH_RUNS=1 BENCH_PIPELINE_RUNS=1 BENCH_QUICK=1: a smoke run of ~20 min.
  */
-import { existsSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { ROOT, ensureCompiled, newest, spawnLogged } from './lib/deploy-cli.js';
+import { bundleCurrent, ensureCompiled, spawnLogged } from './lib/deploy-cli.js';
 import { seconds } from './lib/deploy-stats.js';
 
 const BENCHES = {
@@ -24,9 +22,7 @@ const BENCHES = {
 };
 
 async function ensureBundle() {
-  const bundle = path.join(ROOT, 'dist', 'index.js');
-  if (process.env.BENCH_NO_DIST_BUILD === '1') return;
-  if (existsSync(bundle) && statSync(bundle).mtimeMs >= newest(path.join(ROOT, 'src'), '.ts')) return;
+  if (process.env.BENCH_NO_DIST_BUILD === '1' || bundleCurrent()) return;
   console.log('dist/ is missing or older than src/: npm run build');
   const started = Date.now();
   const { code, tail } = await spawnLogged('npm', ['run', 'build'], { quiet: true });

@@ -3,7 +3,7 @@
  * from lib/ (`npx tsc --outDir lib -p tsconfig.json`, recompiled here when
  * lib/ is missing or older than src/), and the CLI a user runs.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -21,6 +21,20 @@ export function newest(dir, ext) {
     else if (entry.name.endsWith(ext)) latest = Math.max(latest, statSync(full).mtimeMs);
   }
   return latest;
+}
+
+/**
+ * Whether dist/index.js is the bundle of the current src/. In a git checkout
+ * where neither src/ nor dist/ differs from the commit, it is (CI rebuilds
+ * dist/ and fails when it differs), whatever order the checkout wrote files
+ * in; elsewhere dist/ must be at least as new as every source file.
+ */
+export function bundleCurrent() {
+  const bundle = path.join(ROOT, 'dist', 'index.js');
+  if (!existsSync(bundle)) return false;
+  const git = spawnSync('git', ['status', '--porcelain', '--', 'src', 'dist'], { cwd: ROOT, encoding: 'utf8' });
+  if (git.status === 0 && git.stdout.trim() === '') return true;
+  return statSync(bundle).mtimeMs >= newest(path.join(ROOT, 'src'), '.ts');
 }
 
 /** Runs a command, output passed through with a prefix; answers its exit code. */
@@ -69,13 +83,12 @@ export function lib(rel) {
 }
 
 /**
- * The CLI: the bundle (node bin/image-builder.js) when dist/ is at least as
- * new as src/, else the same entry compiled into lib/ (so the numbers are of
+ * The CLI: the bundle (node bin/image-builder.js) when it is the bundle of
+ * src/ (bundleCurrent), else the same entry compiled into lib/ (so the numbers are of
  * the current code). `which` says which one, for the output.
  */
 export function cli() {
-  const bundle = path.join(ROOT, 'dist', 'index.js');
-  if (existsSync(bundle) && statSync(bundle).mtimeMs >= newest(path.join(ROOT, 'src'), '.ts')) {
+  if (bundleCurrent()) {
     return { command: process.execPath, args: [path.join(ROOT, 'bin', 'image-builder.js')], which: 'bundle: node bin/image-builder.js', env: {} };
   }
   return {
