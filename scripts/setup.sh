@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests and local builds need on a Debian machine:
-# Packer, QEMU, Ansible and linters from Debian's packages, then npm ci
+# Packer, QEMU, Ansible and linters from Debian's packages, then the npm
+# packages at the lock file's versions
 # (skipped with --system: the CLI itself runs from the committed dist/).
 # Idempotent: packages already present are not installed again.
 set -euo pipefail
