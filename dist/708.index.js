@@ -548,11 +548,8 @@ class AwsProvider {
         };
         if (!options.wait)
             return pending;
-        const { record, snapshots } = await this.waitAvailable(pending);
-        if (snapshots.length > 0 && tags.length > 0) {
-            await this.call(region, 'CreateTags', (c) => c.send(new dist_cjs/* CreateTagsCommand */.RmG({ Resources: snapshots, Tags: tags })));
-        }
-        return record;
+        // The new snapshots were tagged by CopyImage's TagSpecifications.
+        return this.waitAvailable(pending);
     }
     async tag(image, tags) {
         const list = tagList(tags);
@@ -658,9 +655,8 @@ class AwsProvider {
                 const reason = image.StateReason?.Message ?? image.StateReason?.Code ?? 'no reason given';
                 throw new Error(`${this.cloud.name}: the copy ${id} of ${pending.name} into ${region} ended ${image.State}: ${reason}`);
             }
-            const snapshots = snapshotIds(image);
-            this.snapshotCache.set(`${region}/${id}`, snapshots);
-            return { record, snapshots };
+            this.snapshotCache.set(`${region}/${id}`, snapshotIds(image));
+            return record;
         }
         throw new Error(`${this.cloud.name}: the copy ${id} of ${pending.name} into ${region} was still pending after ` +
             `${Math.round((this.maxPolls * this.pollMs) / 60_000)} min; it may still finish: re-run distribute later.`);

@@ -28381,8 +28381,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: USAGE, parseArgs
 
-// EXTERNAL MODULE: ./src/commands/index.ts + 69 modules
-var commands = __nccwpck_require__(21677);
+// EXTERNAL MODULE: ./src/commands/index.ts + 70 modules
+var commands = __nccwpck_require__(56382);
 // EXTERNAL MODULE: ./src/io/constants.ts
 var constants = __nccwpck_require__(65609);
 ;// CONCATENATED MODULE: ./src/io/cli-reporter.ts
@@ -28509,7 +28509,7 @@ function jsonOf(result) {
 
 /***/ }),
 
-/***/ 21677:
+/***/ 56382:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38654,6 +38654,36 @@ function checkNames(data, report) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/topology/duplicate-keys.ts
+/**
+ * Finds keys that appear twice in one YAML map. The yaml library can do this
+ * while parsing, but it compares each new key with every earlier one, which
+ * is quadratic in the size of a map; a topology with thousands of images has
+ * maps that large. This walk keeps one set per map, so it is linear.
+ */
+
+/** The position of every repeated key (the second and later ones), in file order. */
+function duplicateKeys(doc, lines) {
+    const found = [];
+    (0,dist/* visit */.YR)(doc, {
+        Map(_, map) {
+            const seen = new Set();
+            for (const pair of map.items) {
+                // Scalars compare by value; other keys (rare: `? [a, b]`) by identity, as yaml does.
+                const key = (0,dist/* isScalar */.jn)(pair.key) ? pair.key.value : pair.key;
+                if (!seen.has(key)) {
+                    seen.add(key);
+                    continue;
+                }
+                const offset = pair.key?.range?.[0];
+                if (offset !== undefined)
+                    found.push({ offset });
+            }
+        },
+    });
+    return found.sort((a, b) => a.offset - b.offset).map(({ offset }) => lines.linePos(offset));
+}
+
 // EXTERNAL MODULE: ./src/topology/errors.ts
 var errors = __nccwpck_require__(98078);
 ;// CONCATENATED MODULE: ./src/topology/positions.ts
@@ -38942,6 +38972,7 @@ function kindHint(expected) {
 
 
 
+
 /** What to do about each kind of YAML syntax error. */
 const YAML_HINTS = {
     TAB_AS_INDENT: 'indent with spaces, not tabs',
@@ -39008,12 +39039,16 @@ function parseTopology(text, file) {
     const absolute = (0,external_node_path_.resolve)(file);
     const dir = (0,external_node_path_.dirname)(absolute);
     const lines = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: true });
-    if (doc.errors.length > 0) {
+    // Repeated keys are found by duplicateKeys(), in linear time.
+    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: false });
+    const repeated = duplicateKeys(doc, lines).map(({ line, col }) => ({
+        file, line, col, message: 'YAML syntax error: Map keys must be unique', hint: YAML_HINTS.DUPLICATE_KEY,
+    }));
+    if (doc.errors.length > 0 || repeated.length > 0) {
         // One mistake often trips several errors at the same spot: keep the first.
         const seen = new Set();
-        const problems = doc.errors
-            .map((e) => yamlProblem(e, file))
+        const problems = [...doc.errors.map((e) => yamlProblem(e, file)), ...repeated]
+            .sort((a, b) => a.line - b.line || a.col - b.col)
             .filter((p) => !seen.has(`${p.line}:${p.col}`) && seen.add(`${p.line}:${p.col}`));
         throw new errors/* TopologyError */.kA(file, problems);
     }
@@ -41981,8 +42016,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var core = __nccwpck_require__(33838);
-// EXTERNAL MODULE: ./src/commands/index.ts + 69 modules
-var commands = __nccwpck_require__(21677);
+// EXTERNAL MODULE: ./src/commands/index.ts + 70 modules
+var commands = __nccwpck_require__(56382);
 ;// CONCATENATED MODULE: ./src/io/action-reporter.ts
 /** The Reporter of the GitHub Action: workflow commands, outputs, job summary. */
 
@@ -45548,7 +45583,7 @@ exports.qg = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;
 __webpack_unused_export__ = publicApi.stringify;
-__webpack_unused_export__ = visit.visit;
+exports.YR = visit.visit;
 __webpack_unused_export__ = visit.visitAsync;
 
 
