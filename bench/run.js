@@ -23,7 +23,7 @@ const BENCHES = {
 
 async function ensureBundle() {
   if (process.env.BENCH_NO_DIST_BUILD === '1' || bundleCurrent()) return;
-  console.log('dist/ is missing or older than src/: npm run build');
+  console.log('dist/ is missing or not the bundle of src/: npm run build');
   const started = Date.now();
   const { code, tail } = await spawnLogged('npm', ['run', 'build'], { quiet: true });
   if (code !== 0) console.log(`warning: npm run build failed, benchmarks that need the bundle use lib/ or skip it:\n${tail.slice(-10).join('\n')}`);

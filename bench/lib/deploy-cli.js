@@ -93,6 +93,6 @@ export function cli() {
   }
   return {
     command: process.execPath, args: [path.join(LIB, 'src', 'index.js')],
-    which: 'dist/ is older than src/, so the compiled lib/src/index.js (CLI mode)', env: { IMAGE_BUILDER_CLI: '1' },
+    which: 'dist/ is not the bundle of src/, so the compiled lib/src/index.js (CLI mode)', env: { IMAGE_BUILDER_CLI: '1' },
   };
 }
