@@ -1,6 +1,6 @@
 /**
- * The scripts inside the workflows, run for real: each is read from its YAML
- * file and run the way GitHub runs it (bash -eo pipefail, values in env), or,
+ * The scripts inside the workflows and the composite actions they use, run for
+ * real: each is read from its YAML file and run the way GitHub runs it (bash -eo pipefail, values in env), or,
  * for the pull-request comment, as github-script runs it with a fake GitHub API.
  * Needs bash, jq and shellcheck (Debian packages; jq and shellcheck are on
  * GitHub's runners too): where one is missing its tests are skipped with a
@@ -21,9 +21,18 @@ import type { Reporter } from '../../src/io/reporter.js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const IN_CI = Boolean(process.env.CI) && !/^(0|false)$/i.test(process.env.CI ?? '');
 
-interface Step { name?: string; id?: string; run?: string; with?: Record<string, unknown> }
+interface Step {
+  name?: string;
+  id?: string;
+  uses?: string;
+  run?: string;
+  shell?: string;
+  with?: Record<string, unknown>;
+}
 type Workflow = { jobs: Record<string, { steps?: Step[] }> };
+type Action = { runs: { using: string; steps?: Step[] } };
 const load = (file: string) => parse(readFileSync(path.join(ROOT, file), 'utf8')) as Workflow;
+const loadAction = (file: string) => parse(readFileSync(path.join(ROOT, file), 'utf8')) as Action;
 
 function step(file: string, job: string, name: string): Step {
   const found = load(file).jobs[job].steps?.find((s) => s.name === name || s.id === name);
@@ -31,7 +40,22 @@ function step(file: string, job: string, name: string): Step {
   return found;
 }
 
-interface Ran { code: number; out: string; outputs: Record<string, string> }
+/** A step of a composite action (`runs.steps`), by name or id. */
+function actionStep(file: string, name: string): Step {
+  const found = loadAction(file).runs.steps?.find((s) => s.name === name || s.id === name);
+  if (!found) throw new Error(`${file}: no step ${name}`);
+  return found;
+}
+
+/** The composite action that checks the credentials and logs in, and its path as the jobs use it. */
+const CLOUD_LOGIN = '.github/actions/cloud-login/action.yml';
+const CLOUD_LOGIN_USES = './.image-builder/.github/actions/cloud-login';
+
+interface Ran {
+  code: number;
+  out: string;
+  outputs: Record<string, string>;
+}
 
 /** Runs a `run:` script as GitHub does for `shell: bash`, with GITHUB_OUTPUT. */
 function bash(script: string, env: Record<string, string>): Ran {
@@ -41,12 +65,19 @@ function bash(script: string, env: Record<string, string>): Ran {
   writeFileSync(file, script);
   writeFileSync(output, '');
   const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], {
-    env: { PATH: process.env.PATH, ...env, GITHUB_OUTPUT: output }, encoding: 'utf8', timeout: 30_000,
+    env: { PATH: process.env.PATH, ...env, GITHUB_OUTPUT: output },
+    encoding: 'utf8',
+    timeout: 30_000,
   });
-  const outputs = Object.fromEntries(readFileSync(output, 'utf8').split('\n').filter(Boolean).map((l) => {
-    const at = l.indexOf('=');
-    return [l.slice(0, at), l.slice(at + 1)];
-  }));
+  const outputs = Object.fromEntries(
+    readFileSync(output, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => {
+        const at = l.indexOf('=');
+        return [l.slice(0, at), l.slice(at + 1)];
+      }),
+  );
   return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}`, outputs };
 }
 
@@ -62,7 +93,12 @@ function installed(tool: string): boolean {
 function describeWith(tools: string[], title: string, body: () => void): void {
   const missing = tools.filter((t) => !installed(t));
   if (missing.length === 0) describe(title, body);
-  else if (IN_CI) describe(title, () => it(`has ${tools.join(', ')}`, () => { throw new Error(`${missing.join(', ')} not installed: CI must install it`); }));
+  else if (IN_CI)
+    describe(title, () =>
+      it(`has ${tools.join(', ')}`, () => {
+        throw new Error(`${missing.join(', ')} not installed: CI must install it`);
+      }),
+    );
   else {
     console.warn(`Skipping "${title}": ${missing.join(', ')} not installed (set CI to make this a failure).`);
     describe.skip(title, body);
@@ -70,7 +106,14 @@ function describeWith(tools: string[], title: string, body: () => void): void {
 }
 
 const cell = (i: number): BuildCell => ({
-  cloud: `c${i % 7}`, provider: 'aws', image: `r${i}`, os: 'debian12', fingerprint: `f${i}`, name: `ib-r${i}-debian12-f${i}`, region: 'eu-west-1', regions: ['eu-west-1'],
+  cloud: `c${i % 7}`,
+  provider: 'aws',
+  image: `r${i}`,
+  os: 'debian12',
+  fingerprint: `f${i}`,
+  name: `ib-r${i}-debian12-f${i}`,
+  region: 'eu-west-1',
+  regions: ['eu-west-1'],
 });
 
 describeWith(['bash', 'jq'], 'the chunk slice (image-builder-build.yml)', () => {
@@ -79,7 +122,14 @@ describeWith(['bash', 'jq'], 'the chunk slice (image-builder-build.yml)', () => 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ib-plan-'));
   writeFileSync(path.join(dir, 'image-builder-plan.json'), JSON.stringify({ version: 1, builds, copies: [], retirements: [] }));
 
-  it.each([[0, 256], [1, 256], [2, 256], [0, 100], [5, 100], [0, 1]])('chunk %i of %i cells is the action\'s own chunk', (chunk, size) => {
+  it.each([
+    [0, 256],
+    [1, 256],
+    [2, 256],
+    [0, 100],
+    [5, 100],
+    [0, 1],
+  ])("chunk %i of %i cells is the action's own chunk", (chunk, size) => {
     const r = bash(slice, { PLAN_DIR: dir, CHUNK: String(chunk), MAX_CELLS: String(size) });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.outputs.matrix)).toEqual({ include: chunkBuilds(builds, size)[chunk] });
@@ -92,26 +142,50 @@ describeWith(['bash', 'jq'], 'the chunk slice (image-builder-build.yml)', () => 
   });
 });
 
-describeWith(['bash', 'jq'], 'the credential check (every job of image-builder.yml)', () => {
-  const check = step('.github/workflows/image-builder.yml', 'plan', 'Check the cloud credentials').run!;
+describeWith(['bash', 'jq'], 'the credential check (the cloud-login action of every job that logs in)', () => {
+  const check = actionStep(CLOUD_LOGIN, 'Check the cloud credentials').run!;
   const none = {
-    HAS_AWS_ROLE_ARN: 'false', HAS_GCP_WORKLOAD_IDENTITY_PROVIDER: 'false', HAS_GCP_SERVICE_ACCOUNT: 'false', HAS_AZURE_CLIENT_ID: 'false', HAS_AZURE_TENANT_ID: 'false',
+    HAS_AWS_ROLE_ARN: 'false',
+    HAS_GCP_WORKLOAD_IDENTITY_PROVIDER: 'false',
+    HAS_GCP_SERVICE_ACCOUNT: 'false',
+    HAS_AZURE_CLIENT_ID: 'false',
+    HAS_AZURE_TENANT_ID: 'false',
   };
 
   it('passes when every cloud in use has its secrets, and for the local provider alone', () => {
-    expect(bash(check, { ...none, PROVIDERS: '["aws","gcp"]', HAS_AWS_ROLE_ARN: 'true', HAS_GCP_WORKLOAD_IDENTITY_PROVIDER: 'true', HAS_GCP_SERVICE_ACCOUNT: 'true' }).code).toBe(0);
+    expect(
+      bash(check, {
+        ...none,
+        PROVIDERS: '["aws","gcp"]',
+        HAS_AWS_ROLE_ARN: 'true',
+        HAS_GCP_WORKLOAD_IDENTITY_PROVIDER: 'true',
+        HAS_GCP_SERVICE_ACCOUNT: 'true',
+      }).code,
+    ).toBe(0);
     expect(bash(check, { ...none, PROVIDERS: '["local"]' }).code).toBe(0);
   });
 
   it('fails naming exactly the missing secrets of the clouds in use', () => {
     const r = bash(check, { ...none, PROVIDERS: '["azure","gcp","local"]', HAS_GCP_SERVICE_ACCOUNT: 'true', HAS_AZURE_TENANT_ID: 'true' });
     expect(r.code).toBe(1);
-    expect(r.out).toContain('::error title=image-builder::the selected images live in ["azure","gcp","local"] but these secrets are empty: GCP_WORKLOAD_IDENTITY_PROVIDER AZURE_CLIENT_ID.');
+    expect(r.out).toContain(
+      '::error title=image-builder::the selected images live in ["azure","gcp","local"] but these secrets are empty: GCP_WORKLOAD_IDENTITY_PROVIDER AZURE_CLIENT_ID.',
+    );
     expect(r.out).not.toContain('AWS_ROLE_ARN');
   });
 
-  it('is the same script in every job that logs in', () => {
-    for (const job of ['build', 'verify', 'distribute', 'lifecycle']) expect(step('.github/workflows/image-builder.yml', job, 'Check the cloud credentials').run).toBe(check);
+  it('is the same script in every job that logs in: each runs it through the one cloud-login action', () => {
+    expect(actionStep(CLOUD_LOGIN, 'Check the cloud credentials').shell).toBe('bash');
+    expect(loadAction(CLOUD_LOGIN).runs.steps!.filter((s) => s.run !== undefined)).toHaveLength(1);
+    const jobs = [
+      ...['plan', 'build', 'verify', 'distribute', 'lifecycle'].map((job) => ['.github/workflows/image-builder.yml', job] as const),
+      ...['build', 'verify'].map((job) => ['.github/workflows/image-builder-build.yml', job] as const),
+    ];
+    for (const [file, job] of jobs) {
+      const all = load(file).jobs[job].steps ?? [];
+      expect({ file, job, logins: all.filter((s) => s.uses === CLOUD_LOGIN_USES).length }).toEqual({ file, job, logins: 1 });
+      expect({ file, job, ownCheck: all.some((s) => s.name === 'Check the cloud credentials') }).toEqual({ file, job, ownCheck: false });
+    }
   });
 
   it('treats a missing scope as no cloud at all', () => {
@@ -130,17 +204,38 @@ describeWith(['bash', 'jq'], "ci.yml's assertions on the plan outputs", () => {
     // plan there equals this one; here a developer's .images may hold builds.
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ib-ci-plan-'));
     const raw: Record<string, string> = {
-      command: 'plan', topology: path.join(ROOT, 'examples/local/topology.yml'), offline: 'true', summary: 'false', 'plan-file': path.join(dir, 'plan.json'),
+      command: 'plan',
+      topology: path.join(ROOT, 'examples/local/topology.yml'),
+      offline: 'true',
+      summary: 'false',
+      'plan-file': path.join(dir, 'plan.json'),
     };
     const outputs: Record<string, string> = {};
     const reporter: Reporter = {
-      info: () => undefined, warning: () => undefined, error: () => undefined, group: (_n, fn) => fn(),
-      setOutput: (name, value) => { outputs[name] = value; }, summary: async () => undefined, mask: () => undefined,
+      info: () => undefined,
+      warning: () => undefined,
+      error: () => undefined,
+      group: (_n, fn) => fn(),
+      setOutput: (name, value) => {
+        outputs[name] = value;
+      },
+      summary: async () => undefined,
+      mask: () => undefined,
     };
-    await runPlan(parseInputs((name) => raw[name] ?? ''), reporter);
+    await runPlan(
+      parseInputs((name) => raw[name] ?? ''),
+      reporter,
+    );
     env = {
-      HAS_BUILDS: outputs['has-builds'], BUILD_COUNT: outputs['build-count'], COPY_COUNT: outputs['copy-count'], RETIRE_COUNT: outputs['retire-count'],
-      CHUNK_COUNT: outputs['chunk-count'], CHUNKS: outputs.chunks, PROVIDERS: outputs.providers, MATRIX: outputs.matrix, PLAN_FILE: outputs['plan-file'],
+      HAS_BUILDS: outputs['has-builds'],
+      BUILD_COUNT: outputs['build-count'],
+      COPY_COUNT: outputs['copy-count'],
+      RETIRE_COUNT: outputs['retire-count'],
+      CHUNK_COUNT: outputs['chunk-count'],
+      CHUNKS: outputs.chunks,
+      PROVIDERS: outputs.providers,
+      MATRIX: outputs.matrix,
+      PLAN_FILE: outputs['plan-file'],
     };
   });
 
@@ -160,10 +255,17 @@ describeWith(['bash', 'jq'], "ci.yml's assertions on the plan outputs", () => {
 describe('the pull-request comment (workflows/pull-request.yml)', () => {
   const script = String(step('workflows/pull-request.yml', 'comment', 'Comment the plan').with!.script);
   type Comment = { id: number; body: string; user: { type: string } };
-  const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<void>;
+  const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (
+    ...args: string[]
+  ) => (...a: unknown[]) => Promise<void>;
   const matrix = { include: [cell(1), { ...cell(2), regions: ['eu-west-1', 'us-east-1'] }] };
   const env = {
-    TOPOLOGY: 'topology.yml', RESULT: 'success', MATRIX: JSON.stringify(matrix), BUILD_COUNT: '2', COPY_COUNT: '1', RETIRE_COUNT: '0',
+    TOPOLOGY: 'topology.yml',
+    RESULT: 'success',
+    MATRIX: JSON.stringify(matrix),
+    BUILD_COUNT: '2',
+    COPY_COUNT: '1',
+    RETIRE_COUNT: '0',
     RUN_URL: 'https://github.com/o/r/actions/runs/7',
   };
 
@@ -180,7 +282,10 @@ describe('the pull-request comment (workflows/pull-request.yml)', () => {
       rest: {
         issues: {
           listComments,
-          createComment: async ({ body }: { body: string }) => { calls.push('create'); comments.push({ id: comments.length + 1, body, user: { type: 'Bot' } }); },
+          createComment: async ({ body }: { body: string }) => {
+            calls.push('create');
+            comments.push({ id: comments.length + 1, body, user: { type: 'Bot' } });
+          },
           updateComment: async ({ comment_id, body }: { comment_id: number; body: string }) => {
             calls.push(`update ${comment_id}`);
             comments.find((c) => c.id === comment_id)!.body = body;
@@ -191,7 +296,8 @@ describe('the pull-request comment (workflows/pull-request.yml)', () => {
     return { github, calls };
   }
   const context = { repo: { owner: 'o', repo: 'r' }, issue: { number: 42 } };
-  const run = (github: unknown, vars: Record<string, string>) => new AsyncFunction('github', 'context', 'process', script)(github, context, { env: vars });
+  const run = (github: unknown, vars: Record<string, string>) =>
+    new AsyncFunction('github', 'context', 'process', script)(github, context, { env: vars });
 
   it('creates one comment, then updates it on every later push', async () => {
     const comments: Comment[] = [{ id: 1, body: 'looks good', user: { type: 'User' } }];
@@ -232,8 +338,16 @@ describe('the pull-request comment (workflows/pull-request.yml)', () => {
 
 describeWith(['shellcheck'], 'shellcheck', () => {
   const files = ['.github/workflows/ci.yml', '.github/workflows/image-builder.yml', '.github/workflows/image-builder-build.yml'];
-  const scripts = files.flatMap((file) => Object.entries(load(file).jobs).flatMap(([job, j]) =>
-    (j.steps ?? []).filter((s) => s.run).map((s) => [`${file} ${job}: ${s.name ?? s.run!.split('\n')[0]}`, s.run!] as const)));
+  const scripts: (readonly [string, string])[] = files.flatMap((file) =>
+    Object.entries(load(file).jobs).flatMap(([job, j]) =>
+      (j.steps ?? []).filter((s) => s.run).map((s) => [`${file} ${job}: ${s.name ?? s.run!.split('\n')[0]}`, s.run!] as const),
+    ),
+  );
+  scripts.push(
+    ...(loadAction(CLOUD_LOGIN).runs.steps ?? [])
+      .filter((s) => s.run)
+      .map((s) => [`${CLOUD_LOGIN}: ${s.name ?? s.run!.split('\n')[0]}`, s.run!] as const),
+  );
 
   it.each(scripts)('%s', (_, script) => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ib-shellcheck-'));

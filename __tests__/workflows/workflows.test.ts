@@ -14,25 +14,53 @@ import { parse } from 'yaml';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 type Dict = Record<string, unknown>;
-interface Step { name?: string; id?: string; uses?: string; run?: string; if?: string; with?: Dict; env?: Dict }
-interface Job {
-  name?: string; needs?: string | string[]; if?: string; permissions?: Dict; uses?: string; with?: Dict; secrets?: Dict | string;
-  strategy?: { matrix?: unknown; 'fail-fast'?: boolean; 'max-parallel'?: unknown }; steps?: Step[]; outputs?: Dict;
-  'timeout-minutes'?: unknown; 'continue-on-error'?: unknown;
+interface Step {
+  name?: string;
+  id?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Dict;
+  env?: Dict;
 }
-interface Workflow { on: Dict; permissions?: Dict; concurrency?: Dict; jobs: Record<string, Job> }
+interface Job {
+  name?: string;
+  needs?: string | string[];
+  if?: string;
+  permissions?: Dict;
+  uses?: string;
+  with?: Dict;
+  secrets?: Dict | string;
+  strategy?: { matrix?: unknown; 'fail-fast'?: boolean; 'max-parallel'?: unknown };
+  steps?: Step[];
+  outputs?: Dict;
+  'timeout-minutes'?: unknown;
+  'continue-on-error'?: unknown;
+}
+interface Workflow {
+  on: Dict;
+  permissions?: Dict;
+  concurrency?: Dict;
+  jobs: Record<string, Job>;
+}
 
 const FILES = [
   ...readdirSync(path.join(ROOT, '.github/workflows')).map((f) => `.github/workflows/${f}`),
   ...readdirSync(path.join(ROOT, 'workflows')).map((f) => `workflows/${f}`),
-].filter((f) => f.endsWith('.yml')).sort();
+]
+  .filter((f) => f.endsWith('.yml'))
+  .sort();
 
 const text = (file: string): string => readFileSync(path.join(ROOT, file), 'utf8');
 const load = (file: string): Workflow => parse(text(file)) as Workflow;
 const needsOf = (job: Job): string[] => (job.needs === undefined ? [] : ([] as string[]).concat(job.needs));
 const steps = (job: Job): Step[] => job.steps ?? [];
 const LOGIN_ACTIONS = ['aws-actions/configure-aws-credentials', 'google-github-actions/auth', 'azure/login'];
-const logsIn = (job: Job): boolean => steps(job).some((s) => LOGIN_ACTIONS.some((a) => s.uses?.startsWith(`${a}@`)));
+/** The composite action that checks the credentials and runs LOGIN_ACTIONS (actions.test.ts), from the product checkout. */
+const CLOUD_LOGIN = './.image-builder/.github/actions/cloud-login';
+const CLOUD_LOGIN_FILE = '.github/actions/cloud-login/action.yml';
+const logsIn = (job: Job): boolean =>
+  steps(job).some((s) => s.uses === CLOUD_LOGIN || LOGIN_ACTIONS.some((a) => s.uses?.startsWith(`${a}@`)));
 const REUSABLE = '.github/workflows/image-builder.yml';
 const CHUNK = '.github/workflows/image-builder-build.yml';
 /** The product's own reusable workflow as a user's repository calls it: at a release tag. */
@@ -40,16 +68,25 @@ const SELF_CALL = /^[A-Za-z0-9-]+\/multicloud-image-builder\/\.github\/workflows
 
 /** Every `uses:` line of a file, with its line number. */
 function usesLines(file: string): { line: number; ref: string; comment: string }[] {
-  return text(file).split('\n').flatMap((raw, i) => {
-    const m = /^\s*(?:-\s+)?uses:\s*(\S+)\s*(#.*)?$/.exec(raw);
-    return m ? [{ line: i + 1, ref: m[1], comment: m[2] ?? '' }] : [];
-  });
+  return text(file)
+    .split('\n')
+    .flatMap((raw, i) => {
+      const m = /^\s*(?:-\s+)?uses:\s*(\S+)\s*(#.*)?$/.exec(raw);
+      return m ? [{ line: i + 1, ref: m[1], comment: m[2] ?? '' }] : [];
+    });
 }
 
 it('finds the workflow files', () => {
-  expect(FILES).toEqual(expect.arrayContaining([
-    '.github/workflows/ci.yml', CHUNK, REUSABLE, 'workflows/dispatch.yml', 'workflows/nightly.yml', 'workflows/pull-request.yml',
-  ]));
+  expect(FILES).toEqual(
+    expect.arrayContaining([
+      '.github/workflows/ci.yml',
+      CHUNK,
+      REUSABLE,
+      'workflows/dispatch.yml',
+      'workflows/nightly.yml',
+      'workflows/pull-request.yml',
+    ]),
+  );
 });
 
 describe.each(FILES)('%s', (file) => {
@@ -75,8 +112,11 @@ describe.each(FILES)('%s', (file) => {
     for (const [id, job] of jobs) {
       for (const step of steps(job)) {
         const script = step.run ?? (step.uses?.startsWith('actions/github-script@') ? String(step.with?.script ?? '') : '');
-        expect({ job: id, step: step.name ?? step.id, expression: script.includes('${{') })
-          .toEqual({ job: id, step: step.name ?? step.id, expression: false });
+        expect({ job: id, step: step.name ?? step.id, expression: script.includes('${{') }).toEqual({
+          job: id,
+          step: step.name ?? step.id,
+          expression: false,
+        });
       }
     }
   });
@@ -98,18 +138,25 @@ describe.each(FILES)('%s', (file) => {
     for (const [id, job] of jobs) {
       for (const [scope, level] of Object.entries(job.permissions ?? {})) {
         if (scope === 'id-token' || level === 'read' || level === 'none') continue;
-        expect({ file, job: id, scope, level }).toEqual({ file: 'workflows/pull-request.yml', job: 'comment', scope: 'pull-requests', level: 'write' });
+        expect({ file, job: id, scope, level }).toEqual({
+          file: 'workflows/pull-request.yml',
+          job: 'comment',
+          scope: 'pull-requests',
+          level: 'write',
+        });
       }
     }
   });
 
   it('bounds every job that runs steps with a timeout', () => {
-    for (const [id, job] of jobs) if (job.steps) expect({ job: id, timeout: job['timeout-minutes'] !== undefined }).toEqual({ job: id, timeout: true });
+    for (const [id, job] of jobs)
+      if (job.steps) expect({ job: id, timeout: job['timeout-minutes'] !== undefined }).toEqual({ job: id, timeout: true });
   });
 
   it('checks out without leaving the token in .git/config', () => {
     for (const [, job] of jobs) {
-      for (const step of steps(job).filter((s) => s.uses?.startsWith('actions/checkout@'))) expect(step.with?.['persist-credentials']).toBe(false);
+      for (const step of steps(job).filter((s) => s.uses?.startsWith('actions/checkout@')))
+        expect(step.with?.['persist-credentials']).toBe(false);
     }
   });
 });
@@ -121,12 +168,30 @@ describe('the reusable pipeline (image-builder.yml)', () => {
   const chunks = wf.jobs['build-chunks'];
 
   it('is callable with the documented inputs and optional named secrets', () => {
-    expect(Object.keys(call.inputs)).toEqual(expect.arrayContaining([
-      'topology', 'clouds', 'images', 'dry-run', 'delete', 'force', 'offline', 'plan-only', 'max-parallel', 'max-cells', 'packer-version', 'runner',
-    ]));
+    expect(Object.keys(call.inputs)).toEqual(
+      expect.arrayContaining([
+        'topology',
+        'clouds',
+        'images',
+        'dry-run',
+        'delete',
+        'force',
+        'offline',
+        'plan-only',
+        'max-parallel',
+        'max-cells',
+        'packer-version',
+        'runner',
+      ]),
+    );
     expect(call.inputs.delete).toMatchObject({ type: 'boolean', default: false });
     expect(Object.keys(call.secrets).sort()).toEqual([
-      'AWS_ROLE_ARN', 'AZURE_CLIENT_ID', 'AZURE_SUBSCRIPTION_ID', 'AZURE_TENANT_ID', 'GCP_SERVICE_ACCOUNT', 'GCP_WORKLOAD_IDENTITY_PROVIDER',
+      'AWS_ROLE_ARN',
+      'AZURE_CLIENT_ID',
+      'AZURE_SUBSCRIPTION_ID',
+      'AZURE_TENANT_ID',
+      'GCP_SERVICE_ACCOUNT',
+      'GCP_WORKLOAD_IDENTITY_PROVIDER',
     ]);
     for (const secret of Object.values(call.secrets)) expect(secret.required).toBe(false);
   });
@@ -142,20 +207,31 @@ describe('the reusable pipeline (image-builder.yml)', () => {
 
   it('builds and verifies one job per cell of the plan matrix, skipped when there is nothing to build', () => {
     for (const job of [build, verify]) {
-      expect(job.strategy).toEqual({ 'fail-fast': false, 'max-parallel': '${{ inputs.max-parallel }}', matrix: '${{ fromJSON(needs.plan.outputs.matrix) }}' });
+      expect(job.strategy).toEqual({
+        'fail-fast': false,
+        'max-parallel': '${{ inputs.max-parallel }}',
+        matrix: '${{ fromJSON(needs.plan.outputs.matrix) }}',
+      });
       expect(job.if).toContain("needs.plan.outputs.has-builds == 'true'");
       expect(job.if).toContain("needs.plan.outputs.chunk-count == '1'");
     }
     expect(plan.outputs).toMatchObject({
-      matrix: '${{ steps.plan.outputs.matrix }}', 'has-builds': '${{ steps.plan.outputs.has-builds }}',
-      chunks: '${{ steps.plan.outputs.chunks }}', 'chunk-count': '${{ steps.plan.outputs.chunk-count }}', providers: '${{ steps.plan.outputs.providers }}',
+      matrix: '${{ steps.plan.outputs.matrix }}',
+      'has-builds': '${{ steps.plan.outputs.has-builds }}',
+      chunks: '${{ steps.plan.outputs.chunks }}',
+      'chunk-count': '${{ steps.plan.outputs.chunk-count }}',
+      providers: '${{ steps.plan.outputs.providers }}',
     });
   });
 
   it('builds a plan above one matrix chunk by chunk, through the sibling workflow at the same commit', () => {
     expect(chunks.if).toContain("needs.plan.outputs.chunk-count != '1'");
     expect(chunks.if).toContain("needs.plan.outputs.has-builds == 'true'");
-    expect(chunks.strategy).toEqual({ 'fail-fast': false, 'max-parallel': 1, matrix: { chunk: '${{ fromJSON(needs.plan.outputs.chunks) }}' } });
+    expect(chunks.strategy).toEqual({
+      'fail-fast': false,
+      'max-parallel': 1,
+      matrix: { chunk: '${{ fromJSON(needs.plan.outputs.chunks) }}' },
+    });
     expect(chunks.uses).toBe('$/.github/workflows/image-builder-build.yml');
     expect(chunks.with).toMatchObject({ chunk: '${{ matrix.chunk }}', 'max-cells': '${{ inputs.max-cells }}' });
     expect(Object.keys(chunks.secrets as Dict).sort()).toEqual(Object.keys(call.secrets).sort());
@@ -167,16 +243,29 @@ describe('the reusable pipeline (image-builder.yml)', () => {
       const all = steps(job);
       const fetch = all.findIndex((s) => s.with?.path === '.image-builder');
       expect({ job: id, fetch: all[fetch]?.with }).toEqual({
-        job: id, fetch: { repository: '${{ job.workflow_repository }}', ref: '${{ job.workflow_sha }}', path: '.image-builder', 'persist-credentials': false },
+        job: id,
+        fetch: {
+          repository: '${{ job.workflow_repository }}',
+          ref: '${{ job.workflow_sha }}',
+          path: '.image-builder',
+          'persist-credentials': false,
+        },
       });
       const runs = all.map((s, i) => ({ s, i })).filter(({ s }) => s.uses === './.image-builder');
       expect(runs.length).toBeGreaterThan(0);
       for (const { i } of runs) expect(i).toBeGreaterThan(fetch);
+      // The cloud-login action is read from that checkout too: it must be on disk first.
+      for (const { i } of all.map((s, i) => ({ s, i })).filter(({ s }) => s.uses?.startsWith('./.image-builder/'))) {
+        expect({ job: id, login: i > fetch }).toEqual({ job: id, login: true });
+      }
     }
   });
 
   it('gives each job its command', () => {
-    const command = (job: Job) => steps(job).filter((s) => s.uses === './.image-builder').map((s) => s.with?.command);
+    const command = (job: Job) =>
+      steps(job)
+        .filter((s) => s.uses === './.image-builder')
+        .map((s) => s.with?.command);
     expect(command(plan)).toEqual(['plan', 'plan']);
     expect(command(build)).toEqual(['build']);
     expect(command(verify)).toEqual(['verify']);
@@ -191,9 +280,13 @@ describe('the reusable pipeline (image-builder.yml)', () => {
   });
 
   it('carries each result from build to verify to distribute and lifecycle as artifacts', () => {
-    const upload = (job: Job, name: RegExp) => steps(job).find((s) => s.uses?.startsWith('actions/upload-artifact@') && name.test(String(s.with?.name)));
+    const upload = (job: Job, name: RegExp) =>
+      steps(job).find((s) => s.uses?.startsWith('actions/upload-artifact@') && name.test(String(s.with?.name)));
     const built = upload(build, /built/)!;
-    expect(built.with).toMatchObject({ name: 'image-builder-built-${{ matrix.cloud }}--${{ matrix.name }}', path: '${{ steps.build.outputs.result-file }}' });
+    expect(built.with).toMatchObject({
+      name: 'image-builder-built-${{ matrix.cloud }}--${{ matrix.name }}',
+      path: '${{ steps.build.outputs.result-file }}',
+    });
     const fetched = steps(verify).find((s) => s.uses?.startsWith('actions/download-artifact@'))!;
     expect(fetched.with?.name).toBe(built.with?.name);
     const verified = upload(verify, /result/)!;
@@ -201,9 +294,14 @@ describe('the reusable pipeline (image-builder.yml)', () => {
     for (const job of [distribute, lifecycle]) {
       const all = steps(job).find((s) => s.uses?.startsWith('actions/download-artifact@'))!;
       expect(all.with).toMatchObject({ 'merge-multiple': true, path: 'image-builder-results' });
-      const pattern = new RegExp(`^${String(all.with?.pattern).replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+      const pattern = new RegExp(
+        `^${String(all.with?.pattern)
+          .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '.*')}$`,
+      );
       expect(pattern.test('image-builder-result-lab--ib-base-debian12-0123')).toBe(true);
-      for (const other of ['image-builder-built-lab--x', 'image-builder-rejected-lab--x', 'image-builder-plan']) expect(pattern.test(other)).toBe(false);
+      for (const other of ['image-builder-built-lab--x', 'image-builder-rejected-lab--x', 'image-builder-plan'])
+        expect(pattern.test(other)).toBe(false);
     }
     expect(upload(plan, /plan/)!.with).toMatchObject({ path: '${{ steps.plan.outputs.plan-file }}' });
   });
@@ -219,14 +317,45 @@ describe('the reusable pipeline (image-builder.yml)', () => {
     const block = (job: Job) => {
       const all = steps(job);
       const from = all.findIndex((s) => s.id === 'clouds');
-      return all.slice(from + 1, from + 5);
+      return all.slice(from + 1, from + 2);
     };
     const reference = block(plan);
-    expect(reference.map((s) => s.name)).toEqual(['Check the cloud credentials', 'Log in to AWS', 'Log in to Google Cloud', 'Log in to Azure']);
-    for (const [cloud, step] of [['aws', reference[1]], ['gcp', reference[2]], ['azure', reference[3]]] as const) {
-      expect(step.if).toBe(`contains(fromJSON(steps.clouds.outputs.providers), '${cloud}')`);
+    expect(reference).toEqual([
+      {
+        name: 'Log in to the clouds in use',
+        if: "steps.clouds.outputs.providers != '[]'",
+        uses: CLOUD_LOGIN,
+        with: {
+          providers: '${{ steps.clouds.outputs.providers }}',
+          'aws-role-arn': '${{ secrets.AWS_ROLE_ARN }}',
+          'gcp-workload-identity-provider': '${{ secrets.GCP_WORKLOAD_IDENTITY_PROVIDER }}',
+          'gcp-service-account': '${{ secrets.GCP_SERVICE_ACCOUNT }}',
+          'azure-client-id': '${{ secrets.AZURE_CLIENT_ID }}',
+          'azure-tenant-id': '${{ secrets.AZURE_TENANT_ID }}',
+          'azure-subscription-id': '${{ secrets.AZURE_SUBSCRIPTION_ID }}',
+          'aws-region': '${{ inputs.aws-region }}',
+          'aws-role-duration-seconds': '${{ inputs.aws-role-duration-seconds }}',
+          'azure-cloud': '${{ inputs.azure-cloud }}',
+        },
+      },
+    ]);
+    const action = (parse(text(CLOUD_LOGIN_FILE)) as { runs: { steps: Step[] } }).runs.steps;
+    expect(action.map((s) => s.name)).toEqual([
+      'Check the cloud credentials',
+      'Log in to AWS',
+      'Log in to Google Cloud',
+      'Log in to Azure',
+    ]);
+    expect(action[0].if).toBe("inputs.providers != '[]'");
+    for (const [cloud, step] of [
+      ['aws', action[1]],
+      ['gcp', action[2]],
+      ['azure', action[3]],
+    ] as const) {
+      expect(step.if).toBe(`contains(fromJSON(inputs.providers), '${cloud}')`);
     }
     for (const job of [build, verify, distribute, lifecycle]) expect(block(job)).toEqual(reference);
+    for (const job of Object.values(wf.jobs)) expect(steps(job).filter((s) => s.uses === CLOUD_LOGIN).length).toBe(logsIn(job) ? 1 : 0);
     const scope = (job: Job) => steps(job).find((s) => s.id === 'clouds')!.env!.SCOPE;
     expect(scope(plan)).toBe("${{ !inputs.offline && steps.scope.outputs.providers || '[]' }}");
     expect(scope(build)).toBe(`\${{ format('["{0}"]', matrix.provider) }}`);
