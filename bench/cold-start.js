@@ -70,7 +70,7 @@ async function measure(scenario, runs, hook) {
 }
 
 export async function run({ runs = 9 } = {}) {
-  const { startEc2Fake } = await compiled('__tests__/fakes/ec2-fake.js');
+  const { startEc2Fake } = await compiled('__tests__/fakes/aws/server.js');
   const fake = await startEc2Fake({ account: '123456789012' });
   try {
     const hook = loadHook();

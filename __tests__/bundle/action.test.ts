@@ -14,10 +14,10 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { fingerprinted } from '../../src/commands/plan.js';
 import { parseInputs } from '../../src/io/inputs.js';
-import { LocalProvider } from '../../src/providers/local.js';
-import { imageTags } from '../../src/providers/provider.js';
+import { LocalProvider } from '../../src/providers/local/store.js';
+import { imageTags } from '../../src/images/index.js';
 import { loadTopology } from '../../src/topology/index.js';
-import { startEc2Fake, type Ec2Fake } from '../fakes/ec2-fake.js';
+import { startEc2Fake, type Ec2Fake } from '../fakes/aws/server.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DIST = path.join(ROOT, 'dist');

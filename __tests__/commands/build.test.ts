@@ -1,10 +1,11 @@
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runBuild } from '../../src/commands/build.js';
 import { runPlan } from '../../src/commands/plan.js';
 import { parseInputs } from '../../src/io/inputs.js';
-import { writeTree } from '../helpers/tree.js';
+import { withFakePacker } from '../helpers/fake-packer.js';
 import { recorder } from '../helpers/reporter.js';
+import { removeTempDirs, writeTree } from '../helpers/tree.js';
 
 const ROOT = process.cwd();
 const TOPOLOGY = (store: string) => `version: 1
@@ -29,22 +30,26 @@ clouds:
 async function setup() {
   const dir = writeTree({ 'base/base.qcow2': 'disk', 'base/vmlinuz': 'k', 'base/initrd.img': 'i' });
   writeFileSync(path.join(dir, 'topology.yml'), TOPOLOGY('store'));
-  const inputs = (extra: Record<string, string>) => parseInputs((n) => ({
-    topology: path.join(dir, 'topology.yml'), 'plan-file': path.join(dir, 'plan.json'), results: path.join(dir, 'results'),
-    'work-dir': path.join(dir, 'work'), offline: 'true', ...extra,
-  } as Record<string, string>)[n] ?? '');
+  const inputs = (extra: Record<string, string>) =>
+    parseInputs(
+      (n) =>
+        (
+          ({
+            topology: path.join(dir, 'topology.yml'),
+            'plan-file': path.join(dir, 'plan.json'),
+            results: path.join(dir, 'results'),
+            'work-dir': path.join(dir, 'work'),
+            offline: 'true',
+            ...extra,
+          }) as Record<string, string>
+        )[n] ?? '',
+    );
   const { plan } = await runPlan(inputs({}), recorder());
   const cell = (cloud: string) => JSON.stringify(plan.builds.find((b) => b.cloud === cloud));
   return { dir, inputs, cell, plan };
 }
 
-/** A stand-in `packer` on PATH: answers `version`, fails `build` with output, like a broken provisioning run. */
-function fakePacker(dir: string): string {
-  const bin = path.join(dir, 'fake-bin');
-  writeTree({ 'packer': '#!/bin/sh\ncase "$1" in\n  version) echo "Packer v1.6.6";;\n  validate) exit 0;;\n  build) echo "==> image: Provisioning with Ansible..."; echo "fatal: [default]: FAILED! => task failed on purpose"; exit 1;;\nesac\n' }, bin);
-  chmodSync(path.join(bin, 'packer'), 0o755);
-  return bin;
-}
+afterAll(removeTempDirs);
 
 describe('build', () => {
   it('dry run writes and validates the template for a local and a cloud cell, builds nothing', async () => {
@@ -75,32 +80,22 @@ describe('build', () => {
 
   it('a Packer failure names the image, shows the last lines, and leaves the store unchanged', async () => {
     const { dir, inputs, cell } = await setup();
-    const saved = process.env.PATH;
-    process.env.PATH = `${fakePacker(dir)}:${saved}`;
-    try {
-      await expect(runBuild(inputs({ command: 'build', cell: cell('lab') }), recorder()))
-        .rejects.toThrow(/lab\/ib-base-debian12-[0-9a-f]{16}: packer build failed \(exit 1\)[\s\S]*task failed on purpose[\s\S]*full log: /);
-    } finally {
-      process.env.PATH = saved;
-    }
+    await withFakePacker(dir, { build: 'fail' }, () =>
+      expect(runBuild(inputs({ command: 'build', cell: cell('lab') }), recorder())).rejects.toThrow(
+        /lab\/ib-base-debian12-[0-9a-f]{16}: packer build failed \(exit 1\)[\s\S]*task failed on purpose[\s\S]*full log: /,
+      ),
+    );
     expect(existsSync(path.join(dir, 'store'))).toBe(false);
     expect(existsSync(path.join(dir, 'results'))).toBe(false);
   });
 
   it('with modern Packer, installs the pinned plugins (packer init) before validating, with the token for GitHub', async () => {
     const { dir, inputs, cell } = await setup();
-    const bin = path.join(dir, 'modern-bin');
     const calls = path.join(dir, 'calls.log');
-    writeTree({ packer: `#!/bin/sh\necho "$1 token=$PACKER_GITHUB_API_TOKEN plugins=$PACKER_PLUGIN_PATH" >> ${calls}\n[ "$1" = version ] && echo "Packer v1.11.2"\nexit 0\n` }, bin);
-    chmodSync(path.join(bin, 'packer'), 0o755);
-    const saved = process.env.PATH;
-    process.env.PATH = `${bin}:${saved}`;
-    try {
-      const out = await runBuild(inputs({ command: 'build', 'dry-run': 'true', token: 'ghs_example', cell: cell('aws-prod') }), recorder());
-      expect(JSON.parse(readFileSync(out.template, 'utf8')).packer.required_plugins.amazon.source).toBe('github.com/hashicorp/amazon');
-    } finally {
-      process.env.PATH = saved;
-    }
+    const out = await withFakePacker(dir, { version: '1.11.2', log: calls }, () =>
+      runBuild(inputs({ command: 'build', 'dry-run': 'true', token: 'ghs_example', cell: cell('aws-prod') }), recorder()),
+    );
+    expect(JSON.parse(readFileSync(out.template, 'utf8')).packer.required_plugins.amazon.source).toBe('github.com/hashicorp/amazon');
     const lines = readFileSync(calls, 'utf8').trim().split('\n');
     expect(lines.map((l) => l.split(' ')[0])).toEqual(['version', 'init', 'validate']);
     expect(lines[1]).toMatch(/token=ghs_example plugins=\S+image-builder-packer-plugins/);
@@ -109,12 +104,14 @@ describe('build', () => {
   it('refuses a cell whose inputs changed since the plan, and a missing local source', async () => {
     const { dir, inputs, cell } = await setup();
     const stale = JSON.stringify({ ...JSON.parse(cell('lab')), fingerprint: '0'.repeat(32) });
-    await expect(runBuild(inputs({ command: 'build', cell: stale }), recorder())).rejects.toThrow(/changed since the plan .* run plan again/);
+    await expect(runBuild(inputs({ command: 'build', cell: stale }), recorder())).rejects.toThrow(
+      /changed since the plan .* run plan again/,
+    );
     writeFileSync(path.join(dir, 'base', 'vmlinuz.gone'), '');
-    const { rmSync } = await import('node:fs');
     rmSync(path.join(dir, 'base', 'vmlinuz'));
-    await expect(runBuild(inputs({ command: 'build', 'dry-run': 'true', cell: cell('lab') }), recorder()))
-      .rejects.toThrow(/ib-base-debian12-[0-9a-f]{16}: the local source image needs .*vmlinuz/);
+    await expect(runBuild(inputs({ command: 'build', 'dry-run': 'true', cell: cell('lab') }), recorder())).rejects.toThrow(
+      /ib-base-debian12-[0-9a-f]{16}: the local source image needs .*vmlinuz/,
+    );
   });
 
   it.each([
@@ -127,8 +124,16 @@ describe('build', () => {
   });
 
   it('names the image when one of its playbooks is broken', async () => {
-    const dir = writeTree({ 'broken.yml': '- hosts: all\n  roles: [missing-role]\n', 'topology.yml': TOPOLOGY('store').replace(`${ROOT}/playbooks/provision.yml`, 'broken.yml') });
-    const inputs = parseInputs((n) => ({ topology: path.join(dir, 'topology.yml'), offline: 'true', 'plan-file': path.join(dir, 'p.json') } as Record<string, string>)[n] ?? '');
+    const dir = writeTree({
+      'broken.yml': '- hosts: all\n  roles: [missing-role]\n',
+      'topology.yml': TOPOLOGY('store').replace(`${ROOT}/playbooks/provision.yml`, 'broken.yml'),
+    });
+    const inputs = parseInputs(
+      (n) =>
+        (({ topology: path.join(dir, 'topology.yml'), offline: 'true', 'plan-file': path.join(dir, 'p.json') }) as Record<string, string>)[
+          n
+        ] ?? '',
+    );
     await expect(runPlan(inputs, recorder())).rejects.toThrow(/image base\/debian12 of cloud "lab": role "missing-role" not found/);
   });
 });

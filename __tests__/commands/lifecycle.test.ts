@@ -3,7 +3,7 @@
  * fakes: promotion to gold, native deprecation of the previous gold, keep N,
  * retirement, in-use protection, delete only when asked, dry-run, drift.
  */
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandDeps } from '../../src/commands/distribute.js';
@@ -11,17 +11,17 @@ import { runLifecycle } from '../../src/commands/lifecycle.js';
 import { fingerprinted } from '../../src/commands/plan.js';
 import { writeResult } from '../../src/commands/results.js';
 import { parseInputs, type Inputs } from '../../src/io/inputs.js';
-import type { Reporter } from '../../src/io/reporter.js';
 import type { FingerprintedImage } from '../../src/plan/types.js';
-import { azureImageDefinition, createAzureProvider } from '../../src/providers/azure.js';
-import { staticTokenCredential } from '../../src/providers/azure-client.js';
-import { LocalProvider } from '../../src/providers/local.js';
-import { imageTags, type Channel, type ImageRecord, type Verdict } from '../../src/providers/provider.js';
+import { azureImageDefinition, createAzureProvider } from '../../src/providers/azure/index.js';
+import { staticTokenCredential } from '../../src/providers/azure/client.js';
+import { LocalProvider } from '../../src/providers/local/store.js';
+import { imageTags, type Channel, type ImageRecord, type Verdict } from '../../src/images/index.js';
 import { loadTopology } from '../../src/topology/index.js';
-import { startAwsHarness, type AwsHarness } from '../fakes/ec2-harness.js';
-import { startAzureFake, type AzureFake } from '../fakes/azure-fake.js';
-import { useGcpFake } from '../fakes/gcp-harness.js';
-import { writeTree } from '../helpers/tree.js';
+import { startAwsHarness, type AwsHarness } from '../fakes/aws/harness.js';
+import { startAzureFake, type AzureFake } from '../fakes/azure/server.js';
+import { useGcpFake } from '../fakes/gcp/harness.js';
+import { recorder } from '../helpers/reporter.js';
+import { removeTempDirs, writeTree } from '../helpers/tree.js';
 
 const PLAYBOOK = '- name: Play\n  hosts: all\n  tasks: []\n';
 const SOURCES = `sources:
@@ -44,10 +44,13 @@ images:
 ${SOURCES}clouds:
   - ${cloudHead}
     regions:
-${Object.entries(regions).map(([r, recipes]) => region(r, recipes)).join('\n')}
+${Object.entries(regions)
+  .map(([r, recipes]) => region(r, recipes))
+  .join('\n')}
 lifecycle: { ${lifecycle} }
 `,
-    'playbooks/provision.yml': PLAYBOOK, 'playbooks/verify.yml': PLAYBOOK,
+    'playbooks/provision.yml': PLAYBOOK,
+    'playbooks/verify.yml': PLAYBOOK,
   });
 }
 
@@ -58,20 +61,12 @@ async function fingerprints(dir: string): Promise<Record<string, FingerprintedIm
 
 function inputs(dir: string, extra: Record<string, string> = {}): Inputs {
   const values: Record<string, string> = {
-    command: 'lifecycle', topology: path.join(dir, 'topology.yml'), results: path.join(dir, 'results'), ...extra,
+    command: 'lifecycle',
+    topology: path.join(dir, 'topology.yml'),
+    results: path.join(dir, 'results'),
+    ...extra,
   };
   return parseInputs((name) => values[name] ?? '');
-}
-
-interface Recorder extends Reporter { infos: string[]; warnings: string[]; outputs: Record<string, string>; texts: string[]; markdowns: string[] }
-function recorder(): Recorder {
-  const r: Recorder = {
-    infos: [], warnings: [], outputs: {}, texts: [], markdowns: [],
-    info: (m) => void r.infos.push(m), warning: (m) => void r.warnings.push(m), error: (m) => void r.infos.push(`error: ${m}`),
-    group: (_n, fn) => fn(), setOutput: (n, v) => void (r.outputs[n] = v), mask: () => undefined,
-    async summary(markdown, text) { r.markdowns.push(markdown); r.texts.push(text); },
-  };
-  return r;
 }
 
 const day = (d: number) => new Date(Date.UTC(2026, 0, d)).toISOString();
@@ -85,10 +80,22 @@ describe('lifecycle on the local store', () => {
     const cloud = (await loadTopology(path.join(dir, 'topology.yml'))).clouds[0];
     const store = new LocalProvider(cloud, { baseDir: dir });
     const add = (region: string, name: string, image: string, fingerprint: string, d: number, channel: Channel, verified: Verdict) =>
-      store.add({
-        name, cloud: 'lab', region, fingerprint, image, os: 'debian12', state: 'available', channel, verified, createdAt: day(d),
-        tags: imageTags({ fingerprint, image, os: 'debian12', cloud: 'lab', channel, verified }),
-      }, { 'image.qcow2': path.join(dir, 'build/image.qcow2') });
+      store.add(
+        {
+          name,
+          cloud: 'lab',
+          region,
+          fingerprint,
+          image,
+          os: 'debian12',
+          state: 'available',
+          channel,
+          verified,
+          createdAt: day(d),
+          tags: imageTags({ fingerprint, image, os: 'debian12', cloud: 'lab', channel, verified }),
+        },
+        { 'image.qcow2': path.join(dir, 'build/image.qcow2') },
+      );
     await add('rack1', 'b1', 'base', 'f-old', 1, 'gold', 'passed');
     await add('rack1', 'b2', 'base', 'f-old', 2, 'candidate', 'passed');
     await add('rack1', 'b3', 'base', 'f-old', 3, 'candidate', 'unverified');
@@ -102,8 +109,12 @@ describe('lifecycle on the local store', () => {
     writeFileSync(path.join(store.imageDir('rack1', 'b2'), 'in-use', 'vm-7'), '');
     return { dir, fp, store };
   }
-  const metadata = (store: LocalProvider) => ['rack1', 'rack2'].flatMap((r) => readdirSync(store.regionDir(r)).map((n) =>
-    `${r}/${n}: ${readFileSync(path.join(store.imageDir(r, n), 'metadata.json'), 'utf8')}`)).sort();
+  const metadata = (store: LocalProvider) =>
+    ['rack1', 'rack2']
+      .flatMap((r) =>
+        readdirSync(store.regionDir(r)).map((n) => `${r}/${n}: ${readFileSync(path.join(store.imageDir(r, n), 'metadata.json'), 'utf8')}`),
+      )
+      .sort();
   const byName = async (store: LocalProvider, region: string) =>
     Object.fromEntries((await store.inventory(region)).map((r) => [r.name, r])) as Record<string, ImageRecord>;
 
@@ -126,8 +137,19 @@ describe('lifecycle on the local store', () => {
   it('promotes, marks outdated and reports removals without delete; removes them with delete, never what is in use', async () => {
     const { dir, fp, store } = await setup();
     await writeResult(path.join(dir, 'results'), {
-      version: 1, cloud: 'lab', provider: 'local', image: 'ctrl', os: 'debian12', fingerprint: fp.ctrl.fingerprint, name: 'c1',
-      region: 'rack1', regions: ['rack1', 'rack2'], imageId: 'rack1/c1', builtAt: day(2), durationSeconds: 1, packerVersion: '1.6.6',
+      version: 1,
+      cloud: 'lab',
+      provider: 'local',
+      image: 'ctrl',
+      os: 'debian12',
+      fingerprint: fp.ctrl.fingerprint,
+      name: 'c1',
+      region: 'rack1',
+      regions: ['rack1', 'rack2'],
+      imageId: 'rack1/c1',
+      builtAt: day(2),
+      durationSeconds: 1,
+      packerVersion: '1.6.6',
       verified: 'passed',
     });
     const reporter = recorder();
@@ -137,8 +159,8 @@ describe('lifecycle on the local store', () => {
     const rack1 = await byName(store, 'rack1');
     expect(rack1.b4).toMatchObject({ channel: 'gold' });
     expect(rack1.c1).toMatchObject({ channel: 'gold', verified: 'passed' });
-    expect(rack1.b1).toMatchObject({ channel: 'outdated', state: 'deprecated', tags: expect.objectContaining({ 'ib-replaced-by': 'b4' }) });
-    expect(rack1.c0).toMatchObject({ channel: 'outdated', state: 'deprecated', tags: expect.objectContaining({ 'ib-replaced-by': 'c1' }) });
+    expect(rack1.b1).toMatchObject({ channel: 'outdated', state: 'deprecated', tags: expect.objectContaining({ 'ib-replacement': 'b4' }) });
+    expect(rack1.c0).toMatchObject({ channel: 'outdated', state: 'deprecated', tags: expect.objectContaining({ 'ib-replacement': 'c1' }) });
     expect((await byName(store, 'rack2')).b4.channel).toBe('gold');
     expect(Object.keys(rack1).sort()).toEqual(['b1', 'b2', 'b3', 'b4', 'c0', 'c1', 'o1']);
     expect(reporter.texts[0]).toMatch(/3 promotions, 2 outdated, 3 images to remove \(delete is off: nothing removed\)/);
@@ -151,7 +173,11 @@ describe('lifecycle on the local store', () => {
     expect(Object.keys(await byName(store, 'rack2')).sort()).toEqual(['b4']);
     expect(existsSync(store.imageDir('rack1', 'b1'))).toBe(false);
     const kept = second.lines.find((l) => l.location.image === 'base' && l.location.regions[0] === 'rack1');
-    expect(kept?.decision.kept.map((k) => [k.record.name, k.reason])).toEqual([['b4', 'gold'], ['b3', 'newest'], ['b2', 'in-use']]);
+    expect(kept?.decision.kept.map((k) => [k.record.name, k.reason])).toEqual([
+      ['b4', 'gold'],
+      ['b3', 'newest'],
+      ['b2', 'in-use'],
+    ]);
     expect(kept?.usage['rack1/b2']).toEqual(['marker:vm-7']);
   });
 });
@@ -161,6 +187,7 @@ afterEach(async () => {
   await aws?.close();
   aws = undefined;
 });
+afterAll(removeTempDirs);
 
 describe('lifecycle on AWS (EC2 fake)', () => {
   it('promotes, deprecates the old gold with its replacement, removes it with its snapshots, keeps what runs', async () => {
@@ -168,9 +195,13 @@ describe('lifecycle on AWS (EC2 fake)', () => {
     const fp = await fingerprints(dir);
     aws = await startAwsHarness();
     const h = aws;
-    const seed = (name: string, fingerprint: string, d: number, channel: Channel, verified: Verdict) => h.fake.state.seedImage({
-      region: 'eu-west-1', name, creationDate: day(d), tags: imageTags({ fingerprint, image: 'base', os: 'debian12', cloud: 'aws-prod', channel, verified }),
-    });
+    const seed = (name: string, fingerprint: string, d: number, channel: Channel, verified: Verdict) =>
+      h.fake.state.seedImage({
+        region: 'eu-west-1',
+        name,
+        creationDate: day(d),
+        tags: imageTags({ fingerprint, image: 'base', os: 'debian12', cloud: 'aws-prod', channel, verified }),
+      });
     const gold = seed('g', 'f-old', 1, 'gold', 'passed');
     const running = seed('a', 'f-old', 2, 'candidate', 'passed');
     const next = seed('n', fp.base.fingerprint, 3, 'candidate', 'passed');
@@ -179,13 +210,16 @@ describe('lifecycle on AWS (EC2 fake)', () => {
 
     const dry = await runLifecycle(inputs(dir, { 'dry-run': 'true', delete: 'true' }), recorder(), deps);
     expect(dry.lines[0].decision.remove.map((x) => x.record.id)).toEqual([gold.id]);
-    for (const action of ['CreateTags', 'EnableImageDeprecation', 'DeregisterImage', 'DeleteSnapshot']) expect(h.fake.count(action)).toBe(0);
+    for (const action of ['CreateTags', 'EnableImageDeprecation', 'DeregisterImage', 'DeleteSnapshot'])
+      expect(h.fake.count(action)).toBe(0);
 
     const out = await runLifecycle(inputs(dir, { delete: 'true' }), recorder(), deps);
     expect(out).toMatchObject({ promoted: 1, outdated: 1, removed: 1 });
     expect(next.tags['ib-channel']).toBe('gold');
     expect(h.fake.count('EnableImageDeprecation')).toBe(1);
-    expect(h.fake.calls.find((c) => c.action === 'CreateTags' && c.params['Tag.1.Key'] === 'ib-replacement')?.params['Tag.1.Value']).toBe(next.id);
+    expect(h.fake.calls.find((c) => c.action === 'CreateTags' && c.params['Tag.1.Key'] === 'ib-replacement')?.params['Tag.1.Value']).toBe(
+      next.id,
+    );
     const region = h.fake.state.region('eu-west-1');
     expect(region.images.has(gold.id)).toBe(false);
     for (const snap of gold.snapshotIds) expect(region.snapshots.has(snap)).toBe(false);
@@ -194,19 +228,28 @@ describe('lifecycle on AWS (EC2 fake)', () => {
     expect(out.drift).toEqual([expect.objectContaining({ region: 'eu-west-1', image: 'base', status: 'up to date' })]);
   });
   it('reports a failed region and completes the others; a failed promotion leaves that line alone', async () => {
-    const dir = topologyDir('name: aws-prod\n    provider: aws\n    account: "123456789012"', { 'eu-west-1': ['base'], 'us-east-1': ['base'] }, 'keep: 1');
+    const dir = topologyDir(
+      'name: aws-prod\n    provider: aws\n    account: "123456789012"',
+      { 'eu-west-1': ['base'], 'us-east-1': ['base'] },
+      'keep: 1',
+    );
     const fp = await fingerprints(dir);
     aws = await startAwsHarness();
     const h = aws;
-    const seed = (region: string, name: string, fingerprint: string, d: number, channel: Channel) => h.fake.state.seedImage({
-      region, name, creationDate: day(d), tags: imageTags({ fingerprint, image: 'base', os: 'debian12', cloud: 'aws-prod', channel, verified: 'passed' }),
-    });
+    const seed = (region: string, name: string, fingerprint: string, d: number, channel: Channel) =>
+      h.fake.state.seedImage({
+        region,
+        name,
+        creationDate: day(d),
+        tags: imageTags({ fingerprint, image: 'base', os: 'debian12', cloud: 'aws-prod', channel, verified: 'passed' }),
+      });
     const olds = ['eu-west-1', 'us-east-1'].map((r) => seed(r, 'g', 'f-old', 1, 'gold'));
     const news = ['eu-west-1', 'us-east-1'].map((r) => seed(r, 'n', fp.base.fingerprint, 2, 'candidate'));
     h.fake.failNext('CreateTags', { code: 'UnauthorizedOperation', region: 'us-east-1' });
     const reporter = recorder();
-    const error = (await runLifecycle(inputs(dir, { delete: 'true' }), reporter, { ...fast, providerFor: async () => h.provider })
-      .catch((e: unknown) => e)) as Error;
+    const error = (await runLifecycle(inputs(dir, { delete: 'true' }), reporter, { ...fast, providerFor: async () => h.provider }).catch(
+      (e: unknown) => e,
+    )) as Error;
     expect(error.message).toMatch(/^lifecycle: 1 step failed, the rest completed[\s\S]*us-east-1 n \(tag\): .*UnauthorizedOperation/);
     expect(reporter.outputs).toMatchObject({ 'promoted-count': '1', 'removed-count': '1', 'failed-count': '1' });
     expect(news.map((n) => n.tags['ib-channel'])).toEqual(['gold', 'candidate']);
@@ -221,7 +264,10 @@ describe('lifecycle on GCP (global images)', () => {
   const gcp = useGcpFake();
 
   it('decides once for all regions: one promotion, one deprecation naming the replacement', async () => {
-    const dir = topologyDir('name: gcp-prod\n    provider: gcp\n    project: test-project', { 'europe-west1': ['base'], 'us-east1': ['base'] });
+    const dir = topologyDir('name: gcp-prod\n    provider: gcp\n    project: test-project', {
+      'europe-west1': ['base'],
+      'us-east1': ['base'],
+    });
     const fp = await fingerprints(dir);
     gcp.seedManaged('ib-base-old', { 'ib-fingerprint': 'f-old', 'ib-cloud': 'gcp-prod', 'ib-channel': 'gold', 'ib-verified': 'passed' });
     gcp.seedManaged('ib-base-new', { 'ib-fingerprint': fp.base.fingerprint, 'ib-cloud': 'gcp-prod', 'ib-verified': 'passed' });
@@ -232,9 +278,13 @@ describe('lifecycle on GCP (global images)', () => {
     expect(gcp.fake.calls.count('images.deprecate')).toBe(1);
     expect(gcp.fake.state.image('test-project', 'ib-base-new')?.labels['ib-channel']).toBe('gold');
     expect(gcp.fake.state.image('test-project', 'ib-base-old')?.deprecated).toMatchObject({
-      state: 'DEPRECATED', replacement: expect.stringMatching(/global\/images\/ib-base-new$/),
+      state: 'DEPRECATED',
+      replacement: expect.stringMatching(/global\/images\/ib-base-new$/),
     });
-    expect(out.drift.map((d) => [d.region, d.status])).toEqual([['europe-west1', 'up to date'], ['us-east1', 'up to date']]);
+    expect(out.drift.map((d) => [d.region, d.status])).toEqual([
+      ['europe-west1', 'up to date'],
+      ['us-east1', 'up to date'],
+    ]);
   });
 });
 
@@ -249,17 +299,45 @@ describe('lifecycle on Azure (gallery versions)', () => {
     fake = await startAzureFake();
     const dir = topologyDir(
       'name: azure-prod\n    provider: azure\n    subscription: 00000000-0000-0000-0000-000000000001\n    resource_group: images-rg',
-      { westeurope: ['base'], eastus: ['base'] });
+      { westeurope: ['base'], eastus: ['base'] },
+    );
     const fp = await fingerprints(dir);
     const definition = azureImageDefinition('base', 'debian12');
     const tags = (fingerprint: string, channel: Channel, builtAt: string) =>
       imageTags({ fingerprint, image: 'base', os: 'debian12', cloud: 'azure-prod', channel, verified: 'passed', builtAt });
-    fake.seedVersion({ definition, version: '2026.101.1', regions: ['westeurope', 'eastus'], tags: tags('f-old', 'gold', day(1)), publishedDate: day(1) });
-    fake.seedVersion({ definition, version: '2026.102.1', regions: ['westeurope', 'eastus'], tags: tags(fp.base.fingerprint, 'candidate', day(2)), publishedDate: day(2) });
+    fake.seedVersion({
+      definition,
+      version: '2026.101.1',
+      regions: ['westeurope', 'eastus'],
+      tags: tags('f-old', 'gold', day(1)),
+      publishedDate: day(1),
+    });
+    fake.seedVersion({
+      definition,
+      version: '2026.102.1',
+      regions: ['westeurope', 'eastus'],
+      tags: tags(fp.base.fingerprint, 'candidate', day(2)),
+      publishedDate: day(2),
+    });
     const f = fake;
-    const deps: CommandDeps = { ...fast, providerFor: async (cloud) => createAzureProvider(cloud, {
-      baseDir: dir, env: { IMAGE_BUILDER_AZURE_ENDPOINT: f.url }, sleep: async () => undefined,
-    }, { credential: staticTokenCredential('fake-token'), ca: f.ca, pollIntervalMs: 1, retry: { maxRetries: 2, retryDelayInMs: 1, maxRetryDelayInMs: 2 } }) };
+    const deps: CommandDeps = {
+      ...fast,
+      providerFor: async (cloud) =>
+        createAzureProvider(
+          cloud,
+          {
+            baseDir: dir,
+            env: { IMAGE_BUILDER_AZURE_ENDPOINT: f.url },
+            sleep: async () => undefined,
+          },
+          {
+            credential: staticTokenCredential('fake-token'),
+            ca: f.ca,
+            pollIntervalMs: 1,
+            retry: { maxRetries: 2, retryDelayInMs: 1, maxRetryDelayInMs: 2 },
+          },
+        ),
+    };
     const out = await runLifecycle(inputs(dir), recorder(), deps);
     expect(out.lines).toHaveLength(1); // one version spans both regions: one decision
     expect(out).toMatchObject({ promoted: 1, outdated: 1, removed: 0 });

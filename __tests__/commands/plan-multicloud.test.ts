@@ -15,52 +15,51 @@
  * - local: one inventory call (a directory read) per region.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runPlan, fingerprinted } from '../../src/commands/plan.js';
 import { parseInputs, type Inputs } from '../../src/io/inputs.js';
-import type { Reporter } from '../../src/io/reporter.js';
 import { createProvider } from '../../src/providers/index.js';
-import { LocalProvider } from '../../src/providers/local.js';
-import { azureImageDefinition } from '../../src/providers/azure.js';
-import { azureCredential } from '../../src/providers/azure-client.js';
-import { caFromEnv, tokenFromEnv } from '../../src/providers/endpoint-token.js';
-import { imageTags, type Provider } from '../../src/providers/provider.js';
+import { LocalProvider } from '../../src/providers/local/store.js';
+import { azureImageDefinition } from '../../src/providers/azure/index.js';
+import { azureCredential } from '../../src/providers/azure/client.js';
+import { caFromEnv, tokenFromEnv } from '../../src/providers/azure/endpoint-token.js';
+import { imageTags } from '../../src/images/index.js';
+import { type Provider } from '../../src/providers/provider.js';
 import { loadTopology } from '../../src/topology/index.js';
 import type { FingerprintedImage } from '../../src/plan/types.js';
-import { startEc2Fake, type Ec2Fake } from '../fakes/ec2-fake.js';
-import { startGcpFake, type GcpFake } from '../fakes/gcp-fake.js';
-import { startAzureFake, type AzureFake } from '../fakes/azure-fake.js';
+import { startEc2Fake, type Ec2Fake } from '../fakes/aws/server.js';
+import { startGcpFake, type GcpFake } from '../fakes/gcp/server.js';
+import { startAzureFake, type AzureFake } from '../fakes/azure/server.js';
+import { recorder } from '../helpers/reporter.js';
+import { removeTempDirs, tempDir } from '../helpers/tree.js';
 
 const FIXTURE = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/multicloud');
 const AZURE_TOKEN = 'fake-azure-token-7f3a';
 const GCP_TOKEN = 'fake-gcp-token-91bc';
 
 const ENV_KEYS = [
-  'AWS_ENDPOINT_URL_EC2', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_EC2_METADATA_DISABLED', 'AWS_PROFILE',
-  'IMAGE_BUILDER_GCP_ENDPOINT', 'IMAGE_BUILDER_AZURE_ENDPOINT', 'IMAGE_BUILDER_AZURE_ACCESS_TOKEN',
-  'IMAGE_BUILDER_AZURE_CA_FILE', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY',
+  'AWS_ENDPOINT_URL_EC2',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_EC2_METADATA_DISABLED',
+  'AWS_PROFILE',
+  'IMAGE_BUILDER_GCP_ENDPOINT',
+  'IMAGE_BUILDER_AZURE_ENDPOINT',
+  'IMAGE_BUILDER_AZURE_ACCESS_TOKEN',
+  'IMAGE_BUILDER_AZURE_CA_FILE',
+  'HTTPS_PROXY',
+  'HTTP_PROXY',
+  'NO_PROXY',
 ] as const;
 const saved = ENV_KEYS.map((k) => process.env[k]);
-afterAll(() => ENV_KEYS.forEach((k, i) => {
-  if (saved[i] === undefined) delete process.env[k];
-  else process.env[k] = saved[i];
-}));
-
-interface Capture { reporter: Reporter; outputs: Record<string, string>; masked: string[]; infos: string[] }
-function capture(): Capture {
-  const outputs: Record<string, string> = {};
-  const masked: string[] = [];
-  const infos: string[] = [];
-  const reporter: Reporter = {
-    info: (m) => void infos.push(m), warning: () => undefined, error: () => undefined,
-    group: (_n, fn) => fn(), setOutput: (n, v) => void (outputs[n] = v), summary: async () => undefined,
-    mask: (s) => void masked.push(s),
-  };
-  return { reporter, outputs, masked, infos };
-}
+afterAll(() =>
+  ENV_KEYS.forEach((k, i) => {
+    if (saved[i] === undefined) delete process.env[k];
+    else process.env[k] = saved[i];
+  }),
+);
 
 let ec2: Ec2Fake;
 let gcp: GcpFake;
@@ -70,28 +69,44 @@ let inputs: Inputs;
 
 beforeAll(async () => {
   [ec2, gcp, azure] = await Promise.all([
-    startEc2Fake({ account: '123456789012' }), startGcpFake({ pageSize: 500 }), startAzureFake({ pageSize: 500, token: AZURE_TOKEN }),
+    startEc2Fake({ account: '123456789012' }),
+    startGcpFake({ pageSize: 500 }),
+    startAzureFake({ pageSize: 500, token: AZURE_TOKEN }),
   ]);
-  const ca = path.join(mkdtempSync(path.join(os.tmpdir(), 'ib-ca-')), 'fake-ca.pem');
+  const ca = path.join(tempDir('ib-ca-'), 'fake-ca.pem');
   writeFileSync(ca, azure.ca);
   Object.assign(process.env, {
-    AWS_ENDPOINT_URL_EC2: ec2.url, AWS_ACCESS_KEY_ID: 'AKIDFAKE', AWS_SECRET_ACCESS_KEY: 'fake-secret',
+    AWS_ENDPOINT_URL_EC2: ec2.url,
+    AWS_ACCESS_KEY_ID: 'AKIDFAKE',
+    AWS_SECRET_ACCESS_KEY: 'fake-secret',
     AWS_EC2_METADATA_DISABLED: 'true',
     IMAGE_BUILDER_GCP_ENDPOINT: gcp.url,
-    IMAGE_BUILDER_AZURE_ENDPOINT: azure.url, IMAGE_BUILDER_AZURE_ACCESS_TOKEN: AZURE_TOKEN, IMAGE_BUILDER_AZURE_CA_FILE: ca,
+    IMAGE_BUILDER_AZURE_ENDPOINT: azure.url,
+    IMAGE_BUILDER_AZURE_ACCESS_TOKEN: AZURE_TOKEN,
+    IMAGE_BUILDER_AZURE_CA_FILE: ca,
     // Anything not aimed at the fakes fails at once instead of reaching the internet.
-    HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', NO_PROXY: '127.0.0.1,localhost',
+    HTTPS_PROXY: 'http://127.0.0.1:9',
+    HTTP_PROXY: 'http://127.0.0.1:9',
+    NO_PROXY: '127.0.0.1,localhost',
   });
   delete process.env.AWS_PROFILE;
 });
 afterAll(async () => Promise.all([ec2.close(), gcp.close(), azure.close()]));
+afterAll(removeTempDirs);
 
 beforeEach(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'ib-multicloud-'));
+  dir = tempDir('ib-multicloud-');
   cpSync(FIXTURE, dir, { recursive: true });
-  inputs = parseInputs((name) => ({
-    topology: path.join(dir, 'topology.yml'), 'plan-file': path.join(dir, 'plan.json'), 'gcp-access-token': GCP_TOKEN,
-  } as Record<string, string>)[name] ?? '');
+  inputs = parseInputs(
+    (name) =>
+      (
+        ({
+          topology: path.join(dir, 'topology.yml'),
+          'plan-file': path.join(dir, 'plan.json'),
+          'gcp-access-token': GCP_TOKEN,
+        }) as Record<string, string>
+      )[name] ?? '',
+  );
 });
 afterEach(() => {
   ec2.state.regions.clear();
@@ -121,19 +136,46 @@ async function seed(noise: number) {
   const img = await images();
   const awsBase = img['aws-prod/base'];
   const amiBase = ec2.state.seedImage({ region: 'eu-west-1', name: awsBase.name, tags: tags('aws-prod', 'base', awsBase.fingerprint) });
-  const amiLegacy = ec2.state.seedImage({ region: 'us-east-1', name: 'ib-legacy-debian12-1', tags: tags('aws-prod', 'legacy', 'f'.repeat(32)) });
+  const amiLegacy = ec2.state.seedImage({
+    region: 'us-east-1',
+    name: 'ib-legacy-debian12-1',
+    tags: tags('aws-prod', 'legacy', 'f'.repeat(32)),
+  });
   const gcpBase = img['gcp-prod/base'];
   gcp.seedImage({ name: gcpBase.name, labels: tags('gcp-prod', 'base', gcpBase.fingerprint) });
   gcp.seedImage({ name: 'ib-legacy-debian12-1', labels: tags('gcp-prod', 'legacy', 'e'.repeat(32)) });
   const azWorker = img['azure-prod/worker'];
   const workerDef = azureImageDefinition('worker', 'debian12');
-  const azId = azure.seedVersion({ definition: workerDef, version: '2025.101.0', regions: ['westeurope'], tags: tags('azure-prod', 'worker', azWorker.fingerprint) });
-  const azLegacy = azure.seedVersion({ definition: azureImageDefinition('legacy', 'debian12'), version: '2024.101.0', regions: ['westeurope'], tags: tags('azure-prod', 'legacy', 'd'.repeat(32)) });
+  const azId = azure.seedVersion({
+    definition: workerDef,
+    version: '2025.101.0',
+    regions: ['westeurope'],
+    tags: tags('azure-prod', 'worker', azWorker.fingerprint),
+  });
+  const azLegacy = azure.seedVersion({
+    definition: azureImageDefinition('legacy', 'debian12'),
+    version: '2024.101.0',
+    regions: ['westeurope'],
+    tags: tags('azure-prod', 'legacy', 'd'.repeat(32)),
+  });
   const lab = new LocalProvider((await loadTopology(inputs.topology)).clouds[3], { baseDir: dir });
-  const local = (region: string, name: string, image: string, fingerprint: string) => lab.add({
-    name, cloud: 'lab', region, fingerprint, image, os: 'debian12', state: 'available', channel: 'gold',
-    verified: 'passed', createdAt: '2025-01-01T00:00:00.000Z', tags: tags('lab', image, fingerprint),
-  }, {});
+  const local = (region: string, name: string, image: string, fingerprint: string) =>
+    lab.add(
+      {
+        name,
+        cloud: 'lab',
+        region,
+        fingerprint,
+        image,
+        os: 'debian12',
+        state: 'available',
+        channel: 'gold',
+        verified: 'passed',
+        createdAt: '2025-01-01T00:00:00.000Z',
+        tags: tags('lab', image, fingerprint),
+      },
+      {},
+    );
   await local('rack2', img['lab/base'].name, 'base', img['lab/base'].fingerprint);
   await local('rack1', 'ib-legacy-debian12-1', 'legacy', 'c'.repeat(32));
 
@@ -142,10 +184,22 @@ async function seed(noise: number) {
     const fp = oldFp();
     const recipe = i % 2 === 0 ? 'base' : 'worker';
     switch (i % 4) {
-      case 0: ec2.state.seedImage({ region: awsRegions[i % 3], name: `ib-${recipe}-debian12-${fp}`, tags: tags('aws-prod', recipe, fp) }); break;
-      case 1: gcp.seedImage({ name: `ib-${recipe}-debian12-${fp}`, labels: tags('gcp-prod', recipe, fp) }); break;
-      case 2: azure.seedVersion({ definition: workerDef, version: `2024.1.${i}`, regions: ['westeurope', 'northeurope'], tags: tags('azure-prod', 'worker', fp) }); break;
-      default: await local(i % 8 === 3 ? 'rack1' : 'rack2', `ib-${recipe}-debian12-${fp}`, recipe, fp);
+      case 0:
+        ec2.state.seedImage({ region: awsRegions[i % 3], name: `ib-${recipe}-debian12-${fp}`, tags: tags('aws-prod', recipe, fp) });
+        break;
+      case 1:
+        gcp.seedImage({ name: `ib-${recipe}-debian12-${fp}`, labels: tags('gcp-prod', recipe, fp) });
+        break;
+      case 2:
+        azure.seedVersion({
+          definition: workerDef,
+          version: `2024.1.${i}`,
+          regions: ['westeurope', 'northeurope'],
+          tags: tags('azure-prod', 'worker', fp),
+        });
+        break;
+      default:
+        await local(i % 8 === 3 ? 'rack1' : 'rack2', `ib-${recipe}-debian12-${fp}`, recipe, fp);
     }
   }
   return { img, amiBase: amiBase.id, amiLegacy: amiLegacy.id, azId, azLegacy };
@@ -154,7 +208,10 @@ async function seed(noise: number) {
 /** The real factory, with a count of inventory() calls per (cloud, region). */
 function counted() {
   const asked: string[] = [];
-  const providerFor = async (cloud: Parameters<typeof createProvider>[0], context: Parameters<typeof createProvider>[1]): Promise<Provider> => {
+  const providerFor = async (
+    cloud: Parameters<typeof createProvider>[0],
+    context: Parameters<typeof createProvider>[1],
+  ): Promise<Provider> => {
     const provider = await createProvider(cloud, context);
     const inventory = provider.inventory.bind(provider);
     provider.inventory = (region: string) => {
@@ -167,10 +224,23 @@ function counted() {
 }
 
 const cell = (i: FingerprintedImage) => ({
-  cloud: i.cloud, provider: i.provider, image: i.image, os: i.os, fingerprint: i.fingerprint, name: i.name,
-  region: i.buildRegion, regions: i.regions,
+  cloud: i.cloud,
+  provider: i.provider,
+  image: i.image,
+  os: i.os,
+  fingerprint: i.fingerprint,
+  name: i.name,
+  region: i.buildRegion,
+  regions: i.regions,
 });
-const pick = (i: FingerprintedImage) => ({ cloud: i.cloud, provider: i.provider, image: i.image, os: i.os, fingerprint: i.fingerprint, name: i.name });
+const pick = (i: FingerprintedImage) => ({
+  cloud: i.cloud,
+  provider: i.provider,
+  image: i.image,
+  os: i.os,
+  fingerprint: i.fingerprint,
+  name: i.name,
+});
 
 function listCalls() {
   const azureOps = ['GalleryImages_ListByGallery', 'GalleryImageVersions_ListByGalleryImage', 'Images_ListByResourceGroup'];
@@ -187,7 +257,8 @@ function listCalls() {
 describe('plan against aws, gcp, azure and local at once', () => {
   it('plans the exact builds, copies, retirements and matrix from what each cloud holds', async () => {
     const { img, amiBase, amiLegacy, azId, azLegacy } = await seed(10);
-    const { reporter, outputs, masked } = capture();
+    const reporter = recorder();
+    const { outputs, masked } = reporter;
     const { asked, providerFor } = counted();
     const { plan, matrix } = await runPlan(inputs, reporter, { providerFor });
 
@@ -202,10 +273,44 @@ describe('plan against aws, gcp, azure and local at once', () => {
     ]);
     const retired = { image: 'legacy', os: 'debian12', channel: 'candidate' };
     expect(plan.retirements).toEqual([
-      { cloud: 'aws-prod', provider: 'aws', region: 'us-east-1', id: amiLegacy, name: 'ib-legacy-debian12-1', fingerprint: 'f'.repeat(32), ...retired },
-      { cloud: 'azure-prod', provider: 'azure', region: 'westeurope', id: azLegacy, name: 'legacy-debian12/2024.101.0', fingerprint: 'd'.repeat(32), ...retired },
-      { cloud: 'gcp-prod', provider: 'gcp', region: 'europe-west1', id: 'ib-legacy-debian12-1', name: 'ib-legacy-debian12-1', fingerprint: 'e'.repeat(32), ...retired },
-      { cloud: 'lab', provider: 'local', region: 'rack1', id: 'rack1/ib-legacy-debian12-1', name: 'ib-legacy-debian12-1', fingerprint: 'c'.repeat(32), channel: 'gold', image: 'legacy', os: 'debian12' },
+      {
+        cloud: 'aws-prod',
+        provider: 'aws',
+        region: 'us-east-1',
+        id: amiLegacy,
+        name: 'ib-legacy-debian12-1',
+        fingerprint: 'f'.repeat(32),
+        ...retired,
+      },
+      {
+        cloud: 'azure-prod',
+        provider: 'azure',
+        region: 'westeurope',
+        id: azLegacy,
+        name: 'legacy-debian12/2024.101.0',
+        fingerprint: 'd'.repeat(32),
+        ...retired,
+      },
+      {
+        cloud: 'gcp-prod',
+        provider: 'gcp',
+        region: 'europe-west1',
+        id: 'ib-legacy-debian12-1',
+        name: 'ib-legacy-debian12-1',
+        fingerprint: 'e'.repeat(32),
+        ...retired,
+      },
+      {
+        cloud: 'lab',
+        provider: 'local',
+        region: 'rack1',
+        id: 'rack1/ib-legacy-debian12-1',
+        name: 'ib-legacy-debian12-1',
+        fingerprint: 'c'.repeat(32),
+        channel: 'gold',
+        image: 'legacy',
+        os: 'debian12',
+      },
     ]);
     expect(plan.images.map((i) => [`${i.cloud}/${i.image}`, i.status, i.present])).toEqual([
       ['aws-prod/base', 'copy', ['eu-west-1']],
@@ -218,15 +323,27 @@ describe('plan against aws, gcp, azure and local at once', () => {
     ]);
     expect(plan.notes).toEqual(['gcp-prod: gcp images are global, nothing to copy between regions']);
     expect(outputs).toMatchObject({
-      'has-builds': 'true', 'build-count': '3', 'copy-count': '4', 'retire-count': '4', 'chunk-count': '1', chunks: '[0]',
-      matrix: JSON.stringify({ include: plan.builds }), providers: '["aws","azure","gcp","local"]',
+      'has-builds': 'true',
+      'build-count': '3',
+      'copy-count': '4',
+      'retire-count': '4',
+      'chunk-count': '1',
+      chunks: '[0]',
+      matrix: JSON.stringify({ include: plan.builds }),
+      providers: '["aws","azure","gcp","local"]',
     });
     // Both configured secrets went through the mask hook before use.
     expect(masked).toEqual(expect.arrayContaining([GCP_TOKEN, AZURE_TOKEN]));
     // The planner asks each region of a regional cloud once, a GCP project once.
     expect(asked.sort()).toEqual([
-      'aws-prod/ap-southeast-2', 'aws-prod/eu-west-1', 'aws-prod/us-east-1', 'azure-prod/northeurope', 'azure-prod/westeurope',
-      'gcp-prod/europe-west1', 'lab/rack1', 'lab/rack2',
+      'aws-prod/ap-southeast-2',
+      'aws-prod/eu-west-1',
+      'aws-prod/us-east-1',
+      'azure-prod/northeurope',
+      'azure-prod/westeurope',
+      'gcp-prod/europe-west1',
+      'lab/rack1',
+      'lab/rack2',
     ]);
   });
 
@@ -234,7 +351,7 @@ describe('plan against aws, gcp, azure and local at once', () => {
     const counts: ReturnType<typeof listCalls>[] = [];
     for (const noise of [10, 200]) {
       await seed(noise);
-      const { reporter } = capture();
+      const reporter = recorder();
       const { plan } = await runPlan(inputs, reporter);
       expect(plan.builds.map((b) => `${b.cloud}/${b.image}`)).toEqual(['aws-prod/worker', 'gcp-prod/worker', 'lab/worker']);
       counts.push(listCalls());
@@ -245,22 +362,26 @@ describe('plan against aws, gcp, azure and local at once', () => {
       ec2.clearCalls();
       gcp.calls.reset();
       azure.calls.splice(0);
-      dir = mkdtempSync(path.join(os.tmpdir(), 'ib-multicloud-'));
+      dir = tempDir('ib-multicloud-');
       cpSync(FIXTURE, dir, { recursive: true });
       inputs = { ...inputs, topology: path.join(dir, 'topology.yml'), planFile: path.join(dir, 'plan.json') };
     }
     // Two image definitions in the gallery (worker-debian12, legacy-debian12).
     const expected = {
-      aws: { 'eu-west-1': 1, 'us-east-1': 1, 'ap-southeast-2': 1 }, awsAll: 3,
-      gcp: 1, gcpAll: 1,
-      azure: { GalleryImages_ListByGallery: 1, GalleryImageVersions_ListByGalleryImage: 2, Images_ListByResourceGroup: 1 }, azureAll: 4,
+      aws: { 'eu-west-1': 1, 'us-east-1': 1, 'ap-southeast-2': 1 },
+      awsAll: 3,
+      gcp: 1,
+      gcpAll: 1,
+      azure: { GalleryImages_ListByGallery: 1, GalleryImageVersions_ListByGalleryImage: 2, Images_ListByResourceGroup: 1 },
+      azureAll: 4,
     };
     expect(counts).toEqual([expected, expected]);
   });
 
   it('plans offline without a single call to any fake', async () => {
     await seed(10);
-    const { reporter, outputs } = capture();
+    const reporter = recorder();
+    const { outputs } = reporter;
     const { plan } = await runPlan({ ...inputs, offline: true }, reporter);
     expect(plan.builds).toHaveLength(7);
     expect(outputs['copy-count']).toBe('4');
@@ -270,14 +391,19 @@ describe('plan against aws, gcp, azure and local at once', () => {
   it('names the cloud and region when a listing fails', async () => {
     await seed(0);
     ec2.failNext('DescribeImages', { code: 'UnauthorizedOperation', region: 'us-east-1', message: 'not allowed' });
-    await expect(runPlan(inputs, capture().reporter)).rejects.toThrow(/inventory of cloud "aws-prod" in us-east-1 failed: .*not allowed/);
+    await expect(runPlan(inputs, recorder())).rejects.toThrow(/inventory of cloud "aws-prod" in us-east-1 failed: .*not allowed/);
   });
 });
 
 describe('Azure token and CA from the environment', () => {
   it('uses IMAGE_BUILDER_AZURE_ACCESS_TOKEN as a static credential, masked, before any other source', async () => {
     const masked: string[] = [];
-    const env = { IMAGE_BUILDER_AZURE_ACCESS_TOKEN: ' tok-1 ', ACTIONS_ID_TOKEN_REQUEST_URL: 'https://x', AZURE_CLIENT_ID: 'c', AZURE_TENANT_ID: 't' };
+    const env = {
+      IMAGE_BUILDER_AZURE_ACCESS_TOKEN: ' tok-1 ',
+      ACTIONS_ID_TOKEN_REQUEST_URL: 'https://x',
+      AZURE_CLIENT_ID: 'c',
+      AZURE_TENANT_ID: 't',
+    };
     const { credential, kind } = await azureCredential(env, 'https://login.microsoftonline.com', { mask: (s) => void masked.push(s) });
     expect(kind).toBe('access-token');
     expect((await credential.getToken('https://management.azure.com/.default'))?.token).toBe('tok-1');
@@ -286,14 +412,16 @@ describe('Azure token and CA from the environment', () => {
   });
 
   it('adds the CA file to the built-in roots, and says what to do with a bad file', async () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'ib-ca-'));
+    const root = tempDir('ib-ca-');
     writeFileSync(path.join(root, 'ca.pem'), azure.ca);
     writeFileSync(path.join(root, 'junk.pem'), 'not a certificate');
     const ca = await caFromEnv({ CA: path.join(root, 'ca.pem') }, 'CA');
     expect(ca?.at(-1)).toBe(azure.ca);
     expect(ca!.length).toBeGreaterThan(100);
     expect(await caFromEnv({}, 'CA')).toBeUndefined();
-    await expect(caFromEnv({ CA: path.join(root, 'none.pem') }, 'CA')).rejects.toThrow(/CA=".*none.pem" cannot be read \(ENOENT\): name a PEM file/);
+    await expect(caFromEnv({ CA: path.join(root, 'none.pem') }, 'CA')).rejects.toThrow(
+      /CA=".*none.pem" cannot be read \(ENOENT\): name a PEM file/,
+    );
     await expect(caFromEnv({ CA: path.join(root, 'junk.pem') }, 'CA')).rejects.toThrow(/holds no PEM certificate/);
   });
 
@@ -302,7 +430,9 @@ describe('Azure token and CA from the environment', () => {
     const withoutCa = { ...process.env };
     delete process.env.IMAGE_BUILDER_AZURE_CA_FILE;
     try {
-      await expect(runPlan({ ...inputs, clouds: ['azure-prod'] }, capture().reporter)).rejects.toThrow(/inventory of cloud "azure-prod" in (westeurope|northeurope) failed: .*certificate/i);
+      await expect(runPlan({ ...inputs, clouds: ['azure-prod'] }, recorder())).rejects.toThrow(
+        /inventory of cloud "azure-prod" in (westeurope|northeurope) failed: .*certificate/i,
+      );
     } finally {
       process.env.IMAGE_BUILDER_AZURE_CA_FILE = withoutCa.IMAGE_BUILDER_AZURE_CA_FILE;
     }

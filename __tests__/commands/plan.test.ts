@@ -3,17 +3,17 @@
  * real provider factory and a local store in a temp dir; a Reporter that
  * records everything stands in for the action's.
  */
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fingerprinted, runPlan } from '../../src/commands/plan.js';
 import { parseInputs, type Inputs } from '../../src/io/inputs.js';
-import type { Annotation, Reporter } from '../../src/io/reporter.js';
-import { LocalProvider } from '../../src/providers/local.js';
-import { imageTags } from '../../src/providers/provider.js';
+import { LocalProvider } from '../../src/providers/local/store.js';
+import { imageTags } from '../../src/images/index.js';
 import { TopologyError, loadTopology } from '../../src/topology/index.js';
 import type { FingerprintedImage } from '../../src/plan/types.js';
-import { writeTree } from '../helpers/tree.js';
+import { recorder } from '../helpers/reporter.js';
+import { removeTempDirs, writeTree } from '../helpers/tree.js';
 
 const PLAYBOOK = `- name: Provision
   hosts: all
@@ -24,8 +24,13 @@ const PLAYBOOK = `- name: Provision
 `;
 
 function topologyYaml(extra: { retired?: string[]; recipes?: number } = {}): string {
-  const recipes = Array.from({ length: extra.recipes ?? 0 }, (_, k) => `  r${k}:\n    extends: base\n    variables: { packages: [p${k}] }\n`).join('');
-  const instances = Array.from({ length: extra.recipes ?? 0 }, (_, k) => `          - { name: r${k}, image: r${k}, os: debian12 }\n`).join('');
+  const recipes = Array.from(
+    { length: extra.recipes ?? 0 },
+    (_, k) => `  r${k}:\n    extends: base\n    variables: { packages: [p${k}] }\n`,
+  ).join('');
+  const instances = Array.from({ length: extra.recipes ?? 0 }, (_, k) => `          - { name: r${k}, image: r${k}, os: debian12 }\n`).join(
+    '',
+  );
   return `version: 1
 images:
   base:
@@ -56,34 +61,18 @@ lifecycle:
 `;
 }
 
-interface Captured {
-  reporter: Reporter;
-  outputs: Record<string, string>;
-  infos: string[];
-  warnings: string[];
-  errors: { message: string; where?: Annotation }[];
-  summaries: { markdown: string; text: string }[];
-}
-
-function capture(): Captured {
-  const c: Omit<Captured, 'reporter'> = { outputs: {}, infos: [], warnings: [], errors: [], summaries: [] };
-  const reporter: Reporter = {
-    info: (m) => void c.infos.push(m),
-    warning: (m) => void c.warnings.push(m),
-    error: (message, where) => void c.errors.push({ message, where }),
-    group: (_name, fn) => fn(),
-    setOutput: (name, value) => void (c.outputs[name] = value),
-    summary: async (markdown, text) => void c.summaries.push({ markdown, text }),
-    mask: () => undefined,
-  };
-  return { reporter, ...c };
-}
-
 function setup(extra: Parameters<typeof topologyYaml>[0] = {}, values: Record<string, string> = {}) {
   const dir = writeTree({ 'topology.yml': topologyYaml(extra), 'playbooks/provision.yml': PLAYBOOK });
-  const inputs: Inputs = parseInputs((name) => ({
-    topology: path.join(dir, 'topology.yml'), 'plan-file': path.join(dir, 'out/plan.json'), ...values,
-  } as Record<string, string>)[name] ?? '');
+  const inputs: Inputs = parseInputs(
+    (name) =>
+      (
+        ({
+          topology: path.join(dir, 'topology.yml'),
+          'plan-file': path.join(dir, 'out/plan.json'),
+          ...values,
+        }) as Record<string, string>
+      )[name] ?? '',
+  );
   return { dir, inputs };
 }
 
@@ -93,34 +82,70 @@ async function imagesOf(inputs: Inputs): Promise<Record<string, FingerprintedIma
 
 async function store(dir: string, region: string, image: string, fingerprint: string, name: string): Promise<void> {
   const topology = await loadTopology(path.join(dir, 'topology.yml'));
-  await new LocalProvider(topology.clouds[0], { baseDir: dir }).add({
-    name, cloud: 'lab', region, fingerprint, image, os: 'debian12', state: 'available', channel: 'gold', verified: 'passed',
-    createdAt: '2025-01-01T00:00:00.000Z', tags: imageTags({ fingerprint, image, os: 'debian12', cloud: 'lab', channel: 'gold' }),
-  }, {});
+  await new LocalProvider(topology.clouds[0], { baseDir: dir }).add(
+    {
+      name,
+      cloud: 'lab',
+      region,
+      fingerprint,
+      image,
+      os: 'debian12',
+      state: 'available',
+      channel: 'gold',
+      verified: 'passed',
+      createdAt: '2025-01-01T00:00:00.000Z',
+      tags: imageTags({ fingerprint, image, os: 'debian12', cloud: 'lab', channel: 'gold' }),
+    },
+    {},
+  );
 }
 
 const cellOf = (i: FingerprintedImage) => ({
-  cloud: 'lab', provider: 'local', image: i.image, os: 'debian12', fingerprint: i.fingerprint, name: i.name,
-  region: 'rack1', regions: i.regions,
+  cloud: 'lab',
+  provider: 'local',
+  image: i.image,
+  os: 'debian12',
+  fingerprint: i.fingerprint,
+  name: i.name,
+  region: 'rack1',
+  regions: i.regions,
 });
+
+afterAll(removeTempDirs);
 
 describe('plan (local provider)', () => {
   it('plans every image of an empty store and sets every output', async () => {
     const { dir, inputs } = setup();
     const img = await imagesOf(inputs);
-    const c = capture();
-    const result = await runPlan(inputs, c.reporter);
+    const c = recorder();
+    const result = await runPlan(inputs, c);
     const planFile = path.join(dir, 'out/plan.json');
     const include = [cellOf(img.base), cellOf(img.web)];
     expect(img.base.regions).toEqual(['rack1', 'rack2']);
     expect(c.outputs).toEqual({
-      matrix: JSON.stringify({ include }), 'has-builds': 'true', 'build-count': '2', 'copy-count': '1',
-      'retire-count': '0', 'chunk-count': '1', chunks: '[0]', 'plan-file': planFile, providers: '["local"]',
+      matrix: JSON.stringify({ include }),
+      'has-builds': 'true',
+      'build-count': '2',
+      'copy-count': '1',
+      'retire-count': '0',
+      'chunk-count': '1',
+      chunks: '[0]',
+      'plan-file': planFile,
+      providers: '["local"]',
     });
-    expect(result.plan.copies).toEqual([{
-      cloud: 'lab', provider: 'local', image: 'base', os: 'debian12', fingerprint: img.base.fingerprint, name: img.base.name,
-      from: 'rack1', to: 'rack2', afterBuild: true,
-    }]);
+    expect(result.plan.copies).toEqual([
+      {
+        cloud: 'lab',
+        provider: 'local',
+        image: 'base',
+        os: 'debian12',
+        fingerprint: img.base.fingerprint,
+        name: img.base.name,
+        from: 'rack1',
+        to: 'rack2',
+        afterBuild: true,
+      },
+    ]);
     expect(JSON.parse(readFileSync(planFile, 'utf8'))).toEqual(result.plan);
     expect(result).toMatchObject({ chunkCount: 1, planFile, matrix: { include } });
     expect(c.warnings).toEqual([]);
@@ -132,30 +157,40 @@ describe('plan (local provider)', () => {
     await store(dir, 'rack1', 'base', img.base.fingerprint, img.base.name);
     await store(dir, 'rack2', 'base', img.base.fingerprint, img.base.name);
     await store(dir, 'rack1', 'web', img.web.fingerprint, img.web.name);
-    const c = capture();
-    const { plan } = await runPlan(inputs, c.reporter);
+    const c = recorder();
+    const { plan } = await runPlan(inputs, c);
     expect(c.outputs).toMatchObject({
-      matrix: '{"include":[]}', 'has-builds': 'false', 'build-count': '0', 'copy-count': '0', 'retire-count': '0',
-      'chunk-count': '1', chunks: '[0]',
+      matrix: '{"include":[]}',
+      'has-builds': 'false',
+      'build-count': '0',
+      'copy-count': '0',
+      'retire-count': '0',
+      'chunk-count': '1',
+      chunks: '[0]',
     });
-    expect(plan.images.map((i) => [i.image, i.status, i.present])).toEqual([['base', 'current', ['rack1', 'rack2']], ['web', 'current', ['rack1']]]);
+    expect(plan.images.map((i) => [i.image, i.status, i.present])).toEqual([
+      ['base', 'current', ['rack1', 'rack2']],
+      ['web', 'current', ['rack1']],
+    ]);
   });
 
   it('copies from the region that holds an image instead of building it', async () => {
     const { dir, inputs } = setup();
     const img = await imagesOf(inputs);
     await store(dir, 'rack2', 'base', img.base.fingerprint, img.base.name);
-    const c = capture();
-    const { plan } = await runPlan(inputs, c.reporter);
+    const c = recorder();
+    const { plan } = await runPlan(inputs, c);
     expect(plan.builds.map((b) => b.image)).toEqual(['web']);
-    expect(plan.copies).toEqual([expect.objectContaining({ image: 'base', from: 'rack2', to: 'rack1', afterBuild: false, sourceId: `rack2/${img.base.name}` })]);
+    expect(plan.copies).toEqual([
+      expect.objectContaining({ image: 'base', from: 'rack2', to: 'rack1', afterBuild: false, sourceId: `rack2/${img.base.name}` }),
+    ]);
     expect(c.outputs['copy-count']).toBe('1');
   });
 
   it('writes the summary: headline, image table and mermaid picture; summary: false writes none', async () => {
     const { inputs } = setup();
-    const c = capture();
-    await runPlan(inputs, c.reporter);
+    const c = recorder();
+    await runPlan(inputs, c);
     expect(c.summaries).toHaveLength(1);
     const { markdown, text } = c.summaries[0];
     expect(markdown).toContain('## Image plan\n\n2 builds, 1 copy, 0 retirements for 2 images');
@@ -167,8 +202,8 @@ describe('plan (local provider)', () => {
     expect(markdown).toContain('-->|copy| c0r1');
     expect(text).toMatch(/^2 builds, 1 copy, 0 retirements for 2 images\n/);
 
-    const quiet = capture();
-    await runPlan({ ...inputs, summary: false }, quiet.reporter);
+    const quiet = recorder();
+    await runPlan({ ...inputs, summary: false }, quiet);
     expect(quiet.summaries).toEqual([]);
   });
 
@@ -176,9 +211,11 @@ describe('plan (local provider)', () => {
     const { dir, inputs } = setup();
     const img = await imagesOf(inputs);
     await store(dir, 'rack1', 'web', img.web.fingerprint, img.web.name);
-    const c = capture();
-    const { plan } = await runPlan({ ...inputs, offline: true }, c.reporter, {
-      providerFor: async () => { throw new Error('offline plan asked a provider'); },
+    const c = recorder();
+    const { plan } = await runPlan({ ...inputs, offline: true }, c, {
+      providerFor: async () => {
+        throw new Error('offline plan asked a provider');
+      },
     });
     expect(plan.offline).toBe(true);
     expect(c.outputs['build-count']).toBe('2');
@@ -187,16 +224,19 @@ describe('plan (local provider)', () => {
 
   it('filters clouds and images with * wildcards, and warns when nothing matches', async () => {
     const { inputs } = setup();
-    const only = capture();
-    const { plan } = await runPlan({ ...inputs, images: ['w*'] }, only.reporter);
+    const only = recorder();
+    const { plan } = await runPlan({ ...inputs, images: ['w*'] }, only);
     expect(plan.images.map((i) => i.image)).toEqual(['web']);
     expect(only.outputs['build-count']).toBe('1');
 
-    const both = capture();
-    expect((await runPlan({ ...inputs, clouds: ['l*b'], images: ['base', 'we?', 'web'] }, both.reporter)).plan.images.map((i) => i.image)).toEqual(['base', 'web']);
+    const both = recorder();
+    expect((await runPlan({ ...inputs, clouds: ['l*b'], images: ['base', 'we?', 'web'] }, both)).plan.images.map((i) => i.image)).toEqual([
+      'base',
+      'web',
+    ]);
 
-    const none = capture();
-    const empty = await runPlan({ ...inputs, clouds: ['aws-*'] }, none.reporter);
+    const none = recorder();
+    const empty = await runPlan({ ...inputs, clouds: ['aws-*'] }, none);
     expect(empty.plan.images).toEqual([]);
     expect(none.outputs).toMatchObject({ 'has-builds': 'false', 'build-count': '0', matrix: '{"include":[]}', providers: '[]' });
     expect(none.warnings).toEqual([`no image of ${inputs.topology} matches clouds=[aws-*] images=[]`]);
@@ -207,8 +247,8 @@ describe('plan (local provider)', () => {
     const img = await imagesOf(inputs);
     for (const region of ['rack1', 'rack2']) await store(dir, region, 'base', img.base.fingerprint, img.base.name);
     await store(dir, 'rack1', 'web', img.web.fingerprint, img.web.name);
-    const c = capture();
-    const { plan } = await runPlan({ ...inputs, force: true }, c.reporter);
+    const c = recorder();
+    const { plan } = await runPlan({ ...inputs, force: true }, c);
     expect(plan.builds.map((b) => b.image)).toEqual(['base', 'web']);
     expect(c.outputs['has-builds']).toBe('true');
   });
@@ -216,41 +256,61 @@ describe('plan (local provider)', () => {
   it('splits builds above max-cells into chunks and refuses to pick one silently', async () => {
     const { inputs } = setup({ recipes: 3 }, { 'max-cells': '2' });
     expect(inputs.maxCells).toBe(2);
-    await expect(runPlan(inputs, capture().reporter)).rejects.toThrow(
+    await expect(runPlan(inputs, recorder())).rejects.toThrow(
       'the plan has 5 builds, more than one GitHub matrix holds (2 a chunk, 3 chunks): run plan once per chunk with `chunk: 0` to `chunk: 2`',
     );
-    const c = capture();
-    const last = await runPlan({ ...inputs, chunk: 2 }, c.reporter);
+    const c = recorder();
+    const last = await runPlan({ ...inputs, chunk: 2 }, c);
     expect(last.matrix.include.map((b) => b.image)).toEqual(['web']);
     expect(c.outputs).toMatchObject({ 'build-count': '5', 'chunk-count': '3', chunks: '[0,1,2]', 'has-builds': 'true' });
     expect(JSON.parse(c.outputs.matrix).include).toHaveLength(1);
-    const first = capture();
-    await runPlan({ ...inputs, chunk: 0 }, first.reporter);
+    const first = recorder();
+    await runPlan({ ...inputs, chunk: 0 }, first);
     expect(JSON.parse(first.outputs.matrix).include.map((b: { image: string }) => b.image)).toEqual(['base', 'r0']);
-    await expect(runPlan({ ...inputs, chunk: 3 }, capture().reporter)).rejects.toThrow('chunk 3 does not exist: this plan has chunks 0 to 2');
+    await expect(runPlan({ ...inputs, chunk: 3 }, recorder())).rejects.toThrow('chunk 3 does not exist: this plan has chunks 0 to 2');
   });
 
   it('retires images of retired recipes found in the store', async () => {
     const { dir, inputs } = setup({ retired: ['old'] });
     await store(dir, 'rack2', 'old', 'a'.repeat(32), 'ib-old-debian12-aaaa');
     await store(dir, 'rack1', 'old', 'b'.repeat(32), 'ib-old-debian12-bbbb');
-    const c = capture();
-    const { plan } = await runPlan(inputs, c.reporter);
+    const c = recorder();
+    const { plan } = await runPlan(inputs, c);
     expect(plan.retirements).toEqual([
-      { cloud: 'lab', provider: 'local', region: 'rack1', id: 'rack1/ib-old-debian12-bbbb', name: 'ib-old-debian12-bbbb', image: 'old', os: 'debian12', fingerprint: 'b'.repeat(32), channel: 'gold' },
-      { cloud: 'lab', provider: 'local', region: 'rack2', id: 'rack2/ib-old-debian12-aaaa', name: 'ib-old-debian12-aaaa', image: 'old', os: 'debian12', fingerprint: 'a'.repeat(32), channel: 'gold' },
+      {
+        cloud: 'lab',
+        provider: 'local',
+        region: 'rack1',
+        id: 'rack1/ib-old-debian12-bbbb',
+        name: 'ib-old-debian12-bbbb',
+        image: 'old',
+        os: 'debian12',
+        fingerprint: 'b'.repeat(32),
+        channel: 'gold',
+      },
+      {
+        cloud: 'lab',
+        provider: 'local',
+        region: 'rack2',
+        id: 'rack2/ib-old-debian12-aaaa',
+        name: 'ib-old-debian12-aaaa',
+        image: 'old',
+        os: 'debian12',
+        fingerprint: 'a'.repeat(32),
+        channel: 'gold',
+      },
     ]);
     expect(c.outputs['retire-count']).toBe('2');
     expect(c.summaries[0].markdown).toContain('### Retirements');
-    const offline = capture();
-    await runPlan({ ...inputs, offline: true }, offline.reporter);
+    const offline = recorder();
+    await runPlan({ ...inputs, offline: true }, offline);
     expect(offline.outputs['retire-count']).toBe('0');
   });
 
   it('throws a TopologyError with positions for a bad topology, and writes no plan file', async () => {
     const { dir, inputs } = setup();
     const bad = writeTree({ 'topology.yml': topologyYaml().replace('image: web, os: debian12', 'image: wbe, os: debian12') }, dir);
-    const error = await runPlan({ ...inputs, topology: path.join(bad, 'topology.yml') }, capture().reporter).catch((e: unknown) => e);
+    const error = await runPlan({ ...inputs, topology: path.join(bad, 'topology.yml') }, recorder()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TopologyError);
     const problems = (error as TopologyError).problems;
     expect(problems).toEqual([expect.objectContaining({ line: 21, message: expect.stringContaining('wbe') })]);

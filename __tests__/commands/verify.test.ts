@@ -1,41 +1,25 @@
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { runVerify } from '../../src/commands/verify.js';
 import { runPlan } from '../../src/commands/plan.js';
 import { writeResult } from '../../src/commands/results.js';
 import { parseInputs } from '../../src/io/inputs.js';
-import { LocalProvider } from '../../src/providers/local.js';
-import { imageTags } from '../../src/providers/provider.js';
-import { writeTree } from '../helpers/tree.js';
+import { LocalProvider } from '../../src/providers/local/store.js';
+import { imageTags } from '../../src/images/index.js';
+import { withFakePacker } from '../helpers/fake-packer.js';
 import { recorder } from '../helpers/reporter.js';
+import { describeWith } from '../helpers/tools.js';
+import { removeTempDirs, writeTree } from '../helpers/tree.js';
 
 const ROOT = process.cwd();
-
-/** A stand-in `packer` whose `build` behaves as told by the FAKE_PACKER variable. */
-function fakePacker(dir: string): string {
-  const bin = path.join(dir, 'fake-bin');
-  writeTree({
-    packer: `#!/bin/sh
-case "$1" in
-  version) echo "Packer v1.6.6";;
-  validate) exit 0;;
-  build) case "$FAKE_PACKER" in
-    pass) echo "==> image: Provisioning with Ansible..."; echo "ok: [default]"; exit 0;;
-    fail) echo "==> image: Provisioning with Ansible..."; echo "fatal: [default]: FAILED! => assertion failed"; echo "Error executing Ansible: Non-zero exit status: exit status 2"; exit 1;;
-    noboot) echo "==> image: Waiting for SSH to become available..."; echo "Timeout waiting for SSH."; exit 1;;
-  esac;;
-esac
-`,
-  }, bin);
-  chmodSync(path.join(bin, 'packer'), 0o755);
-  return bin;
-}
 
 async function setup() {
   const dir = writeTree({ 'base/vmlinuz': 'k', 'base/initrd.img': 'i' });
   execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', path.join(dir, 'base/base.qcow2'), '16M']);
-  writeFileSync(path.join(dir, 'topology.yml'), `version: 1
+  writeFileSync(
+    path.join(dir, 'topology.yml'),
+    `version: 1
 images:
   base:
     playbooks: [${ROOT}/playbooks/provision.yml]
@@ -47,22 +31,60 @@ clouds:
     provider: local
     store: store
     regions: { rack1: { instances: [ { name: n, image: base, os: debian12 } ] } }
-`);
-  const inputs = parseInputs((n) => ({
-    topology: path.join(dir, 'topology.yml'), 'plan-file': path.join(dir, 'plan.json'), results: path.join(dir, 'results'),
-    'work-dir': path.join(dir, 'work'),
-  } as Record<string, string>)[n] ?? '');
+`,
+  );
+  const inputs = parseInputs(
+    (n) =>
+      (
+        ({
+          topology: path.join(dir, 'topology.yml'),
+          'plan-file': path.join(dir, 'plan.json'),
+          results: path.join(dir, 'results'),
+          'work-dir': path.join(dir, 'work'),
+        }) as Record<string, string>
+      )[n] ?? '',
+  );
   const { plan } = await runPlan(inputs, recorder());
   const cell = plan.builds[0];
-  const store = new LocalProvider({ name: 'lab', provider: 'local', store: 'store', build_region: 'rack1', regions: {}, share: { accounts: [], public: false } }, { baseDir: dir });
-  const stored = await store.add({
-    name: cell.name, cloud: 'lab', region: 'rack1', fingerprint: cell.fingerprint, image: 'base', os: 'debian12', state: 'available',
-    channel: 'candidate', verified: 'unverified', createdAt: new Date().toISOString(),
-    tags: imageTags({ fingerprint: cell.fingerprint, image: 'base', os: 'debian12', cloud: 'lab' }),
-  }, { 'image.qcow2': path.join(dir, 'base/base.qcow2'), vmlinuz: path.join(dir, 'base/vmlinuz'), 'initrd.img': path.join(dir, 'base/initrd.img') });
+  const store = new LocalProvider(
+    { name: 'lab', provider: 'local', store: 'store', build_region: 'rack1', regions: {}, share: { accounts: [], public: false } },
+    { baseDir: dir },
+  );
+  const stored = await store.add(
+    {
+      name: cell.name,
+      cloud: 'lab',
+      region: 'rack1',
+      fingerprint: cell.fingerprint,
+      image: 'base',
+      os: 'debian12',
+      state: 'available',
+      channel: 'candidate',
+      verified: 'unverified',
+      createdAt: new Date().toISOString(),
+      tags: imageTags({ fingerprint: cell.fingerprint, image: 'base', os: 'debian12', cloud: 'lab' }),
+    },
+    {
+      'image.qcow2': path.join(dir, 'base/base.qcow2'),
+      vmlinuz: path.join(dir, 'base/vmlinuz'),
+      'initrd.img': path.join(dir, 'base/initrd.img'),
+    },
+  );
   await writeResult(path.join(dir, 'results'), {
-    version: 1, cloud: 'lab', provider: 'local', image: 'base', os: 'debian12', fingerprint: cell.fingerprint, name: cell.name,
-    region: 'rack1', regions: ['rack1'], imageId: stored.id, builtAt: new Date().toISOString(), durationSeconds: 1, packerVersion: '1.6.6', verified: 'unverified',
+    version: 1,
+    cloud: 'lab',
+    provider: 'local',
+    image: 'base',
+    os: 'debian12',
+    fingerprint: cell.fingerprint,
+    name: cell.name,
+    region: 'rack1',
+    regions: ['rack1'],
+    imageId: stored.id,
+    builtAt: new Date().toISOString(),
+    durationSeconds: 1,
+    packerVersion: '1.6.6',
+    verified: 'unverified',
   });
   const withCell = { ...inputs, command: 'verify' as const, cell: JSON.stringify(cell) };
   const resultOf = () => JSON.parse(readFileSync(path.join(dir, 'results', `lab--${cell.name}.json`), 'utf8'));
@@ -70,46 +92,45 @@ clouds:
   return { dir, inputs: withCell, resultOf, verdictOf, store };
 }
 
-async function withPacker<T>(dir: string, mode: string, fn: () => Promise<T>): Promise<T> {
-  const saved = { PATH: process.env.PATH, FAKE_PACKER: process.env.FAKE_PACKER };
-  process.env.PATH = `${fakePacker(dir)}:${saved.PATH}`;
-  process.env.FAKE_PACKER = mode;
-  try {
-    return await fn();
-  } finally {
-    process.env.PATH = saved.PATH;
-    if (saved.FAKE_PACKER === undefined) delete process.env.FAKE_PACKER; else process.env.FAKE_PACKER = saved.FAKE_PACKER;
-  }
-}
+afterAll(removeTempDirs);
 
-describe('verify', () => {
-  it('a passing verify playbook marks the image and its result passed, and keeps nothing of the boot', async () => {
-    const { dir, inputs, resultOf, verdictOf } = await setup();
-    const out = await withPacker(dir, 'pass', () => runVerify(inputs, recorder()));
-    expect(out.verdict).toBe('passed');
-    expect(resultOf()).toMatchObject({ verified: 'passed', verifiedAt: expect.any(String) });
-    expect(await verdictOf()).toBe('passed');
-    expect(existsSync(path.join(dir, 'work', `overlay--${resultOf().name}`))).toBe(false);
-  });
+// setup() makes a real qcow2 disk with qemu-img (Debian package qemu-utils).
+describeWith(
+  ['qemu-img'],
+  'verify',
+  () => {
+    it('a passing verify playbook marks the image and its result passed, and keeps nothing of the boot', async () => {
+      const { dir, inputs, resultOf, verdictOf } = await setup();
+      const out = await withFakePacker(dir, { build: 'pass' }, () => runVerify(inputs, recorder()));
+      expect(out.verdict).toBe('passed');
+      expect(resultOf()).toMatchObject({ verified: 'passed', verifiedAt: expect.any(String) });
+      expect(await verdictOf()).toBe('passed');
+      expect(existsSync(path.join(dir, 'work', `overlay--${resultOf().name}`))).toBe(false);
+    });
 
-  it('a failing verify playbook marks the image failed and fails the job', async () => {
-    const { dir, inputs, resultOf, verdictOf } = await setup();
-    await expect(withPacker(dir, 'fail', () => runVerify(inputs, recorder()))).rejects.toThrow(/failed verification with verify\.yml; it is marked ib-verified=failed and will never be promoted[\s\S]*assertion failed/);
-    expect(resultOf().verified).toBe('failed');
-    expect(await verdictOf()).toBe('failed');
-  });
+    it('a failing verify playbook marks the image failed and fails the job', async () => {
+      const { dir, inputs, resultOf, verdictOf } = await setup();
+      await expect(withFakePacker(dir, { build: 'fail' }, () => runVerify(inputs, recorder()))).rejects.toThrow(
+        /failed verification with verify\.yml; it is marked ib-verified=failed and will never be promoted[\s\S]*assertion failed/,
+      );
+      expect(resultOf().verified).toBe('failed');
+      expect(await verdictOf()).toBe('failed');
+    });
 
-  it('a machine that never booted fails the job without judging the image', async () => {
-    const { dir, inputs, resultOf, verdictOf } = await setup();
-    await expect(withPacker(dir, 'noboot', () => runVerify(inputs, recorder()))).rejects.toThrow(/packer verify failed \(exit 1\)[\s\S]*Timeout waiting for SSH/);
-    expect(resultOf().verified).toBe('unverified');
-    expect(await verdictOf()).toBe('unverified');
-  });
+    it('a machine that never booted fails the job without judging the image', async () => {
+      const { dir, inputs, resultOf, verdictOf } = await setup();
+      await expect(withFakePacker(dir, { build: 'noboot' }, () => runVerify(inputs, recorder()))).rejects.toThrow(
+        /packer verify failed \(exit 1\)[\s\S]*Timeout waiting for SSH/,
+      );
+      expect(resultOf().verified).toBe('unverified');
+      expect(await verdictOf()).toBe('unverified');
+    });
 
-  it('needs the build result of its cell', async () => {
-    const { dir, inputs } = await setup();
-    const { rmSync } = await import('node:fs');
-    rmSync(path.join(dir, 'results'), { recursive: true });
-    await expect(runVerify(inputs, recorder())).rejects.toThrow(/no build result in .*: run build for this cell first/);
-  });
-});
+    it('needs the build result of its cell', async () => {
+      const { dir, inputs } = await setup();
+      rmSync(path.join(dir, 'results'), { recursive: true });
+      await expect(runVerify(inputs, recorder())).rejects.toThrow(/no build result in .*: run build for this cell first/);
+    });
+  },
+  'apt-get install qemu-utils',
+);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { planDistribution } from '../../src/lifecycle/distribution.js';
+import { planDistribution } from '../../src/distribute/rules.js';
 import type { CloudInventory, FingerprintedImage } from '../../src/plan/types.js';
-import { imageTags, type ImageRecord } from '../../src/providers/provider.js';
+import { imageTags, type ImageRecord } from '../../src/images/index.js';
 import type { Cloud } from '../../src/topology/model.js';
 
 const cloud = (share = { accounts: [] as string[], public: false }): Cloud => ({

@@ -1,18 +1,28 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  decide, newestFirst, promotable, removalCandidates, type DecideInput, type LifecycleRecord,
-} from '../../src/lifecycle/decide.js';
-import type { Channel, ImageState, Verdict } from '../../src/providers/provider.js';
+import { decide, newestFirst, promotable, removalCandidates, type DecideInput, type LifecycleRecord } from '../../src/lifecycle/decide.js';
+import type { Channel, ImageState, Verdict } from '../../src/images/index.js';
 
 const rec = (id: string, day: number, extra: Partial<LifecycleRecord> = {}): LifecycleRecord => ({
-  id, name: `img-${id}`, fingerprint: 'fa', state: 'available', channel: 'candidate', verified: 'passed',
-  createdAt: new Date(Date.UTC(2026, 0, day)).toISOString(), ...extra,
+  id,
+  name: `img-${id}`,
+  fingerprint: 'fa',
+  state: 'available',
+  channel: 'candidate',
+  verified: 'passed',
+  createdAt: new Date(Date.UTC(2026, 0, day)).toISOString(),
+  ...extra,
 });
 const base = (records: LifecycleRecord[], extra: Partial<DecideInput> = {}): DecideInput => ({
-  records, keep: 2, retired: false, currentFingerprint: 'fa', allowUnverified: false, inUse: new Set(), delete: true, ...extra,
+  records,
+  keep: 2,
+  retired: false,
+  currentFingerprint: 'fa',
+  allowUnverified: false,
+  inUse: new Set(),
+  delete: true,
+  ...extra,
 });
-const ids = (list: { record: LifecycleRecord }[] | LifecycleRecord[]) =>
-  list.map((x) => ('record' in x ? x.record.id : x.id)).sort();
+const ids = (list: { record: LifecycleRecord }[] | LifecycleRecord[]) => list.map((x) => ('record' in x ? x.record.id : x.id)).sort();
 
 describe('decide: examples', () => {
   it('promotes the newest passed image of the current fingerprint and outdates the old gold', () => {
@@ -23,7 +33,10 @@ describe('decide: examples', () => {
     expect(ids(d.outdated)).toEqual(['a']);
     // keep 2: d and c are newest; the old gold a and b are beyond keep
     expect(ids(d.remove)).toEqual(['a', 'b']);
-    expect(d.kept.map((k) => [k.record.id, k.reason])).toEqual([['d', 'newest'], ['c', 'gold']]);
+    expect(d.kept.map((k) => [k.record.id, k.reason])).toEqual([
+      ['d', 'newest'],
+      ['c', 'gold'],
+    ]);
   });
 
   it('keeps the existing gold when nothing qualifies, and never removes it even beyond keep', () => {
@@ -54,12 +67,20 @@ describe('decide: examples', () => {
     const d = decide(base([rec('a', 1), rec('b', 2), rec('c', 3)], { keep: 1, delete: false }));
     expect(d.remove).toEqual([]);
     expect(ids(d.wouldRemove)).toEqual(['a', 'b']);
-    expect(removalCandidates(d).map((r) => r.id).sort()).toEqual(['a', 'b']);
+    expect(
+      removalCandidates(d)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(['a', 'b']);
   });
 
   it('keeps images in use and pending ones beyond keep', () => {
     const d = decide(base([rec('a', 1), rec('b', 2, { state: 'pending' }), rec('c', 3), rec('e', 4)], { keep: 1, inUse: new Set(['a']) }));
-    expect(d.kept.map((k) => [k.record.id, k.reason])).toEqual([['e', 'gold'], ['b', 'pending'], ['a', 'in-use']]);
+    expect(d.kept.map((k) => [k.record.id, k.reason])).toEqual([
+      ['e', 'gold'],
+      ['b', 'pending'],
+      ['a', 'in-use'],
+    ]);
     expect(ids(d.remove)).toEqual(['c']);
   });
 
@@ -69,12 +90,17 @@ describe('decide: examples', () => {
     expect(d.gold).toBeUndefined();
     expect(d.promote).toBeUndefined();
     expect(d.outdated).toEqual([]);
-    expect(d.remove.map((r) => [r.record.id, r.reason]).sort()).toEqual([['a', 'retired'], ['b', 'retired']]);
+    expect(d.remove.map((r) => [r.record.id, r.reason]).sort()).toEqual([
+      ['a', 'retired'],
+      ['b', 'retired'],
+    ]);
     expect(Object.fromEntries(d.kept.map((k) => [k.record.id, k.reason]))).toEqual({ c: 'pending', d: 'in-use' });
   });
 
   it('resolves several golds to one and orders ties by name then id', () => {
-    const d = decide(base([rec('a', 1, { channel: 'gold', fingerprint: 'fx' }), rec('b', 1, { channel: 'gold', fingerprint: 'fx' })], { keep: 5 }));
+    const d = decide(
+      base([rec('a', 1, { channel: 'gold', fingerprint: 'fx' }), rec('b', 1, { channel: 'gold', fingerprint: 'fx' })], { keep: 5 }),
+    );
     expect(d.gold?.id).toBe('b');
     expect(ids(d.outdated)).toEqual(['a']);
     expect(newestFirst([rec('a', 1), rec('b', 1), rec('c', 2)]).map((r) => r.id)).toEqual(['c', 'b', 'a']);
@@ -102,15 +128,24 @@ function history(seed: number): DecideInput {
   const channels: Channel[] = ['candidate', 'candidate', 'gold', 'outdated'];
   const verdicts: Verdict[] = ['passed', 'passed', 'failed', 'unverified'];
   const records = Array.from({ length: int(14) }, (_, i): LifecycleRecord => ({
-    id: `i${i}`, name: `img-${int(5)}`, fingerprint: pick(fingerprints), state: pick(states), channel: pick(channels),
+    id: `i${i}`,
+    name: `img-${int(5)}`,
+    fingerprint: pick(fingerprints),
+    state: pick(states),
+    channel: pick(channels),
     verified: pick(verdicts),
     // few distinct ages, so equal creation times (ties) happen often
     createdAt: new Date(Date.UTC(2026, 0, 1) + int(8) * 86_400_000).toISOString(),
   }));
   const inUse = new Set(records.filter(() => rnd() < 0.2).map((r) => r.id));
   return {
-    records, inUse, keep: 1 + int(5), retired: rnd() < 0.2, currentFingerprint: rnd() < 0.85 ? pick(fingerprints) : undefined,
-    allowUnverified: rnd() < 0.3, delete: rnd() < 0.5,
+    records,
+    inUse,
+    keep: 1 + int(5),
+    retired: rnd() < 0.2,
+    currentFingerprint: rnd() < 0.85 ? pick(fingerprints) : undefined,
+    allowUnverified: rnd() < 0.3,
+    delete: rnd() < 0.5,
   };
 }
 
@@ -126,11 +161,15 @@ describe('decide: property test over random histories', () => {
       const where = `seed ${seed}`;
       const removed = d.remove.map((x) => x.record.id);
       const reported = d.wouldRemove.map((x) => x.record.id);
-      const newest = newestFirst(input.records).slice(0, input.keep).map((r) => r.id);
+      const newest = newestFirst(input.records)
+        .slice(0, input.keep)
+        .map((r) => r.id);
 
       // every image is accounted for exactly once
-      expect({ where, all: [...removed, ...reported, ...d.kept.map((k) => k.record.id)].sort() })
-        .toEqual({ where, all: input.records.map((r) => r.id).sort() });
+      expect({ where, all: [...removed, ...reported, ...d.kept.map((k) => k.record.id)].sort() }).toEqual({
+        where,
+        all: input.records.map((r) => r.id).sort(),
+      });
       // nothing is removed without delete: true
       if (!input.delete) expect({ where, removed }).toEqual({ where, removed: [] });
       else expect({ where, reported }).toEqual({ where, reported: [] });
@@ -156,13 +195,19 @@ describe('decide: property test over random histories', () => {
       expect({ where, outdatedAreGold: d.outdated.every((o) => o.channel === 'gold') }).toEqual({ where, outdatedAreGold: true });
       // a retired line with delete loses everything not in use and not pending
       if (input.retired && input.delete) {
-        const left = input.records.filter((r) => !input.inUse.has(r.id) && r.state !== 'pending').map((r) => r.id).sort();
+        const left = input.records
+          .filter((r) => !input.inUse.has(r.id) && r.state !== 'pending')
+          .map((r) => r.id)
+          .sort();
         expect({ where, removed: [...removed].sort() }).toEqual({ where, removed: left });
       }
       // same history in another order: same decision
       const shuffled = decide({ ...input, records: [...input.records].reverse() });
-      expect({ where, gold: shuffled.gold?.id, removed: shuffled.remove.map((x) => x.record.id).sort() })
-        .toEqual({ where, gold: d.gold?.id, removed: [...removed].sort() });
+      expect({ where, gold: shuffled.gold?.id, removed: shuffled.remove.map((x) => x.record.id).sort() }).toEqual({
+        where,
+        gold: d.gold?.id,
+        removed: [...removed].sort(),
+      });
       removedSomewhere += removed.length;
     }
     // the generator reaches the interesting cases

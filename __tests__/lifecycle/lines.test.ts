@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { lineLocations, verdictKey, withVerdicts } from '../../src/lifecycle/lines.js';
-import type { ImageRecord } from '../../src/providers/provider.js';
+import type { ImageRecord } from '../../src/images/index.js';
 
 const rec = (id: string, region: string, extra: Partial<ImageRecord> = {}): ImageRecord => ({
   id, name: `n-${id}`, cloud: 'c1', region, fingerprint: 'fa', image: 'base', os: 'debian12', state: 'available',

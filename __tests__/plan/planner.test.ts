@@ -1,6 +1,6 @@
 import { plan } from '../../src/plan/planner.js';
 import type { CloudInventory, FingerprintedImage } from '../../src/plan/types.js';
-import type { ImageRecord } from '../../src/providers/provider.js';
+import type { ImageRecord } from '../../src/images/index.js';
 import type { ProviderName } from '../../src/topology/model.js';
 
 function image(cloud: string, provider: ProviderName, recipe: string, regions: string[], fp: string): FingerprintedImage {

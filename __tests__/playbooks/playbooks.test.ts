@@ -5,15 +5,17 @@
  * ansible-lint, yamllint, shellcheck). Where one is missing its tests are
  * skipped with a printed reason, except under CI, where they fail.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describeWith } from '../helpers/tools.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const PLAYBOOKS = path.join(ROOT, 'playbooks');
 const ENTRY_PLAYBOOKS = ['provision.yml', 'verify.yml', 'deprovision.yml'];
 const TIMEOUT = 180_000;
+const INSTALL = 'apt-get install ansible ansible-lint yamllint shellcheck';
 
 interface Run {
   code: number;
@@ -35,38 +37,6 @@ function run(file: string, args: string[], cwd = ROOT): Promise<Run> {
   });
 }
 
-/** CI is set (GitHub sets CI=true); "false" or "0" count as unset. */
-const IN_CI = Boolean(process.env.CI) && !/^(0|false)$/i.test(process.env.CI ?? '');
-
-function installed(tool: string): boolean {
-  try {
-    execFileSync(tool, ['--version'], { stdio: 'ignore', timeout: 30_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * A describe block for tests that need `tools`: skipped with a reason when one
- * is missing, or one failing test in its place under CI.
- */
-function describeWith(tools: string[], title: string, body: () => void): void {
-  const missing = tools.filter((tool) => !installed(tool));
-  if (missing.length === 0) {
-    describe(title, body);
-  } else if (IN_CI) {
-    describe(title, () => {
-      it(`has ${tools.join(', ')} installed`, () => {
-        throw new Error(`${missing.join(', ')} not installed: CI must install it (apt-get install ansible ansible-lint yamllint shellcheck)`);
-      });
-    });
-  } else {
-    console.warn(`Skipping "${title}": ${missing.join(', ')} not installed (set CI to make this a failure).`);
-    describe.skip(title, body);
-  }
-}
-
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = path.join(dir, name);
@@ -75,37 +45,75 @@ function filesUnder(dir: string): string[] {
 }
 
 const shellScripts = (): string[] =>
-  filesUnder(PLAYBOOKS).filter((file) => file.endsWith('.sh') || /^#!\s*\/(usr\/)?bin\/(env\s+)?(ba|da)?sh\b/.test(readFileSync(file, 'utf8').split('\n', 1)[0]));
+  filesUnder(PLAYBOOKS).filter(
+    (file) => file.endsWith('.sh') || /^#!\s*\/(usr\/)?bin\/(env\s+)?(ba|da)?sh\b/.test(readFileSync(file, 'utf8').split('\n', 1)[0]),
+  );
 
-describeWith(['ansible-playbook'], 'ansible-playbook --syntax-check', () => {
-  it.each(ENTRY_PLAYBOOKS)('accepts playbooks/%s', async (playbook) => {
-    const result = await run('ansible-playbook', ['--syntax-check', '-i', 'localhost,', path.join('playbooks', playbook)]);
-    expect(result).toMatchObject({ code: 0 });
-  }, TIMEOUT);
-});
-
-describeWith(['ansible-lint'], 'ansible-lint', () => {
-  it('passes the production profile on playbooks/', async () => {
-    const result = await run('ansible-lint', ['--offline', '--nocolor', '--profile', 'production', 'playbooks/']);
-    if (result.code !== 0) console.error(result.output);
-    expect(result.code).toBe(0);
-  }, TIMEOUT);
-});
-
-describeWith(['yamllint'], 'yamllint', () => {
-  it('passes on playbooks/ with the default rules', async () => {
-    const result = await run('yamllint', ['--strict', '--format', 'parsable', 'playbooks/']);
-    expect(result).toMatchObject({ code: 0, output: '' });
-  }, TIMEOUT);
-});
-
-describeWith(['shellcheck'], 'shellcheck', () => {
-  it('passes on every shell script the roles install', async () => {
-    const scripts = shellScripts();
-    expect(scripts.map((file) => path.relative(PLAYBOOKS, file))).toContain(
-      'roles/image_builder_firstboot/files/usr/local/sbin/image-builder-firstboot',
+describeWith(
+  ['ansible-playbook'],
+  'ansible-playbook --syntax-check',
+  () => {
+    it.each(ENTRY_PLAYBOOKS)(
+      'accepts playbooks/%s',
+      async (playbook) => {
+        const result = await run('ansible-playbook', ['--syntax-check', '-i', 'localhost,', path.join('playbooks', playbook)]);
+        expect(result).toMatchObject({ code: 0 });
+      },
+      TIMEOUT,
     );
-    const result = await run('shellcheck', ['--format=gcc', ...scripts]);
-    expect(result).toMatchObject({ code: 0, output: '' });
-  }, TIMEOUT);
-});
+  },
+  INSTALL,
+);
+
+describeWith(
+  ['ansible-lint'],
+  'ansible-lint',
+  () => {
+    it(
+      'passes the production profile on playbooks/',
+      async () => {
+        const result = await run('ansible-lint', ['--offline', '--nocolor', '--profile', 'production', 'playbooks/']);
+        if (result.code !== 0) console.error(result.output);
+        expect(result.code).toBe(0);
+      },
+      TIMEOUT,
+    );
+  },
+  INSTALL,
+);
+
+describeWith(
+  ['yamllint'],
+  'yamllint',
+  () => {
+    it(
+      'passes on playbooks/ with the default rules',
+      async () => {
+        const result = await run('yamllint', ['--strict', '--format', 'parsable', 'playbooks/']);
+        expect(result).toMatchObject({ code: 0, output: '' });
+      },
+      TIMEOUT,
+    );
+  },
+  INSTALL,
+);
+
+describeWith(
+  ['shellcheck'],
+  'shellcheck',
+  () => {
+    it(
+      'passes on every shell script the roles install',
+      async () => {
+        const scripts = shellScripts();
+        expect(scripts.map((file) => path.relative(PLAYBOOKS, file))).toContain(
+          'roles/image_builder_firstboot/files/usr/local/sbin/image-builder-firstboot',
+        );
+        const result = await run('shellcheck', ['--format=gcc', ...scripts]);
+        expect(result).toMatchObject({ code: 0, output: '' });
+      },
+      TIMEOUT,
+    );
+  },
+  INSTALL,
+);

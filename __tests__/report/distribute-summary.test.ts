@@ -1,24 +1,61 @@
 import { describe, expect, it } from '@jest/globals';
-import type { CopyJob, ImageDistribution } from '../../src/lifecycle/distribution.js';
-import type { ImageRecord } from '../../src/providers/provider.js';
-import { distributeMarkdown, distributeMermaid, distributeText, formatTags, type DistributeReport } from '../../src/report/distribute-summary.js';
+import type { CopyJob, ImageDistribution } from '../../src/distribute/rules.js';
+import type { ImageRecord } from '../../src/images/index.js';
+import {
+  distributeMarkdown,
+  distributeMermaid,
+  distributeText,
+  formatTags,
+  type DistributeReport,
+} from '../../src/report/distribute-summary.js';
 
 const source = { id: 'ami-1', region: 'eu-west-1' } as ImageRecord;
 const job = (to: string): CopyJob => ({
-  cloud: 'aws-prod', image: 'base', os: 'debian12', name: 'ib-base', fingerprint: 'f1', from: 'eu-west-1', to, source, tags: {}, resume: false,
+  cloud: 'aws-prod',
+  image: 'base',
+  os: 'debian12',
+  name: 'ib-base',
+  fingerprint: 'f1',
+  from: 'eu-west-1',
+  to,
+  source,
+  tags: {},
+  resume: false,
 });
 const image: ImageDistribution = {
-  cloud: 'aws-prod', provider: 'aws', image: 'base', os: 'debian12', name: 'ib-base', fingerprint: 'f1', buildRegion: 'eu-west-1',
-  regions: ['eu-west-1', 'us-east-1', 'ap-south-1'], scope: 'region', status: 'distribute', verdict: 'passed', source,
-  present: ['eu-west-1'], copies: [job('us-east-1'), job('ap-south-1')], share: [], sharing: { accounts: [], public: false }, built: true,
+  cloud: 'aws-prod',
+  provider: 'aws',
+  image: 'base',
+  os: 'debian12',
+  name: 'ib-base',
+  fingerprint: 'f1',
+  buildRegion: 'eu-west-1',
+  regions: ['eu-west-1', 'us-east-1', 'ap-south-1'],
+  scope: 'region',
+  status: 'distribute',
+  verdict: 'passed',
+  source,
+  present: ['eu-west-1'],
+  copies: [job('us-east-1'), job('ap-south-1')],
+  share: [],
+  sharing: { accounts: [], public: false },
+  built: true,
 };
 const report = (dryRun: boolean): DistributeReport => ({
   dryRun,
-  distribution: { images: [image, { ...image, image: 'ctrl', name: 'ib-ctrl', fingerprint: 'f2', status: 'rejected', reason: 'failed verification', copies: [] }], unmatched: [] },
-  outcomes: dryRun ? [] : [
-    { job: job('us-east-1'), ok: true, seconds: 301.25 },
-    { job: job('ap-south-1'), ok: false, seconds: 2, error: 'copy failed: denied' },
-  ],
+  distribution: {
+    images: [
+      image,
+      { ...image, image: 'ctrl', name: 'ib-ctrl', fingerprint: 'f2', status: 'rejected', reason: 'failed verification', copies: [] },
+    ],
+    unmatched: [],
+  },
+  outcomes: dryRun
+    ? []
+    : [
+        { job: job('us-east-1'), ok: true, seconds: 301.25 },
+        { job: job('ap-south-1'), ok: false, seconds: 2, error: 'copy failed: denied' },
+      ],
   failures: dryRun ? [] : [{ cloud: 'aws-prod', region: 'ap-south-1', name: 'ib-base', step: 'copy', message: 'copy failed: denied' }],
   plannedCopies: image.copies,
 });

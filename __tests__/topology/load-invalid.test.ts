@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseTopology, TopologyError, type Problem } from '../../src/topology/index.js';
+import { problemsOf } from '../helpers/topology.js';
 
 const dir = join(process.cwd(), '__tests__/fixtures/topology/invalid');
 
@@ -22,16 +22,6 @@ function expectations(text: string): Expected[] {
     .map((line) => /^# expect: (\d+):(\d+) \| (.+?) \| (.+)$/.exec(line))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => ({ line: Number(m[1]), col: Number(m[2]), message: m[3], hint: m[4] }));
-}
-
-function problemsOf(text: string, file: string): Problem[] {
-  try {
-    parseTopology(text, file);
-  } catch (err) {
-    if (err instanceof TopologyError) return err.problems;
-    throw err;
-  }
-  throw new Error('the topology loaded without problems');
 }
 
 const cases = readdirSync(dir)

@@ -1,5 +1,6 @@
 import { join, relative } from 'node:path';
-import { loadTopology, parseTopology, TopologyError, type Problem } from '../../src/topology/index.js';
+import { loadTopology, parseTopology, TopologyError } from '../../src/topology/index.js';
+import { problemsOf } from '../helpers/topology.js';
 
 const designDir = join(process.cwd(), '__tests__/fixtures/topology/design');
 const designFile = join(designDir, 'topology.yml');
@@ -7,16 +8,6 @@ const designFile = join(designDir, 'topology.yml');
 /** Parses text as if it were topology.yml in the design fixture folder (its playbooks exist). */
 function parse(text: string) {
   return parseTopology(text, designFile);
-}
-
-function problemsOf(text: string, file = designFile): Problem[] {
-  try {
-    parseTopology(text, file);
-  } catch (err) {
-    if (err instanceof TopologyError) return err.problems;
-    throw err;
-  }
-  throw new Error('the topology loaded without problems');
 }
 
 const MINIMAL = `version: 1

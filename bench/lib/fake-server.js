@@ -13,7 +13,7 @@ let gcp;
 
 process.on('message', async (message) => {
   if (message.type === 'start') {
-    const [{ startEc2Fake }, { startGcpFake }] = await Promise.all([compiled('__tests__/fakes/ec2-fake.js'), compiled('__tests__/fakes/gcp-fake.js')]);
+    const [{ startEc2Fake }, { startGcpFake }] = await Promise.all([compiled('__tests__/fakes/aws/server.js'), compiled('__tests__/fakes/gcp/server.js')]);
     ec2 = await startEc2Fake({ account: message.account, latencyMs: message.latencyMs });
     gcp = await startGcpFake({ latencyMs: message.latencyMs });
     for (const image of message.aws) ec2.state.seedImage(image);

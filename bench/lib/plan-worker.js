@@ -44,7 +44,7 @@ async function planOnce(values) {
 async function phases(values) {
   const [{ fingerprinted }, { loadTopology }, { plan }, { planMarkdown, planText }, { LocalProvider }] = await Promise.all([
     compiled('src/commands/plan.js'), compiled('src/topology/index.js'), compiled('src/plan/planner.js'),
-    compiled('src/report/plan-summary.js'), compiled('src/providers/local.js'),
+    compiled('src/report/plan-summary.js'), compiled('src/providers/local/store.js'),
   ]);
   const [topology, loadMs] = await timed(() => loadTopology(values.topology));
   const [images, fingerprintMs] = await timed(async () => fingerprinted(topology, { clouds: [], images: [] }));

@@ -10,18 +10,18 @@ import path from 'node:path';
 import { loadTopology } from '../topology/index.js';
 import type { FingerprintedImage } from '../plan/types.js';
 import { describeSource } from '../packer/image-template.js';
-import type { BaseImage } from '../local/base-image.js';
+import type { BaseImage } from '../providers/local/base-image.js';
 import { createProvider } from '../providers/index.js';
-import { LocalProvider } from '../providers/local.js';
-import { imageTags, type ImageRecord } from '../providers/provider.js';
+import { LocalProvider } from '../providers/local/store.js';
+import { imageTags, type ImageRecord } from '../images/index.js';
 import { Outputs } from '../io/constants.js';
 import type { Inputs } from '../io/inputs.js';
 import type { Reporter } from '../io/reporter.js';
 import { productVersion } from '../io/paths.js';
 import { imageForCell, parseCell } from './cell.js';
 import { writeResult, type BuildResult } from './results.js';
-import { artifactId } from './manifest.js';
-import { preparePackerJob, runPackerJob } from './packer-job.js';
+import { artifactId } from '../packer/manifest.js';
+import { preparePackerJob, runPackerJob } from '../packer/job.js';
 
 export interface BuildOutcome {
   template: string;

@@ -17,14 +17,20 @@ import { matcher } from '../plan/filter.js';
 import type { CloudInventory } from '../plan/types.js';
 import { createProvider } from '../providers/index.js';
 import type { Provider } from '../providers/provider.js';
-import { realSleep, withRetry } from '../providers/retry.js';
+import { realSleep, withRetry } from '../util/retry.js';
 import { mapLimit } from '../util/pool.js';
 import { Outputs } from '../io/constants.js';
 import type { Inputs } from '../io/inputs.js';
 import type { Reporter } from '../io/reporter.js';
 import {
-  planDistribution, shares, type CopyJob, type CopyOutcome, type Distribution, type ImageDistribution, type StepFailure,
-} from '../lifecycle/distribution.js';
+  planDistribution,
+  shares,
+  type CopyJob,
+  type CopyOutcome,
+  type Distribution,
+  type ImageDistribution,
+  type StepFailure,
+} from '../distribute/rules.js';
 import { distributeMarkdown, distributeText, formatTags } from '../report/distribute-summary.js';
 
 export interface CommandDeps extends PlanDeps {
@@ -53,11 +59,19 @@ export async function runDistribute(inputs: Inputs, reporter: Reporter, deps: Co
   const distribution = planDistribution({ images, inventory: open.inventory, results });
   reportSkipped(distribution, reporter);
 
-  const jobs = distribution.images.flatMap((image) => image.copies.filter((job) => {
-    if (!open.unreachable.has(`${job.cloud}|${job.to}`)) return true;
-    failures.push({ cloud: job.cloud, region: job.to, name: job.name, step: 'copy', message: 'not copied: the inventory of this region failed (see above)' });
-    return false;
-  }));
+  const jobs = distribution.images.flatMap((image) =>
+    image.copies.filter((job) => {
+      if (!open.unreachable.has(`${job.cloud}|${job.to}`)) return true;
+      failures.push({
+        cloud: job.cloud,
+        region: job.to,
+        name: job.name,
+        step: 'copy',
+        message: 'not copied: the inventory of this region failed (see above)',
+      });
+      return false;
+    }),
+  );
   let outcomes: CopyOutcome[] = [];
   if (inputs.dryRun) {
     describeDryRun(distribution.images, jobs, reporter);
@@ -65,7 +79,8 @@ export async function runDistribute(inputs: Inputs, reporter: Reporter, deps: Co
     const provider = (cloud: string) => open.providers.get(cloud) as Provider;
     await retagSources(distribution.images, provider, failures, reporter);
     outcomes = await copyAll(jobs, distribution.images, provider, inputs.copyLimit, reporter, deps);
-    for (const o of outcomes) if (!o.ok) failures.push({ cloud: o.job.cloud, region: o.job.to, name: o.job.name, step: 'copy', message: o.error ?? 'failed' });
+    for (const o of outcomes)
+      if (!o.ok) failures.push({ cloud: o.job.cloud, region: o.job.to, name: o.job.name, step: 'copy', message: o.error ?? 'failed' });
     await shareExisting(distribution.images, provider, inputs.concurrency, failures, reporter);
   }
 
@@ -76,8 +91,10 @@ export async function runDistribute(inputs: Inputs, reporter: Reporter, deps: Co
   if (inputs.summary) await reporter.summary(distributeMarkdown(report), distributeText(report));
   if (failures.length > 0) {
     const lines = failures.map((f) => `  ${f.cloud} ${f.region}${f.name ? ` ${f.name}` : ''} (${f.step}): ${f.message}`);
-    throw new Error(`distribute: ${failures.length} step${failures.length === 1 ? '' : 's'} failed, the rest completed; ` +
-      `fix the cause and run distribute again (it redoes only what is missing):\n${lines.join('\n')}`);
+    throw new Error(
+      `distribute: ${failures.length} step${failures.length === 1 ? '' : 's'} failed, the rest completed; ` +
+        `fix the cause and run distribute again (it redoes only what is missing):\n${lines.join('\n')}`,
+    );
   }
   return { distribution, outcomes, failures, copied };
 }
@@ -126,7 +143,8 @@ export async function openClouds(topology: Topology, inputs: Inputs, reporter: R
       const records = answers[k];
       if (call.c !== c || !records) return;
       const targets = list[c].scope === 'global' ? Object.keys(cloud.regions) : [call.region];
-      for (const region of targets) regions[region] = records.map((r) => ({ ...r, region: list[c].scope === 'global' ? r.region : region }));
+      for (const region of targets)
+        regions[region] = records.map((r) => ({ ...r, region: list[c].scope === 'global' ? r.region : region }));
     });
     inventory[cloud.name] = { provider: cloud.provider, scope: list[c].scope, regions };
   });
@@ -141,8 +159,10 @@ function reportSkipped(distribution: Distribution, reporter: Reporter): void {
     else reporter.warning(text);
   }
   for (const r of distribution.unmatched) {
-    reporter.warning(`result ${r.cloud} ${r.imageId} (fingerprint ${r.fingerprint}) matches no image of the topology ` +
-      '(changed since the build?): not distributed');
+    reporter.warning(
+      `result ${r.cloud} ${r.imageId} (fingerprint ${r.fingerprint}) matches no image of the topology ` +
+        '(changed since the build?): not distributed',
+    );
   }
 }
 
@@ -153,9 +173,11 @@ function describeDryRun(images: ImageDistribution[], jobs: CopyJob[], reporter: 
     if (image.retag) say(`would tag ${image.cloud} ${image.source.region} ${image.source.id} with ${formatTags(image.retag)}`);
   }
   for (const job of jobs) {
-    say(job.resume
-      ? `would wait for the copy of ${job.name} already under way into ${job.to} (${job.cloud})`
-      : `would copy ${job.name} (${job.source.id}) of ${job.cloud} from ${job.from} to ${job.to}`);
+    say(
+      job.resume
+        ? `would wait for the copy of ${job.name} already under way into ${job.to} (${job.cloud})`
+        : `would copy ${job.name} (${job.source.id}) of ${job.cloud} from ${job.from} to ${job.to}`,
+    );
     say(`would tag the copy in ${job.to} (and its snapshots, where it has any) with ${formatTags(job.tags)}`);
     const image = images.find((i) => i.copies.includes(job));
     if (image && shares(image.sharing)) say(`would share the copy in ${job.to} with ${sharingText(image)}`);
@@ -166,27 +188,41 @@ function describeDryRun(images: ImageDistribution[], jobs: CopyJob[], reporter: 
   if (jobs.length === 0) say('nothing to copy');
 }
 
-const sharingText = (image: ImageDistribution) =>
-  [...image.sharing.accounts, ...(image.sharing.public ? ['public'] : [])].join(', ');
+const sharingText = (image: ImageDistribution) => [...image.sharing.accounts, ...(image.sharing.public ? ['public'] : [])].join(', ');
 
 async function retagSources(
-  images: ImageDistribution[], provider: (cloud: string) => Provider, failures: StepFailure[], reporter: Reporter,
+  images: ImageDistribution[],
+  provider: (cloud: string) => Provider,
+  failures: StepFailure[],
+  reporter: Reporter,
 ): Promise<void> {
-  await Promise.all(images.map(async (image) => {
-    if (!image.retag || !image.source || image.status !== 'distribute') return;
-    try {
-      await provider(image.cloud).tag(image.source, image.retag);
-      reporter.info(`${image.cloud}/${image.name}: tagged ${image.source.id} with ${formatTags(image.retag)}`);
-    } catch (error) {
-      failures.push({ cloud: image.cloud, region: image.source.region, name: image.name, step: 'tag', message: (error as Error).message });
-    }
-  }));
+  await Promise.all(
+    images.map(async (image) => {
+      if (!image.retag || !image.source || image.status !== 'distribute') return;
+      try {
+        await provider(image.cloud).tag(image.source, image.retag);
+        reporter.info(`${image.cloud}/${image.name}: tagged ${image.source.id} with ${formatTags(image.retag)}`);
+      } catch (error) {
+        failures.push({
+          cloud: image.cloud,
+          region: image.source.region,
+          name: image.name,
+          step: 'tag',
+          message: (error as Error).message,
+        });
+      }
+    }),
+  );
 }
 
 /** Every job at once: one queue per destination (cloud, region), each with `limit` copies in flight. */
 async function copyAll(
-  jobs: CopyJob[], images: ImageDistribution[], provider: (cloud: string) => Provider, limit: number,
-  reporter: Reporter, deps: CommandDeps,
+  jobs: CopyJob[],
+  images: ImageDistribution[],
+  provider: (cloud: string) => Provider,
+  limit: number,
+  reporter: Reporter,
+  deps: CommandDeps,
 ): Promise<CopyOutcome[]> {
   const clock = deps.clock ?? (() => performance.now());
   const sleep = deps.sleep ?? realSleep;
@@ -202,10 +238,13 @@ async function copyAll(
     try {
       reporter.info(`${job.cloud}/${job.name}: ${job.resume ? 'waiting for the copy under way' : 'copying'} ${job.from} -> ${job.to}`);
       const copy = await withRetry(() => p.copy(job.source, job.to, { wait: true }), {
-        attempts: 6, baseMs: 5_000, maxMs: 60_000, sleep,
+        attempts: 6,
+        baseMs: 5_000,
+        maxMs: 60_000,
+        sleep,
         retryable: (error) => COPY_LIMIT.test((error as Error)?.message ?? ''),
-        onRetry: (_e, attempt, delay) => reporter.info(
-          `${job.cloud}/${job.name}: copy limit reached in ${job.to}, retry ${attempt} in ${Math.round(delay / 1000)} s`),
+        onRetry: (_e, attempt, delay) =>
+          reporter.info(`${job.cloud}/${job.name}: copy limit reached in ${job.to}, retry ${attempt} in ${Math.round(delay / 1000)} s`),
       });
       step = 'tag';
       if (copy.id !== job.source.id) await p.tag(copy, job.tags);
@@ -227,8 +266,11 @@ async function copyAll(
 
 /** Shares what was already there (idempotent): a run interrupted before sharing is completed here. */
 async function shareExisting(
-  images: ImageDistribution[], provider: (cloud: string) => Provider, concurrency: number,
-  failures: StepFailure[], reporter: Reporter,
+  images: ImageDistribution[],
+  provider: (cloud: string) => Provider,
+  concurrency: number,
+  failures: StepFailure[],
+  reporter: Reporter,
 ): Promise<void> {
   const work = images.filter((i) => i.status === 'distribute').flatMap((i) => i.share.map((record) => ({ image: i, record })));
   await mapLimit(work, concurrency, async ({ image, record }) => {

@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ImageIdentity } from '../plan/types.js';
-import type { Verdict } from '../providers/provider.js';
+import type { Verdict } from '../images/index.js';
 
 export interface BuildResult extends ImageIdentity {
   version: 1;

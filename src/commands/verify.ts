@@ -14,14 +14,14 @@ import { runProcess } from '../packer/runner.js';
 import { loadTopology } from '../topology/index.js';
 import type { FingerprintedImage } from '../plan/types.js';
 import { createProvider } from '../providers/index.js';
-import { LocalProvider } from '../providers/local.js';
-import { TAGS, type Verdict } from '../providers/provider.js';
+import { LocalProvider } from '../providers/local/store.js';
+import { TAGS, type Verdict } from '../images/index.js';
 import type { Inputs } from '../io/inputs.js';
 import type { Reporter } from '../io/reporter.js';
 import { bundledPlaybooks } from '../io/paths.js';
 import { imageForCell, parseCell } from './cell.js';
 import { readResults, writeResult, type BuildResult } from './results.js';
-import { preparePackerJob, runPackerJob } from './packer-job.js';
+import { preparePackerJob, runPackerJob } from '../packer/job.js';
 
 export interface VerifyOutcome {
   verdict: Verdict;

@@ -15,7 +15,7 @@
  */
 import type { FingerprintedImage } from '../plan/types.js';
 import type { CloudInventory } from '../plan/types.js';
-import { TAGS, fromTags, type ImageRecord, type Verdict } from '../providers/provider.js';
+import { TAGS, fromTags, type ImageRecord, type Verdict } from '../images/index.js';
 import type { ProviderName, Sharing } from '../topology/model.js';
 
 export interface DistributionResult {

@@ -21,7 +21,7 @@
  *   way), and, in live lines, the gold and the newest `keep`.
  * - Nothing is removed without `delete`: the candidates are reported instead.
  */
-import type { Channel, ImageState, Verdict } from '../providers/provider.js';
+import type { Channel, ImageState, Verdict } from '../images/index.js';
 
 /** The fields of an ImageRecord the decision reads. */
 export interface LifecycleRecord {

@@ -8,7 +8,7 @@
  * that share any image id are therefore merged into one location (union-find),
  * so no resource is ever promoted in one region and removed in another.
  */
-import type { ImageRecord, Verdict } from '../providers/provider.js';
+import type { ImageRecord, Verdict } from '../images/index.js';
 
 export interface LineKey {
   cloud: string;

@@ -4,7 +4,7 @@
  * from a JSON extra-vars file), the deprovision playbook last, and a manifest.
  */
 import type { FingerprintedImage } from '../plan/types.js';
-import { imageTags } from '../providers/provider.js';
+import { imageTags } from '../images/index.js';
 import { PackerTemplateBuilder, PLUGINS, type BuiltTemplate } from './template.js';
 import type { LocalBuildFiles, SourceContext, SourceResult } from './sources/context.js';
 import { awsSource } from './sources/aws.js';

@@ -6,7 +6,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { canonicalJson } from '../plan/canonical.js';
+import { canonicalJson } from '../util/canonical.js';
 import { sha256 } from '../plan/fingerprint.js';
 import type { Template } from './template.js';
 

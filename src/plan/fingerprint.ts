@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ImageConfig, ProviderName, ProviderSource, Recipe } from '../topology/model.js';
-import { canonicalJson } from './canonical.js';
+import { canonicalJson } from '../util/canonical.js';
 import { playbookFiles } from './playbook-files.js';
 
 /** Bumped whenever the generated Packer template or the bundled provisioning changes shape. */

@@ -2,10 +2,8 @@
  * The planner: required images minus existing images. Pure: it takes the
  * fingerprinted configs and what each cloud holds, and returns the plan.
  */
-import type { ImageRecord } from '../providers/provider.js';
-import type {
-  BuildCell, CloudInventory, CopyTask, FingerprintedImage, Plan, PlannedImage, Retirement,
-} from './types.js';
+import type { ImageRecord } from '../images/index.js';
+import type { BuildCell, CloudInventory, CopyTask, FingerprintedImage, Plan, PlannedImage, Retirement } from './types.js';
 
 export interface PlanInput {
   topology: string;
@@ -40,7 +38,9 @@ export function plan(input: PlanInput): Plan {
       builds.push(cell);
     }
     if (holding.size > 0 && [...holding.values()].every((r) => r.verified === 'failed')) {
-      notes.add(`${config.cloud}/${config.name} failed verification: it is never promoted; change its inputs (or plan with force) to build it again`);
+      notes.add(
+        `${config.cloud}/${config.name} failed verification: it is never promoted; change its inputs (or plan with force) to build it again`,
+      );
     }
     if (global) {
       if (config.regions.length > 1) notes.add(`${config.cloud}: ${config.provider} images are global, nothing to copy between regions`);
@@ -51,12 +51,20 @@ export function plan(input: PlanInput): Plan {
         if (to === from || holding.has(to)) continue;
         if (status === 'current') status = 'copy';
         copies.push({
-          ...pick(cell), from, to, afterBuild: status === 'build', ...(source ? { sourceId: source.id } : {}),
+          ...pick(cell),
+          from,
+          to,
+          afterBuild: status === 'build',
+          ...(source ? { sourceId: source.id } : {}),
         });
       }
     }
     images.push({
-      ...pick(cell), buildRegion: config.buildRegion, regions: config.regions, present, status,
+      ...pick(cell),
+      buildRegion: config.buildRegion,
+      regions: config.regions,
+      present,
+      status,
     });
   }
 
@@ -117,8 +125,15 @@ function retirements(input: PlanInput): Retirement[] {
         if (seen.has(key)) continue;
         seen.add(key);
         out.push({
-          cloud, provider: inventory.provider, region, id: r.id, name: r.name, image: r.image, os: r.os,
-          fingerprint: r.fingerprint, channel: r.channel,
+          cloud,
+          provider: inventory.provider,
+          region,
+          id: r.id,
+          name: r.name,
+          image: r.image,
+          os: r.os,
+          fingerprint: r.fingerprint,
+          channel: r.channel,
         });
       }
     }
@@ -128,8 +143,14 @@ function retirements(input: PlanInput): Retirement[] {
 
 function toCell(config: FingerprintedImage): BuildCell {
   return {
-    cloud: config.cloud, provider: config.provider, image: config.image, os: config.os,
-    fingerprint: config.fingerprint, name: config.name, region: config.buildRegion, regions: config.regions,
+    cloud: config.cloud,
+    provider: config.provider,
+    image: config.image,
+    os: config.os,
+    fingerprint: config.fingerprint,
+    name: config.name,
+    region: config.buildRegion,
+    regions: config.regions,
   };
 }
 

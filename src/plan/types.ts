@@ -1,6 +1,6 @@
 /** The plan: what to build, copy and retire. Plain JSON, written as the plan file. */
 import type { ImageConfig, ProviderName } from '../topology/model.js';
-import type { ImageRecord } from '../providers/provider.js';
+import type { ImageRecord } from '../images/index.js';
 
 /** An ImageConfig with its identity settled. */
 export interface FingerprintedImage extends ImageConfig {

@@ -1,7 +1,5 @@
 /** distribute as a job summary (tables + mermaid) and as terminal text. */
-import type {
-  CopyJob, CopyOutcome, Distribution, ImageDistribution, StepFailure,
-} from '../lifecycle/distribution.js';
+import type { CopyJob, CopyOutcome, Distribution, ImageDistribution, StepFailure } from '../distribute/rules.js';
 import { MERMAID_MAX_IMAGES, count } from './plan-summary.js';
 import { markdownTable, textTable, type Row } from './table.js';
 
@@ -15,7 +13,10 @@ export interface DistributeReport {
 }
 
 export const formatTags = (tags: Record<string, string>): string =>
-  Object.entries(tags).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join(', ');
+  Object.entries(tags)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
 
 export function distributeHeadline(report: DistributeReport): string {
   const ok = report.outcomes.filter((o) => o.ok).length;
@@ -34,12 +35,27 @@ function imageRows(report: DistributeReport): Row[] {
     const outcomes = outcomesOf(report, image);
     const copied = report.dryRun
       ? image.copies.map((j) => `${j.to} (would ${j.resume ? 'finish' : 'copy'})`).join(' ')
-      : outcomes.filter((o) => o.ok).map((o) => `${o.job.to} ${o.seconds.toFixed(1)} s`).join(', ');
-    const failed = outcomes.filter((o) => !o.ok).map((o) => o.job.to).join(' ');
+      : outcomes
+          .filter((o) => o.ok)
+          .map((o) => `${o.job.to} ${o.seconds.toFixed(1)} s`)
+          .join(', ');
+    const failed = outcomes
+      .filter((o) => !o.ok)
+      .map((o) => o.job.to)
+      .join(' ');
     const source = image.source ? `${image.source.region} ${image.source.id}` : '-';
     const status = image.status === 'distribute' ? (image.scope === 'global' ? 'global' : 'ok') : image.status;
-    return [image.cloud, image.image, image.os, status, image.verdict, source, copied || '-',
-      image.present.filter((r) => !image.copies.some((j) => j.to === r)).join(' ') || '-', failed || '-'];
+    return [
+      image.cloud,
+      image.image,
+      image.os,
+      status,
+      image.verdict,
+      source,
+      copied || '-',
+      image.present.filter((r) => !image.copies.some((j) => j.to === r)).join(' ') || '-',
+      failed || '-',
+    ];
   });
 }
 const IMAGE_HEADER = ['cloud', 'image', 'os', 'status', 'verdict', 'source', 'copied', 'already there', 'failed'];

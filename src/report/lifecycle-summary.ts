@@ -1,8 +1,8 @@
 /** lifecycle as a job summary and as terminal text: promotions, outdated, removals, kept, drift. */
 import type { Decision } from '../lifecycle/decide.js';
-import type { StepFailure } from '../lifecycle/distribution.js';
+import type { StepFailure } from '../distribute/rules.js';
 import type { LineLocation } from '../lifecycle/lines.js';
-import type { ImageRecord } from '../providers/provider.js';
+import type { ImageRecord } from '../images/index.js';
 import { count } from './plan-summary.js';
 import { driftMarkdown, driftText, type DriftRow } from './drift.js';
 import { markdownTable, textTable, type Row } from './table.js';

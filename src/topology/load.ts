@@ -11,7 +11,7 @@ import { checkExtends, checkNames, checkRecipeFiles, checkUsedPlaybooks } from '
 import { duplicateKeys } from './duplicate-keys.js';
 import { TopologyError, type Problem } from './errors.js';
 import { issueToProblems } from './issues.js';
-import type { Cloud, Topology } from './model.js';
+import { DEFAULT_STORE, type Cloud, type Topology } from './model.js';
 import { Locator } from './positions.js';
 import { asMap, type RawMap, type Report } from './raw.js';
 import { topologySchema, type TopologyInput } from './schema.js';
@@ -63,7 +63,7 @@ function checkReferences(data: RawMap, dir: string, report: Report): void {
 function finish(input: TopologyInput, file: string, dir: string): Topology {
   const clouds = input.clouds.map((c): Cloud => {
     const cloud: Cloud = { ...c, build_region: c.build_region ?? Object.keys(c.regions)[0] };
-    if (c.provider === 'local') cloud.store = c.store ?? '.images';
+    if (c.provider === 'local') cloud.store = c.store ?? DEFAULT_STORE;
     return cloud;
   });
   return {

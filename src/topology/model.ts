@@ -4,6 +4,9 @@
  */
 
 export const PROVIDERS = ['aws', 'gcp', 'azure', 'local'] as const;
+
+/** Where a local cloud keeps its images when the topology names no `store` (relative to topology.yml). */
+export const DEFAULT_STORE = '.images';
 export type ProviderName = (typeof PROVIDERS)[number];
 
 /** Where a value came from in topology.yml (1-based line and column). */

@@ -10,6 +10,8 @@ export interface RetryOptions {
   retryable: (error: unknown) => boolean | number;
   sleep?: (ms: number) => Promise<void>;
   onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+  /** The wait before retry number `attempt` (default: full jitter on baseMs, maxMs, or the retryable's hint). */
+  delay?: (error: unknown, attempt: number) => number;
 }
 
 export const realSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -26,7 +28,8 @@ export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions):
       const verdict = options.retryable(error);
       if (verdict === false || attempt >= attempts) throw error;
       const backoff = Math.min(max, base * 2 ** (attempt - 1));
-      const delay = typeof verdict === 'number' ? Math.max(verdict, 0) : Math.floor(Math.random() * backoff);
+      const delay =
+        options.delay?.(error, attempt) ?? (typeof verdict === 'number' ? Math.max(verdict, 0) : Math.floor(Math.random() * backoff));
       options.onRetry?.(error, attempt, delay);
       await sleep(delay);
     }

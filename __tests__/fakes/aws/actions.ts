@@ -2,9 +2,9 @@
  * The EC2 actions the fake answers, each returning the inner XML of its
  * `<ActionResponse>` or throwing Ec2FakeError with EC2's code.
  */
-import { Ec2FakeError, Params, matches, page, tagSpecification } from './ec2-params.js';
-import type { Ec2FakeState, FakeImage, FakeInstance, FakeRegion } from './ec2-state.js';
-import { el, imageXml, launchTemplateXml, reservationXml, set, versionXml } from './ec2-xml.js';
+import { Ec2FakeError, Params, matches, page, tagSpecification } from './params.js';
+import type { Ec2FakeState, FakeImage, FakeInstance, FakeRegion } from './state.js';
+import { el, imageXml, launchTemplateXml, reservationXml, set, versionXml } from './xml.js';
 
 export interface ActionOptions {
   pageSize?: number;

@@ -8,10 +8,10 @@
  *   await h.provider.inventory('eu-west-1');
  *   await h.close();
  */
-import { createAwsProvider, type AwsProvider, type AwsProviderOptions } from '../../src/providers/aws.js';
-import { imageTags, type ImageRecord } from '../../src/providers/provider.js';
-import type { Cloud } from '../../src/topology/model.js';
-import { startEc2Fake, type Ec2Fake, type Ec2FakeOptions, type FakeImage, type SeedImage } from './ec2-fake.js';
+import { createAwsProvider, type AwsProvider, type AwsProviderOptions } from '../../../src/providers/aws/index.js';
+import { imageTags, type ImageRecord } from '../../../src/images/index.js';
+import type { Cloud } from '../../../src/topology/model.js';
+import { startEc2Fake, type Ec2Fake, type Ec2FakeOptions, type FakeImage, type SeedImage } from './server.js';
 
 export const FAKE_ACCOUNT = '123456789012';
 

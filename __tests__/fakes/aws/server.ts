@@ -16,13 +16,13 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ACTIONS, type ActionOptions } from './ec2-actions.js';
-import { Ec2FakeError, Params } from './ec2-params.js';
-import { Ec2FakeState } from './ec2-state.js';
-import { errorResponse, response } from './ec2-xml.js';
+import { ACTIONS, type ActionOptions } from './actions.js';
+import { Ec2FakeError, Params } from './params.js';
+import { Ec2FakeState } from './state.js';
+import { errorResponse, response } from './xml.js';
 
-export { Ec2FakeState } from './ec2-state.js';
-export type { FakeImage, FakeInstance, FakeLaunchTemplate, FakeSnapshot, SeedImage } from './ec2-state.js';
+export { Ec2FakeState } from './state.js';
+export type { FakeImage, FakeInstance, FakeLaunchTemplate, FakeSnapshot, SeedImage } from './state.js';
 
 export interface Ec2FakeOptions {
   /** The account that owns seeded images and copies (default 123456789012). */

@@ -3,7 +3,7 @@
  * root in the 2016-11-15 namespace with a requestId, lists as `<xxxSet>` of
  * `<item>`s, and errors as `<Response><Errors><Error>...`.
  */
-import type { FakeImage, FakeInstance, FakeLaunchTemplate, FakeVersion } from './ec2-state.js';
+import type { FakeImage, FakeInstance, FakeLaunchTemplate, FakeVersion } from './state.js';
 
 export const EC2_NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 

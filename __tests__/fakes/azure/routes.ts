@@ -5,9 +5,22 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
-  definitionJson, galleryJson, imageJson, isBusy, key, observe, scaleSetJson, settle, versionJson, vmJson,
-  type FakeAzureState, type FakeGallery, type FakeTargetRegion, type FakeVersion, type OperationStatus,
-} from './azure-fake-state.js';
+  definitionJson,
+  galleryJson,
+  imageJson,
+  isBusy,
+  key,
+  observe,
+  scaleSetJson,
+  settle,
+  versionJson,
+  vmJson,
+  type FakeAzureState,
+  type FakeGallery,
+  type FakeTargetRegion,
+  type FakeVersion,
+  type OperationStatus,
+} from './state.js';
 
 export interface Reply {
   status: number;
@@ -46,10 +59,15 @@ export const ROUTES: [RegExp, Record<string, string>][] = [
   [new RegExp(`${GALLERY}/images$`, 'i'), { GET: 'GalleryImages_ListByGallery' }],
   [new RegExp(`${GALLERY}/images/([^/]+)$`, 'i'), { GET: 'GalleryImages_Get', PUT: 'GalleryImages_CreateOrUpdate' }],
   [new RegExp(`${VERSIONS}$`, 'i'), { GET: 'GalleryImageVersions_ListByGalleryImage' }],
-  [new RegExp(`${VERSIONS}/([^/]+)$`, 'i'), {
-    GET: 'GalleryImageVersions_Get', PUT: 'GalleryImageVersions_CreateOrUpdate',
-    PATCH: 'GalleryImageVersions_Update', DELETE: 'GalleryImageVersions_Delete',
-  }],
+  [
+    new RegExp(`${VERSIONS}/([^/]+)$`, 'i'),
+    {
+      GET: 'GalleryImageVersions_Get',
+      PUT: 'GalleryImageVersions_CreateOrUpdate',
+      PATCH: 'GalleryImageVersions_Update',
+      DELETE: 'GalleryImageVersions_Delete',
+    },
+  ],
   [new RegExp(`${RG}/images$`, 'i'), { GET: 'Images_ListByResourceGroup' }],
   [new RegExp(`${RG}/images/([^/]+)$`, 'i'), { GET: 'Images_Get', PATCH: 'Images_Update', DELETE: 'Images_Delete' }],
   [new RegExp(`${SUB}/providers/Microsoft\\.Compute/virtualMachines$`, 'i'), { GET: 'VirtualMachines_ListAll' }],
@@ -88,9 +106,15 @@ function newRegion(ctx: RouteContext, spec: any): FakeTargetRegion {
   const name = String(spec.name);
   const failWith = ctx.failReplication.get(name.replace(/\s+/g, '').toLowerCase());
   return {
-    name, state: 'Replicating', remaining: ctx.replicationPolls, readyAt: Date.now() + ctx.replicationMs,
-    regionalReplicaCount: spec.regionalReplicaCount, storageAccountType: spec.storageAccountType,
-    encryption: spec.encryption, excludeFromLatest: spec.excludeFromLatest, ...(failWith ? { failWith } : {}),
+    name,
+    state: 'Replicating',
+    remaining: ctx.replicationPolls,
+    readyAt: Date.now() + ctx.replicationMs,
+    regionalReplicaCount: spec.regionalReplicaCount,
+    storageAccountType: spec.storageAccountType,
+    encryption: spec.encryption,
+    excludeFromLatest: spec.excludeFromLatest,
+    ...(failWith ? { failWith } : {}),
   };
 }
 
@@ -101,7 +125,11 @@ function applyProfile(ctx: RouteContext, version: FakeVersion, profile: any): vo
     version.regions = profile.targetRegions.map((spec: any) => {
       const old = version.regions.find((r) => norm(r.name) === norm(String(spec.name)));
       if (!old) return newRegion(ctx, spec);
-      return { ...old, regionalReplicaCount: spec.regionalReplicaCount ?? old.regionalReplicaCount, excludeFromLatest: spec.excludeFromLatest ?? old.excludeFromLatest };
+      return {
+        ...old,
+        regionalReplicaCount: spec.regionalReplicaCount ?? old.regionalReplicaCount,
+        excludeFromLatest: spec.excludeFromLatest ?? old.excludeFromLatest,
+      };
     });
   }
   if ('excludeFromLatest' in profile) version.excludeFromLatest = profile.excludeFromLatest;
@@ -123,7 +151,14 @@ function versionOperation(version: FakeVersion): () => OperationStatus {
 
 function gallery(ctx: RouteContext): FakeGallery | Reply {
   const g = ctx.state.galleries.get(key(ctx.params[2] ?? ''));
-  return g ?? armError(404, 'ResourceNotFound', `The Resource 'Microsoft.Compute/galleries/${ctx.params[2]}' under resource group '${ctx.params[1]}' was not found.`);
+  return (
+    g ??
+    armError(
+      404,
+      'ResourceNotFound',
+      `The Resource 'Microsoft.Compute/galleries/${ctx.params[2]}' under resource group '${ctx.params[1]}' was not found.`,
+    )
+  );
 }
 
 const isReply = (x: unknown): x is Reply => typeof (x as Reply).status === 'number';
@@ -132,15 +167,29 @@ function versions(ctx: RouteContext, op: string): Reply {
   const g = gallery(ctx);
   if (isReply(g)) return g;
   const def = g.definitions.get(key(ctx.params[3] ?? ''));
-  if (!def) return armError(404, 'ResourceNotFound', `The Resource 'Microsoft.Compute/galleries/${g.name}/images/${ctx.params[3]}' was not found.`);
+  if (!def)
+    return armError(404, 'ResourceNotFound', `The Resource 'Microsoft.Compute/galleries/${g.name}/images/${ctx.params[3]}' was not found.`);
   if (op === 'GalleryImageVersions_ListByGalleryImage') {
-    return page(ctx, [...def.versions.values()].map((v) => versionJson(ctx.state, g, def, v, false)));
+    return page(
+      ctx,
+      [...def.versions.values()].map((v) => versionJson(ctx.state, g, def, v, false)),
+    );
   }
   const name = ctx.params[4] ?? '';
   const version = def.versions.get(key(name));
   const json = (v: FakeVersion, expand = false) => versionJson(ctx.state, g, def, v, expand);
-  const notFound = () => armError(404, 'ResourceNotFound', `The Resource 'Microsoft.Compute/galleries/${g.name}/images/${def.name}/versions/${name}' was not found.`);
-  const conflict = (v: FakeVersion) => armError(409, 'OperationNotAllowed', `Operation on gallery image version '${v.name}' is not allowed since it is in '${v.phase}' state.`);
+  const notFound = () =>
+    armError(
+      404,
+      'ResourceNotFound',
+      `The Resource 'Microsoft.Compute/galleries/${g.name}/images/${def.name}/versions/${name}' was not found.`,
+    );
+  const conflict = (v: FakeVersion) =>
+    armError(
+      409,
+      'OperationNotAllowed',
+      `Operation on gallery image version '${v.name}' is not allowed since it is in '${v.phase}' state.`,
+    );
   switch (op) {
     case 'GalleryImageVersions_Get':
       if (!version) return notFound();
@@ -160,7 +209,13 @@ function versions(ctx: RouteContext, op: string): Reply {
       if (version && isBusy(version)) return conflict(version);
       const location = String(ctx.body?.location ?? def.location);
       const created: FakeVersion = version ?? {
-        name, location, tags: {}, phase: 'Creating', busy: 0, regions: [], publishedDate: new Date().toISOString(),
+        name,
+        location,
+        tags: {},
+        phase: 'Creating',
+        busy: 0,
+        regions: [],
+        publishedDate: new Date().toISOString(),
         storageProfile: ctx.body?.properties?.storageProfile ?? {},
       };
       created.tags = { ...(ctx.body?.tags ?? {}) };
@@ -175,7 +230,12 @@ function versions(ctx: RouteContext, op: string): Reply {
       if (!version) return { status: 204 };
       if (isBusy(version)) return conflict(version);
       version.phase = 'Deleting';
-      const headers = startOperation(ctx, version.location, countdown(ctx.lroPolls, () => def.versions.delete(key(name))), true);
+      const headers = startOperation(
+        ctx,
+        version.location,
+        countdown(ctx.lroPolls, () => def.versions.delete(key(name))),
+        true,
+      );
       return { status: 202, headers };
     }
   }
@@ -190,42 +250,69 @@ function galleryRoutes(ctx: RouteContext, op: string): Reply {
       return { status: 200, body: galleryJson(ctx.state, g, /SharingProfile\/Groups/i.test(ctx.query.get('$expand') ?? '')) };
     case 'GallerySharingProfile_Update': {
       if (g.permissions !== 'Groups') {
-        return armError(409, 'OperationNotAllowed', `Gallery '${g.name}' sharing profile permission is '${g.permissions}'; sharing to groups requires 'Groups'.`);
+        return armError(
+          409,
+          'OperationNotAllowed',
+          `Gallery '${g.name}' sharing profile permission is '${g.permissions}'; sharing to groups requires 'Groups'.`,
+        );
       }
       const { operationType, groups = [] } = ctx.body ?? {};
       const apply = () => {
         if (operationType === 'Reset') g.groups = [];
         for (const group of groups as { type: string; ids: string[] }[]) {
           const have = g.groups.find((x) => x.type === group.type) ?? g.groups[g.groups.push({ type: group.type, ids: [] }) - 1]!;
-          have.ids = operationType === 'Remove' ? have.ids.filter((id) => !group.ids.includes(id)) : [...new Set([...have.ids, ...group.ids])];
+          have.ids =
+            operationType === 'Remove' ? have.ids.filter((id) => !group.ids.includes(id)) : [...new Set([...have.ids, ...group.ids])];
         }
       };
       return { status: 202, headers: startOperation(ctx, g.location, countdown(ctx.lroPolls, apply)) };
     }
     case 'GalleryImages_ListByGallery':
-      return page(ctx, [...g.definitions.values()].map((d) => definitionJson(ctx.state, g, d)));
+      return page(
+        ctx,
+        [...g.definitions.values()].map((d) => definitionJson(ctx.state, g, d)),
+      );
   }
   const name = ctx.params[3] ?? '';
   const def = g.definitions.get(key(name));
   if (op === 'GalleryImages_Get') {
-    return def ? { status: 200, body: definitionJson(ctx.state, g, def) } : armError(404, 'ResourceNotFound', `The Resource 'Microsoft.Compute/galleries/${g.name}/images/${name}' was not found.`);
+    return def
+      ? { status: 200, body: definitionJson(ctx.state, g, def) }
+      : armError(404, 'ResourceNotFound', `The Resource 'Microsoft.Compute/galleries/${g.name}/images/${name}' was not found.`);
   }
   const { location = g.location, tags = {}, properties = {} } = ctx.body ?? {};
   const created = def ?? { name, location, tags, properties, versions: new Map() };
   Object.assign(created, { tags, properties });
   g.definitions.set(key(name), created);
-  return { status: def ? 200 : 201, body: definitionJson(ctx.state, g, created), headers: startOperation(ctx, location, countdown(ctx.lroPolls, () => undefined)) };
+  return {
+    status: def ? 200 : 201,
+    body: definitionJson(ctx.state, g, created),
+    headers: startOperation(
+      ctx,
+      location,
+      countdown(ctx.lroPolls, () => undefined),
+    ),
+  };
 }
 
 function listRoutes(ctx: RouteContext, op: string): Reply {
   const { state } = ctx;
   switch (op) {
     case 'Images_ListByResourceGroup':
-      return page(ctx, [...state.images.values()].map((i) => imageJson(state, i)));
+      return page(
+        ctx,
+        [...state.images.values()].map((i) => imageJson(state, i)),
+      );
     case 'VirtualMachines_ListAll':
-      return page(ctx, state.vms.map((vm) => vmJson(state, vm)));
+      return page(
+        ctx,
+        state.vms.map((vm) => vmJson(state, vm)),
+      );
     case 'VirtualMachineScaleSets_ListAll':
-      return page(ctx, state.scaleSets.map((s) => scaleSetJson(state, s)));
+      return page(
+        ctx,
+        state.scaleSets.map((s) => scaleSetJson(state, s)),
+      );
     case 'AsyncOperation_Get': {
       const operation = state.operations.get(ctx.params[2] ?? '');
       if (!operation) return armError(404, 'ResourceNotFound', 'operation not found');
@@ -236,15 +323,34 @@ function listRoutes(ctx: RouteContext, op: string): Reply {
   }
   const name = ctx.params[2] ?? '';
   const image = state.images.get(key(name));
-  if (!image) return op === 'Images_Delete' ? { status: 204 } : armError(404, 'ResourceNotFound', `The Resource 'Microsoft.Compute/images/${name}' was not found.`);
+  if (!image)
+    return op === 'Images_Delete'
+      ? { status: 204 }
+      : armError(404, 'ResourceNotFound', `The Resource 'Microsoft.Compute/images/${name}' was not found.`);
   switch (op) {
     case 'Images_Get':
       return { status: 200, body: imageJson(state, image) };
     case 'Images_Update':
       if (ctx.body?.tags) image.tags = { ...ctx.body.tags };
-      return { status: 200, body: imageJson(state, image), headers: startOperation(ctx, image.location, countdown(ctx.lroPolls, () => undefined)) };
+      return {
+        status: 200,
+        body: imageJson(state, image),
+        headers: startOperation(
+          ctx,
+          image.location,
+          countdown(ctx.lroPolls, () => undefined),
+        ),
+      };
     default: // Images_Delete
-      return { status: 202, headers: startOperation(ctx, image.location, countdown(ctx.lroPolls, () => state.images.delete(key(name))), true) };
+      return {
+        status: 202,
+        headers: startOperation(
+          ctx,
+          image.location,
+          countdown(ctx.lroPolls, () => state.images.delete(key(name))),
+          true,
+        ),
+      };
   }
 }
 

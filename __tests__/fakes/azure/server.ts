@@ -16,11 +16,17 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { fakeCertificate } from './azure-fake-tls.js';
-import { armError, ROUTES, route, type Reply, type RouteContext } from './azure-fake-routes.js';
+import { fakeCertificate } from './tls.js';
+import { armError, ROUTES, route, type Reply, type RouteContext } from './routes.js';
 import {
-  key, type FakeAzureState, type FakeConsumer, type FakeGallery, type FakeManagedImage, type FakeVersion, type ReplicationState,
-} from './azure-fake-state.js';
+  key,
+  type FakeAzureState,
+  type FakeConsumer,
+  type FakeGallery,
+  type FakeManagedImage,
+  type FakeVersion,
+  type ReplicationState,
+} from './state.js';
 
 export interface AzureFakeOptions {
   subscription?: string;
@@ -101,8 +107,14 @@ export interface AzureFake {
 }
 
 const DEFAULT_CODES: Record<number, string> = {
-  400: 'BadRequest', 401: 'AuthenticationFailed', 403: 'AuthorizationFailed', 404: 'ResourceNotFound',
-  409: 'Conflict', 429: 'TooManyRequests', 500: 'InternalServerError', 503: 'ServiceUnavailable',
+  400: 'BadRequest',
+  401: 'AuthenticationFailed',
+  403: 'AuthorizationFailed',
+  404: 'ResourceNotFound',
+  409: 'Conflict',
+  429: 'TooManyRequests',
+  500: 'InternalServerError',
+  503: 'ServiceUnavailable',
 };
 
 async function readBody(req: IncomingMessage): Promise<unknown> {
@@ -128,7 +140,11 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
   const state: FakeAzureState = {
     subscription: options.subscription ?? '00000000-0000-0000-0000-000000000001',
     resourceGroup: options.resourceGroup ?? 'images-rg',
-    galleries: new Map(), images: new Map(), vms: [], scaleSets: [], operations: new Map(),
+    galleries: new Map(),
+    images: new Map(),
+    vms: [],
+    scaleSets: [],
+    operations: new Map(),
   };
   const calls: FakeCall[] = [];
   const faults = new Map<string, AzureFakeFault[]>();
@@ -164,8 +180,10 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
       send(res, r);
     };
     const auth = req.headers.authorization ?? '';
-    if (!/^Bearer \S+/.test(auth)) return reply(armError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing."));
-    if (options.token && auth !== `Bearer ${options.token}`) return reply(armError(401, 'InvalidAuthenticationToken', 'The access token is invalid.'));
+    if (!/^Bearer \S+/.test(auth))
+      return reply(armError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing."));
+    if (options.token && auth !== `Bearer ${options.token}`)
+      return reply(armError(401, 'InvalidAuthenticationToken', 'The access token is invalid.'));
     const queue = faults.get(op) ?? faults.get('*');
     const fault = queue?.[0];
     if (fault) {
@@ -192,9 +210,18 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
       return reply(armError(404, 'ResourceGroupNotFound', `Resource group '${params[1]}' could not be found.`));
     }
     const ctx: RouteContext = {
-      state, base, method, params, query: url.searchParams, path: url.pathname, body: await readBody(req),
-      pageSize: options.pageSize ?? 50, replicationPolls: options.replicationPolls ?? 2,
-      replicationMs: options.replicationMs ?? 0, lroPolls: options.lroPolls ?? 1, failReplication,
+      state,
+      base,
+      method,
+      params,
+      query: url.searchParams,
+      path: url.pathname,
+      body: await readBody(req),
+      pageSize: options.pageSize ?? 50,
+      replicationPolls: options.replicationPolls ?? 2,
+      replicationMs: options.replicationMs ?? 0,
+      lroPolls: options.lroPolls ?? 1,
+      failReplication,
     };
     reply(route(ctx, op));
   };
@@ -213,13 +240,25 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
   const port = (server.address() as AddressInfo).port;
   base = `https://127.0.0.1:${port}`;
 
-  const galleryOf = (name?: string) => seedGallery(name ?? options.gallery ?? 'image_builder', state.galleries.get(key(name ?? options.gallery ?? 'image_builder'))?.permissions);
-  const consumer = (spec: Omit<FakeConsumer, 'resourceGroup' | 'location'> & { resourceGroup?: string; location?: string }): FakeConsumer => ({
-    resourceGroup: 'apps-rg', location, ...spec,
+  const galleryOf = (name?: string) =>
+    seedGallery(
+      name ?? options.gallery ?? 'image_builder',
+      state.galleries.get(key(name ?? options.gallery ?? 'image_builder'))?.permissions,
+    );
+  const consumer = (
+    spec: Omit<FakeConsumer, 'resourceGroup' | 'location'> & { resourceGroup?: string; location?: string },
+  ): FakeConsumer => ({
+    resourceGroup: 'apps-rg',
+    location,
+    ...spec,
   });
 
   return {
-    url: base, port, ca: tls.cert, state, calls,
+    url: base,
+    port,
+    ca: tls.cert,
+    state,
+    calls,
     count: (op) => calls.filter((c) => c.op === op).length,
     failNext(op, fault) {
       faults.set(op, [...(faults.get(op) ?? []), { ...fault }]);
@@ -231,22 +270,46 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
     seedVersion(spec) {
       const gallery = galleryOf(spec.gallery);
       const def = gallery.definitions.get(key(spec.definition)) ?? {
-        name: spec.definition, location, tags: {}, versions: new Map(),
-        properties: { osType: 'Linux', osState: 'Generalized', hyperVGeneration: 'V2', identifier: { publisher: 'image-builder', offer: spec.definition, sku: 'default' } },
+        name: spec.definition,
+        location,
+        tags: {},
+        versions: new Map(),
+        properties: {
+          osType: 'Linux',
+          osState: 'Generalized',
+          hyperVGeneration: 'V2',
+          identifier: { publisher: 'image-builder', offer: spec.definition, sku: 'default' },
+        },
       };
       gallery.definitions.set(key(spec.definition), def);
       const regions = spec.regions.map((r) => (typeof r === 'string' ? { name: r } : r));
       def.versions.set(key(spec.version), {
-        name: spec.version, location: regions[0]?.name ?? location, tags: { 'image-builder': 'true', ...spec.tags },
-        phase: spec.provisioningState ?? (regions.some((r) => r.state === 'Replicating') ? 'Updating' : 'Succeeded'), busy: 0,
-        regions: regions.map((r) => ({ name: r.name, state: r.state ?? 'Completed', remaining: options.replicationPolls ?? 2, readyAt: 0, details: r.details })),
-        publishedDate: spec.publishedDate ?? new Date().toISOString(), endOfLifeDate: spec.endOfLifeDate,
-        excludeFromLatest: spec.excludeFromLatest, storageProfile: { osDiskImage: { sizeInGB: 30, hostCaching: 'ReadWrite' } },
+        name: spec.version,
+        location: regions[0]?.name ?? location,
+        tags: { 'image-builder': 'true', ...spec.tags },
+        phase: spec.provisioningState ?? (regions.some((r) => r.state === 'Replicating') ? 'Updating' : 'Succeeded'),
+        busy: 0,
+        regions: regions.map((r) => ({
+          name: r.name,
+          state: r.state ?? 'Completed',
+          remaining: options.replicationPolls ?? 2,
+          readyAt: 0,
+          details: r.details,
+        })),
+        publishedDate: spec.publishedDate ?? new Date().toISOString(),
+        endOfLifeDate: spec.endOfLifeDate,
+        excludeFromLatest: spec.excludeFromLatest,
+        storageProfile: { osDiskImage: { sizeInGB: 30, hostCaching: 'ReadWrite' } },
       });
       return `/subscriptions/${state.subscription}/resourceGroups/${state.resourceGroup}/providers/Microsoft.Compute/galleries/${gallery.name}/images/${def.name}/versions/${spec.version}`;
     },
     seedManagedImage(spec: { name: string; location: string; tags?: Record<string, string>; provisioningState?: string }) {
-      const image: FakeManagedImage = { name: spec.name, location: spec.location, tags: { 'image-builder': 'true', ...spec.tags }, provisioningState: spec.provisioningState ?? 'Succeeded' };
+      const image: FakeManagedImage = {
+        name: spec.name,
+        location: spec.location,
+        tags: { 'image-builder': 'true', ...spec.tags },
+        provisioningState: spec.provisioningState ?? 'Succeeded',
+      };
       state.images.set(key(spec.name), image);
       return `/subscriptions/${state.subscription}/resourceGroups/${state.resourceGroup}/providers/Microsoft.Compute/images/${spec.name}`;
     },

@@ -17,11 +17,12 @@
  * Manager, Google's STS) fails at once instead of reaching the internet.
  */
 import { afterAll, afterEach, beforeAll, beforeEach } from '@jest/globals';
-import { createGcpProvider, type GcpProviderOptions } from '../../src/providers/gcp.js';
-import { imageTags, type ImageRecord, type Provider } from '../../src/providers/provider.js';
-import type { Cloud } from '../../src/topology/model.js';
-import { startGcpFake, type GcpFake, type GcpFakeOptions } from './gcp-fake.js';
-import type { FakeImage, SeedImage } from './gcp-fake-state.js';
+import { createGcpProvider, type GcpProviderOptions } from '../../../src/providers/gcp/index.js';
+import { imageTags, type ImageRecord } from '../../../src/images/index.js';
+import { type Provider } from '../../../src/providers/provider.js';
+import type { Cloud } from '../../../src/topology/model.js';
+import { startGcpFake, type GcpFake, type GcpFakeOptions } from './server.js';
+import type { FakeImage, SeedImage } from './state.js';
 
 export const PROJECT = 'test-project';
 

@@ -14,9 +14,7 @@
  *   GET    /compute/v1/projects/{p}/aggregated/{disks|instances|instanceTemplates}
  *   GET    /compute/v1/projects/{p}/global/instanceTemplates
  */
-import {
-  GcpFakeState, invalidLabels, type FakeBinding, type FakeImage, SELF_LINK_BASE,
-} from './gcp-fake-state.js';
+import { GcpFakeState, invalidLabels, type FakeBinding, type FakeImage, SELF_LINK_BASE } from './state.js';
 
 export interface Reply {
   status: number;
@@ -54,64 +52,97 @@ export function handleCompute(state: GcpFakeState, method: string, url: URL, bod
     const name = rest[2];
     const verb = rest[3];
     if (!name && method === 'GET') return route('images.list', () => listImages(state, project, q, pageCap));
-    if (name && !verb && method === 'GET') return route('images.get', withImage(name, (image) => ok(image)));
+    if (name && !verb && method === 'GET')
+      return route(
+        'images.get',
+        withImage(name, (image) => ok(image)),
+      );
     if (name && !verb && method === 'DELETE') {
-      return route('images.delete', (opError) => withImage(name, (image) => {
-        if (image.status === 'DELETING') return gcpError(400, `The resource '${imageUrl(name)}' is not ready`, 'resourceNotReady');
-        const before = image.status;
-        image.status = 'DELETING';
-        const op = state.operation(project, 'delete', image.selfLink, state.deletePolls,
-          () => state.deleteImage(project, name), opError);
-        if (opError) image.status = before;
-        return ok(op);
-      })());
+      return route('images.delete', (opError) =>
+        withImage(name, (image) => {
+          if (image.status === 'DELETING') return gcpError(400, `The resource '${imageUrl(name)}' is not ready`, 'resourceNotReady');
+          const before = image.status;
+          image.status = 'DELETING';
+          const op = state.operation(project, 'delete', image.selfLink, state.deletePolls, () => state.deleteImage(project, name), opError);
+          if (opError) image.status = before;
+          return ok(op);
+        })(),
+      );
     }
     if (verb === 'setLabels' && method === 'POST') {
-      return route('images.setLabels', (opError) => withImage(name, (image) => {
-        if (b.labelFingerprint !== image.labelFingerprint) return gcpError(412);
-        const labels = (b.labels ?? {}) as Record<string, string>;
-        const invalid = invalidLabels(labels);
-        if (invalid) return gcpError(400, invalid);
-        return ok(state.operation(project, 'setLabels', image.selfLink, 0, () => state.setLabels(image, labels), opError));
-      })());
+      return route('images.setLabels', (opError) =>
+        withImage(name, (image) => {
+          if (b.labelFingerprint !== image.labelFingerprint) return gcpError(412);
+          const labels = (b.labels ?? {}) as Record<string, string>;
+          const invalid = invalidLabels(labels);
+          if (invalid) return gcpError(400, invalid);
+          return ok(state.operation(project, 'setLabels', image.selfLink, 0, () => state.setLabels(image, labels), opError));
+        })(),
+      );
     }
     if (verb === 'deprecate' && method === 'POST') {
-      return route('images.deprecate', (opError) => withImage(name, (image) => {
-        if (!DEPRECATION_STATES.has(b.state)) return gcpError(400, `Invalid value for field 'resource.state': '${b.state}'`);
-        if (b.replacement !== undefined && !/(^|\/)projects\/[^/]+\/global\/images\/[^/]+$/.test(b.replacement)) {
-          return gcpError(400, `Invalid value for field 'resource.replacement': '${b.replacement}'`);
-        }
-        return ok(state.operation(project, 'deprecate', image.selfLink, 0, () => {
-          if (b.state === 'ACTIVE') delete image.deprecated;
-          else image.deprecated = { state: b.state, replacement: b.replacement, deprecated: b.deprecated,
-            obsolete: b.obsolete, deleted: b.deleted };
-        }, opError));
-      })());
+      return route('images.deprecate', (opError) =>
+        withImage(name, (image) => {
+          if (!DEPRECATION_STATES.has(b.state)) return gcpError(400, `Invalid value for field 'resource.state': '${b.state}'`);
+          if (b.replacement !== undefined && !/(^|\/)projects\/[^/]+\/global\/images\/[^/]+$/.test(b.replacement)) {
+            return gcpError(400, `Invalid value for field 'resource.replacement': '${b.replacement}'`);
+          }
+          return ok(
+            state.operation(
+              project,
+              'deprecate',
+              image.selfLink,
+              0,
+              () => {
+                if (b.state === 'ACTIVE') delete image.deprecated;
+                else
+                  image.deprecated = {
+                    state: b.state,
+                    replacement: b.replacement,
+                    deprecated: b.deprecated,
+                    obsolete: b.obsolete,
+                    deleted: b.deleted,
+                  };
+              },
+              opError,
+            ),
+          );
+        })(),
+      );
     }
     if (verb === 'getIamPolicy' && method === 'GET') {
-      return route('images.getIamPolicy', withImage(name, () => ok(policyJson(state, project, name))));
+      return route(
+        'images.getIamPolicy',
+        withImage(name, () => ok(policyJson(state, project, name))),
+      );
     }
     if (verb === 'setIamPolicy' && method === 'POST') {
-      return route('images.setIamPolicy', withImage(name, () => {
-        const current = state.policy(project, name)!;
-        const policy = (b.policy ?? {}) as Json;
-        if (policy.etag && policy.etag !== current.etag) {
-          return gcpError(409, 'There were concurrent policy changes. Please retry the whole read-modify-write with exponential backoff.');
-        }
-        const bindings = (policy.bindings ?? []) as FakeBinding[];
-        for (const member of bindings.flatMap((x) => x.members ?? [])) {
-          if (member === 'allUsers') return gcpError(400, 'allUsers is not supported for images; use allAuthenticatedUsers');
-          if (!MEMBER.test(member)) return gcpError(400, `Invalid member: ${member}`);
-        }
-        state.setPolicy(project, name, bindings, policy.version ?? 1);
-        return ok(policyJson(state, project, name));
-      }));
+      return route(
+        'images.setIamPolicy',
+        withImage(name, () => {
+          const current = state.policy(project, name)!;
+          const policy = (b.policy ?? {}) as Json;
+          if (policy.etag && policy.etag !== current.etag) {
+            return gcpError(
+              409,
+              'There were concurrent policy changes. Please retry the whole read-modify-write with exponential backoff.',
+            );
+          }
+          const bindings = (policy.bindings ?? []) as FakeBinding[];
+          for (const member of bindings.flatMap((x) => x.members ?? [])) {
+            if (member === 'allUsers') return gcpError(400, 'allUsers is not supported for images; use allAuthenticatedUsers');
+            if (!MEMBER.test(member)) return gcpError(400, `Invalid member: ${member}`);
+          }
+          state.setPolicy(project, name, bindings, policy.version ?? 1);
+          return ok(policyJson(state, project, name));
+        }),
+      );
     }
   }
   if (rest[0] === 'global' && rest[1] === 'operations' && rest[2]) {
     const name = rest[2];
-    const op = rest[3] === 'wait' && method === 'POST' ? 'globalOperations.wait'
-      : !rest[3] && method === 'GET' ? 'globalOperations.get' : undefined;
+    const op =
+      rest[3] === 'wait' && method === 'POST' ? 'globalOperations.wait' : !rest[3] && method === 'GET' ? 'globalOperations.get' : undefined;
     if (op) {
       return route(op, () => {
         const found = state.poll(project, name);
@@ -122,18 +153,46 @@ export function handleCompute(state: GcpFakeState, method: string, url: URL, bod
   if (rest[0] === 'aggregated' && method === 'GET' && rest.length === 2) {
     const kind = rest[1];
     if (kind === 'disks') {
-      return route('disks.aggregatedList', () => aggregated(state.disks.filter((d) => d.project === project)
-        .map((d) => [scopeOf(d.zone), 'disks', diskJson(d)]), q, pageCap));
+      return route('disks.aggregatedList', () =>
+        aggregated(
+          state.disks.filter((d) => d.project === project).map((d) => [scopeOf(d.zone), 'disks', diskJson(d)]),
+          q,
+          pageCap,
+        ),
+      );
     }
     if (kind === 'instances') {
-      return route('instances.aggregatedList', () => aggregated(state.disks.filter((d) => d.project === project)
-        .flatMap((d) => (d.users ?? []).map((u): Entry => [scopeOf(d.zone), 'instances',
-          { kind: 'compute#instance', name: u.split('/').pop(), zone: d.zone, selfLink: u, status: 'RUNNING',
-            disks: [{ boot: true, source: d.selfLink, type: 'PERSISTENT' }] }])), q, pageCap));
+      return route('instances.aggregatedList', () =>
+        aggregated(
+          state.disks
+            .filter((d) => d.project === project)
+            .flatMap((d) =>
+              (d.users ?? []).map((u): Entry => [
+                scopeOf(d.zone),
+                'instances',
+                {
+                  kind: 'compute#instance',
+                  name: u.split('/').pop(),
+                  zone: d.zone,
+                  selfLink: u,
+                  status: 'RUNNING',
+                  disks: [{ boot: true, source: d.selfLink, type: 'PERSISTENT' }],
+                },
+              ]),
+            ),
+          q,
+          pageCap,
+        ),
+      );
     }
     if (kind === 'instanceTemplates') {
-      return route('instanceTemplates.aggregatedList', () => aggregated(state.templates.filter((t) => t.project === project)
-        .map((t) => [t.scope, 'instanceTemplates', templateJson(t)]), q, pageCap));
+      return route('instanceTemplates.aggregatedList', () =>
+        aggregated(
+          state.templates.filter((t) => t.project === project).map((t) => [t.scope, 'instanceTemplates', templateJson(t)]),
+          q,
+          pageCap,
+        ),
+      );
     }
   }
   if (rest[0] === 'global' && rest[1] === 'instanceTemplates' && rest.length === 2 && method === 'GET') {
@@ -165,7 +224,8 @@ export function gcpError(status: number, message?: string, reason?: string, stat
     status,
     body: {
       error: {
-        code: status, message: text,
+        code: status,
+        message: text,
         errors: [{ message: text, domain: 'global', reason: reason ?? defReason }],
         status: statusName ?? defStatus,
       },
@@ -197,7 +257,13 @@ function templateJson(t: GcpFakeState['templates'][number]): Json {
 /** Filter support: `field = "value"` terms (labels.<key>, name, status, family) joined by AND or spaces. */
 function parseFilter(filter: string): Array<[field: string, value: string]> | undefined {
   const term = /\(?\s*([a-zA-Z][\w.-]*)\s*=\s*"([^"]*)"\s*\)?/g;
-  if (filter.replace(term, ' ').replace(/\bAND\b/g, ' ').trim()) return undefined;
+  if (
+    filter
+      .replace(term, ' ')
+      .replace(/\bAND\b/g, ' ')
+      .trim()
+  )
+    return undefined;
   return [...filter.matchAll(term)].map(([, field, value]) => [field, value]);
 }
 
@@ -205,8 +271,13 @@ function listImages(state: GcpFakeState, project: string, q: URLSearchParams, pa
   const filter = q.get('filter') ?? '';
   const terms = parseFilter(filter);
   if (!terms) return gcpError(400, `Invalid value for field 'filter': '${filter}'. Invalid list filter expression.`);
-  const images = state.projectImages(project).filter((image) => terms.every(([field, value]) =>
-    (field.startsWith('labels.') ? image.labels[field.slice(7)] : (image as unknown as Json)[field]) === value));
+  const images = state
+    .projectImages(project)
+    .filter((image) =>
+      terms.every(
+        ([field, value]) => (field.startsWith('labels.') ? image.labels[field.slice(7)] : (image as unknown as Json)[field]) === value,
+      ),
+    );
   return paged(images, q, pageCap, 'compute#imageList');
 }
 
@@ -216,15 +287,20 @@ function pageBounds(total: number, q: URLSearchParams, pageCap: number): { start
     return gcpError(400, `Invalid value for field 'maxResults': '${q.get('maxResults')}'. Must be less than or equal to 500`);
   }
   const token = q.get('pageToken');
-  const start = token ? Number(Buffer.from(token, 'base64url').toString().replace(/^offset:/, '')) : 0;
+  const start = token
+    ? Number(
+        Buffer.from(token, 'base64url')
+          .toString()
+          .replace(/^offset:/, ''),
+      )
+    : 0;
   if (token && (!Number.isInteger(start) || start < 0 || start > total)) {
     return gcpError(400, `Invalid value for field 'pageToken': '${token}'`);
   }
   return { start, end: Math.min(total, start + Math.min(max || 500, pageCap)) };
 }
 
-const nextToken = (end: number, total: number) =>
-  end < total ? Buffer.from(`offset:${end}`).toString('base64url') : undefined;
+const nextToken = (end: number, total: number) => (end < total ? Buffer.from(`offset:${end}`).toString('base64url') : undefined);
 
 function paged(items: unknown[], q: URLSearchParams, pageCap: number, kind: string): Reply {
   const bounds = pageBounds(items.length, q, pageCap);

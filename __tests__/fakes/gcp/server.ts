@@ -18,8 +18,8 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GcpFakeState, type SeedImage } from './gcp-fake-state.js';
-import { gcpError, handleCompute, type Reply, type Routed } from './gcp-fake-routes.js';
+import { GcpFakeState, type SeedImage } from './state.js';
+import { gcpError, handleCompute, type Reply, type Routed } from './routes.js';
 
 export { gcpError };
 

@@ -1,6 +1,6 @@
 /** Endpoint and credential discovery for the EC2 clients (src/providers/aws-client.ts). */
 import { describe, expect, test } from '@jest/globals';
-import { credentialsFromEnv, endpointFromEnv } from '../../src/providers/aws-client.js';
+import { credentialsFromEnv, endpointFromEnv } from '../../../src/providers/aws/client.js';
 
 describe('configuration', () => {
   test('endpoint variables follow the SDK: service-specific first, ignorable', () => {

@@ -4,11 +4,11 @@
  * differ from production; sleeps are recorded, never waited.
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
-import { REPLACEMENT_TAG, type AwsProvider, type AwsProviderOptions } from '../../src/providers/aws.js';
-import { createProvider } from '../../src/providers/index.js';
-import { TAGS } from '../../src/providers/provider.js';
-import type { Ec2Fake, Ec2FakeOptions, SeedImage } from '../fakes/ec2-fake.js';
-import { FAKE_ACCOUNT as ACCOUNT, startAwsHarness, type AwsHarness } from '../fakes/ec2-harness.js';
+import { type AwsProvider, type AwsProviderOptions } from '../../../src/providers/aws/index.js';
+import { createProvider } from '../../../src/providers/index.js';
+import { TAGS } from '../../../src/images/index.js';
+import type { Ec2Fake, Ec2FakeOptions, SeedImage } from '../../fakes/aws/server.js';
+import { FAKE_ACCOUNT as ACCOUNT, startAwsHarness, type AwsHarness } from '../../fakes/aws/harness.js';
 
 const BUILD = 'eu-west-1';
 const OTHER = 'us-east-1';
@@ -153,7 +153,7 @@ describe('copy, tag, share, deprecate, remove', () => {
     const next = await record(BUILD, seed(BUILD, 'f7').id);
     await provider.deprecate(old, { replacement: next });
     expect(fake.state.region(BUILD).images.get(old.id)?.deprecationTime).toBe('2030-05-05T10:01:00.000Z');
-    expect(fake.state.region(BUILD).images.get(old.id)?.tags[REPLACEMENT_TAG]).toBe(next.id);
+    expect(fake.state.region(BUILD).images.get(old.id)?.tags[TAGS.replacement]).toBe(next.id);
     await provider.deprecate(next, { at: new Date('2030-06-01T00:00:00Z') });
     expect(fake.state.region(BUILD).images.get(next.id)?.deprecationTime).toBe('2030-06-01T00:00:00.000Z');
 

@@ -4,10 +4,11 @@
  * against the EC2 fake's injected failures. Attempts are counted by the fake.
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
-import type { AwsProvider, AwsProviderOptions } from '../../src/providers/aws.js';
-import { isRetryable } from '../../src/providers/aws-errors.js';
-import type { Ec2Fake, Ec2FakeOptions } from '../fakes/ec2-fake.js';
-import { startAwsHarness, type AwsHarness } from '../fakes/ec2-harness.js';
+import type { AwsProvider, AwsProviderOptions } from '../../../src/providers/aws/index.js';
+import { isRetryable } from '../../../src/providers/aws/errors.js';
+import { RETRY_POLICY } from '../../../src/providers/retry.js';
+import type { Ec2Fake, Ec2FakeOptions } from '../../fakes/aws/server.js';
+import { startAwsHarness, type AwsHarness } from '../../fakes/aws/harness.js';
 
 const BUILD = 'eu-west-1';
 const OTHER = 'us-east-1';
@@ -41,7 +42,9 @@ describe('retries and errors', () => {
     expect(fake.calls.map((c) => c.status)).toEqual([503, 503, 200]);
     expect(delays).toHaveLength(2);
     for (const d of delays) expect(d).toBeLessThan(2000);
-    expect(logs[0]).toMatch(/aws-prod: EC2 RequestLimitExceeded in eu-west-1, retry 1 of 7 in \d+ ms/);
+    // The providers' one retry policy: 6 attempts, so 5 retries.
+    expect(RETRY_POLICY.attempts).toBe(6);
+    expect(logs[0]).toMatch(/aws-prod: EC2 RequestLimitExceeded in eu-west-1, retry 1 of 5 in \d+ ms/);
   });
 
   test('429, 500, Retry-After and dropped connections are retried too', async () => {
@@ -72,15 +75,18 @@ describe('retries and errors', () => {
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toBe(
       'aws-prod: EC2 CopyImage in us-east-1 failed with UnauthorizedOperation (not retried): ' +
-      'You are not authorized to perform this operation.. Grant the IAM permission ec2:CopyImage in us-east-1 ' +
-      'to the role the workflow assumes (aws-actions/configure-aws-credentials role-to-assume); encrypted copies ' +
-      'also need kms:CreateGrant, kms:Decrypt and kms:GenerateDataKey* on the key.');
+        'You are not authorized to perform this operation.. Grant the IAM permission ec2:CopyImage in us-east-1 ' +
+        'to the role the workflow assumes (aws-actions/configure-aws-credentials role-to-assume); encrypted copies ' +
+        'also need kms:CreateGrant, kms:Decrypt and kms:GenerateDataKey* on the key.',
+    );
   });
 
   test('AuthFailure is not retried and points at the credentials', async () => {
     await setup();
     fake.failNext('DescribeImages', { code: 'AuthFailure', message: 'AWS was not able to validate the provided access credentials' });
-    await expect(provider.inventory(BUILD)).rejects.toThrow(/aws-prod: EC2 DescribeImages in eu-west-1 failed with AuthFailure \(not retried\).*id-token: write/);
+    await expect(provider.inventory(BUILD)).rejects.toThrow(
+      /aws-prod: EC2 DescribeImages in eu-west-1 failed with AuthFailure \(not retried\).*id-token: write/,
+    );
     expect(fake.count('DescribeImages')).toBe(1);
   });
 
@@ -91,7 +97,8 @@ describe('retries and errors', () => {
     await provider.copy(a, OTHER);
     fake.clearCalls();
     await expect(provider.copy(b, OTHER)).rejects.toThrow(
-      /aws-prod: EC2 CopyImage in us-east-1 failed with ResourceLimitExceeded \(not retried\): .*concurrent AMI copies.*Service Quotas \(EC2, us-east-1\)/);
+      /aws-prod: EC2 CopyImage in us-east-1 failed with ResourceLimitExceeded \(not retried\): .*concurrent AMI copies.*Service Quotas \(EC2, us-east-1\)/,
+    );
     expect(fake.count('CopyImage')).toBe(1);
     expect(delays).toEqual([]);
   });

@@ -3,22 +3,33 @@
  * HTTPS ARM fake on 127.0.0.1 (nothing here reaches the internet).
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { startAzureFake, type AzureFake, type AzureFakeOptions } from '../fakes/azure-fake.js';
+import { startAzureFake, type AzureFake, type AzureFakeOptions } from '../../fakes/azure/server.js';
 import {
-  AzureProvider, azureImageDefinition, azureVersionName, createAzureProvider, parseAzureVersionName,
-} from '../../src/providers/azure.js';
-import { azureCredential, azureEndpoints, staticTokenCredential } from '../../src/providers/azure-client.js';
-import { parseShareAccount } from '../../src/providers/azure-share.js';
-import { imageTags, type ImageRecord } from '../../src/providers/provider.js';
-import type { Cloud } from '../../src/topology/model.js';
+  AzureProvider,
+  azureImageDefinition,
+  azureVersionName,
+  createAzureProvider,
+  parseAzureVersionName,
+} from '../../../src/providers/azure/index.js';
+import { azureCredential, azureEndpoints, staticTokenCredential } from '../../../src/providers/azure/client.js';
+import { parseShareAccount } from '../../../src/providers/azure/share.js';
+import { imageTags, type ImageRecord } from '../../../src/images/index.js';
+import type { Cloud } from '../../../src/topology/model.js';
 
 const SUB = '00000000-0000-0000-0000-000000000001';
 const cloud: Cloud = {
-  name: 'azure-prod', provider: 'azure', subscription: SUB, resource_group: 'images-rg', gallery: 'image_builder',
-  build_region: 'westeurope', regions: {}, share: { accounts: [], public: false },
+  name: 'azure-prod',
+  provider: 'azure',
+  subscription: SUB,
+  resource_group: 'images-rg',
+  gallery: 'image_builder',
+  build_region: 'westeurope',
+  regions: {},
+  share: { accounts: [], public: false },
 };
 const tags = (fingerprint: string, image = 'base', os = 'debian12', extra: Record<string, string> = {}) => ({
-  ...imageTags({ fingerprint, image, os, cloud: 'azure-prod', builtAt: '2025-01-01T00:00:00.000Z' }), ...extra,
+  ...imageTags({ fingerprint, image, os, cloud: 'azure-prod', builtAt: '2025-01-01T00:00:00.000Z' }),
+  ...extra,
 });
 
 let fake: AzureFake | undefined;
@@ -29,12 +40,21 @@ afterEach(async () => {
 
 async function setup(options: AzureFakeOptions = {}, logs: string[] = []) {
   fake = await startAzureFake(options);
-  const provider = (await createAzureProvider(cloud, {
-    baseDir: '/tmp', env: { IMAGE_BUILDER_AZURE_ENDPOINT: fake.url }, sleep: async () => undefined, log: (m) => logs.push(m),
-  }, {
-    credential: staticTokenCredential('fake-token'), ca: fake.ca, pollIntervalMs: 1,
-    retry: { maxRetries: 3, retryDelayInMs: 1, maxRetryDelayInMs: 2 },
-  })) as AzureProvider;
+  const provider = (await createAzureProvider(
+    cloud,
+    {
+      baseDir: '/tmp',
+      env: { IMAGE_BUILDER_AZURE_ENDPOINT: fake.url },
+      sleep: async () => undefined,
+      log: (m) => logs.push(m),
+    },
+    {
+      credential: staticTokenCredential('fake-token'),
+      ca: fake.ca,
+      pollIntervalMs: 1,
+      retry: { maxRetries: 3, retryDelayInMs: 1, maxRetryDelayInMs: 2 },
+    },
+  )) as AzureProvider;
   return { fake, provider };
 }
 
@@ -71,11 +91,13 @@ describe('azure names', () => {
 describe('azure endpoints and credentials', () => {
   it('picks ARM endpoint, scope and authority per sovereign cloud, and the endpoint override', () => {
     expect(azureEndpoints('AzureChinaCloud', {})).toMatchObject({
-      endpoint: 'https://management.chinacloudapi.cn', scope: 'https://management.chinacloudapi.cn/.default',
+      endpoint: 'https://management.chinacloudapi.cn',
+      scope: 'https://management.chinacloudapi.cn/.default',
       authorityHost: 'https://login.chinacloudapi.cn',
     });
     expect(azureEndpoints('azureusgovernment', { IMAGE_BUILDER_AZURE_ENDPOINT: 'https://arm.example/' })).toMatchObject({
-      endpoint: 'https://arm.example', scope: 'https://management.usgovcloudapi.net/.default',
+      endpoint: 'https://arm.example',
+      scope: 'https://management.usgovcloudapi.net/.default',
       authorityHost: 'https://login.microsoftonline.us',
     });
     expect(azureEndpoints(undefined, {}).endpoint).toBe('https://management.azure.com');
@@ -94,13 +116,21 @@ describe('azure endpoints and credentials', () => {
   it('asks the credential for the sovereign cloud scope while talking to the endpoint override', async () => {
     fake = await startAzureFake();
     const scopes: string[] = [];
-    const credential = { getToken: async (scope: string | string[]) => {
-      scopes.push(...[scope].flat());
-      return { token: 'china-token', expiresOnTimestamp: Date.now() + 3_600_000 };
-    } };
-    const provider = await createAzureProvider(cloud, {
-      baseDir: '.', env: { IMAGE_BUILDER_AZURE_ENDPOINT: fake.url }, azureCloud: 'AzureChinaCloud',
-    }, { credential, ca: fake.ca });
+    const credential = {
+      getToken: async (scope: string | string[]) => {
+        scopes.push(...[scope].flat());
+        return { token: 'china-token', expiresOnTimestamp: Date.now() + 3_600_000 };
+      },
+    };
+    const provider = await createAzureProvider(
+      cloud,
+      {
+        baseDir: '.',
+        env: { IMAGE_BUILDER_AZURE_ENDPOINT: fake.url },
+        azureCloud: 'AzureChinaCloud',
+      },
+      { credential, ca: fake.ca },
+    );
     expect(await provider.inventory('chinanorth3')).toEqual([]);
     expect([...new Set(scopes)]).toEqual(['https://management.chinacloudapi.cn/.default']);
   });
@@ -121,25 +151,43 @@ describe('azure provider against the ARM fake', () => {
     }
     fake.seedVersion({ definition: 'base-debian12', version: '1.0.0', regions: ['westeurope'], tags: { 'image-builder': 'false' } });
     fake.seedVersion({
-      definition: 'base-debian12', version: '2025.104.1', tags: tags('fp-rep'),
+      definition: 'base-debian12',
+      version: '2025.104.1',
+      tags: tags('fp-rep'),
       regions: ['westeurope', { name: 'eastus', state: 'Replicating' }, { name: 'northeurope', state: 'Failed', details: 'disk error' }],
     });
-    fake.seedVersion({ definition: 'base-debian12', version: '2025.105.1', regions: ['westeurope'], tags: tags('fp-old'), endOfLifeDate: '2025-02-01T00:00:00Z' });
+    fake.seedVersion({
+      definition: 'base-debian12',
+      version: '2025.105.1',
+      regions: ['westeurope'],
+      tags: tags('fp-old'),
+      endOfLifeDate: '2025-02-01T00:00:00Z',
+    });
     fake.seedManagedImage({ name: 'legacy-base', location: 'East US', tags: tags('fp-managed') });
 
     const [west, east, north] = await Promise.all(['westeurope', 'eastus', 'northeurope'].map((r) => provider.inventory(r)));
     expect(west).toHaveLength(11);
     const w = byName(west);
     expect(w['base-debian12/2025.101.1']).toMatchObject({
-      fingerprint: 'fp0a', image: 'base', os: 'debian12', cloud: 'azure-prod', state: 'available', region: 'westeurope',
-      channel: 'candidate', verified: 'unverified',
+      fingerprint: 'fp0a',
+      image: 'base',
+      os: 'debian12',
+      cloud: 'azure-prod',
+      state: 'available',
+      region: 'westeurope',
+      channel: 'candidate',
+      verified: 'unverified',
       id: `/subscriptions/${SUB}/resourceGroups/images-rg/providers/Microsoft.Compute/galleries/image_builder/images/base-debian12/versions/2025.101.1`,
     });
     expect(w['base-debian12/2025.104.1']?.state).toBe('available');
     expect(w['base-debian12/2025.105.1']?.state).toBe('deprecated');
     const e = byName(east);
     expect(Object.keys(e).sort()).toEqual([
-      'base-debian12/2025.101.1', 'base-debian12/2025.104.1', 'ctrl-debian12/2025.101.1', 'legacy-base', 'node-ubuntu24/2025.101.1',
+      'base-debian12/2025.101.1',
+      'base-debian12/2025.104.1',
+      'ctrl-debian12/2025.101.1',
+      'legacy-base',
+      'node-ubuntu24/2025.101.1',
     ]);
     expect(e['base-debian12/2025.104.1']?.state).toBe('pending');
     expect(e['legacy-base']).toMatchObject({ fingerprint: 'fp-managed', state: 'available', region: 'eastus' });
@@ -192,7 +240,9 @@ describe('azure provider against the ARM fake', () => {
     await provider.copy(image!, 'eastus', { encrypted: true, kmsKeyId: des });
     expect(Date.now() - started).toBeGreaterThanOrEqual(2 * 20); // GET + PATCH, each delayed by latencyMs
     expect(fake.version('base-debian12', '2025.101.1')!.regions[1]).toMatchObject({
-      name: 'eastus', state: 'Replicating', encryption: { osDiskImage: { diskEncryptionSetId: des } },
+      name: 'eastus',
+      state: 'Replicating',
+      encryption: { osDiskImage: { diskEncryptionSetId: des } },
     });
   });
 
@@ -241,7 +291,8 @@ describe('azure provider against the ARM fake', () => {
     const [image] = await provider.inventory('westeurope');
     await provider.share(image!, { accounts: ['sub-a', 'tenant:tenant-b'], public: false });
     expect(fake.state.galleries.get('image_builder')!.groups).toEqual([
-      { type: 'Subscriptions', ids: ['sub-a'] }, { type: 'AADTenants', ids: ['tenant-b'] },
+      { type: 'Subscriptions', ids: ['sub-a'] },
+      { type: 'AADTenants', ids: ['tenant-b'] },
     ]);
     await provider.share(image!, { accounts: ['sub-a'], public: false });
     expect(fake.count('GallerySharingProfile_Update')).toBe(1);
@@ -258,7 +309,13 @@ describe('azure provider against the ARM fake', () => {
     const { fake, provider } = await setup({ pageSize: 1 });
     const v1 = fake.seedVersion({ definition: 'base-debian12', version: '2025.101.1', regions: ['westeurope'], tags: tags('fp1') });
     fake.seedVersion({ definition: 'base-debian12', version: '2025.102.1', regions: ['westeurope'], tags: tags('fp2') });
-    fake.seedVersion({ definition: 'base-debian12', version: '2025.100.1', regions: ['westeurope'], tags: tags('fp0'), endOfLifeDate: '2025-01-02T00:00:00Z' });
+    fake.seedVersion({
+      definition: 'base-debian12',
+      version: '2025.100.1',
+      regions: ['westeurope'],
+      tags: tags('fp0'),
+      endOfLifeDate: '2025-01-02T00:00:00Z',
+    });
     const definition = v1.replace(/\/versions\/.*/, '');
     fake.seedVm({ name: 'web-1', imageReference: { id: v1.toUpperCase() } });
     fake.seedVm({ name: 'web-2', imageReference: { id: definition, exactVersion: '2025.102.1' } });
@@ -267,7 +324,10 @@ describe('azure provider against the ARM fake', () => {
     const r = byName(await provider.inventory('westeurope'));
     const u1 = await provider.inUse(r['base-debian12/2025.101.1']!);
     expect(u1.inUse).toBe(true);
-    expect(u1.references).toEqual([expect.stringMatching(/virtualMachines\/web-1$/), expect.stringMatching(/virtualMachineScaleSets\/pool \(latest of base-debian12\)$/)]);
+    expect(u1.references).toEqual([
+      expect.stringMatching(/virtualMachines\/web-1$/),
+      expect.stringMatching(/virtualMachineScaleSets\/pool \(latest of base-debian12\)$/),
+    ]);
     expect((await provider.inUse(r['base-debian12/2025.102.1']!)).references).toHaveLength(2);
     expect(await provider.inUse(r['base-debian12/2025.100.1']!)).toEqual({ inUse: false, references: [] });
     expect(fake.count('VirtualMachines_ListAll')).toBe(3); // 3 VMs, page size 1, listed once
@@ -279,7 +339,10 @@ describe('azure provider against the ARM fake', () => {
     expect(await provider.ensureImageDefinition('Controller', 'debian12')).toBe('controller-debian12');
     await provider.ensureImageDefinition('Controller', 'debian12');
     expect(fake.count('GalleryImages_CreateOrUpdate')).toBe(1);
-    expect(fake.state.galleries.get('image_builder')!.definitions.get('controller-debian12')!.tags).toMatchObject({ 'image-builder': 'true', 'ib-recipe': 'Controller' });
+    expect(fake.state.galleries.get('image_builder')!.definitions.get('controller-debian12')!.tags).toMatchObject({
+      'image-builder': 'true',
+      'ib-recipe': 'Controller',
+    });
   });
 });
 
@@ -311,7 +374,9 @@ describe('azure retries and failures', () => {
     fake.seedVersion({ definition: 'base-debian12', version: '2025.101.1', regions: ['westeurope'], tags: tags('fp1') });
     const [image] = await provider.inventory('westeurope');
     fake.failNext('GalleryImageVersions_Update', {
-      status: 403, code: 'AuthorizationFailed', times: 5,
+      status: 403,
+      code: 'AuthorizationFailed',
+      times: 5,
       message: "The client 'ci' does not have authorization to perform action 'Microsoft.Compute/galleries/images/versions/write'.",
     });
     const error = (await provider.copy(image!, 'eastus').catch((e: unknown) => e)) as Error;
@@ -329,7 +394,9 @@ describe('azure retries and failures', () => {
     fake.seedVersion({ definition: 'base-debian12', version: '2025.101.1', regions: ['westeurope'], tags: tags('fp1') });
     const [image] = await provider.inventory('westeurope');
     fake.failNext('GalleryImageVersions_Update', {
-      status: 409, code: 'OperationNotAllowed', times: 5,
+      status: 409,
+      code: 'OperationNotAllowed',
+      times: 5,
       message: 'Operation could not be completed as it results in exceeding approved GalleryImageVersions quota.',
     });
     await expect(provider.copy(image!, 'eastus', { wait: true })).rejects.toThrow(
@@ -341,11 +408,13 @@ describe('azure retries and failures', () => {
   it('keeps the ARM message of a denied listing and names the read role', async () => {
     const { fake, provider } = await setup();
     fake.failNext('GalleryImages_ListByGallery', {
-      status: 403, code: 'AuthorizationFailed', times: 5,
+      status: 403,
+      code: 'AuthorizationFailed',
+      times: 5,
       message: "The client 'ci' does not have authorization to perform action 'Microsoft.Compute/galleries/images/read'.",
     });
     await expect(provider.inventory('westeurope')).rejects.toThrow(
-      "cloud \"azure-prod\" (azure): inventory of gallery \"image_builder\" in westeurope failed with AuthorizationFailed (HTTP 403): " +
+      'cloud "azure-prod" (azure): inventory of gallery "image_builder" in westeurope failed with AuthorizationFailed (HTTP 403): ' +
         "The client 'ci' does not have authorization to perform action 'Microsoft.Compute/galleries/images/read'. " +
         'The signed-in identity lacks permission: grant it Reader on resource group "images-rg"',
     );
@@ -354,9 +423,18 @@ describe('azure retries and failures', () => {
 
   it('explains a missing gallery', async () => {
     const { provider } = await setup();
-    await expect(createAzureProvider({ ...cloud, gallery: 'nope' }, { baseDir: '.', env: { IMAGE_BUILDER_AZURE_ENDPOINT: fake!.url } }, {
-      credential: staticTokenCredential('t'), ca: fake!.ca,
-    }).then((p) => p.inventory('westeurope'))).rejects.toThrow(/inventory of gallery "nope" in westeurope failed with ResourceNotFound \(HTTP 404\).*Check subscription, resource_group and gallery/);
+    await expect(
+      createAzureProvider(
+        { ...cloud, gallery: 'nope' },
+        { baseDir: '.', env: { IMAGE_BUILDER_AZURE_ENDPOINT: fake!.url } },
+        {
+          credential: staticTokenCredential('t'),
+          ca: fake!.ca,
+        },
+      ).then((p) => p.inventory('westeurope')),
+    ).rejects.toThrow(
+      /inventory of gallery "nope" in westeurope failed with ResourceNotFound \(HTTP 404\).*Check subscription, resource_group and gallery/,
+    );
     expect(provider.gallery).toBe('image_builder');
   });
 });

@@ -7,9 +7,9 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createGcpProvider } from '../../src/providers/gcp.js';
-import { parseEndpoint } from '../../src/providers/gcp-clients.js';
-import { gcpCloud as cloud, useGcpFake } from '../fakes/gcp-harness.js';
+import { createGcpProvider } from '../../../src/providers/gcp/index.js';
+import { parseEndpoint } from '../../../src/providers/gcp/client.js';
+import { gcpCloud as cloud, useGcpFake } from '../../fakes/gcp/harness.js';
 
 const gcp = useGcpFake();
 

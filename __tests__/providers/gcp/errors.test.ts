@@ -4,8 +4,8 @@
  * at once with a message that says what to do.
  */
 import { describe, expect, it } from '@jest/globals';
-import { failureKind, parseGcpError } from '../../src/providers/gcp-errors.js';
-import { PROJECT, useGcpFake } from '../fakes/gcp-harness.js';
+import { failureKind, parseGcpError } from '../../../src/providers/gcp/errors.js';
+import { PROJECT, useGcpFake } from '../../fakes/gcp/harness.js';
 
 const gcp = useGcpFake({ pageSize: 3 });
 

@@ -4,9 +4,9 @@
  * Failures and retries: gcp-errors.test.ts; credentials and endpoints: gcp-clients.test.ts.
  */
 import { describe, expect, it } from '@jest/globals';
-import { labelValue, sanitizeLabels } from '../../src/providers/gcp-labels.js';
-import { startGcpFake } from '../fakes/gcp-fake.js';
-import { PROJECT, gcpCloud as cloud, useGcpFake } from '../fakes/gcp-harness.js';
+import { labelValue, sanitizeLabels } from '../../../src/providers/gcp/labels.js';
+import { startGcpFake } from '../../fakes/gcp/server.js';
+import { PROJECT, gcpCloud as cloud, useGcpFake } from '../../fakes/gcp/harness.js';
 
 const gcp = useGcpFake({ pageSize: 3, deletePolls: 3 });
 

@@ -1,5 +1,5 @@
-import { aptMirror, debianMirror } from '../../src/local/mirror.js';
-import { writeTree } from '../helpers/tree.js';
+import { aptMirror, debianMirror } from '../../../src/providers/local/mirror.js';
+import { writeTree } from '../../helpers/tree.js';
 
 describe('debianMirror', () => {
   it('reads the first non-security URI of deb822 sources', () => {

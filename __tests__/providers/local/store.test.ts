@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { LocalProvider } from '../../src/providers/local.js';
-import { imageTags, type ImageRecord } from '../../src/providers/provider.js';
-import type { Cloud } from '../../src/topology/model.js';
-import { writeTree } from '../helpers/tree.js';
+import { LocalProvider } from '../../../src/providers/local/store.js';
+import { imageTags, type ImageRecord } from '../../../src/images/index.js';
+import type { Cloud } from '../../../src/topology/model.js';
+import { writeTree } from '../../helpers/tree.js';
 
 const cloud: Cloud = {
   name: 'lab', provider: 'local', store: 'store', build_region: 'rack1',
@@ -34,6 +34,17 @@ describe('LocalProvider', () => {
     expect(listed.map((r) => [r.name, r.fingerprint])).toEqual([['ib-a', 'fp1'], ['ib-b', 'fp2']]);
     expect(readdirSync(provider.imageDir('rack1', 'ib-a')).sort()).toEqual(['image.qcow2', 'metadata.json', 'vmlinuz']);
     expect(await provider.inventory('rack2')).toEqual([]);
+  });
+
+  it('reads an image an earlier release deprecated (ib-replaced-by) with the current key ib-replacement', async () => {
+    const { provider, files, record } = setup();
+    const old = await provider.add(
+      { ...record('ib-old', 'fp0'), tags: { ...record('ib-old', 'fp0').tags, 'ib-replaced-by': 'ib-new' } },
+      files,
+    );
+    const [listed] = await provider.inventory('rack1');
+    expect(listed.id).toBe(old.id);
+    expect(listed.tags['ib-replacement']).toBe('ib-new');
   });
 
   it('refuses to overwrite an image and leaves no staging folder when a file is missing', async () => {
@@ -66,7 +77,7 @@ describe('LocalProvider', () => {
     await provider.deprecate(gold, { replacement: a });
     const [dep] = await provider.inventory('rack2');
     expect(dep.state).toBe('deprecated');
-    expect(dep.tags).toMatchObject({ 'ib-replaced-by': 'ib-a', 'ib-shared-with': 'team-a', 'ib-channel': 'gold' });
+    expect(dep.tags).toMatchObject({ 'ib-replacement': 'ib-a', 'ib-shared-with': 'team-a', 'ib-channel': 'gold' });
     await provider.remove(dep);
     expect(await provider.inventory('rack2')).toEqual([]);
     expect(existsSync(provider.imageDir('rack2', 'ib-a'))).toBe(false);

@@ -4,10 +4,8 @@
  * region; distribute adds the others) and a managed image.
  */
 import type { AzureSource } from '../../topology/model.js';
-import { azureImageDefinition, azureVersionName } from '../../providers/azure-names.js';
+import { DEFAULT_GALLERY, azureImageDefinition, azureVersionName } from '../../providers/azure/names.js';
 import { requireModern, sshUser, type SourceContext, type SourceResult } from './context.js';
-
-export const DEFAULT_GALLERY = 'image_builder';
 
 export function azureSource(ctx: SourceContext): SourceResult {
   const source = ctx.image.source as AzureSource;

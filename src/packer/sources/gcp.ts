@@ -1,6 +1,6 @@
 /** googlecompute: boots the source image in the build zone, provisions, creates a labelled image in the recipe's family. */
 import type { GcpSource } from '../../topology/model.js';
-import { sanitizeLabels } from '../../providers/gcp-labels.js';
+import { sanitizeLabels } from '../../providers/gcp/labels.js';
 import { imageFamily } from '../../plan/naming.js';
 import { sshUser, type SourceContext, type SourceResult } from './context.js';
 

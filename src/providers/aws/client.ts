@@ -13,7 +13,7 @@
  *   profiles, SSO, container and instance roles.
  */
 import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
-import { AwsRetryStrategy, type RetryEvent } from './aws-retry.js';
+import { AwsRetryStrategy, type RetryEvent } from './retry.js';
 
 export type AwsCredentials = NonNullable<EC2ClientConfig['credentials']>;
 

@@ -1,30 +1,54 @@
 /**
- * EC2 error classification and the messages users see. The retry strategy
- * (aws-retry.ts) asks `classify` whether an error may be retried; the
- * provider turns every error it does not handle into a plain Error naming the
+ * EC2 error classification into the providers' shared kinds, and the advice
+ * users see. The retry strategy (retry.ts) asks `isRetryable`; the provider
+ * turns every error it does not handle into a ProviderError naming the
  * cloud, the operation, the region, EC2's error code and what to do.
  */
-
-export type AwsErrorKind = 'permission' | 'quota' | 'throttling' | 'not-found' | 'transient' | 'client';
+import { ProviderError, type ErrorKind } from '../errors.js';
+import { retryable } from '../retry.js';
 
 /** EC2 codes that mean "slow down" (the SDK's list plus EC2's own spellings). */
 const THROTTLING = new Set([
-  'RequestLimitExceeded', 'Throttling', 'ThrottlingException', 'ThrottledException',
-  'RequestThrottled', 'RequestThrottledException', 'EC2ThrottledException', 'SlowDown',
-  'TooManyRequestsException', 'BandwidthLimitExceeded', 'PriorRequestNotComplete',
+  'RequestLimitExceeded',
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'EC2ThrottledException',
+  'SlowDown',
+  'TooManyRequestsException',
+  'BandwidthLimitExceeded',
+  'PriorRequestNotComplete',
 ]);
 
 /** Credentials that are missing, wrong, expired or lack an IAM permission. */
 const PERMISSION = new Set([
-  'UnauthorizedOperation', 'AuthFailure', 'AccessDenied', 'AccessDeniedException',
-  'InvalidClientTokenId', 'SignatureDoesNotMatch', 'IncompleteSignature', 'MissingAuthenticationToken',
-  'ExpiredToken', 'RequestExpired', 'OptInRequired', 'Blocked', 'PendingVerification',
+  'UnauthorizedOperation',
+  'AuthFailure',
+  'AccessDenied',
+  'AccessDeniedException',
+  'InvalidClientTokenId',
+  'SignatureDoesNotMatch',
+  'IncompleteSignature',
+  'MissingAuthenticationToken',
+  'ExpiredToken',
+  'RequestExpired',
+  'OptInRequired',
+  'Blocked',
+  'PendingVerification',
 ]);
 
 /** Account limits: retrying cannot help until something changes. */
 const QUOTA = new Set([
-  'ResourceLimitExceeded', 'AMIQuotaExceeded', 'SnapshotLimitExceeded', 'ConcurrentSnapshotLimitExceeded',
-  'VolumeLimitExceeded', 'InstanceLimitExceeded', 'TagLimitExceeded', 'MaxIOPSLimitExceeded',
+  'ResourceLimitExceeded',
+  'AMIQuotaExceeded',
+  'SnapshotLimitExceeded',
+  'ConcurrentSnapshotLimitExceeded',
+  'VolumeLimitExceeded',
+  'InstanceLimitExceeded',
+  'TagLimitExceeded',
+  'MaxIOPSLimitExceeded',
   'ServiceQuotaExceededException',
 ]);
 
@@ -49,18 +73,19 @@ export function httpStatus(error: unknown): number | undefined {
   return (error as SdkErrorLike | undefined)?.$metadata?.httpStatusCode;
 }
 
-export function classify(error: unknown): AwsErrorKind {
+export function classify(error: unknown): ErrorKind {
   const code = errorCode(error);
-  if (THROTTLING.has(code)) return 'throttling';
+  if (THROTTLING.has(code)) return 'throttled';
   if (PERMISSION.has(code)) return 'permission';
   if (QUOTA.has(code) || /QuotaExceeded$/.test(code)) return 'quota';
   if (code.endsWith('.NotFound') || code.endsWith('.Malformed')) return 'not-found';
   const status = httpStatus(error);
-  if (status === 429) return 'throttling';
+  if (status === 429) return 'throttled';
   if (/LimitExceeded$/.test(code) && status !== undefined && status < 500) return 'quota';
   if (TRANSIENT_CODES.has(code) || NETWORK_CODES.has(code) || code === 'TimeoutError') return 'transient';
   if (status !== undefined && [500, 502, 503, 504].includes(status)) return 'transient';
-  return 'client';
+  if (code.endsWith('.Duplicate') || code === 'IncorrectState' || code === 'IncorrectInstanceState') return 'conflict';
+  return 'other';
 }
 
 /**
@@ -70,8 +95,8 @@ export function classify(error: unknown): AwsErrorKind {
  */
 export function isRetryable(error: unknown, sdkSaysTransient = false): boolean {
   const kind = classify(error);
-  if (kind === 'throttling' || kind === 'transient') return true;
-  if (kind === 'client' && httpStatus(error) === undefined) return sdkSaysTransient;
+  if (retryable(kind)) return true;
+  if (kind === 'other' && httpStatus(error) === undefined) return sdkSaysTransient;
   // The SDK corrected its clock after a skew error: one more try is right.
   return kind === 'permission' && (error as SdkErrorLike).$metadata?.clockSkewCorrected === true;
 }
@@ -83,48 +108,62 @@ export interface AwsCallSite {
 }
 
 /** What to do about an error of this kind, in one or two sentences. */
-export function advice(kind: AwsErrorKind, code: string, site: AwsCallSite, attempts?: number): string {
+export function advice(kind: ErrorKind, code: string, site: AwsCallSite, attempts?: number): string {
   const action = `ec2:${site.operation}`;
   switch (kind) {
     case 'permission':
       if (code === 'UnauthorizedOperation' || code.startsWith('AccessDenied')) {
-        return `Grant the IAM permission ${action} in ${site.region} to the role the workflow assumes ` +
+        return (
+          `Grant the IAM permission ${action} in ${site.region} to the role the workflow assumes ` +
           `(aws-actions/configure-aws-credentials role-to-assume)` +
-          (site.operation === 'CopyImage' ? '; encrypted copies also need kms:CreateGrant, kms:Decrypt and kms:GenerateDataKey* on the key' : '') + '.';
+          (site.operation === 'CopyImage'
+            ? '; encrypted copies also need kms:CreateGrant, kms:Decrypt and kms:GenerateDataKey* on the key'
+            : '') +
+          '.'
+        );
       }
       if (code === 'OptInRequired') return `Enable the region ${site.region} for this account (it is an opt-in region).`;
-      return 'The AWS credentials were refused: check that the job has `permissions: id-token: write` and that ' +
-        'aws-actions/configure-aws-credentials assumed the intended role (or that AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY are current).';
+      return (
+        'The AWS credentials were refused: check that the job has `permissions: id-token: write` and that ' +
+        'aws-actions/configure-aws-credentials assumed the intended role (or that AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY are current).'
+      );
     case 'quota':
       if (site.operation === 'CopyImage') {
-        return `EC2 limits concurrent AMI copies and the number of AMIs and snapshots per region: lower the ` +
+        return (
+          `EC2 limits concurrent AMI copies and the number of AMIs and snapshots per region: lower the ` +
           `distribution parallelism or wait for running copies into ${site.region}, remove unused images ` +
-          `(lifecycle with delete: true), or request a higher quota in Service Quotas (EC2, ${site.region}).`;
+          `(lifecycle with delete: true), or request a higher quota in Service Quotas (EC2, ${site.region}).`
+        );
       }
       return `Remove unused resources (lifecycle with delete: true) or request a higher quota in Service Quotas (EC2, ${site.region}).`;
-    case 'throttling':
-      return `EC2 was still throttling after ${attempts ?? 'several'} attempts: lower the parallelism, ` +
-        'run fewer jobs against this account at once, or raise maxAttempts.';
+    case 'throttled':
+      return (
+        `EC2 was still throttling after ${attempts ?? 'several'} attempts: lower the parallelism, ` +
+        'run fewer jobs against this account at once, or raise maxAttempts.'
+      );
     case 'not-found':
       return `The resource does not exist in ${site.region} (deleted, never copied there, or owned by another account).`;
     case 'transient':
       return `EC2 or the network failed after ${attempts ?? 'several'} attempts: re-run the job; check the AWS Health Dashboard for ${site.region}.`;
-    case 'client':
+    case 'conflict':
+      return 'Another operation holds the resource or it is in the wrong state: wait for it to finish and run again.';
+    case 'other':
       return 'EC2 rejected the request: see its message above.';
   }
 }
 
-/** The plain Error users see. The SDK error stays reachable as `cause`. */
-export function awsError(error: unknown, site: AwsCallSite): Error {
+/** The error users see. The SDK error stays reachable as `cause`. */
+export function awsError(error: unknown, site: AwsCallSite): ProviderError {
   const code = errorCode(error);
   const kind = classify(error);
   const attempts = (error as SdkErrorLike | undefined)?.$metadata?.attempts;
   const retried = attempts !== undefined && attempts > 1 ? `after ${attempts} attempts` : 'not retried';
   const raw = ((error as SdkErrorLike | undefined)?.message ?? String(error)).trim();
   const text = raw.length > 500 ? `${raw.slice(0, 500)}…` : raw;
-  return new Error(
+  return new ProviderError(
     `${site.cloud}: EC2 ${site.operation} in ${site.region} failed with ${code} (${retried}): ${text}. ` +
       advice(kind, code, site, attempts),
-    { cause: error },
+    { ...site, kind, code, statusCode: httpStatus(error) },
+    error,
   );
 }

@@ -5,25 +5,29 @@
  * so the SDK is imported only when a topology names an aws cloud.
  */
 import {
-  CopyImageCommand, CreateTagsCommand, DeleteSnapshotCommand, DeregisterImageCommand,
-  EnableImageDeprecationCommand, ModifyImageAttributeCommand, ModifySnapshotAttributeCommand,
-  type EC2Client, type Tag,
+  CopyImageCommand,
+  CreateTagsCommand,
+  DeleteSnapshotCommand,
+  DeregisterImageCommand,
+  EnableImageDeprecationCommand,
+  ModifyImageAttributeCommand,
+  ModifySnapshotAttributeCommand,
+  type EC2Client,
+  type Tag,
 } from '@aws-sdk/client-ec2';
-import type { Cloud } from '../topology/model.js';
-import type { ProviderContext } from './index.js';
-import {
-  TAGS, type CopyOptions, type DeprecateOptions, type ImageRecord, type Provider, type ShareOptions, type Usage,
-} from './provider.js';
-import { realSleep } from './retry.js';
-import { AwsClients, type AwsClientOptions } from './aws-client.js';
-import { awsError, errorCode } from './aws-errors.js';
-import { describeByName, describeManaged, describeOne, snapshotIds, toRecord } from './aws-images.js';
-import { instancesUsing, launchTemplatesUsing } from './aws-usage.js';
+import type { Cloud } from '../../topology/model.js';
+import type { ProviderContext } from '../provider.js';
+import { TAGS, type ImageRecord } from '../../images/index.js';
+import { type CopyOptions, type DeprecateOptions, type Provider, type ShareOptions, type Usage } from '../provider.js';
+import { realSleep } from '../../util/retry.js';
+import { AwsClients, type AwsClientOptions } from './client.js';
+import { awsError, errorCode } from './errors.js';
+import { describeByName, describeManaged, describeOne, snapshotIds, toRecord } from './records.js';
+import { instancesUsing, launchTemplatesUsing } from './usage.js';
 
-export { endpointFromEnv, credentialsFromEnv } from './aws-client.js';
+export { endpointFromEnv, credentialsFromEnv } from './client.js';
 
 /** Tag naming the image that replaces a deprecated one (AWS has no field for it). */
-export const REPLACEMENT_TAG = 'ib-replacement';
 
 export interface AwsProviderOptions extends Partial<Omit<AwsClientOptions, 'env' | 'onRetry'>> {
   /** MaxResults for describe calls (default 500). */
@@ -36,11 +40,7 @@ export interface AwsProviderOptions extends Partial<Omit<AwsClientOptions, 'env'
   now?: () => Date;
 }
 
-export async function createAwsProvider(
-  cloud: Cloud,
-  context: ProviderContext,
-  options: AwsProviderOptions = {},
-): Promise<AwsProvider> {
+export async function createAwsProvider(cloud: Cloud, context: ProviderContext, options: AwsProviderOptions = {}): Promise<AwsProvider> {
   return new AwsProvider(cloud, context, options);
 }
 
@@ -56,7 +56,11 @@ export class AwsProvider implements Provider {
   /** Snapshot ids of available AMIs, by region/id: they never change. */
   private readonly snapshotCache = new Map<string, string[]>();
 
-  constructor(readonly cloud: Cloud, context: ProviderContext, options: AwsProviderOptions = {}) {
+  constructor(
+    readonly cloud: Cloud,
+    context: ProviderContext,
+    options: AwsProviderOptions = {},
+  ) {
     this.sleep = options.sleep ?? context.sleep ?? realSleep;
     this.now = options.now ?? (() => new Date());
     this.pageSize = options.pageSize ?? 500;
@@ -68,9 +72,8 @@ export class AwsProvider implements Provider {
       mask: options.mask ?? context.mask,
       env: context.env,
       sleep: this.sleep,
-      onRetry: log && ((e) => log(
-        `${cloud.name}: EC2 ${e.code} in ${e.region}, retry ${e.attempt} of ${e.maxAttempts - 1} in ${e.delayMs} ms`,
-      )),
+      onRetry:
+        log && ((e) => log(`${cloud.name}: EC2 ${e.code} in ${e.region}, retry ${e.attempt} of ${e.maxAttempts - 1} in ${e.delayMs} ms`)),
     });
   }
 
@@ -81,7 +84,8 @@ export class AwsProvider implements Provider {
 
   async inventory(region: string): Promise<ImageRecord[]> {
     const images = await this.call(region, 'DescribeImages', (c) =>
-      describeManaged(c, { owner: this.cloud.account ?? 'self', pageSize: this.pageSize }));
+      describeManaged(c, { owner: this.cloud.account ?? 'self', pageSize: this.pageSize }),
+    );
     const now = this.now();
     const records: ImageRecord[] = [];
     for (const image of images) {
@@ -100,16 +104,21 @@ export class AwsProvider implements Provider {
     const tags = tagList(image.tags);
     const id = await this.call(region, 'CopyImage', async (c) => {
       try {
-        const out = await c.send(new CopyImageCommand({
-          SourceImageId: image.id,
-          SourceRegion: image.region,
-          Name: image.name,
-          CopyImageTags: true,
-          // Also set explicitly: CopyImageTags copies only user tags the caller can read.
-          TagSpecifications: [{ ResourceType: 'image', Tags: tags }, { ResourceType: 'snapshot', Tags: tags }],
-          Encrypted: encrypted,
-          KmsKeyId: encrypted ? kmsKeyId : undefined,
-        }));
+        const out = await c.send(
+          new CopyImageCommand({
+            SourceImageId: image.id,
+            SourceRegion: image.region,
+            Name: image.name,
+            CopyImageTags: true,
+            // Also set explicitly: CopyImageTags copies only user tags the caller can read.
+            TagSpecifications: [
+              { ResourceType: 'image', Tags: tags },
+              { ResourceType: 'snapshot', Tags: tags },
+            ],
+            Encrypted: encrypted,
+            KmsKeyId: encrypted ? kmsKeyId : undefined,
+          }),
+        );
         if (!out.ImageId) throw new Error('CopyImage returned no ImageId');
         return out.ImageId;
       } catch (error) {
@@ -121,7 +130,12 @@ export class AwsProvider implements Provider {
       }
     });
     const pending: ImageRecord = {
-      ...image, id, region, state: 'pending', createdAt: this.now().toISOString(), tags: { ...image.tags },
+      ...image,
+      id,
+      region,
+      state: 'pending',
+      createdAt: this.now().toISOString(),
+      tags: { ...image.tags },
     };
     if (!options.wait) return pending;
     // The new snapshots were tagged by CopyImage's TagSpecifications.
@@ -132,8 +146,7 @@ export class AwsProvider implements Provider {
     const list = tagList(tags);
     if (list.length === 0) return;
     const snapshots = await this.snapshotsOf(image);
-    await this.call(image.region, 'CreateTags', (c) =>
-      c.send(new CreateTagsCommand({ Resources: [image.id, ...snapshots], Tags: list })));
+    await this.call(image.region, 'CreateTags', (c) => c.send(new CreateTagsCommand({ Resources: [image.id, ...snapshots], Tags: list })));
   }
 
   async share(image: ImageRecord, options: ShareOptions): Promise<void> {
@@ -141,16 +154,21 @@ export class AwsProvider implements Provider {
     const add = [...accounts.map((UserId) => ({ UserId })), ...(options.public ? [{ Group: 'all' as const }] : [])];
     if (add.length === 0) return;
     await this.call(image.region, 'ModifyImageAttribute', (c) =>
-      c.send(new ModifyImageAttributeCommand({ ImageId: image.id, LaunchPermission: { Add: add } })));
+      c.send(new ModifyImageAttributeCommand({ ImageId: image.id, LaunchPermission: { Add: add } })),
+    );
     if (accounts.length === 0) return;
     // Lets those accounts copy the AMI (and create volumes from it) too.
     for (const SnapshotId of await this.snapshotsOf(image)) {
-      await this.call(image.region, 'ModifySnapshotAttribute', (c) => c.send(new ModifySnapshotAttributeCommand({
-        SnapshotId,
-        Attribute: 'createVolumePermission',
-        OperationType: 'add',
-        CreateVolumePermission: { Add: accounts.map((UserId) => ({ UserId })) },
-      })));
+      await this.call(image.region, 'ModifySnapshotAttribute', (c) =>
+        c.send(
+          new ModifySnapshotAttributeCommand({
+            SnapshotId,
+            Attribute: 'createVolumePermission',
+            OperationType: 'add',
+            CreateVolumePermission: { Add: accounts.map((UserId) => ({ UserId })) },
+          }),
+        ),
+      );
     }
   }
 
@@ -162,9 +180,10 @@ export class AwsProvider implements Provider {
     const earliest = Math.ceil((this.now().getTime() + 5_000) / 60_000) * 60_000;
     const at = new Date(Math.max(options.at?.getTime() ?? 0, earliest));
     await this.call(image.region, 'EnableImageDeprecation', (c) =>
-      c.send(new EnableImageDeprecationCommand({ ImageId: image.id, DeprecateAt: at })));
+      c.send(new EnableImageDeprecationCommand({ ImageId: image.id, DeprecateAt: at })),
+    );
     if (options.replacement) {
-      const Tags = [{ Key: REPLACEMENT_TAG, Value: options.replacement.id }];
+      const Tags = [{ Key: TAGS.replacement, Value: options.replacement.id }];
       await this.call(image.region, 'CreateTags', (c) => c.send(new CreateTagsCommand({ Resources: [image.id], Tags })));
     }
   }
@@ -193,7 +212,8 @@ export class AwsProvider implements Provider {
   async inUse(image: ImageRecord): Promise<Usage> {
     const instances = await this.call(image.region, 'DescribeInstances', (c) => instancesUsing(c, image.id, this.pageSize));
     const templates = await this.call(image.region, 'DescribeLaunchTemplateVersions', (c) =>
-      launchTemplatesUsing(c, image.id, this.pageSize));
+      launchTemplatesUsing(c, image.id, this.pageSize),
+    );
     const references = [...instances, ...templates];
     return { inUse: references.length > 0, references };
   }

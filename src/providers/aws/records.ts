@@ -3,8 +3,8 @@
  * from EC2's Image to our ImageRecord.
  */
 import { DescribeImagesCommand, type EC2Client, type Image } from '@aws-sdk/client-ec2';
-import { errorCode } from './aws-errors.js';
-import { TAGS, fromTags, type ImageRecord, type ImageState } from './provider.js';
+import { errorCode } from './errors.js';
+import { TAGS, fromTags, type ImageRecord, type ImageState } from '../../images/index.js';
 
 /** EC2 image states, mapped to ours. `deregistered` images are gone: left out. */
 export function mapState(image: Pick<Image, 'State' | 'DeprecationTime'>, now: Date): ImageState | undefined {

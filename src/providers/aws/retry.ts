@@ -9,17 +9,13 @@
  * - the wait goes through an injectable sleep, so tests never wait.
  */
 import type { EC2ClientConfig } from '@aws-sdk/client-ec2';
-import { errorCode, isRetryable } from './aws-errors.js';
+import { errorCode, isRetryable } from './errors.js';
+import { RETRY_POLICY, retryDelay } from '../retry.js';
 
 type AnyRetryStrategy = NonNullable<EC2ClientConfig['retryStrategy']>;
 type RetryStrategyV2 = Extract<AnyRetryStrategy, { acquireInitialRetryToken: unknown }>;
 type RetryToken = Awaited<ReturnType<RetryStrategyV2['acquireInitialRetryToken']>>;
 type RetryErrorInfo = Parameters<RetryStrategyV2['refreshRetryTokenForRetry']>[1];
-
-export const DEFAULT_MAX_ATTEMPTS = 8;
-const THROTTLING_BASE_MS = 500;
-const TRANSIENT_BASE_MS = 100;
-const MAX_DELAY_MS = 20_000;
 
 export interface RetryEvent {
   region: string;
@@ -41,10 +37,9 @@ export interface AwsRetryOptions {
   now?: () => number;
 }
 
-/** Exponential backoff with full jitter: random in [0, min(cap, base * 2^(n-1))). */
+/** The providers' shared backoff (exponential, full jitter). */
 export function defaultBackoff(attempt: number, throttled: boolean): number {
-  const base = throttled ? THROTTLING_BASE_MS : TRANSIENT_BASE_MS;
-  return Math.floor(Math.random() * Math.min(MAX_DELAY_MS, base * 2 ** (attempt - 1)));
+  return retryDelay(attempt, throttled ? 'throttled' : 'transient');
 }
 
 class Token implements RetryToken {
@@ -66,7 +61,7 @@ export class AwsRetryStrategy implements RetryStrategyV2 {
   readonly maxAttempts: number;
 
   constructor(private readonly options: AwsRetryOptions) {
-    this.maxAttempts = Math.max(1, options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
+    this.maxAttempts = Math.max(1, options.maxAttempts ?? RETRY_POLICY.attempts);
   }
 
   async acquireInitialRetryToken(_scope: string): Promise<RetryToken> {
@@ -84,7 +79,7 @@ export class AwsRetryStrategy implements RetryStrategyV2 {
     let delayMs = (this.options.backoff ?? defaultBackoff)(attempt, throttled);
     if (info.retryAfterHint instanceof Date) {
       const now = this.options.now?.() ?? Date.now();
-      delayMs = Math.max(delayMs, Math.min(MAX_DELAY_MS, info.retryAfterHint.getTime() - now));
+      delayMs = Math.max(delayMs, Math.min(RETRY_POLICY.maxDelayMs, info.retryAfterHint.getTime() - now));
     }
     delayMs = Math.max(0, Math.round(delayMs));
     this.options.onRetry?.({

@@ -6,7 +6,8 @@
 import { ComputeManagementClient } from '@azure/arm-compute';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
-import { rememberArmError } from './azure-errors.js';
+import { rememberArmError } from './errors.js';
+import { RETRY_POLICY } from '../retry.js';
 import { AZURE_ACCESS_TOKEN_ENV, tokenFromEnv } from './endpoint-token.js';
 
 /** Options beyond ProviderContext, for tests and embedding. */
@@ -144,9 +145,10 @@ export function createComputeClient(
     endpoint: endpoints.endpoint,
     credentials: { scopes: [endpoints.scope] },
     retryOptions: {
-      maxRetries: options.retry?.maxRetries ?? 5,
-      retryDelayInMs: options.retry?.retryDelayInMs ?? 1000,
-      maxRetryDelayInMs: options.retry?.maxRetryDelayInMs ?? 60_000,
+      // The providers' shared policy (retry.ts): the SDK counts retries, not attempts.
+      maxRetries: options.retry?.maxRetries ?? RETRY_POLICY.attempts - 1,
+      retryDelayInMs: options.retry?.retryDelayInMs ?? RETRY_POLICY.throttledBaseMs,
+      maxRetryDelayInMs: options.retry?.maxRetryDelayInMs ?? RETRY_POLICY.maxDelayMs,
     },
     ...(options.ca ? { tlsOptions: { ca: options.ca } } : {}),
     additionalPolicies: [

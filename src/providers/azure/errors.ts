@@ -1,9 +1,12 @@
 /**
- * Turns ARM failures into plain Errors that say which cloud, operation and
- * region failed, the ARM error code, and what to do about it. Throttling and
- * transient failures never get here until the SDK's own retry policy has
- * given up; permission and quota errors arrive on the first attempt.
+ * Classifies ARM failures into the providers' shared kinds and turns them
+ * into ProviderErrors that say which cloud, operation and region failed, the
+ * ARM error code, and what to do about it. Throttling and transient failures
+ * never get here until the SDK's retry policy (the shared one, see
+ * client.ts) has given up; permission and quota errors arrive on the first
+ * attempt.
  */
+import { ProviderError, type ErrorKind } from '../errors.js';
 
 /** What the failing call was doing, for the message. */
 export interface AzureCallContext {
@@ -66,19 +69,29 @@ const AUTH_CODES = new Set([
   'ExpiredAuthenticationToken', 'InvalidAuthenticationTokenAudience',
 ]);
 
-export function isNotFound(error: unknown): boolean {
-  const { status, code } = armFailure(error);
-  return status === 404 || /NotFound$/.test(code);
-}
-
-export function isPermissionError(error: unknown): boolean {
-  const { status, code } = armFailure(error);
-  return status === 403 || PERMISSION_CODES.has(code);
-}
-
-export function isQuotaError(error: unknown): boolean {
-  const { code, message } = armFailure(error);
+function quota({ code, message }: ArmFailure): boolean {
   return /quota/i.test(code) || /LimitExceeded$/i.test(code) || (code === 'OperationNotAllowed' && /quota|limit/i.test(message));
+}
+
+function kindOf(failure: ArmFailure): ErrorKind {
+  const { status, code } = failure;
+  if (status === 403 || status === 401 || PERMISSION_CODES.has(code) || AUTH_CODES.has(code)) return 'permission';
+  if (quota(failure)) return 'quota';
+  if (status === 429 || /Throttl|TooManyRequests/i.test(code)) return 'throttled';
+  if (status === 404 || /NotFound$/.test(code)) return 'not-found';
+  if (status === 409 || status === 412) return 'conflict';
+  if (status !== undefined && status >= 500) return 'transient';
+  if (status === undefined && /ECONNRESET|ETIMEDOUT|ECONNREFUSED|EAI_AGAIN|REQUEST_SEND_ERROR/.test(code)) return 'transient';
+  return 'other';
+}
+
+/** The shared kind of an ARM failure (ProviderErrors keep theirs). */
+export function classify(error: unknown): ErrorKind {
+  return error instanceof ProviderError ? error.kind : kindOf(armFailure(error));
+}
+
+export function isNotFound(error: unknown): boolean {
+  return classify(error) === 'not-found';
 }
 
 function advice(failure: ArmFailure, call: AzureCallContext): string {
@@ -92,7 +105,7 @@ function advice(failure: ArmFailure, call: AzureCallContext): string {
   if (status === 401 || AUTH_CODES.has(code)) {
     return 'Azure refused the credentials: check the azure/login step, or AZURE_CLIENT_ID / AZURE_TENANT_ID and the federated credential of the app registration (subject must match this repository and ref), and the azure-cloud input.';
   }
-  if (isQuotaError({ statusCode: status, code, message: failure.message })) {
+  if (quota(failure)) {
     return 'A quota or limit is exhausted: request an increase (Azure portal > Quotas) or remove old image versions (lifecycle keep).';
   }
   if (status === 429 || /Throttl|TooManyRequests/i.test(code)) {
@@ -113,15 +126,24 @@ function advice(failure: ArmFailure, call: AzureCallContext): string {
   return 'Details are in the activity log of the resource group (Azure portal > Activity log).';
 }
 
-/** The Error to throw for a failed ARM call. */
-export function azureError(call: AzureCallContext, error: unknown): Error {
+/** The error to throw for a failed ARM call. */
+export function azureError(call: AzureCallContext, error: unknown): ProviderError {
   const failure = armFailure(error);
   const where = call.region ? ` in ${call.region}` : '';
   const http = failure.status !== undefined ? ` (HTTP ${failure.status})` : '';
   const text =
     `cloud "${call.cloud}" (azure): ${call.operation}${where} failed with ${failure.code}${http}: ` +
     `${failure.message.replace(/\s+$/, '')} ${advice(failure, call)}`;
-  const wrapped = new Error(text, { cause: error });
-  Object.assign(wrapped, { code: failure.code, statusCode: failure.status });
-  return wrapped;
+  return new ProviderError(
+    text,
+    {
+      cloud: call.cloud,
+      operation: call.operation,
+      region: call.region,
+      kind: kindOf(failure),
+      code: failure.code,
+      statusCode: failure.status,
+    },
+    error,
+  );
 }

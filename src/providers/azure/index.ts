@@ -12,25 +12,24 @@
  * (an extra CA to trust) serve private endpoints and fakes (endpoint-token.ts).
  */
 import type { ComputeManagementClient, TargetRegion } from '@azure/arm-compute';
-import type { Cloud } from '../topology/model.js';
-import type { ProviderContext } from './index.js';
-import { TAGS, type CopyOptions, type DeprecateOptions, type ImageRecord, type Provider, type ShareOptions, type Usage } from './provider.js';
-import { realSleep } from './retry.js';
+import type { Cloud } from '../../topology/model.js';
+import type { ProviderContext } from '../provider.js';
+import { TAGS, type ImageRecord } from '../../images/index.js';
+import { type CopyOptions, type DeprecateOptions, type Provider, type ShareOptions, type Usage } from '../provider.js';
+import { realSleep } from '../../util/retry.js';
 import { AZURE_CA_FILE_ENV, caFromEnv } from './endpoint-token.js';
-import { azureCredential, azureEndpoints, createComputeClient, type AzureProviderOptions } from './azure-client.js';
-import { azureError, isNotFound, isSdkError, type AzureCallContext } from './azure-errors.js';
-import { DEPRECATED_AT_TAG, GalleryInventory, recordsIn, versionRecord, versionState } from './azure-inventory.js';
-import { azureImageDefinition, normalizeRegion, parseAzureImageId, type AzureImageRef } from './azure-names.js';
-import { sharingGroups } from './azure-share.js';
-import { UsageIndex } from './azure-usage.js';
-import { GalleryVersions, publishingProfile } from './azure-versions.js';
+import { azureCredential, azureEndpoints, createComputeClient, type AzureProviderOptions } from './client.js';
+import { azureError, isNotFound, isSdkError, type AzureCallContext } from './errors.js';
+import { GalleryInventory, recordsIn, versionRecord, versionState } from './records.js';
+import { DEFAULT_GALLERY, azureImageDefinition, normalizeRegion, parseAzureImageId, type AzureImageRef } from './names.js';
+import { sharingGroups } from './share.js';
+import { UsageIndex } from './usage.js';
+import { GalleryVersions, publishingProfile } from './versions.js';
 
-export { azureImageDefinition, azureVersionName, parseAzureVersionName } from './azure-names.js';
-export type { AzureProviderOptions } from './azure-client.js';
+export { azureImageDefinition, azureVersionName, parseAzureVersionName } from './names.js';
+export type { AzureProviderOptions } from './client.js';
 
-export const DEFAULT_GALLERY = 'image_builder';
 /** Tag naming the image that replaces a deprecated one (Azure has no native field). */
-export const REPLACEMENT_TAG = 'ib-replacement';
 
 export class AzureProvider implements Provider {
   readonly provider = 'azure' as const;
@@ -108,12 +107,18 @@ export class AzureProvider implements Provider {
   async copy(image: ImageRecord, region: string, options: CopyOptions = {}): Promise<ImageRecord> {
     const ref = this.ref(image);
     if (ref.kind === 'managed-image') {
-      this.unsupportedForManaged(image, 'copy', `Azure cannot copy managed images between regions; publish images to the gallery "${this.gallery}" and copy the gallery version`);
+      this.unsupportedForManaged(
+        image,
+        'copy',
+        `Azure cannot copy managed images between regions; publish images to the gallery "${this.gallery}" and copy the gallery version`,
+      );
     }
     const target: TargetRegion = { name: region };
     const des = options.kmsKeyId ?? (options.encrypted ? this.cloud.kms_key_id : undefined);
     if (options.encrypted && !des) {
-      throw new Error(`cloud "${this.cloud.name}" (azure): encrypted copy to ${region} needs a disk encryption set id (kms_key_id in topology.yml)`);
+      throw new Error(
+        `cloud "${this.cloud.name}" (azure): encrypted copy to ${region} needs a disk encryption set id (kms_key_id in topology.yml)`,
+      );
     }
     if (des) target.encryption = { osDiskImage: { diskEncryptionSetId: des } };
     const call = { operation: `copy of ${image.name}`, region, role: this.role('write') };
@@ -188,15 +193,13 @@ export class AzureProvider implements Provider {
   async deprecate(image: ImageRecord, options: DeprecateOptions = {}): Promise<void> {
     const ref = this.ref(image);
     const at = options.at ?? this.now();
-    const replacement: Record<string, string> = options.replacement ? { [REPLACEMENT_TAG]: options.replacement.name.slice(0, 256) } : {};
+    const replacement: Record<string, string> = options.replacement ? { [TAGS.replacement]: options.replacement.name.slice(0, 256) } : {};
     const call = { operation: `deprecation of ${image.name}`, region: image.region, role: this.role('write') };
     await this.arm(call, async () => {
       if (ref.kind === 'managed-image') {
         const current = await this.client.images.get(ref.resourceGroup, ref.name);
-        const tags = { ...current.tags, ...replacement, [DEPRECATED_AT_TAG]: at.toISOString() };
-        await this.client.images
-          .update(ref.resourceGroup, ref.name, { tags }, { updateIntervalInMs: this.pollIntervalMs })
-          .pollUntilDone();
+        const tags = { ...current.tags, ...replacement, [TAGS.deprecatedAt]: at.toISOString() };
+        await this.client.images.update(ref.resourceGroup, ref.name, { tags }, { updateIntervalInMs: this.pollIntervalMs }).pollUntilDone();
         return;
       }
       await this.versions.update(ref, (version) => ({
@@ -256,25 +259,27 @@ export class AzureProvider implements Provider {
         if (!isNotFound(error)) throw error;
       }
       await this.client.galleryImages
-        .createOrUpdate(this.resourceGroup, this.gallery, name, {
-          location,
-          osType: options.osType ?? 'Linux',
-          osState: 'Generalized',
-          hyperVGeneration: options.hyperVGeneration ?? 'V2',
-          identifier: { publisher: 'image-builder', offer: name, sku: normalizeRegion(os) || 'default' },
-          tags: { [TAGS.managedBy]: 'true', [TAGS.recipe]: recipe, [TAGS.os]: os, [TAGS.cloud]: this.cloud.name },
-        }, { updateIntervalInMs: this.pollIntervalMs })
+        .createOrUpdate(
+          this.resourceGroup,
+          this.gallery,
+          name,
+          {
+            location,
+            osType: options.osType ?? 'Linux',
+            osState: 'Generalized',
+            hyperVGeneration: options.hyperVGeneration ?? 'V2',
+            identifier: { publisher: 'image-builder', offer: name, sku: normalizeRegion(os) || 'default' },
+            tags: { [TAGS.managedBy]: 'true', [TAGS.recipe]: recipe, [TAGS.os]: os, [TAGS.cloud]: this.cloud.name },
+          },
+          { updateIntervalInMs: this.pollIntervalMs },
+        )
         .pollUntilDone();
     });
     return name;
   }
 }
 
-export async function createAzureProvider(
-  cloud: Cloud,
-  context: ProviderContext,
-  options: AzureProviderOptions = {},
-): Promise<Provider> {
+export async function createAzureProvider(cloud: Cloud, context: ProviderContext, options: AzureProviderOptions = {}): Promise<Provider> {
   const env = context.env ?? process.env;
   const subscription = cloud.subscription || env.AZURE_SUBSCRIPTION_ID;
   if (!subscription) {

@@ -5,6 +5,9 @@
 import { createHash } from 'node:crypto';
 
 /** Gallery image definition names: letters, digits, `.`, `_`, `-`, at most 80, alphanumeric at both ends. */
+/** The gallery used when the topology names none. */
+export const DEFAULT_GALLERY = 'image_builder';
+
 const DEFINITION_MAX = 80;
 
 /**

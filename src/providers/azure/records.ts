@@ -12,12 +12,11 @@
  * provider makes.
  */
 import type { ComputeManagementClient, GalleryImageVersion, Image, ReplicationStatus } from '@azure/arm-compute';
-import { TAGS, fromTags, type ImageRecord, type ImageState } from './provider.js';
-import { isNotFound } from './azure-errors.js';
-import { normalizeRegion, parseAzureVersionName } from './azure-names.js';
+import { TAGS, fromTags, type ImageRecord, type ImageState } from '../../images/index.js';
+import { isNotFound } from './errors.js';
+import { normalizeRegion, parseAzureVersionName } from './names.js';
 
 /** Our tag on managed images deprecated by this tool (they have no end-of-life field). */
-export const DEPRECATED_AT_TAG = 'ib-deprecated-at';
 const BUSY = new Set(['creating', 'updating', 'deleting', 'migrating']);
 
 export interface VersionEntry {
@@ -166,7 +165,7 @@ export function managedState(image: Image, now: Date): ImageState {
   const provisioning = (image.provisioningState ?? 'Succeeded').toLowerCase();
   if (provisioning === 'failed') return 'failed';
   if (provisioning !== 'succeeded') return 'pending';
-  const deprecatedAt = image.tags?.[DEPRECATED_AT_TAG];
+  const deprecatedAt = image.tags?.[TAGS.deprecatedAt];
   if (deprecatedAt && new Date(deprecatedAt).getTime() <= now.getTime()) return 'deprecated';
   return 'available';
 }

@@ -4,8 +4,9 @@
  * (paginated) serves every inUse call for `cacheMs`.
  */
 import type { ComputeManagementClient, ImageReference } from '@azure/arm-compute';
-import { definitionId, galleryVersionId, parseAzureImageId } from './azure-names.js';
-import type { ImageRecord, Usage } from './provider.js';
+import { definitionId, galleryVersionId, parseAzureImageId } from './names.js';
+import type { ImageRecord } from '../../images/index.js';
+import type { Usage } from '../provider.js';
 
 interface Consumer {
   id: string;

@@ -13,10 +13,10 @@ import type {
   GalleryImageVersionUpdate, TargetRegion,
 } from '@azure/arm-compute';
 import type { OperationState, PollerLike } from '@azure/core-lro';
-import { isBusy, versionState, type VersionEntry } from './azure-inventory.js';
-import { isNotFound } from './azure-errors.js';
-import { galleryVersionId, normalizeRegion } from './azure-names.js';
-import type { ImageState } from './provider.js';
+import { isBusy, versionState, type VersionEntry } from './records.js';
+import { isNotFound } from './errors.js';
+import { galleryVersionId, normalizeRegion } from './names.js';
+import type { ImageState } from '../../images/index.js';
 
 export interface VersionRef {
   subscription: string;

@@ -1,7 +1,7 @@
 /**
  * Reads GCP failures in both shapes the SDK's REST mode produces, decides
- * which are worth another try, and turns the rest into plain Errors that say
- * what to do.
+ * which are worth another try (the providers' shared kinds and retry
+ * policy), and turns the rest into ProviderErrors that say what to do.
  *
  * Measured with @google-cloud/compute 6.15 (google-gax 5, google-auth-library
  * 10) in fallback mode: an HTTP error reaches us as a GaxiosError whose `code`
@@ -9,8 +9,10 @@
  * (`{"error":{"code":403,"status":"PERMISSION_DENIED","errors":[{"reason":..}]}}`);
  * a dropped connection is a GaxiosError with a string code (`ECONNRESET`).
  * gax's own retry compares `code` with gRPC codes (UNAVAILABLE = 14) and
- * cannot look at the reason, so it never fires on these; see gcp.ts.
+ * cannot look at the reason, so it never fires on these; see index.ts.
  */
+import { ProviderError, type ErrorKind } from '../errors.js';
+import { retryable } from '../retry.js';
 
 /** What one failure says, whatever its shape. */
 export interface GcpFailure {
@@ -93,9 +95,7 @@ function header(e: Loose, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-export type FailureKind = 'throttled' | 'transient' | 'quota' | 'permission' | 'conflict' | 'not-found' | 'other';
-
-export function failureKind(f: GcpFailure): FailureKind {
+export function failureKind(f: GcpFailure): ErrorKind {
   // 429 is throttling whatever the reason says (per-minute request quotas refill); a 403 quota is not.
   if (f.http === 429) return 'throttled';
   if (f.reason && QUOTA_REASONS.has(f.reason)) return 'quota';
@@ -114,8 +114,7 @@ export function failureKind(f: GcpFailure): FailureKind {
 /** For withRetry: throttling and transient failures, with Retry-After as the delay when given. */
 export function retryableGcp(error: unknown): boolean | number {
   const f = parseGcpError(error);
-  const kind = failureKind(f);
-  if (kind !== 'throttled' && kind !== 'transient') return false;
+  if (!retryable(failureKind(f))) return false;
   return f.retryAfterMs ?? true;
 }
 
@@ -141,8 +140,8 @@ const NEEDS: Record<string, [permission: string, role: string]> = {
   'instanceTemplates.aggregatedList': ['compute.instanceTemplates.list', 'roles/compute.viewer'],
 };
 
-/** A plain Error naming the cloud, project, method, region, the cloud's code and what to do. */
-export function describeGcpError(error: unknown, ctx: FailureContext): Error {
+/** The error naming the cloud, project, method, region, the cloud's code and what to do. */
+export function describeGcpError(error: unknown, ctx: FailureContext): ProviderError {
   const f = parseGcpError(error);
   const kind = failureKind(f);
   const code = [f.status ?? f.network ?? 'UNKNOWN', f.http ? `HTTP ${f.http}` : '', f.reason ?? '']
@@ -163,8 +162,12 @@ export function describeGcpError(error: unknown, ctx: FailureContext): Error {
   } else if (kind === 'throttled' || kind === 'transient') {
     advice = ' Gave up after retries; try again later.';
   }
-  const out = new Error(`${where}: ${ctx.operation} failed with ${code}: ${f.message}.${advice}`, { cause: error });
-  return Object.assign(out, { gcp: { ...f, kind } });
+  const out = new ProviderError(
+    `${where}: ${ctx.operation} failed with ${code}: ${f.message}.${advice}`,
+    { cloud: ctx.cloud, operation: ctx.operation, region: ctx.region, kind, code, statusCode: f.http },
+    error,
+  );
+  return Object.assign(out, { gcp: f });
 }
 
 /** A failed long-running operation as an Error (the operation's own error codes). */

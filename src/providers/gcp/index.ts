@@ -14,25 +14,32 @@
  * guarded by fingerprint / etag, deprecate is idempotent, and a repeated
  * delete that finds the image gone counts as done.
  */
-import type { Cloud } from '../topology/model.js';
-import type { ProviderContext } from './index.js';
-import type {
-  CopyOptions, DeprecateOptions, ImageRecord, Provider, ShareOptions, Usage,
-} from './provider.js';
-import { realSleep, withRetry } from './retry.js';
-import { ENDPOINT_ENV, GcpClients, parseEndpoint } from './gcp-clients.js';
-import { describeGcpError, operationError, parseGcpError, retryableGcp, type FailureKind } from './gcp-errors.js';
-import { mergeLabels } from './gcp-labels.js';
+import type { Cloud } from '../../topology/model.js';
+import type { ProviderContext } from '../provider.js';
+import type { ImageRecord } from '../../images/index.js';
+import type { CopyOptions, DeprecateOptions, Provider, ShareOptions, Usage } from '../provider.js';
+import { realSleep, withRetry } from '../../util/retry.js';
+import { ENDPOINT_ENV, GcpClients, parseEndpoint } from './client.js';
+import { describeGcpError, failureKind, operationError, parseGcpError, retryableGcp } from './errors.js';
+import { errorKind } from '../errors.js';
+import { RETRY_POLICY, retryDelay } from '../retry.js';
+import { mergeLabels } from './labels.js';
 import {
-  IMAGE_USER_ROLE, MANAGED_FILTER, PUBLIC_PRINCIPAL, imageUrl, principal, toRecord,
-  type GcpImage, type GcpOperation,
-} from './gcp-records.js';
-import { findUsage } from './gcp-usage.js';
+  IMAGE_USER_ROLE,
+  MANAGED_FILTER,
+  PUBLIC_PRINCIPAL,
+  imageUrl,
+  principal,
+  toRecord,
+  type GcpImage,
+  type GcpOperation,
+} from './records.js';
+import { findUsage } from './usage.js';
 
 export interface GcpProviderOptions {
   /** Called with every secret read (the access token) before any use: core.setSecret in the action. */
   mask?: (secret: string) => void;
-  /** withRetry settings for throttled and transient failures (defaults: 6 attempts, 500 ms base, 20 s cap). */
+  /** Overrides of the providers' retry policy (retry.ts) for throttled and transient failures. */
   retry?: { attempts?: number; baseMs?: number; maxMs?: number };
   /** maxResults per list page (GCP allows up to 500; default 500). */
   pageSize?: number;
@@ -44,9 +51,7 @@ export interface GcpProviderOptions {
   conflictAttempts?: number;
 }
 
-export async function createGcpProvider(
-  cloud: Cloud, context: ProviderContext, options: GcpProviderOptions = {},
-): Promise<Provider> {
+export async function createGcpProvider(cloud: Cloud, context: ProviderContext, options: GcpProviderOptions = {}): Promise<Provider> {
   if (!cloud.project) throw new Error(`cloud "${cloud.name}": a gcp cloud needs "project" (the GCP project id)`);
   const env = context.env ?? process.env;
   const clients = new GcpClients({
@@ -59,8 +64,7 @@ export async function createGcpProvider(
   return new GcpProvider(cloud, cloud.project, clients, context, options);
 }
 
-type Kinded = Error & { gcp?: { kind: FailureKind } };
-const kindOf = (error: unknown): FailureKind | undefined => (error as Kinded)?.gcp?.kind;
+const kindOf = errorKind;
 /** The Operation inside the SDK's LROperation wrapper (compute methods return it as `latestResponse`). */
 const latest = (op: unknown): GcpOperation => (op as { latestResponse?: GcpOperation }).latestResponse ?? {};
 
@@ -104,16 +108,22 @@ export class GcpProvider implements Provider {
   async tag(image: ImageRecord, tags: Record<string, string>): Promise<void> {
     const { id, region } = image;
     await this.conditional(async () => {
-      const [current] = await this.call('images.get', region,
-        () => this.clients.images.get({ project: this.project, image: id }, { retry: null }));
+      const [current] = await this.call('images.get', region, () =>
+        this.clients.images.get({ project: this.project, image: id }, { retry: null }),
+      );
       const before = current.labels ?? {};
       const labels = mergeLabels(before, tags, `cloud "${this.cloud.name}" image ${id}`);
       if (sameLabels(before, labels)) return;
-      const [op] = await this.call('images.setLabels', region, () => this.clients.images.setLabels({
-        project: this.project,
-        resource: id,
-        globalSetLabelsRequestResource: { labels, labelFingerprint: current.labelFingerprint },
-      }, { retry: null }));
+      const [op] = await this.call('images.setLabels', region, () =>
+        this.clients.images.setLabels(
+          {
+            project: this.project,
+            resource: id,
+            globalSetLabelsRequestResource: { labels, labelFingerprint: current.labelFingerprint },
+          },
+          { retry: null },
+        ),
+      );
       await this.waitOperation(latest(op), 'images.setLabels', region);
     });
     this.listing = undefined;
@@ -125,19 +135,25 @@ export class GcpProvider implements Provider {
     if (members.length === 0) return;
     const { id, region } = image;
     await this.conditional(async () => {
-      const [policy] = await this.call('images.getIamPolicy', region, () => this.clients.images.getIamPolicy(
-        { project: this.project, resource: id, optionsRequestedPolicyVersion: 3 }, { retry: null }));
+      const [policy] = await this.call('images.getIamPolicy', region, () =>
+        this.clients.images.getIamPolicy({ project: this.project, resource: id, optionsRequestedPolicyVersion: 3 }, { retry: null }),
+      );
       const bindings = (policy.bindings ?? []).map((b) => ({ ...b, members: [...(b.members ?? [])] }));
       let binding = bindings.find((b) => b.role === IMAGE_USER_ROLE && !b.condition);
       if (!binding) bindings.push((binding = { role: IMAGE_USER_ROLE, members: [] }));
       const missing = members.filter((m) => !binding.members.includes(m));
       if (missing.length === 0) return;
       binding.members.push(...missing);
-      await this.call('images.setIamPolicy', region, () => this.clients.images.setIamPolicy({
-        project: this.project,
-        resource: id,
-        globalSetPolicyRequestResource: { policy: { ...policy, bindings } },
-      }, { retry: null }));
+      await this.call('images.setIamPolicy', region, () =>
+        this.clients.images.setIamPolicy(
+          {
+            project: this.project,
+            resource: id,
+            globalSetPolicyRequestResource: { policy: { ...policy, bindings } },
+          },
+          { retry: null },
+        ),
+      );
     });
   }
 
@@ -149,8 +165,9 @@ export class GcpProvider implements Provider {
     const status: { state: string; replacement?: string; deprecated?: string } = { state: 'DEPRECATED' };
     if (options.replacement) status.replacement = imageUrl(this.project, options.replacement.id);
     if (options.at) status.deprecated = options.at.toISOString();
-    const [op] = await this.call('images.deprecate', image.region, () => this.clients.images.deprecate(
-      { project: this.project, image: image.id, deprecationStatusResource: status }, { retry: null }));
+    const [op] = await this.call('images.deprecate', image.region, () =>
+      this.clients.images.deprecate({ project: this.project, image: image.id, deprecationStatusResource: status }, { retry: null }),
+    );
     await this.waitOperation(latest(op), 'images.deprecate', image.region);
     this.listing = undefined;
   }
@@ -160,8 +177,9 @@ export class GcpProvider implements Provider {
     this.listing = undefined;
     let op: GcpOperation;
     try {
-      const [started] = await this.call('images.delete', image.region,
-        () => this.clients.images.delete({ project: this.project, image: image.id }, { retry: null }));
+      const [started] = await this.call('images.delete', image.region, () =>
+        this.clients.images.delete({ project: this.project, image: image.id }, { retry: null }),
+      );
       op = latest(started);
     } catch (error) {
       if (kindOf(error) === 'not-found') return;
@@ -172,7 +190,11 @@ export class GcpProvider implements Provider {
 
   async inUse(image: ImageRecord): Promise<Usage> {
     const references = await findUsage(
-      this.clients, (operation, fn) => this.call(operation, image.region, fn), this.project, image.id, this.pageSize,
+      this.clients,
+      (operation, fn) => this.call(operation, image.region, fn),
+      this.project,
+      image.id,
+      this.pageSize,
     );
     return { inUse: references.length > 0, references };
   }
@@ -183,9 +205,17 @@ export class GcpProvider implements Provider {
     let pageToken: string | undefined;
     do {
       const token = pageToken;
-      const [items, next] = await this.call('images.list', region, () => this.clients.images.list({
-        project: this.project, filter: MANAGED_FILTER, maxResults: this.pageSize, pageToken: token,
-      }, { autoPaginate: false, retry: null }));
+      const [items, next] = await this.call('images.list', region, () =>
+        this.clients.images.list(
+          {
+            project: this.project,
+            filter: MANAGED_FILTER,
+            maxResults: this.pageSize,
+            pageToken: token,
+          },
+          { autoPaginate: false, retry: null },
+        ),
+      );
       images.push(...items);
       pageToken = next?.pageToken || undefined;
       if (pageToken && seen.has(pageToken)) {
@@ -203,12 +233,15 @@ export class GcpProvider implements Provider {
     while (current.status !== 'DONE') {
       if (!current.name) throw new Error(`cloud "${this.cloud.name}": ${operation} returned no operation name`);
       if (Date.now() > deadline) {
-        throw new Error(`cloud "${this.cloud.name}" (gcp project ${this.project}): ${operation} operation ` +
-          `${current.name} is still ${current.status ?? 'running'}; gave up waiting. Check it in the console.`);
+        throw new Error(
+          `cloud "${this.cloud.name}" (gcp project ${this.project}): ${operation} operation ` +
+            `${current.name} is still ${current.status ?? 'running'}; gave up waiting. Check it in the console.`,
+        );
       }
       const name = current.name;
-      [current] = await this.call('globalOperations.wait', region,
-        () => this.clients.operations.wait({ project: this.project, operation: name }, { retry: null }));
+      [current] = await this.call('globalOperations.wait', region, () =>
+        this.clients.operations.wait({ project: this.project, operation: name }, { retry: null }),
+      );
       if (current.status !== 'DONE') await this.sleep(this.options.pollIntervalMs ?? 2000);
     }
     if (current.error?.errors?.length) {
@@ -232,15 +265,27 @@ export class GcpProvider implements Provider {
   /** One API call with retries; failures become plain Errors that say what to do. */
   private async call<T>(operation: string, region: string, fn: () => Promise<T>): Promise<T> {
     const { attempts, baseMs, maxMs } = this.options.retry ?? {};
+    const policy = {
+      attempts: attempts ?? RETRY_POLICY.attempts,
+      throttledBaseMs: baseMs ?? RETRY_POLICY.throttledBaseMs,
+      transientBaseMs: baseMs ?? RETRY_POLICY.transientBaseMs,
+      maxDelayMs: maxMs ?? RETRY_POLICY.maxDelayMs,
+    };
     try {
       return await withRetry(fn, {
-        attempts, baseMs, maxMs,
+        attempts: policy.attempts,
         retryable: retryableGcp,
+        delay: (error, attempt) => {
+          const f = parseGcpError(error);
+          return retryDelay(attempt, failureKind(f), f.retryAfterMs, policy);
+        },
         sleep: this.sleep,
         onRetry: (error, attempt, delay) => {
           const f = parseGcpError(error);
-          this.context.log?.(`gcp ${this.cloud.name}: ${operation} ${f.status ?? f.network ?? f.http ?? 'failed'}` +
-            ` (attempt ${attempt}), retrying in ${delay} ms`);
+          this.context.log?.(
+            `gcp ${this.cloud.name}: ${operation} ${f.status ?? f.network ?? f.http ?? 'failed'}` +
+              ` (attempt ${attempt}), retrying in ${delay} ms`,
+          );
         },
       });
     } catch (error) {

@@ -3,8 +3,8 @@
  * Plain data: no SDK import (types only).
  */
 import type { protos } from '@google-cloud/compute';
-import { labelValue } from './gcp-labels.js';
-import { TAGS, fromTags, type ImageRecord, type ImageState } from './provider.js';
+import { labelValue } from './labels.js';
+import { TAGS, fromTags, type ImageRecord, type ImageState } from '../../images/index.js';
 
 export type GcpImage = protos.google.cloud.compute.v1.IImage;
 export type GcpOperation = protos.google.cloud.compute.v1.IOperation;

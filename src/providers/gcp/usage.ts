@@ -8,7 +8,7 @@
  * every disk and template is listed and matched here. Other projects that the
  * image is shared with are not visible to this project's credentials.
  */
-import type { GcpClients } from './gcp-clients.js';
+import type { GcpClients } from './client.js';
 
 /** Calls `fn` with retries and error description for `operation` (the provider's wrapper). */
 export type Call = <T>(operation: string, fn: () => Promise<T>) => Promise<T>;

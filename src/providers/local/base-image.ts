@@ -9,9 +9,9 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { canonicalJson } from '../plan/canonical.js';
-import { sha256 } from '../plan/fingerprint.js';
-import { runProcess } from '../packer/runner.js';
+import { canonicalJson } from '../../util/canonical.js';
+import { sha256 } from '../../plan/fingerprint.js';
+import { runProcess } from '../../packer/runner.js';
 
 /** Bump when the preparation below changes: it is part of the cache key. */
 export const BASE_RECIPE_VERSION = '1';

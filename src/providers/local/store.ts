@@ -11,12 +11,10 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Cloud } from '../topology/model.js';
-import type { ProviderContext } from './index.js';
-import {
-  TAGS, fromTags, type CopyOptions, type DeprecateOptions, type ImageRecord, type Provider,
-  type ShareOptions, type Usage,
-} from './provider.js';
+import { DEFAULT_STORE, type Cloud } from '../../topology/model.js';
+import type { ProviderContext } from '../provider.js';
+import { TAGS, currentTags, fromTags, type ImageRecord } from '../../images/index.js';
+import { type CopyOptions, type DeprecateOptions, type Provider, type ShareOptions, type Usage } from '../provider.js';
 
 const METADATA = 'metadata.json';
 
@@ -25,8 +23,11 @@ export class LocalProvider implements Provider {
   readonly scope = 'region' as const;
   readonly root: string;
 
-  constructor(readonly cloud: Cloud, context: Pick<ProviderContext, 'baseDir'>) {
-    this.root = path.resolve(context.baseDir, cloud.store ?? '.images');
+  constructor(
+    readonly cloud: Cloud,
+    context: Pick<ProviderContext, 'baseDir'>,
+  ) {
+    this.root = path.resolve(context.baseDir, cloud.store ?? DEFAULT_STORE);
   }
 
   regionDir(region: string): string {
@@ -46,9 +47,7 @@ export class LocalProvider implements Provider {
       if (isMissing(error)) return [];
       throw error;
     }
-    const records = await Promise.all(
-      entries.filter((e) => !e.startsWith('.')).map((e) => this.read(path.join(dir, e))),
-    );
+    const records = await Promise.all(entries.filter((e) => !e.startsWith('.')).map((e) => this.read(path.join(dir, e))));
     return records
       .filter((r): r is ImageRecord => r !== undefined && r.tags[TAGS.managedBy] === 'true')
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.name.localeCompare(b.name));
@@ -96,12 +95,12 @@ export class LocalProvider implements Provider {
 
   async share(image: ImageRecord, options: ShareOptions): Promise<void> {
     const shared = [...options.accounts, ...(options.public ? ['all'] : [])].join(',');
-    await this.tag(image, { 'ib-shared-with': shared });
+    await this.tag(image, { [TAGS.sharedWith]: shared });
   }
 
   async deprecate(image: ImageRecord, options?: DeprecateOptions): Promise<void> {
-    const tags: Record<string, string> = { 'ib-deprecated-at': (options?.at ?? new Date()).toISOString() };
-    if (options?.replacement) tags['ib-replaced-by'] = options.replacement.name;
+    const tags: Record<string, string> = { [TAGS.deprecatedAt]: (options?.at ?? new Date()).toISOString() };
+    if (options?.replacement) tags[TAGS.replacement] = options.replacement.name;
     await this.update(image, (r) => ({ ...fromTags({ ...r.tags, ...tags }, r), state: 'deprecated' }));
   }
 
@@ -130,7 +129,8 @@ export class LocalProvider implements Provider {
 
   private async read(dir: string): Promise<ImageRecord | undefined> {
     try {
-      return JSON.parse(await fs.readFile(path.join(dir, METADATA), 'utf8')) as ImageRecord;
+      const record = JSON.parse(await fs.readFile(path.join(dir, METADATA), 'utf8')) as ImageRecord;
+      return { ...record, tags: currentTags(record.tags ?? {}) };
     } catch (error) {
       if (isMissing(error) || error instanceof SyntaxError) return undefined;
       throw error;
@@ -157,14 +157,16 @@ async function processesUsing(dir: string): Promise<string[]> {
     return [];
   }
   const found: string[] = [];
-  await Promise.all(pids.map(async (pid) => {
-    try {
-      const cmdline = (await fs.readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
-      if (cmdline.some((arg) => arg.includes(dir + path.sep))) found.push(`process:${pid}`);
-    } catch {
-      // the process ended while we looked
-    }
-  }));
+  await Promise.all(
+    pids.map(async (pid) => {
+      try {
+        const cmdline = (await fs.readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
+        if (cmdline.some((arg) => arg.includes(dir + path.sep))) found.push(`process:${pid}`);
+      } catch {
+        // the process ended while we looked
+      }
+    }),
+  );
   return found.sort();
 }
 
