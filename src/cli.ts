@@ -3,36 +3,41 @@
  * Flags are the action's input names, so the CLI runs exactly the same code.
  */
 import { dispatch } from './commands/index.js';
-import { COMMANDS, Inputs as InputNames } from './io/constants.js';
+import { COMMANDS, InputNames, type Command } from './io/constants.js';
 import { cliReporter } from './io/cli-reporter.js';
 import { guardStrayRejections, reportFailure } from './io/fail.js';
+import { HELP_FLAGS, VERSION_FLAGS, parsedFlags } from './io/flags.js';
 import { parseInputs } from './io/inputs.js';
+import { productVersion } from './io/paths.js';
 
-const BOOLEAN = new Set<string>([
-  InputNames.offline, InputNames.force, InputNames.dryRun, InputNames.delete, InputNames.summary, 'json',
-]);
-const KNOWN = new Set<string>([...Object.values(InputNames), 'json']);
+/** The flags the parser takes (src/io/flags.ts): the usage below is made from the same table. */
+const FLAGS = new Map(parsedFlags());
+const BOOLEAN = new Set([...FLAGS].filter(([, spec]) => spec.value === undefined).map(([name]) => name));
 
-export const USAGE = `usage: image-builder <command> [options]
+/** The usage text: every flag, or given a command, the flags that command reads. */
+export function usage(command?: Command): string {
+  const rows = [...FLAGS]
+    .filter(([, spec]) => !command || spec.commands.includes(command))
+    .map(([name, spec]) => [
+      `--${name}${spec.value ? ` ${spec.value}` : ''}`,
+      spec.description + (spec.default ? ` (default ${spec.default})` : ''),
+    ]);
+  rows.push(
+    [HELP_FLAGS.join(', '), command ? 'This text.' : 'This text; after a command, only the options that command reads.'],
+    [VERSION_FLAGS.join(', '), 'Print the version.'],
+  );
+  const width = Math.max(...rows.map(([flag]) => flag.length)) + 2;
+  const head = command
+    ? `usage: image-builder ${command} [options]`
+    : `usage: image-builder <command> [options]\n\ncommands: ${COMMANDS.join(', ')}`;
+  return `${head}
 
-commands: ${COMMANDS.join(', ')}
+options (the action's inputs, as flags; a boolean flag alone means true. An unset
+flag is read from IMAGE_BUILDER_<NAME>, e.g. IMAGE_BUILDER_GCP_ACCESS_TOKEN):
+${rows.map(([flag, text]) => `  ${flag.padEnd(width)}${text}`).join('\n')}`;
+}
 
-options (the action's inputs, as flags):
-  --topology FILE     topology file (default topology.yml)
-  --offline           plan without asking any cloud: every image counts as missing
-  --clouds A,B        only these clouds (names, * wildcards)
-  --images A,B        only these recipes (names, * wildcards)
-  --force             build every selected image even if it exists
-  --plan-file FILE    where the plan JSON goes (default image-builder-plan.json)
-  --max-cells N       cells per matrix chunk (default 256, GitHub's limit)
-  --chunk N           which chunk's matrix to output
-  --cell JSON         one matrix cell (build, verify)
-  --dry-run           change nothing; print what would change
-  --results DIR       build results folder (default image-builder-results)
-  --delete            let lifecycle delete what it retires (never the default)
-  --concurrency N     cloud calls in flight (default 8)
-  --json              print the plan as JSON instead of tables
-  --help              this text`;
+export const USAGE = usage();
 
 export interface ParsedArgs {
   values: Record<string, string>;
@@ -46,7 +51,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
   while (rest.length > 0) {
     const arg = rest.shift() as string;
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (!match || !KNOWN.has(match[1])) throw new UsageError(`unknown option "${arg}"`);
+    if (!match || !FLAGS.has(match[1])) throw new UsageError(`unknown option "${arg}"`);
     const [, name, inline] = match;
     if (inline !== undefined) values[name] = inline;
     else if (BOOLEAN.has(name) && (rest[0] === undefined || rest[0].startsWith('--'))) values[name] = 'true';
@@ -59,8 +64,13 @@ export function parseArgs(argv: string[]): ParsedArgs {
 class UsageError extends Error {}
 
 export async function cli(argv: string[]): Promise<void> {
-  if (argv.includes('--help') || argv.includes('-h') || argv.length === 0) {
-    process.stdout.write(USAGE + '\n');
+  const command = COMMANDS.find((c) => c === argv[0]);
+  if (argv.some((arg) => (VERSION_FLAGS as readonly string[]).includes(arg))) {
+    process.stdout.write(productVersion() + '\n');
+    return;
+  }
+  if (argv.length === 0 || argv.some((arg) => (HELP_FLAGS as readonly string[]).includes(arg))) {
+    process.stdout.write(usage(command) + '\n');
     if (argv.length === 0) process.exitCode = 2;
     return;
   }
@@ -68,7 +78,7 @@ export async function cli(argv: string[]): Promise<void> {
   try {
     parsed = parseArgs(argv);
   } catch (error) {
-    process.stderr.write(`image-builder: ${(error as Error).message}\n${USAGE}\n`);
+    process.stderr.write(`image-builder: ${(error as Error).message}\n${usage(command)}\n`);
     process.exitCode = 2;
     return;
   }

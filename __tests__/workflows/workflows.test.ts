@@ -1,6 +1,6 @@
 /**
  * The shape of every workflow file: the reusable pipeline's job graph and
- * matrices, the hygiene rules of STYLE.md (read-only top-level permissions,
+ * matrices, the workflow hygiene rules (read-only top-level permissions,
  * id-token only where a job logs in to a cloud, third-party actions pinned by
  * commit SHA, no expressions inside scripts, secrets passed by name), and the
  * chunk workflow that builds plans above one matrix. The callers in workflows/

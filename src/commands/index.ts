@@ -10,7 +10,7 @@ import { runVerify } from './verify.js';
 
 export type CommandFn = (inputs: Inputs, reporter: Reporter) => Promise<unknown>;
 
-export const commands: Partial<Record<Command, CommandFn>> = {
+export const commands: Record<Command, CommandFn> = {
   plan: runPlan,
   build: runBuild,
   distribute: runDistribute,
@@ -19,7 +19,5 @@ export const commands: Partial<Record<Command, CommandFn>> = {
 };
 
 export async function dispatch(inputs: Inputs, reporter: Reporter): Promise<unknown> {
-  const fn = commands[inputs.command];
-  if (!fn) throw new Error(`command "${inputs.command}" is not part of this release yet; available: ${Object.keys(commands).join(', ')}`);
-  return fn(inputs, reporter);
+  return commands[inputs.command](inputs, reporter);
 }

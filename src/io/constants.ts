@@ -1,5 +1,5 @@
 /** Every input and output name, in one place (action.yml mirrors these). */
-export const Inputs = {
+export const InputNames = {
   command: 'command',
   topology: 'topology',
   offline: 'offline',

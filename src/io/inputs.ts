@@ -2,7 +2,7 @@
  * All inputs, parsed once into a typed object. The action reads them with
  * core.getInput; the CLI from its flags; both through the same parser.
  */
-import { COMMANDS, Inputs as I, type Command } from './constants.js';
+import { COMMANDS, InputNames, type Command } from './constants.js';
 
 export interface Inputs {
   command: Command;
@@ -35,33 +35,33 @@ export interface Inputs {
 export type InputSource = (name: string) => string;
 
 export function parseInputs(get: InputSource): Inputs {
-  const command = (get(I.command) || 'plan').trim() as Command;
+  const command = (get(InputNames.command) || 'plan').trim() as Command;
   if (!COMMANDS.includes(command)) {
     throw new Error(`input "command" is "${command}": write one of ${COMMANDS.join(', ')}`);
   }
-  const chunk = get(I.chunk).trim();
+  const chunk = get(InputNames.chunk).trim();
   return {
     command,
-    topology: get(I.topology).trim() || 'topology.yml',
-    offline: bool(get, I.offline, false),
-    clouds: list(get(I.clouds)),
-    images: list(get(I.images)),
-    force: bool(get, I.force, false),
-    maxCells: int(get, I.maxCells, 256, 1, 256),
-    chunk: chunk === '' ? undefined : int(get, I.chunk, 0, 0, 10_000),
-    planFile: get(I.planFile).trim() || 'image-builder-plan.json',
-    cell: get(I.cell).trim() || undefined,
-    dryRun: bool(get, I.dryRun, false),
-    results: get(I.results).trim() || 'image-builder-results',
-    delete: bool(get, I.delete, false),
-    concurrency: int(get, I.concurrency, 8, 1, 64),
-    gcpAccessToken: get(I.gcpAccessToken).trim() || undefined,
-    azureCloud: get(I.azureCloud).trim() || undefined,
-    token: get(I.token).trim() || undefined,
-    summary: bool(get, I.summary, true),
-    buildTimeoutMinutes: int(get, I.buildTimeout, 120, 1, 24 * 60),
-    workDir: get(I.workDir).trim() || 'image-builder-work',
-    copyLimit: int(get, I.copyLimit, 5, 1, 100),
+    topology: get(InputNames.topology).trim() || 'topology.yml',
+    offline: bool(get, InputNames.offline, false),
+    clouds: list(get(InputNames.clouds)),
+    images: list(get(InputNames.images)),
+    force: bool(get, InputNames.force, false),
+    maxCells: int(get, InputNames.maxCells, 256, 1, 256),
+    chunk: chunk === '' ? undefined : int(get, InputNames.chunk, 0, 0, 10_000),
+    planFile: get(InputNames.planFile).trim() || 'image-builder-plan.json',
+    cell: get(InputNames.cell).trim() || undefined,
+    dryRun: bool(get, InputNames.dryRun, false),
+    results: get(InputNames.results).trim() || 'image-builder-results',
+    delete: bool(get, InputNames.delete, false),
+    concurrency: int(get, InputNames.concurrency, 8, 1, 64),
+    gcpAccessToken: get(InputNames.gcpAccessToken).trim() || undefined,
+    azureCloud: get(InputNames.azureCloud).trim() || undefined,
+    token: get(InputNames.token).trim() || undefined,
+    summary: bool(get, InputNames.summary, true),
+    buildTimeoutMinutes: int(get, InputNames.buildTimeout, 120, 1, 24 * 60),
+    workDir: get(InputNames.workDir).trim() || 'image-builder-work',
+    copyLimit: int(get, InputNames.copyLimit, 5, 1, 100),
   };
 }
 

@@ -2,6 +2,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+// A JSON import: ncc inlines package.json into the bundle, so the version needs no file at run time.
+import pkg from '../../package.json' with { type: 'json' };
 
 export function productRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
@@ -18,6 +20,7 @@ export function bundledPlaybooks(env: NodeJS.ProcessEnv = process.env): string {
   return env.IMAGE_BUILDER_PLAYBOOKS ?? path.join(productRoot(), 'playbooks');
 }
 
+/** The product's version, package.json's `version`. */
 export function productVersion(): string {
-  return '0.1.0';
+  return pkg.version;
 }

@@ -1,8 +1,7 @@
 /**
- * The Packer template builder (the seed's PackerTemplateBuilder): assembles an
- * HCL2-JSON template (`*.pkr.json`) and its variables file from parts, never
- * from text. Values travel in the variables file; the template refers to them
- * as `${var.name}`.
+ * The Packer template builder: assembles an HCL2-JSON template (`*.pkr.json`)
+ * and its variables file from parts, never from text. Values travel in the
+ * variables file; the template refers to them as `${var.name}`.
  */
 
 export interface PluginRequirement {

@@ -119,7 +119,8 @@ export interface Topology {
 
 /**
  * One image to exist: a (cloud, recipe, os) with the regions that need it.
- * The seed's ImageConfig. `fingerprint` and `name` are filled by the planner.
+ * Its `fingerprint` and `name` are added by the fingerprinting step
+ * (`fingerprinted()`, which makes a FingerprintedImage of it).
  */
 export interface ImageConfig {
   cloud: string;

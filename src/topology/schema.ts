@@ -7,8 +7,8 @@
  * `params.at: 'key'` points the problem at the key rather than its value.
  *
  * Cross-references (extends, image, os, build_region...), provider-specific
- * required fields and file existence are checked afterwards (checks.ts),
- * with the same positions.
+ * required fields and file existence are checked afterwards
+ * (checks-clouds.ts and checks-recipes.ts), with the same positions.
  */
 import { z } from 'zod';
 import { PROVIDERS } from './model.js';

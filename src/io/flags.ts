@@ -1,0 +1,108 @@
+/**
+ * The CLI's flags: one per action input (InputNames, so none can be left
+ * out), with action.yml's description, plus the CLI's own. src/cli.ts makes
+ * both its parser and its usage text from this table, so they cannot drift.
+ */
+import { COMMANDS, InputNames, type Command } from './constants.js';
+
+export interface FlagSpec {
+  /** The value's placeholder in the usage; absent for a boolean flag (a bare `--flag` means true). */
+  value?: string;
+  /** The commands that read it. */
+  commands: readonly Command[];
+  /** One line: action.yml's description of the input. */
+  description: string;
+  /** What an unset flag means in the CLI (parseInputs' default), when it is worth saying. */
+  default?: string;
+}
+
+const ALL = COMMANDS;
+const CELL: readonly Command[] = ['build', 'verify'];
+const FLEET: readonly Command[] = ['plan', 'distribute', 'lifecycle'];
+const RESULTS: readonly Command[] = ['build', 'verify', 'distribute', 'lifecycle'];
+
+/** Keyed like InputNames: the compiler refuses an input without its flag. */
+export const INPUT_FLAGS: { readonly [K in keyof typeof InputNames]: FlagSpec } = {
+  command: { value: 'NAME', commands: ALL, description: 'What to run: plan, build, verify, distribute or lifecycle.', default: 'plan' },
+  topology: { value: 'FILE', commands: ALL, description: 'Path of the topology file, relative to the workspace.', default: 'topology.yml' },
+  offline: {
+    commands: ['plan'],
+    description: 'plan: ask no cloud; every image counts as missing (pull requests from forks, topology checks).',
+  },
+  clouds: { value: 'A,B', commands: FLEET, description: 'Only these clouds (comma-separated names, * wildcards). Empty means all.' },
+  images: { value: 'A,B', commands: FLEET, description: 'Only these recipes (comma-separated names, * wildcards). Empty means all.' },
+  force: { commands: ['plan'], description: 'plan: build every selected image even when an image with its fingerprint exists.' },
+  maxCells: {
+    value: 'N',
+    commands: ['plan'],
+    description: 'Cells per matrix chunk (1-256; GitHub runs at most 256 jobs from one matrix).',
+    default: '256',
+  },
+  chunk: { value: 'N', commands: ['plan'], description: "plan: which chunk's matrix to output when the plan has more than one (0-based)." },
+  planFile: {
+    value: 'FILE',
+    commands: ['plan'],
+    description: 'Where plan writes the whole plan as JSON.',
+    default: 'image-builder-plan.json',
+  },
+  cell: { value: 'JSON', commands: CELL, description: 'build, verify: one matrix cell as JSON (pass toJSON(matrix)).' },
+  dryRun: {
+    commands: RESULTS,
+    description: 'Change nothing; report exactly what would change (build writes and validates the template only).',
+  },
+  results: {
+    value: 'DIR',
+    commands: RESULTS,
+    default: 'image-builder-results',
+    description: 'Folder where build and verify write one JSON result per image, and distribute and lifecycle read them.',
+  },
+  delete: {
+    commands: ['lifecycle'],
+    description: 'lifecycle: really delete retired and surplus images. Without it lifecycle only reports what it would delete.',
+  },
+  concurrency: { value: 'N', commands: FLEET, description: 'Cloud API calls in flight at once (inventory, copies).', default: '8' },
+  gcpAccessToken: {
+    value: 'TOKEN',
+    commands: ALL,
+    description: 'A ready GCP access token (e.g. the access_token output of google-github-actions/auth). Masked.',
+  },
+  azureCloud: { value: 'NAME', commands: ALL, description: 'Azure cloud: AzureCloud, AzureChinaCloud or AzureUSGovernment.' },
+  token: { value: 'TOKEN', commands: CELL, description: 'GitHub token for `packer init` plugin downloads (rate limits). Masked.' },
+  summary: { commands: FLEET, description: 'Write the job summary.', default: 'true' },
+  buildTimeout: {
+    value: 'MIN',
+    commands: CELL,
+    default: '120',
+    description: 'build, verify: minutes one Packer run may take before it is interrupted (Packer then tears its machine down).',
+  },
+  workDir: {
+    value: 'DIR',
+    commands: CELL,
+    default: 'image-builder-work',
+    description: 'build, verify: folder for the Packer template, variables file, logs and output of each image.',
+  },
+  copyLimit: {
+    value: 'N',
+    commands: ['distribute'],
+    description: 'distribute: copies in flight at once into one destination region.',
+    default: '5',
+  },
+};
+
+/** Flags of the CLI alone, parsed with the inputs' flags. */
+export const CLI_FLAGS: Readonly<Record<string, FlagSpec>> = {
+  json: { commands: ALL, description: "Print the command's result as JSON instead of tables." },
+};
+
+/** Flags answered before any parsing: the short form, then the long one. */
+export const HELP_FLAGS = ['-h', '--help'] as const;
+export const VERSION_FLAGS = ['-v', '--version'] as const;
+
+/** Every flag the parser takes (without the leading --), inputs first. */
+export function parsedFlags(): Array<[name: string, spec: FlagSpec]> {
+  const inputs = (Object.keys(INPUT_FLAGS) as Array<keyof typeof InputNames>).map((k): [string, FlagSpec] => [
+    InputNames[k],
+    INPUT_FLAGS[k],
+  ]);
+  return [...inputs, ...Object.entries(CLI_FLAGS)];
+}
