@@ -59,7 +59,7 @@ function requireTools(tools) {
 /** The topology's image, its artifacts checked against the bytes the server will serve. */
 async function loadImage() {
   const { loadTopology } = await lib('src/topology/index.js');
-  const { fingerprinted } = await lib('src/commands/plan.js');
+  const { fingerprinted } = await lib('src/plan/images.js');
   const topology = await loadTopology(TOPOLOGY);
   const [image] = fingerprinted(topology, { clouds: [], images: [] });
   const files = new Map(ARTIFACTS.map((a) => [a.name, artifactBytes(a.name, a.size)]));
@@ -75,9 +75,9 @@ async function loadImage() {
 
 /** The base image (seeded from the example store when it holds the same one, else debootstrapped). */
 async function baseImage(image, topology) {
-  const { LocalProvider } = await lib('src/providers/local.js');
-  const { baseImageDir, ensureBaseImage } = await lib('src/local/base-image.js');
-  const { debianMirror } = await lib('src/local/mirror.js');
+  const { LocalProvider } = await lib('src/providers/local/store.js');
+  const { baseImageDir, ensureBaseImage } = await lib('src/providers/local/base-image.js');
+  const { debianMirror } = await lib('src/providers/local/mirror.js');
   const store = new LocalProvider(image.target, { baseDir: topology.dir });
   const spec = { suite: image.source.suite ?? 'bookworm', mirror: debianMirror(image.source.mirror) };
   const dir = baseImageDir({ ...spec, storeRoot: store.root });
@@ -148,7 +148,7 @@ export async function run() {
   const s = settings();
   requireTools(['qemu-system-x86_64', 'qemu-img', 'ansible-playbook', 'sshpass']);
   await ensureCompiled();
-  const { kvmUsable } = await lib('src/commands/packer-job.js');
+  const { kvmUsable } = await lib('src/providers/local/build.js');
   const { extraVars } = await lib('src/packer/image-template.js');
   const { productVersion, bundledPlaybooks } = await lib('src/io/paths.js');
   const accelerator = process.env.IMAGE_BUILDER_ACCELERATOR ?? (kvmUsable() ? 'kvm' : 'tcg');
@@ -183,7 +183,7 @@ export async function run() {
       ['totalMs', 'bootMs', 'provisionMs', 'firstbootMs', 'verifyMs', 'downloadedBytes'].map((k) => [k, summarize(of(m, k))]))]));
     const result = {
       image: image.name, accelerator, megabits: s.megabits, runs: s.runs, buildMs: built.buildMs,
-      artifacts: ARTIFACTS, packages: image.recipe.variables.packages ?? [], mirror: (await lib('src/local/mirror.js')).debianMirror(image.source.mirror),
+      artifacts: ARTIFACTS, packages: image.recipe.variables.packages ?? [], mirror: (await lib('src/providers/local/mirror.js')).debianMirror(image.source.mirror),
       samples, summary, ratio: ratio(summary.classic.totalMs.median, summary.image.totalMs.median), durationMs: Date.now() - started,
     };
     return { ...result, text: format(result) };

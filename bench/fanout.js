@@ -96,11 +96,11 @@ async function once(r, delayMs, modules) {
  */
 export async function fanout({ regionCounts = [1, 5, 20], delayMs = 300, repeat = 5 } = {}) {
   const modules = {
-    ...(await load('__tests__/fakes/ec2-fake.js')),
+    ...(await load('__tests__/fakes/aws/server.js')),
     ...(await load('src/topology/index.js')),
-    ...(await load('src/commands/plan.js')),
-    ...(await load('src/providers/provider.js')),
-    ...(await load('src/providers/aws.js')),
+    ...(await load('src/plan/images.js')),
+    ...(await load('src/images/index.js')),
+    ...(await load('src/providers/aws/index.js')),
     ...(await load('src/commands/distribute.js')),
     ...(await load('src/io/inputs.js')),
   };

@@ -39,9 +39,9 @@ function runsSetting() {
 
 /** Empties the store but for .base; copies an identical base image in when the store has none. */
 async function resetStore(image, topology) {
-  const { LocalProvider } = await lib('src/providers/local.js');
-  const { baseImageDir } = await lib('src/local/base-image.js');
-  const { debianMirror } = await lib('src/local/mirror.js');
+  const { LocalProvider } = await lib('src/providers/local/store.js');
+  const { baseImageDir } = await lib('src/providers/local/base-image.js');
+  const { debianMirror } = await lib('src/providers/local/mirror.js');
   const store = new LocalProvider(image.target, { baseDir: topology.dir });
   await fs.mkdir(store.root, { recursive: true });
   for (const entry of await fs.readdir(store.root)) {
@@ -65,7 +65,7 @@ async function resetStore(image, topology) {
 /** Three older generations of the line in every region: the newest gold, the others outdated. */
 async function seedGenerations(image, store) {
   const { imageName } = await lib('src/plan/naming.js');
-  const { imageTags } = await lib('src/providers/provider.js');
+  const { imageTags } = await lib('src/images/index.js');
   const dummy = path.join(WORK, 'dummy');
   await fs.mkdir(dummy, { recursive: true });
   for (const f of ['image.qcow2', 'vmlinuz', 'initrd.img']) await fs.writeFile(path.join(dummy, f), Buffer.alloc(64 * 1024));
@@ -141,7 +141,7 @@ export async function run() {
   const runs = runsSetting();
   await ensureCompiled();
   const { loadTopology } = await lib('src/topology/index.js');
-  const { fingerprinted } = await lib('src/commands/plan.js');
+  const { fingerprinted } = await lib('src/plan/images.js');
   const topology = await loadTopology(TOPOLOGY);
   const [image] = fingerprinted(topology, { clouds: [], images: [] });
   const samples = [];

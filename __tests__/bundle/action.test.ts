@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkS
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { fingerprinted } from '../../src/commands/plan.js';
+import { fingerprinted } from '../../src/plan/images.js';
 import { parseInputs } from '../../src/io/inputs.js';
 import { LocalProvider } from '../../src/providers/local/store.js';
 import { imageTags } from '../../src/images/index.js';

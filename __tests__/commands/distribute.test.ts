@@ -5,8 +5,9 @@
  */
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import path from 'node:path';
-import { runDistribute, type CommandDeps } from '../../src/commands/distribute.js';
-import { fingerprinted } from '../../src/commands/plan.js';
+import { runDistribute } from '../../src/commands/distribute.js';
+import type { CommandDeps } from '../../src/commands/clouds.js';
+import { fingerprinted } from '../../src/plan/images.js';
 import { writeResult, type BuildResult } from '../../src/commands/results.js';
 import { parseInputs, type Inputs } from '../../src/io/inputs.js';
 import { createAzureProvider, azureImageDefinition } from '../../src/providers/azure/index.js';

@@ -6,9 +6,9 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { CommandDeps } from '../../src/commands/distribute.js';
+import type { CommandDeps } from '../../src/commands/clouds.js';
 import { runLifecycle } from '../../src/commands/lifecycle.js';
-import { fingerprinted } from '../../src/commands/plan.js';
+import { fingerprinted } from '../../src/plan/images.js';
 import { writeResult } from '../../src/commands/results.js';
 import { parseInputs, type Inputs } from '../../src/io/inputs.js';
 import type { FingerprintedImage } from '../../src/plan/types.js';

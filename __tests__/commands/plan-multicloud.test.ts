@@ -18,7 +18,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { cpSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runPlan, fingerprinted } from '../../src/commands/plan.js';
+import { runPlan } from '../../src/commands/plan.js';
+import { fingerprinted } from '../../src/plan/images.js';
 import { parseInputs, type Inputs } from '../../src/io/inputs.js';
 import { createProvider } from '../../src/providers/index.js';
 import { LocalProvider } from '../../src/providers/local/store.js';

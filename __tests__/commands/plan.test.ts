@@ -6,7 +6,8 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fingerprinted, runPlan } from '../../src/commands/plan.js';
+import { runPlan } from '../../src/commands/plan.js';
+import { fingerprinted } from '../../src/plan/images.js';
 import { parseInputs, type Inputs } from '../../src/io/inputs.js';
 import { LocalProvider } from '../../src/providers/local/store.js';
 import { imageTags } from '../../src/images/index.js';

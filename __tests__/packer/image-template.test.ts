@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { imageTemplate, extraVars } from '../../src/packer/image-template.js';
-import { packerInfo, runProcess } from '../../src/packer/runner.js';
+import { packerInfo } from '../../src/packer/runner.js';
+import { runProcess } from '../../src/util/process.js';
 import type { FingerprintedImage } from '../../src/plan/types.js';
 import type { ProviderName, ProviderSource } from '../../src/topology/model.js';
 import { writeTree } from '../helpers/tree.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { driftCounts, driftMarkdown, driftRows, driftText } from '../../src/report/drift.js';
+import { driftCounts, driftRows } from '../../src/lifecycle/drift.js';
+import { driftMarkdown, driftText } from '../../src/report/drift.js';
 
 describe('drift', () => {
   const wanted = [

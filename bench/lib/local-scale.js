@@ -16,7 +16,7 @@ const REGIONS = ['rack1', 'rack2'];
 
 async function seedStore(size) {
   const [{ fingerprinted }, { loadTopology }, { LocalProvider }, { imageTags }] = await Promise.all([
-    compiled('src/commands/plan.js'), compiled('src/topology/index.js'), compiled('src/providers/local/store.js'), compiled('src/providers/provider.js'),
+    compiled('src/plan/images.js'), compiled('src/topology/index.js'), compiled('src/providers/local/store.js'), compiled('src/images/index.js'),
   ]);
   const recipes = Array.from({ length: size }, (_, k) => recipeName(k));
   const { dir, file } = writeTopology({

@@ -38,7 +38,7 @@ export const presentIn = (k, regions) => (k % 10 === 0 ? [] : k % 7 === 0 ? regi
 /** Writes the topology, seeds the local store, and answers what the fakes must hold. */
 async function scene(images) {
   const [{ fingerprinted }, { loadTopology }, { LocalProvider }, { imageTags }] = await Promise.all([
-    compiled('src/commands/plan.js'), compiled('src/topology/index.js'), compiled('src/providers/local/store.js'), compiled('src/providers/provider.js'),
+    compiled('src/plan/images.js'), compiled('src/topology/index.js'), compiled('src/providers/local/store.js'), compiled('src/images/index.js'),
   ]);
   const recipes = split(images);
   const { dir, file } = writeTopology({

@@ -43,7 +43,7 @@ async function planOnce(values) {
 /** Each step of a plan of the first (local) cloud on its own. */
 async function phases(values) {
   const [{ fingerprinted }, { loadTopology }, { plan }, { planMarkdown, planText }, { LocalProvider }] = await Promise.all([
-    compiled('src/commands/plan.js'), compiled('src/topology/index.js'), compiled('src/plan/planner.js'),
+    compiled('src/plan/images.js'), compiled('src/topology/index.js'), compiled('src/plan/planner.js'),
     compiled('src/report/plan-summary.js'), compiled('src/providers/local/store.js'),
   ]);
   const [topology, loadMs] = await timed(() => loadTopology(values.topology));

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Topology } from '../topology/model.js';
 import type { FingerprintedImage, BuildCell } from '../plan/types.js';
 import { PROVIDERS } from '../topology/model.js';
-import { fingerprinted } from './plan.js';
+import { fingerprinted } from '../plan/images.js';
 
 const CellSchema = z.object({
   cloud: z.string().min(1),

@@ -6,16 +6,12 @@
  * is never copied again, so a re-run after a crash finishes only the rest.
  * One failed region does not stop the others; every failure is reported and
  * the command fails at the end. Orchestration only: the decisions are in
- * lifecycle/distribution.ts.
+ * distribute/rules.ts.
  */
-import { providerContext } from './provider-context.js';
+import { openClouds, type CommandDeps } from './clouds.js';
 import { readResults } from './results.js';
-import { fingerprinted, type PlanDeps } from './plan.js';
 import { loadTopology } from '../topology/index.js';
-import type { Cloud, Topology } from '../topology/model.js';
-import { matcher } from '../plan/filter.js';
-import type { CloudInventory } from '../plan/types.js';
-import { createProvider } from '../providers/index.js';
+import { fingerprinted } from '../plan/images.js';
 import type { Provider } from '../providers/provider.js';
 import { realSleep, withRetry } from '../util/retry.js';
 import { mapLimit } from '../util/pool.js';
@@ -33,13 +29,6 @@ import {
 } from '../distribute/rules.js';
 import { distributeMarkdown, distributeText, formatTags } from '../report/distribute-summary.js';
 
-export interface CommandDeps extends PlanDeps {
-  /** Waits between copy-limit retries (tests pass a fast one). */
-  sleep?: (ms: number) => Promise<void>;
-  /** Milliseconds, for durations (default performance.now). */
-  clock?: () => number;
-}
-
 export interface DistributeResult {
   distribution: Distribution;
   outcomes: CopyOutcome[];
@@ -54,7 +43,7 @@ export async function runDistribute(inputs: Inputs, reporter: Reporter, deps: Co
   const topology = await loadTopology(inputs.topology);
   const images = fingerprinted(topology, inputs);
   const results = await readResults(inputs.results);
-  const open = await openClouds(topology, inputs, reporter, deps);
+  const open = await openClouds(topology, inputs, reporter, deps, { onFailure: 'record' });
   const failures = [...open.failures];
   const distribution = planDistribution({ images, inventory: open.inventory, results });
   reportSkipped(distribution, reporter);
@@ -97,58 +86,6 @@ export async function runDistribute(inputs: Inputs, reporter: Reporter, deps: Co
     );
   }
   return { distribution, outcomes, failures, copied };
-}
-
-export interface OpenClouds {
-  clouds: Cloud[];
-  providers: Map<string, Provider>;
-  inventory: Record<string, CloudInventory>;
-  /** `cloud|region` whose inventory failed. */
-  unreachable: Set<string>;
-  failures: StepFailure[];
-}
-
-/**
- * Providers and inventories of the selected clouds: one call per region, all
- * at once up to `concurrency` (one per global cloud). A failed region is
- * reported and left out; the other regions go on.
- */
-export async function openClouds(topology: Topology, inputs: Inputs, reporter: Reporter, deps: PlanDeps): Promise<OpenClouds> {
-  const clouds = topology.clouds.filter((c) => matcher(inputs.clouds)(c.name));
-  const context = providerContext(topology.dir, inputs, reporter, deps.context);
-  const make = deps.providerFor ?? createProvider;
-  const list = await Promise.all(clouds.map((cloud) => make(cloud, context)));
-  const calls = clouds.flatMap((cloud, c) => {
-    const regions = Object.keys(cloud.regions).sort();
-    return (list[c].scope === 'global' ? [cloud.build_region] : regions).map((region) => ({ c, region }));
-  });
-  const failures: StepFailure[] = [];
-  const unreachable = new Set<string>();
-  const answers = await mapLimit(calls, inputs.concurrency, async ({ c, region }) => {
-    try {
-      return await list[c].inventory(region);
-    } catch (error) {
-      const cloud = clouds[c];
-      const lost = list[c].scope === 'global' ? Object.keys(cloud.regions) : [region];
-      for (const r of lost) unreachable.add(`${cloud.name}|${r}`);
-      failures.push({ cloud: cloud.name, region, name: '', step: 'inventory', message: (error as Error).message });
-      reporter.error(`inventory of cloud "${cloud.name}" in ${region} failed: ${(error as Error).message}`);
-      return undefined;
-    }
-  });
-  const inventory: Record<string, CloudInventory> = {};
-  clouds.forEach((cloud, c) => {
-    const regions: CloudInventory['regions'] = {};
-    calls.forEach((call, k) => {
-      const records = answers[k];
-      if (call.c !== c || !records) return;
-      const targets = list[c].scope === 'global' ? Object.keys(cloud.regions) : [call.region];
-      for (const region of targets)
-        regions[region] = records.map((r) => ({ ...r, region: list[c].scope === 'global' ? r.region : region }));
-    });
-    inventory[cloud.name] = { provider: cloud.provider, scope: list[c].scope, regions };
-  });
-  return { clouds, providers: new Map(clouds.map((cloud, c) => [cloud.name, list[c]])), inventory, unreachable, failures };
 }
 
 function reportSkipped(distribution: Distribution, reporter: Reporter): void {

@@ -7,9 +7,9 @@
  * changes nothing. Orchestration only: the rules are in lifecycle/decide.ts.
  */
 import { readResults } from './results.js';
-import { fingerprinted } from './plan.js';
-import { openClouds, type CommandDeps } from './distribute.js';
+import { openClouds, type CommandDeps } from './clouds.js';
 import { loadTopology } from '../topology/index.js';
+import { fingerprinted } from '../plan/images.js';
 import { matcher } from '../plan/filter.js';
 import { TAGS, type ImageRecord, type Verdict } from '../images/index.js';
 import { type Provider } from '../providers/provider.js';
@@ -19,9 +19,9 @@ import type { Inputs } from '../io/inputs.js';
 import type { Reporter } from '../io/reporter.js';
 import { decide, removalCandidates } from '../lifecycle/decide.js';
 import type { StepFailure } from '../distribute/rules.js';
-import { lineId, lineLocations, verdictKey, withVerdicts, type LineLocation } from '../lifecycle/lines.js';
-import { driftRows, type DriftRow } from '../report/drift.js';
-import { lifecycleMarkdown, lifecycleText, type LineDecision } from '../report/lifecycle-summary.js';
+import { lineId, lineLocations, verdictKey, withVerdicts, type LineDecision, type LineLocation } from '../lifecycle/lines.js';
+import { driftRows, type DriftRow } from '../lifecycle/drift.js';
+import { lifecycleMarkdown, lifecycleText } from '../report/lifecycle-summary.js';
 
 export interface LifecycleResult {
   lines: LineDecision[];
@@ -45,7 +45,7 @@ export async function runLifecycle(inputs: Inputs, reporter: Reporter, deps: Com
   const configs = new Map(images.map((i) => [lineId(i), i]));
   const verdicts = new Map<string, Verdict>();
   for (const r of await readResults(inputs.results)) verdicts.set(verdictKey(r.cloud, r.fingerprint), r.verified);
-  const open = await openClouds(topology, inputs, reporter, deps);
+  const open = await openClouds(topology, inputs, reporter, deps, { onFailure: 'record' });
   const failures = [...open.failures];
   const retired = new Set(topology.lifecycle.retired);
   const recipeOk = matcher(inputs.images);

@@ -2,20 +2,14 @@
  * plan: topology -> fingerprinted images -> inventory of each cloud -> set
  * difference -> matrix, plan file and summary. Orchestration only.
  */
-import { providerContext } from './provider-context.js';
+import { openClouds, type PlanDeps } from './clouds.js';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { loadTopology, resolveImages } from '../topology/index.js';
-import type { Cloud, Topology } from '../topology/model.js';
-import { Fingerprinter } from '../plan/fingerprint.js';
-import { imageName } from '../plan/naming.js';
-import { filterImages, matcher } from '../plan/filter.js';
+import { loadTopology } from '../topology/index.js';
+import { fingerprinted } from '../plan/images.js';
 import { plan as makePlan } from '../plan/planner.js';
 import { chunkBuilds, selectChunk, type Matrix } from '../plan/matrix.js';
-import type { CloudInventory, FingerprintedImage, Plan } from '../plan/types.js';
-import { createProvider, type ProviderContext } from '../providers/index.js';
-import type { Provider } from '../providers/provider.js';
-import { mapLimit } from '../util/pool.js';
+import type { Plan } from '../plan/types.js';
 import { Outputs } from '../io/constants.js';
 import type { Inputs } from '../io/inputs.js';
 import type { Reporter } from '../io/reporter.js';
@@ -28,18 +22,15 @@ export interface PlanResult {
   planFile: string;
 }
 
-/** Seams for tests and benchmarks: how providers are made. */
-export interface PlanDeps {
-  providerFor?: (cloud: Cloud, context: ProviderContext) => Promise<Provider>;
-  context?: Partial<ProviderContext>;
-}
-
 export async function runPlan(inputs: Inputs, reporter: Reporter, deps: PlanDeps = {}): Promise<PlanResult> {
   const topology = await loadTopology(inputs.topology);
   const images = fingerprinted(topology, inputs);
   if (images.length === 0) reporter.warning(`no image of ${inputs.topology} matches clouds=[${inputs.clouds}] images=[${inputs.images}]`);
 
-  const inventory = inputs.offline ? undefined : await inventories(topology, inputs, deps, reporter);
+  // Any failed inventory fails the plan; a global cloud is asked in its first region.
+  const inventory = inputs.offline
+    ? undefined
+    : (await openClouds(topology, inputs, reporter, deps, { onFailure: 'throw' })).inventory;
   const result = makePlan({
     topology: inputs.topology, images, inventory, retired: topology.lifecycle.retired, force: inputs.force,
   });
@@ -62,55 +53,4 @@ export async function runPlan(inputs: Inputs, reporter: Reporter, deps: PlanDeps
   if (inputs.summary) await reporter.summary(planMarkdown(result), planText(result));
   else for (const note of result.notes) reporter.info(`note: ${note}`);
   return { plan: result, matrix, chunkCount: chunks.length, planFile };
-}
-
-/** Resolved, filtered images with their fingerprints and names. */
-export function fingerprinted(topology: Topology, inputs: Pick<Inputs, 'clouds' | 'images'>): FingerprintedImage[] {
-  const fingerprinter = new Fingerprinter(topology.dir);
-  return filterImages(resolveImages(topology), inputs.clouds, inputs.images).map((config) => {
-    let fingerprint: string;
-    try {
-      fingerprint = fingerprinter.of(config);
-    } catch (error) {
-      throw new Error(`image ${config.image}/${config.os} of cloud "${config.cloud}": ${(error as Error).message}`);
-    }
-    return { ...config, fingerprint, name: imageName(config.provider, config.image, config.os, fingerprint) };
-  });
-}
-
-/**
- * One inventory call per (cloud, region), all at once up to `concurrency`;
- * a global-scope cloud (GCP) is asked once and its answer serves every region.
- */
-async function inventories(
-  topology: Topology, inputs: Inputs, deps: PlanDeps, reporter: Reporter,
-): Promise<Record<string, CloudInventory>> {
-  const clouds = topology.clouds.filter((c) => matcher(inputs.clouds)(c.name));
-  const context = providerContext(topology.dir, inputs, reporter, deps.context);
-  const make = deps.providerFor ?? createProvider;
-  const providers = await Promise.all(clouds.map((cloud) => make(cloud, context)));
-  const calls = clouds.flatMap((cloud, c) => {
-    const regions = Object.keys(cloud.regions);
-    const asked = providers[c].scope === 'global' ? regions.slice(0, 1) : regions;
-    return asked.map((region) => ({ c, region }));
-  });
-  const answers = await mapLimit(calls, inputs.concurrency, async ({ c, region }) => {
-    try {
-      return await providers[c].inventory(region);
-    } catch (error) {
-      throw new Error(`inventory of cloud "${clouds[c].name}" in ${region} failed: ${(error as Error).message}`);
-    }
-  });
-  const out: Record<string, CloudInventory> = {};
-  clouds.forEach((cloud, c) => {
-    const provider = providers[c];
-    const regions: CloudInventory['regions'] = {};
-    calls.forEach((call, k) => {
-      if (call.c !== c) return;
-      const targets = provider.scope === 'global' ? Object.keys(cloud.regions) : [call.region];
-      for (const region of targets) regions[region] = answers[k].map((r) => ({ ...r, region }));
-    });
-    out[cloud.name] = { provider: cloud.provider, scope: provider.scope, regions };
-  });
-  return out;
 }

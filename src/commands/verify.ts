@@ -7,14 +7,13 @@
  * and into the result file; a failed verification fails the job, and
  * lifecycle never promotes that image.
  */
-import { providerContext } from './provider-context.js';
+import { providerContext } from './clouds.js';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { runProcess } from '../packer/runner.js';
 import { loadTopology } from '../topology/index.js';
 import type { FingerprintedImage } from '../plan/types.js';
-import { createProvider } from '../providers/index.js';
-import { LocalProvider } from '../providers/local/store.js';
+import { createBuildHooks, createProvider } from '../providers/index.js';
+import type { VerifySource } from '../providers/provider.js';
 import { TAGS, type Verdict } from '../images/index.js';
 import type { Inputs } from '../io/inputs.js';
 import type { Reporter } from '../io/reporter.js';
@@ -37,12 +36,20 @@ export async function runVerify(inputs: Inputs, reporter: Reporter): Promise<Ver
   if (!result) throw new Error(`${image.cloud}/${image.name}: no build result in ${resultsDir}: run build for this cell first (in a workflow: download its artifact)`);
 
   const playbook = image.recipe.verify ? path.resolve(topology.dir, image.recipe.verify) : path.join(bundledPlaybooks(), 'verify.yml');
-  const verifyImage = image.provider === 'local' && !inputs.dryRun
-    ? await localOverlay(new LocalProvider(image.target, { baseDir: topology.dir }).imageDir(result.region, image.name), inputs, image.name)
-    : result.imageId;
-  const job = await preparePackerJob({
-    image, topologyDir: topology.dir, mode: 'verify', playbooks: [playbook], verifyImage, startedAt: new Date(result.builtAt),
-  }, inputs, reporter);
+  const hooks = await createBuildHooks(image.target, providerContext(topology.dir, inputs, reporter));
+  // The provider's verification source (local: an overlay, so the stored disk is never written to); a dry run boots nothing.
+  const booted: VerifySource = !inputs.dryRun && hooks.verifySource
+    ? await hooks.verifySource({ region: result.region, name: image.name, imageId: result.imageId }, inputs.workDir)
+    : { source: result.imageId, release: async () => {} };
+  let job;
+  try {
+    job = await preparePackerJob({
+      image, topologyDir: topology.dir, mode: 'verify', playbooks: [playbook], verifyImage: booted.source, startedAt: new Date(result.builtAt), hooks,
+    }, inputs, reporter);
+  } catch (error) {
+    await booted.release();
+    throw error;
+  }
   if (inputs.dryRun) {
     reporter.info(`${image.name}: dry run, verification template ${job.template} written, nothing booted`);
     return { verdict: result.verified, result };
@@ -59,7 +66,9 @@ export async function runVerify(inputs: Inputs, reporter: Reporter): Promise<Ver
     verdict = 'failed';
     failure = error as Error;
   } finally {
-    await discard(job.outputDir, verifyImage, image.provider);
+    // The verification machine's disk and the provider's verification source are never kept.
+    await fs.rm(job.outputDir, { recursive: true, force: true });
+    await booted.release();
   }
   const updated: BuildResult = { ...result, verified: verdict, verifiedAt: new Date().toISOString() };
   await writeResult(resultsDir, updated);
@@ -83,26 +92,4 @@ async function markImage(
 async function playbookFailed(work: string): Promise<boolean> {
   const log = await fs.readFile(path.join(work, 'packer-verify.log'), 'utf8').catch(() => '');
   return /Error executing Ansible|ansible-playbook.*exit status|Non-zero exit status/i.test(log);
-}
-
-/**
- * A throwaway qcow2 overlay on the stored disk: the verification boot writes
- * to it, never to the image itself.
- */
-async function localOverlay(imageDir: string, inputs: Inputs, name: string): Promise<string> {
-  // The folder name is built at run time: a literal path pattern here would be
-  // taken by the bundler for an asset to ship when such folders exist at build time.
-  const dir = path.join(path.resolve(inputs.workDir), ['overlay', name].join('--'));
-  await fs.rm(dir, { recursive: true, force: true });
-  await fs.mkdir(dir, { recursive: true });
-  const overlay = path.join(dir, 'overlay.qcow2');
-  const result = await runProcess('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'qcow2', '-b', path.join(imageDir, 'image.qcow2'), overlay]);
-  if (result.code !== 0) throw new Error(`${name}: could not create the verification overlay: ${result.tail.join(' ')}`);
-  return overlay;
-}
-
-/** The verification machine's disk and the overlay are never kept. */
-async function discard(outputDir: string, verifyImage: string, provider: string): Promise<void> {
-  await fs.rm(outputDir, { recursive: true, force: true });
-  if (provider === 'local') await fs.rm(path.dirname(verifyImage), { recursive: true, force: true });
 }

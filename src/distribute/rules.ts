@@ -3,18 +3,19 @@
  * holds and the build results. Pure: the command carries it out.
  *
  * - An image is present in a region when an image with its fingerprint is
- *   there, pending or available (a failed one does not count). A pending copy
- *   left by an interrupted run is finished, never started a second time.
+ *   there, in any state but failed (plan/holders.ts, as the planner counts
+ *   them). A pending copy left by an interrupted run is finished, never
+ *   started a second time.
  * - The source is the available image in the build region, else the first
- *   region (sorted) holding an available one.
+ *   region (sorted) holding an available one (availableSource).
  * - The verdict is the build result's (verify writes it there), else the
  *   source's tag. Images whose verdict is `failed` are not distributed.
  * - Copies are tagged as the source is, with channel `candidate` (channels are
  *   per region and only lifecycle promotes) and the verdict.
  * - Global clouds (GCP) copy nothing; their image is tagged and shared once.
  */
-import type { FingerprintedImage } from '../plan/types.js';
-import type { CloudInventory } from '../plan/types.js';
+import type { CloudInventory, FingerprintedImage } from '../plan/types.js';
+import { availableSource, holders, indexHolders, type HolderIndex } from '../plan/holders.js';
 import { TAGS, fromTags, type ImageRecord, type Verdict } from '../images/index.js';
 import type { ProviderName, Sharing } from '../topology/model.js';
 
@@ -88,18 +89,26 @@ export function planDistribution(input: DistributionInput): Distribution {
   const results = new Map(input.results.map((r) => [key(r.cloud, r.fingerprint), r]));
   const known = new Set(input.images.map((i) => key(i.cloud, i.fingerprint)));
   const unmatched = input.results.filter((r) => !known.has(key(r.cloud, r.fingerprint)));
+  const indexes = new Map<string, HolderIndex>();
+  const indexOf = (cloud: string): HolderIndex => {
+    let index = indexes.get(cloud);
+    if (!index) indexes.set(cloud, (index = indexHolders(input.inventory[cloud])));
+    return index;
+  };
   const images = input.images
     .filter((config) => input.inventory[config.cloud])
-    .map((config) => distributeOne(config, input.inventory[config.cloud], results.get(key(config.cloud, config.fingerprint))));
+    .map((config) =>
+      distributeOne(config, input.inventory[config.cloud].scope, indexOf(config.cloud), results.get(key(config.cloud, config.fingerprint))),
+    );
   return { images, unmatched };
 }
 
-function distributeOne(config: FingerprintedImage, inventory: CloudInventory, result?: DistributionResult): ImageDistribution {
-  const scope = inventory.scope;
-  const holding = holders(config.fingerprint, inventory);
-  const available = [...holding.entries()].filter(([, r]) => r.state === 'available').map(([region]) => region).sort();
+function distributeOne(
+  config: FingerprintedImage, scope: CloudInventory['scope'], index: HolderIndex, result?: DistributionResult,
+): ImageDistribution {
+  const holding = holders(index, config.fingerprint);
   const settled = [...holding.entries()].filter(([, r]) => r.state !== 'pending').map(([region]) => region).sort();
-  const from = available.includes(config.buildRegion) ? config.buildRegion : available[0];
+  const from = availableSource(config.buildRegion, holding);
   const source = from === undefined ? undefined : holding.get(from);
   const verdict: Verdict = result?.verified ?? source?.verified ?? 'unverified';
   const base: ImageDistribution = {
@@ -139,21 +148,6 @@ function distributeOne(config: FingerprintedImage, inventory: CloudInventory, re
   }
   const share = uniqueIds([source, ...settled.map((r) => holding.get(r) as ImageRecord)]);
   return { ...base, copies, retag, share: shares(config.target.share) ? share : [] };
-}
-
-/**
- * Regions holding an image of this fingerprint, as the planner counts them:
- * any state but failed. Per region the best one: available, deprecated, pending.
- */
-function holders(fingerprint: string, inventory: CloudInventory): Map<string, ImageRecord> {
-  const rank = { available: 0, deprecated: 1, pending: 2, failed: 3 } as const;
-  const found = new Map<string, ImageRecord>();
-  for (const [region, records] of Object.entries(inventory.regions)) {
-    const matches = records.filter((r) => r.fingerprint === fingerprint && r.state !== 'failed');
-    const best = matches.sort((a, b) => rank[a.state] - rank[b.state])[0];
-    if (best) found.set(region, best);
-  }
-  return found;
 }
 
 export const shares = (sharing: Sharing): boolean => sharing.public || sharing.accounts.length > 0;

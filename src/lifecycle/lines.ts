@@ -9,6 +9,7 @@
  * so no resource is ever promoted in one region and removed in another.
  */
 import type { ImageRecord, Verdict } from '../images/index.js';
+import type { Decision } from './decide.js';
 
 export interface LineKey {
   cloud: string;
@@ -22,6 +23,17 @@ export interface LineLocation extends LineKey {
   regions: string[];
   /** Unique by id; a shared resource appears once, with the first of `regions`. */
   records: ImageRecord[];
+}
+
+/** What lifecycle decided for one line location, with what it needed to know. */
+export interface LineDecision {
+  location: LineLocation;
+  retired: boolean;
+  /** The topology's fingerprint of the line (undefined: the topology no longer names it). */
+  current?: string;
+  decision: Decision<ImageRecord>;
+  /** id -> what uses it, for images kept because they are in use. */
+  usage: Record<string, string[]>;
 }
 
 export const lineId = (key: LineKey): string => `${key.cloud}|${key.image}|${key.os}`;

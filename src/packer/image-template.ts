@@ -53,7 +53,7 @@ export function imageTemplate(input: ImageTemplateInput): BuiltTemplate {
   const extraVars = builder.variable('extra_vars_file', { type: 'string' }, input.extraVarsFile);
   const playbooks = [...input.playbooks, ...(input.mode === 'build' && input.deprovision ? [input.deprovision] : [])];
   playbooks.forEach((playbook, i) => {
-    builder.provisioner('ansible', ansibleProvisioner(builder.variable(`playbook_${i}`, { type: 'string' }, playbook), extraVars, source.sshUser, input));
+    builder.provisioner('ansible', ansibleProvisioner(builder.variable(`playbook_${i}`, { type: 'string' }, playbook), extraVars, source));
   });
   builder.postProcessor('manifest', {
     output: builder.variable('manifest_file', { type: 'string' }, input.manifestFile),
@@ -63,10 +63,10 @@ export function imageTemplate(input: ImageTemplateInput): BuiltTemplate {
   return builder.build();
 }
 
-function ansibleProvisioner(playbook: string, extraVars: string, user: string, input: ImageTemplateInput): Record<string, unknown> {
+function ansibleProvisioner(playbook: string, extraVars: string, source: SourceResult): Record<string, unknown> {
   const config: Record<string, unknown> = {
     playbook_file: playbook,
-    user,
+    user: source.sshUser,
     extra_arguments: ['--extra-vars', `@${extraVars}`],
     ansible_env_vars: [
       'ANSIBLE_HOST_KEY_CHECKING=False',
@@ -74,10 +74,7 @@ function ansibleProvisioner(playbook: string, extraVars: string, user: string, i
       'ANSIBLE_FORCE_COLOR=0',
     ],
   };
-  if (input.image.provider === 'local') {
-    // Packer's SSH adapter offers only ssh-rsa host keys, which OpenSSH >= 8.8 refuses by default.
-    config.ansible_ssh_extra_args = ['-o HostKeyAlgorithms=+ssh-rsa -o PubkeyAcceptedKeyTypes=+ssh-rsa'];
-  }
+  if (source.ansibleSshExtraArgs) config.ansible_ssh_extra_args = source.ansibleSshExtraArgs;
   return config;
 }
 

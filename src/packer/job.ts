@@ -4,17 +4,15 @@
  * `packer init` (modern Packer, plugins cached) and `packer build` with a
  * time limit, its log kept and its last lines in the error.
  */
-import { closeSync, existsSync, openSync, promises as fs, readFileSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { FingerprintedImage } from '../plan/types.js';
 import { imageTemplate, extraVars } from './image-template.js';
 import type { BuiltTemplate } from './template.js';
-import { packerInfo, runProcess, type PackerInfo } from './runner.js';
+import { packerInfo, type PackerInfo } from './runner.js';
+import { runProcess } from '../util/process.js';
 import { pluginCache, restorePlugins, savePlugins } from './plugins.js';
-import { ensureBaseImage, type BaseImage } from '../providers/local/base-image.js';
-import { debianMirror } from '../providers/local/mirror.js';
-import { LocalProvider } from '../providers/local/store.js';
-import type { LocalSource } from '../topology/model.js';
+import type { BuildHooks, MachineSetup } from '../providers/provider.js';
 import { Outputs } from '../io/constants.js';
 import type { Inputs } from '../io/inputs.js';
 import type { Reporter } from '../io/reporter.js';
@@ -30,7 +28,8 @@ export interface PackerJob {
   manifestFile: string;
   built: BuiltTemplate;
   packer?: PackerInfo;
-  base?: BaseImage;
+  /** The machine the provider prepared (local: QEMU files), kept for storing the result. */
+  machine?: MachineSetup;
   env: NodeJS.ProcessEnv;
 }
 
@@ -42,6 +41,8 @@ export interface JobSpec {
   playbooks: string[];
   verifyImage?: string;
   startedAt: Date;
+  /** The provider's build hooks (local: the QEMU machine). */
+  hooks: BuildHooks;
 }
 
 export async function preparePackerJob(spec: JobSpec, inputs: Inputs, reporter: Reporter): Promise<PackerJob> {
@@ -52,8 +53,11 @@ export async function preparePackerJob(spec: JobSpec, inputs: Inputs, reporter: 
   const packer = await packerInfo();
   if (!packer && !inputs.dryRun) throw new Error(`${image.name}: packer is not installed (on GitHub: hashicorp/setup-packer; on Debian: apt-get install packer)`);
 
-  const local = image.provider === 'local' ? await localFiles(spec, work, inputs.dryRun, reporter) : undefined;
-  if (local) reporter.mask(local.base.password);
+  const machine = await spec.hooks.machine?.({
+    name: image.name, source: image.source as unknown as Record<string, unknown>, work, dryRun: inputs.dryRun,
+    log: (l) => reporter.info(l), group: (title, fn) => reporter.group(title, fn),
+  });
+  for (const secret of machine?.secrets ?? []) reporter.mask(secret);
   const facts = { buildTime: spec.startedAt, gitSha: process.env.GITHUB_SHA, version: productVersion() };
   const extraVarsFile = path.join(work, 'extra-vars.json');
   // The template runs deprovision.yml itself, last: the provisioning playbook skips its own copy.
@@ -65,7 +69,7 @@ export async function preparePackerJob(spec: JobSpec, inputs: Inputs, reporter: 
     playbooks: spec.playbooks,
     deprovision: path.join(bundledPlaybooks(), 'deprovision.yml'),
     modernPacker: packer?.modern ?? true,
-    local: local && { ...local.files, sshPassword: local.base.password, baseImage: spec.verifyImage ?? local.files.baseImage },
+    local: machine && { ...machine.files, baseImage: spec.verifyImage ?? machine.files.baseImage },
   });
   const template = path.join(work, 'image.pkr.json');
   const varFile = path.join(work, 'image.pkrvars.json');
@@ -73,7 +77,7 @@ export async function preparePackerJob(spec: JobSpec, inputs: Inputs, reporter: 
   await fs.writeFile(varFile, JSON.stringify(built.variables, null, 2) + '\n', { mode: 0o600 });
   reporter.setOutput(Outputs.template, template);
   reporter.setOutput(Outputs.varFile, varFile);
-  const job: PackerJob = { image, mode: spec.mode, work, template, varFile, outputDir, manifestFile, built, packer, base: local?.base, env: packerEnv(built, inputs) };
+  const job: PackerJob = { image, mode: spec.mode, work, template, varFile, outputDir, manifestFile, built, packer, machine, env: packerEnv(built, inputs) };
   if (packer) {
     await initPlugins(job, reporter);
     await packerStep(job, ['validate', `-var-file=${varFile}`, template], reporter, 'validate', job.env);
@@ -122,50 +126,4 @@ async function packerStep(
   const why = result.timedOut ? 'ran longer than its time limit and was stopped (its machine was torn down)' : `failed (exit ${result.code})`;
   throw new Error(`${job.image.cloud}/${job.image.name}: packer ${what} ${why} [Packer ${job.packer?.version ?? '?'}]; last lines:\n` +
     result.tail.slice(-25).join('\n') + `\nfull log: ${log}`);
-}
-
-interface LocalFiles {
-  base: BaseImage;
-  files: { baseImage: string; kernel: string; initrd: string; accelerator: string; memoryMb: number; cpus: number; serialLog: string };
-}
-
-async function localFiles(spec: JobSpec, work: string, dryRun: boolean, reporter: Reporter): Promise<LocalFiles> {
-  const { image } = spec;
-  const source = image.source as LocalSource;
-  const store = new LocalProvider(image.target, { baseDir: spec.topologyDir });
-  let base: BaseImage;
-  if (source.image) {
-    const disk = path.resolve(spec.topologyDir, source.image);
-    const dir = path.dirname(disk);
-    base = { dir, disk, kernel: path.join(dir, 'vmlinuz'), initrd: path.join(dir, 'initrd.img'), user: 'root', password: process.env.IMAGE_BUILDER_LOCAL_PASSWORD ?? '' };
-    for (const f of [base.disk, base.kernel, base.initrd]) if (!existsSync(f)) throw new Error(`${image.name}: the local source image needs ${f}`);
-  } else if (dryRun) {
-    const dir = path.join(work, 'dry-run-base');
-    await fs.mkdir(dir, { recursive: true });
-    for (const f of ['base.qcow2', 'vmlinuz', 'initrd.img']) await fs.writeFile(path.join(dir, f), '');
-    base = { dir, disk: path.join(dir, 'base.qcow2'), kernel: path.join(dir, 'vmlinuz'), initrd: path.join(dir, 'initrd.img'), user: 'root', password: 'dry-run' };
-  } else {
-    const mirror = debianMirror(source.mirror);
-    base = await reporter.group(`base image ${source.suite ?? 'bookworm'}`, () =>
-      ensureBaseImage({ storeRoot: store.root, suite: source.suite ?? 'bookworm', mirror, log: (l) => reporter.info(l) }));
-  }
-  return {
-    base,
-    files: {
-      baseImage: base.disk, kernel: base.kernel, initrd: base.initrd,
-      accelerator: process.env.IMAGE_BUILDER_ACCELERATOR ?? (kvmUsable() ? 'kvm' : 'tcg'), memoryMb: 1536, cpus: 2,
-      serialLog: path.join(work, 'serial.log'),
-    },
-  };
-}
-
-/** KVM only when the CPU offers virtualisation and /dev/kvm opens; else QEMU's TCG emulation. */
-export function kvmUsable(): boolean {
-  try {
-    if (!/\b(vmx|svm)\b/.test(readFileSync('/proc/cpuinfo', 'utf8'))) return false;
-    closeSync(openSync('/dev/kvm', 'r+'));
-    return true;
-  } catch {
-    return false;
-  }
 }

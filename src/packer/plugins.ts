@@ -7,7 +7,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { canonicalJson } from '../util/canonical.js';
-import { sha256 } from '../plan/fingerprint.js';
+import { sha256 } from '../util/hash.js';
 import type { Template } from './template.js';
 
 export interface PluginCache {

@@ -1,70 +1,8 @@
 /**
- * Runs Packer. Arguments are arrays (never a shell line); values reach Packer
- * only through the template and variables files. A build that outlives its
- * time limit is interrupted (SIGINT: Packer tears its machine down), then
- * killed if it does not stop within the grace period.
+ * Which Packer is installed: its version, and whether it is modern (1.7+:
+ * HCL2 required_plugins and `packer init`).
  */
-import { spawn } from 'node:child_process';
-
-export interface RunOptions {
-  cwd?: string;
-  env?: NodeJS.ProcessEnv;
-  timeoutMs?: number;
-  /** How long an interrupted Packer may take to tear down before SIGKILL. */
-  graceMs?: number;
-  onLine?: (line: string) => void;
-  /** Lines kept for the error message (default 40). */
-  tail?: number;
-}
-
-export interface RunResult {
-  code: number;
-  timedOut: boolean;
-  tail: string[];
-}
-
-export function runProcess(command: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
-  const keep = options.tail ?? 40;
-  const tail: string[] = [];
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let timedOut = false;
-    let killer: NodeJS.Timeout | undefined;
-    const timer = options.timeoutMs
-      ? setTimeout(() => {
-        timedOut = true;
-        child.kill('SIGINT');
-        killer = setTimeout(() => child.kill('SIGKILL'), options.graceMs ?? 300_000);
-      }, options.timeoutMs)
-      : undefined;
-    const onData = (buffer: { partial: string }) => (chunk: Buffer) => {
-      const text = buffer.partial + chunk.toString('utf8');
-      const lines = text.split('\n');
-      buffer.partial = lines.pop() ?? '';
-      for (const line of lines) emit(line);
-    };
-    const emit = (line: string) => {
-      tail.push(line);
-      if (tail.length > keep) tail.shift();
-      options.onLine?.(line);
-    };
-    const out = { partial: '' };
-    const err = { partial: '' };
-    child.stdout.on('data', onData(out));
-    child.stderr.on('data', onData(err));
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      clearTimeout(killer);
-      reject(new Error(`could not run ${command}: ${error.message}`));
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      clearTimeout(killer);
-      for (const rest of [out.partial, err.partial]) if (rest) emit(rest);
-      resolve({ code: code ?? (signal ? 128 : 1), timedOut, tail });
-    });
-  });
-}
+import { runProcess } from '../util/process.js';
 
 export interface PackerInfo {
   version: string;

@@ -3,11 +3,11 @@
  * Same inputs give the same fingerprint on any machine, in any key order;
  * a changed playbook changes exactly the fingerprints of the images using it.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ImageConfig, ProviderName, ProviderSource, Recipe } from '../topology/model.js';
 import { canonicalJson } from '../util/canonical.js';
+import { sha256 } from '../util/hash.js';
 import { playbookFiles } from './playbook-files.js';
 
 /** Bumped whenever the generated Packer template or the bundled provisioning changes shape. */
@@ -25,10 +25,8 @@ export interface FingerprintInput {
 }
 
 export function fingerprint(input: FingerprintInput): string {
-  return createHash('sha256').update(canonicalJson(input)).digest('hex').slice(0, FINGERPRINT_LENGTH);
+  return sha256(canonicalJson(input)).slice(0, FINGERPRINT_LENGTH);
 }
-
-export const sha256 = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
 
 /**
  * Fingerprints image configs, reading and hashing each file once however

@@ -4,6 +4,7 @@
  */
 import type { ImageRecord } from '../images/index.js';
 import type { BuildCell, CloudInventory, CopyTask, FingerprintedImage, Plan, PlannedImage, Retirement } from './types.js';
+import { copySource, holders, indexHolders, type HolderIndex } from './holders.js';
 
 export interface PlanInput {
   topology: string;
@@ -21,13 +22,13 @@ export function plan(input: PlanInput): Plan {
   const copies: CopyTask[] = [];
   const images: PlannedImage[] = [];
   const notes = new Set<string>();
-  const indexes = new Map<string, RegionIndex>();
+  const indexes = new Map<string, HolderIndex>();
 
   for (const config of input.images) {
     const inventory = input.inventory?.[config.cloud];
     let index = indexes.get(config.cloud);
-    if (inventory && !index) indexes.set(config.cloud, (index = indexInventory(inventory)));
-    const holding = input.force ? new Map<string, ImageRecord>() : holders(config, index);
+    if (inventory && !index) indexes.set(config.cloud, (index = indexHolders(inventory)));
+    const holding = input.force ? new Map<string, ImageRecord>() : holders(index, config.fingerprint);
     const present = [...holding.keys()].sort();
     const global = inventory?.scope === 'global' || config.provider === 'gcp';
     const cell = toCell(config);
@@ -45,7 +46,8 @@ export function plan(input: PlanInput): Plan {
     if (global) {
       if (config.regions.length > 1) notes.add(`${config.cloud}: ${config.provider} images are global, nothing to copy between regions`);
     } else {
-      const from = status === 'build' ? config.buildRegion : pickSource(config, holding);
+      // Not a build: some region holds it, so copySource has an answer.
+      const from = (status === 'build' ? undefined : copySource(config.buildRegion, holding)) ?? config.buildRegion;
       const source = holding.get(from);
       for (const to of config.regions) {
         if (to === from || holding.has(to)) continue;
@@ -78,38 +80,6 @@ export function plan(input: PlanInput): Plan {
     retirements: retirements(input),
     notes: [...notes],
   };
-}
-
-/** Per region, fingerprint -> the first record with it that has not failed. */
-type RegionIndex = Map<string, Map<string, ImageRecord>>;
-
-/** Built once per cloud, so planning stays linear in images + records (a scan per image was quadratic). */
-function indexInventory(inventory: CloudInventory): RegionIndex {
-  const index: RegionIndex = new Map();
-  for (const [region, records] of Object.entries(inventory.regions)) {
-    const byFingerprint = new Map<string, ImageRecord>();
-    for (const r of records) if (r.state !== 'failed' && !byFingerprint.has(r.fingerprint)) byFingerprint.set(r.fingerprint, r);
-    index.set(region, byFingerprint);
-  }
-  return index;
-}
-
-/** Regions holding an image of this fingerprint: pending counts as present, failed does not. */
-function holders(config: FingerprintedImage, index: RegionIndex | undefined): Map<string, ImageRecord> {
-  const found = new Map<string, ImageRecord>();
-  if (!index) return found;
-  for (const [region, byFingerprint] of index) {
-    const match = byFingerprint.get(config.fingerprint);
-    if (match) found.set(region, match);
-  }
-  return found;
-}
-
-/** The build region when it holds the image, else the first region holding an available copy. */
-function pickSource(config: FingerprintedImage, holding: Map<string, ImageRecord>): string {
-  if (holding.get(config.buildRegion)?.state === 'available') return config.buildRegion;
-  const regions = [...holding.keys()].sort();
-  return regions.find((r) => holding.get(r)?.state === 'available') ?? regions[0];
 }
 
 function retirements(input: PlanInput): Retirement[] {

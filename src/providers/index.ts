@@ -4,9 +4,9 @@
  * loads the GCP or Azure SDKs.
  */
 import type { Cloud } from '../topology/model.js';
-import type { Provider, ProviderContext } from './provider.js';
+import type { BuildHooks, Provider, ProviderContext } from './provider.js';
 
-export type { Provider, ProviderContext } from './provider.js';
+export type { BuildHooks, Provider, ProviderContext } from './provider.js';
 
 export async function createProvider(cloud: Cloud, context: ProviderContext): Promise<Provider> {
   switch (cloud.provider) {
@@ -26,5 +26,23 @@ export async function createProvider(cloud: Cloud, context: ProviderContext): Pr
       const { createAzureProvider } = await import('./azure/index.js');
       return createAzureProvider(cloud, context);
     }
+  }
+}
+
+/**
+ * The provider's part in builds and verification beyond Packer's cloud
+ * builders. Needs no credentials: a dry run makes them without logging in.
+ */
+export async function createBuildHooks(cloud: Cloud, context: ProviderContext): Promise<BuildHooks> {
+  switch (cloud.provider) {
+    case 'local': {
+      const { LocalBuildHooks } = await import('./local/build.js');
+      return new LocalBuildHooks(cloud, context);
+    }
+    case 'aws':
+    case 'gcp':
+    case 'azure':
+      // Packer creates the image in the cloud and verification boots its id.
+      return {};
   }
 }

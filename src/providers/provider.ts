@@ -70,3 +70,67 @@ export interface Provider {
   /** Readies the cloud for a build of this image line, where it needs it (Azure: the gallery image definition). */
   prepareBuild?(line: { image: string; os: string; region: string }): Promise<void>;
 }
+
+/** The machine Packer boots for a provider that builds on this host (local: QEMU). */
+export interface MachineFiles {
+  baseImage: string;
+  kernel: string;
+  initrd: string;
+  sshPassword: string;
+  accelerator: string;
+  memoryMb: number;
+  cpus: number;
+  serialLog: string;
+}
+
+export interface MachineRequest {
+  /** The image's name (for messages) and its source as the topology gives it. */
+  name: string;
+  source: Record<string, unknown>;
+  /** The job's work folder (the serial log, dry-run stand-ins). */
+  work: string;
+  dryRun: boolean;
+  log: (line: string) => void;
+  group: <T>(title: string, fn: () => Promise<T>) => Promise<T>;
+}
+
+export interface MachineSetup {
+  files: MachineFiles;
+  /** Secrets to mask in every later log line. */
+  secrets: string[];
+  /** Files kept beside the built disk (basename -> path): the kernel and initrd it boots with. */
+  companions: Record<string, string>;
+}
+
+/** A built image as Packer left it: its record fields, and the folder Packer wrote its output to. */
+export interface BuiltImage {
+  record: Omit<ImageRecord, 'id'>;
+  /** The image id from Packer's manifest. */
+  artifactId: string;
+  outputDir: string;
+  machine?: MachineSetup;
+}
+
+/** What verification boots, and how to let it go afterwards. */
+export interface VerifySource {
+  /** The image id, name or disk path the verify template boots. */
+  source: string;
+  release(): Promise<void>;
+}
+
+/**
+ * How a provider's images are built and booted, where Packer's builder for
+ * the cloud is not the whole story. Cloud providers need none of it (Packer
+ * creates the image in the cloud, verification boots the image id); the
+ * local provider prepares the QEMU machine, takes the disk into its store and
+ * boots verification on a throwaway overlay. Made without credentials, so a
+ * dry run needs no cloud login.
+ */
+export interface BuildHooks {
+  /** The machine Packer boots (local: base disk, kernel, initrd, accelerator). */
+  machine?(request: MachineRequest): Promise<MachineSetup>;
+  /** Takes the built image where it is kept; returns its id. Default: Packer's artifact id. */
+  store?(built: BuiltImage): Promise<string>;
+  /** What verification boots for this result. Default: the image id, nothing to release. */
+  verifySource?(result: { region: string; name: string; imageId: string }, work: string): Promise<VerifySource>;
+}

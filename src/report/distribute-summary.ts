@@ -1,7 +1,7 @@
 /** distribute as a job summary (tables + mermaid) and as terminal text. */
 import type { CopyJob, CopyOutcome, Distribution, ImageDistribution, StepFailure } from '../distribute/rules.js';
-import { MERMAID_MAX_IMAGES, count } from './plan-summary.js';
-import { markdownTable, textTable, type Row } from './table.js';
+import { MERMAID_MAX_IMAGES } from './plan-summary.js';
+import { count, markdownTable, textTable, type Row } from './table.js';
 
 export interface DistributeReport {
   dryRun: boolean;

@@ -1,21 +1,10 @@
 /** lifecycle as a job summary and as terminal text: promotions, outdated, removals, kept, drift. */
-import type { Decision } from '../lifecycle/decide.js';
 import type { StepFailure } from '../distribute/rules.js';
-import type { LineLocation } from '../lifecycle/lines.js';
+import type { LineDecision } from '../lifecycle/lines.js';
+import type { DriftRow } from '../lifecycle/drift.js';
 import type { ImageRecord } from '../images/index.js';
-import { count } from './plan-summary.js';
-import { driftMarkdown, driftText, type DriftRow } from './drift.js';
-import { markdownTable, textTable, type Row } from './table.js';
-
-export interface LineDecision {
-  location: LineLocation;
-  retired: boolean;
-  /** The topology's fingerprint of the line (undefined: the topology no longer names it). */
-  current?: string;
-  decision: Decision<ImageRecord>;
-  /** id -> what uses it, for images kept because they are in use. */
-  usage: Record<string, string[]>;
-}
+import { driftMarkdown, driftText } from './drift.js';
+import { count, markdownTable, textTable, type Row } from './table.js';
 
 export interface LifecycleReport {
   dryRun: boolean;

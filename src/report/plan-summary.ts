@@ -1,6 +1,6 @@
 /** The plan as a job summary (tables + a mermaid picture of images -> regions) and as terminal text. */
 import type { Plan } from '../plan/types.js';
-import { markdownTable, textTable, type Row } from './table.js';
+import { count, markdownTable, textTable, type Row } from './table.js';
 
 /** Above this many images the mermaid picture is left out (GitHub renders large graphs poorly). */
 export const MERMAID_MAX_IMAGES = 60;
@@ -10,8 +10,6 @@ export function planHeadline(plan: Plan): string {
   return `${count(plan.builds.length, 'build')}, ${count(plan.copies.length, 'copy', 'copies')}, ` +
     `${count(plan.retirements.length, 'retirement')} for ${count(plan.images.length, 'image')}${mode}`;
 }
-
-export const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 function imageRows(plan: Plan): Row[] {
   return plan.images.map((i) => [

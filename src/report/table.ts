@@ -1,6 +1,9 @@
 /** Tables rendered twice: as Markdown for the job summary and as aligned text for a terminal. */
 export type Row = (string | number)[];
 
+/** `n` and the noun, singular for one: count(2, 'copy', 'copies') -> '2 copies'. */
+export const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
 export function markdownTable(header: string[], rows: Row[]): string {
   const esc = (c: string | number) => String(c).replace(/\|/g, '\\|').replace(/\n/g, ' ');
   return [

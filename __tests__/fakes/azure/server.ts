@@ -8,7 +8,7 @@
  *   fake.failNext('GalleryImageVersions_ListByGalleryImage', { status: 429, retryAfter: 0, times: 2 });
  *   fake.count('GalleryImageVersions_ListByGalleryImage');
  *
- * Operation names are ARM operation ids (see ROUTES in azure-fake-routes.ts),
+ * Operation names are ARM operation ids (see ROUTES in routes.ts),
  * plus AsyncOperation_Get for polls of long-running operations; failNext('*')
  * fails whatever call comes next. Every request lands in `calls` (operation,
  * method, path, query, status).

@@ -1,4 +1,4 @@
-/** Endpoint and credential discovery for the EC2 clients (src/providers/aws-client.ts). */
+/** Endpoint and credential discovery for the EC2 clients (src/providers/aws/client.ts). */
 import { describe, expect, test } from '@jest/globals';
 import { credentialsFromEnv, endpointFromEnv } from '../../../src/providers/aws/client.js';
 

@@ -1,6 +1,6 @@
 /**
  * The AWS provider through the real @aws-sdk/client-ec2 against the local
- * EC2 fake (__tests__/fakes/ec2-fake.ts). Only endpoint and credentials
+ * EC2 fake (__tests__/fakes/aws/server.ts). Only endpoint and credentials
  * differ from production; sleeps are recorded, never waited.
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';

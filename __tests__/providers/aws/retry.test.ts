@@ -1,6 +1,6 @@
 /**
  * Retries and errors of the AWS provider: the SDK's retry middleware with
- * our strategy (src/providers/aws-retry.ts) and messages (aws-errors.ts),
+ * our strategy (src/providers/aws/retry.ts) and messages (errors.ts),
  * against the EC2 fake's injected failures. Attempts are counted by the fake.
  */
 import { afterEach, describe, expect, test } from '@jest/globals';

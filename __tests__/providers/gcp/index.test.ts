@@ -1,6 +1,6 @@
 /**
  * The GCP provider's surface through the real @google-cloud/compute client
- * (REST mode) against the local fake (__tests__/fakes/gcp-fake.ts).
+ * (REST mode) against the local fake (__tests__/fakes/gcp/server.ts).
  * Failures and retries: gcp-errors.test.ts; credentials and endpoints: gcp-clients.test.ts.
  */
 import { describe, expect, it } from '@jest/globals';

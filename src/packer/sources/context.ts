@@ -1,17 +1,10 @@
 /** What every source builder receives: the image, the mode, the tags to set, the template builder. */
 import type { FingerprintedImage } from '../../plan/types.js';
 import type { PackerTemplateBuilder } from '../template.js';
+import type { MachineFiles } from '../../providers/provider.js';
 
-export interface LocalBuildFiles {
-  baseImage: string;
-  kernel: string;
-  initrd: string;
-  sshPassword: string;
-  accelerator: string;
-  memoryMb: number;
-  cpus: number;
-  serialLog: string;
-}
+/** The QEMU machine a local build boots (prepared by the local provider). */
+export type LocalBuildFiles = MachineFiles;
 
 export interface SourceContext {
   image: FingerprintedImage;
@@ -34,6 +27,8 @@ export interface SourceResult {
   /** The Ansible user Packer connects as. */
   sshUser: string;
   plugin: string;
+  /** Extra SSH options for Ansible through Packer's SSH adapter, where the source needs them. */
+  ansibleSshExtraArgs?: string[];
 }
 
 export const DEFAULT_SSH_USER: Record<string, string> = { aws: 'admin', gcp: 'packer', azure: 'packer', local: 'root' };

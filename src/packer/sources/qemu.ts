@@ -38,5 +38,7 @@ export function qemuSource(ctx: SourceContext): SourceResult {
     output_directory: v.variable('output_dir', { type: 'string' }, ctx.outputDir),
     vm_name: 'image.qcow2',
   };
-  return { type: 'qemu', name: 'image', config, sshUser: user, plugin: 'qemu' };
+  // Packer's SSH adapter (the ansible provisioner's proxy) offers only ssh-rsa host keys, which OpenSSH >= 8.8 refuses by default.
+  const ansibleSshExtraArgs = ['-o HostKeyAlgorithms=+ssh-rsa -o PubkeyAcceptedKeyTypes=+ssh-rsa'];
+  return { type: 'qemu', name: 'image', config, sshUser: user, plugin: 'qemu', ansibleSshExtraArgs };
 }

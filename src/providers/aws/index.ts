@@ -1,7 +1,7 @@
 /**
- * The AWS provider: AMIs in EC2, one EC2Client per region (aws-client.ts),
- * the SDK's retry middleware with our strategy (aws-retry.ts), and errors
- * that say what to do (aws-errors.ts). Loaded lazily by providers/index.ts,
+ * The AWS provider: AMIs in EC2, one EC2Client per region (client.ts),
+ * the SDK's retry middleware with our strategy (retry.ts), and errors
+ * that say what to do (errors.ts). Loaded lazily by providers/index.ts,
  * so the SDK is imported only when a topology names an aws cloud.
  */
 import {

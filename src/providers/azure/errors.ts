@@ -26,7 +26,7 @@ interface ArmFailure {
 /**
  * ARM error bodies by request: list pages fail with "Pagination failed with
  * unexpected statusCode 403" and the SDK drops ARM's message; a pipeline
- * policy (azure-client.ts) keeps it here so the message can name the action.
+ * policy (client.ts) keeps it here so the message can name the action.
  */
 const armBodies = new WeakMap<object, { code?: string; message: string }>();
 

@@ -1,6 +1,6 @@
 /**
  * Azure: images are Compute Gallery image versions (one definition per
- * recipe × os, see azure-names.ts) replicated to target regions; managed
+ * recipe × os, see names.ts) replicated to target regions; managed
  * images tagged by this tool are listed too. Loaded lazily by index.ts, so the
  * Azure SDK is imported only when an azure cloud is used.
  *

@@ -6,7 +6,7 @@
  * Retries: every call goes through withRetry (retry.ts) with the context's
  * sleep, and gax's own retry is switched off per call (`retry: null`). In REST
  * mode gax classifies failures by gRPC code, but they arrive carrying the HTTP
- * status (see gcp-errors.ts), gax cannot tell a 403 rateLimitExceeded from a
+ * status (see errors.ts), gax cannot tell a 403 rateLimitExceeded from a
  * 403 quotaExceeded, ignores Retry-After and sleeps with its own timers. Here:
  * 429 / RESOURCE_EXHAUSTED, 403 rate limits, 500/502/503/504 and dropped
  * connections are retried (Retry-After honoured); permission and quota errors
@@ -104,7 +104,7 @@ export class GcpProvider implements Provider {
     return { ...image, region };
   }
 
-  /** Adds or replaces labels (sanitized, see gcp-labels.ts); GCP images have no snapshots. */
+  /** Adds or replaces labels (sanitized, see labels.ts); GCP images have no snapshots. */
   async tag(image: ImageRecord, tags: Record<string, string>): Promise<void> {
     const { id, region } = image;
     await this.conditional(async () => {

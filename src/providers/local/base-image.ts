@@ -10,8 +10,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { canonicalJson } from '../../util/canonical.js';
-import { sha256 } from '../../plan/fingerprint.js';
-import { runProcess } from '../../packer/runner.js';
+import { sha256 } from '../../util/hash.js';
+import { runProcess } from '../../util/process.js';
 
 /** Bump when the preparation below changes: it is part of the cache key. */
 export const BASE_RECIPE_VERSION = '1';

@@ -1,0 +1,59 @@
+/**
+ * Which regions hold an image of a fingerprint: the one rule plan and
+ * distribute share. A region holds it when it lists an image with that
+ * fingerprint in any state but failed: pending counts (a copy under way is
+ * waited for, never started twice), failed does not.
+ *
+ * One record stands for the region, ranked available > deprecated > pending
+ * (ties: the first listed).
+ *
+ * Where to copy from is a separate, named rule per caller:
+ * - availableSource (distribute): the build region when it holds an available
+ *   image, else the first region (sorted) holding an available one, else none;
+ * - copySource (plan): the same, else the first region (sorted) holding any
+ *   (a pending one: the plan still lists the copies it will take).
+ */
+import type { ImageRecord, ImageState } from '../images/index.js';
+import type { CloudInventory } from './types.js';
+
+/** Per region, fingerprint -> the record that stands for it there. */
+export type HolderIndex = Map<string, Map<string, ImageRecord>>;
+
+const RANK: Record<ImageState, number> = { available: 0, deprecated: 1, pending: 2, failed: 3 };
+
+/** Built once per cloud, so callers stay linear in images + records (a scan per image is quadratic). */
+export function indexHolders(inventory: CloudInventory): HolderIndex {
+  const index: HolderIndex = new Map();
+  for (const [region, records] of Object.entries(inventory.regions)) {
+    const byFingerprint = new Map<string, ImageRecord>();
+    for (const r of records) {
+      if (r.state === 'failed') continue;
+      const held = byFingerprint.get(r.fingerprint);
+      if (!held || RANK[r.state] < RANK[held.state]) byFingerprint.set(r.fingerprint, r);
+    }
+    index.set(region, byFingerprint);
+  }
+  return index;
+}
+
+/** Region -> the record holding `fingerprint` there, for every region that holds it (none without an index). */
+export function holders(index: HolderIndex | undefined, fingerprint: string): Map<string, ImageRecord> {
+  const found = new Map<string, ImageRecord>();
+  if (!index) return found;
+  for (const [region, byFingerprint] of index) {
+    const match = byFingerprint.get(fingerprint);
+    if (match) found.set(region, match);
+  }
+  return found;
+}
+
+/** Distribute's source: the build region when it holds an available image, else the first region (sorted) holding one; else none. */
+export function availableSource(buildRegion: string, holding: ReadonlyMap<string, ImageRecord>): string | undefined {
+  if (holding.get(buildRegion)?.state === 'available') return buildRegion;
+  return [...holding.keys()].sort().find((r) => holding.get(r)?.state === 'available');
+}
+
+/** The planner's source: availableSource, else the first region (sorted) holding the image at all. */
+export function copySource(buildRegion: string, holding: ReadonlyMap<string, ImageRecord>): string | undefined {
+  return availableSource(buildRegion, holding) ?? [...holding.keys()].sort()[0];
+}
