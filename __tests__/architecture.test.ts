@@ -45,7 +45,8 @@ function specifiersOf(file: string, text: string): Array<{ specifier: string; li
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const found: Array<{ specifier: string; line: number }> = [];
   const add = (node: ts.Node | undefined): void => {
-    if (node && ts.isStringLiteralLike(node)) found.push({ specifier: node.text, line: source.getLineAndCharacterOfPosition(node.getStart()).line + 1 });
+    if (node && ts.isStringLiteralLike(node))
+      found.push({ specifier: node.text, line: source.getLineAndCharacterOfPosition(node.getStart()).line + 1 });
   };
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) add(node.moduleSpecifier);
@@ -67,9 +68,14 @@ function resolve(from: string, specifier: string): string {
 
 const FILES = tsFiles('src').sort();
 const TEXTS = new Map(FILES.map((file) => [file, readFileSync(path.join(ROOT, file), 'utf8')]));
-const EDGES: Edge[] = FILES.flatMap((from) => specifiersOf(from, TEXTS.get(from) as string).map(({ specifier, line }) => ({
-  from, specifier, line, target: specifier.startsWith('.') ? resolve(from, specifier) : undefined,
-})));
+const EDGES: Edge[] = FILES.flatMap((from) =>
+  specifiersOf(from, TEXTS.get(from) as string).map(({ specifier, line }) => ({
+    from,
+    specifier,
+    line,
+    target: specifier.startsWith('.') ? resolve(from, specifier) : undefined,
+  })),
+);
 
 function describeEdge(e: Edge): string {
   return `${e.from}:${e.line} imports '${e.specifier}'${e.target ? ` (${e.target})` : ''}`;
@@ -80,12 +86,18 @@ function expectNone(rule: string, offenders: Edge[]): void {
   if (offenders.length > 0) throw new Error(`${rule}, but:\n  ${offenders.map(describeEdge).join('\n  ')}`);
 }
 
-const under = (file: string | undefined, ...dirs: string[]): boolean => file !== undefined && dirs.some((d) => file.startsWith(`src/${d}/`));
+const under = (file: string | undefined, ...dirs: string[]): boolean =>
+  file !== undefined && dirs.some((d) => file.startsWith(`src/${d}/`));
 const from = (...dirs: string[]): Edge[] => EDGES.filter((e) => under(e.from, ...dirs));
 
 /** Strongly connected components of the src/ graph (Tarjan) that hold a cycle. */
 function cycles(): string[][] {
-  const next = new Map(FILES.map((f) => [f, [...new Set(EDGES.filter((e) => e.from === f && e.target && TEXTS.has(e.target)).map((e) => e.target as string))]]));
+  const next = new Map(
+    FILES.map((f) => [
+      f,
+      [...new Set(EDGES.filter((e) => e.from === f && e.target && TEXTS.has(e.target)).map((e) => e.target as string))],
+    ]),
+  );
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const stack: string[] = [];
@@ -168,35 +180,52 @@ describe('the import graph of src/', () => {
   });
 
   it(`has no file over ${MAX_LINES} lines`, () => {
-    const long = FILES.map((file) => ({ file, lines: (TEXTS.get(file) as string).replace(/\n$/, '').split('\n').length }))
-      .filter(({ lines }) => lines > MAX_LINES);
-    if (long.length > 0) throw new Error(`files over ${MAX_LINES} lines:\n  ${long.map(({ file, lines }) => `${file}: ${lines}`).join('\n  ')}`);
+    const long = FILES.map((file) => ({ file, lines: (TEXTS.get(file) as string).replace(/\n$/, '').split('\n').length })).filter(
+      ({ lines }) => lines > MAX_LINES,
+    );
+    if (long.length > 0)
+      throw new Error(`files over ${MAX_LINES} lines:\n  ${long.map(({ file, lines }) => `${file}: ${lines}`).join('\n  ')}`);
   });
 });
 
 describe('the layering of src/', () => {
   it('topology/ imports nothing of src/ outside itself (node: and packages only)', () => {
-    expectNone('src/topology/ must stand alone (the model every layer reads)', from('topology').filter((e) => e.target && !under(e.target, 'topology')));
+    expectNone(
+      'src/topology/ must stand alone (the model every layer reads)',
+      from('topology').filter((e) => e.target && !under(e.target, 'topology')),
+    );
   });
 
   it('providers/ never import commands/, plan/, lifecycle/, report/ or packer/', () => {
-    expectNone('src/providers/ speak the image model and plain data, never the layers above them',
-      from('providers').filter((e) => under(e.target, 'commands', 'plan', 'lifecycle', 'report', 'packer')));
+    expectNone(
+      'src/providers/ speak the image model and plain data, never the layers above them',
+      from('providers').filter((e) => under(e.target, 'commands', 'plan', 'lifecycle', 'report', 'packer')),
+    );
   });
 
   it('plan/, lifecycle/, report/, packer/ and images/ never import commands/', () => {
-    expectNone('only the entry points import src/commands/ (the orchestration)',
-      from('plan', 'lifecycle', 'report', 'packer', 'images').filter((e) => under(e.target, 'commands')));
+    expectNone(
+      'only the entry points import src/commands/ (the orchestration)',
+      from('plan', 'lifecycle', 'report', 'packer', 'images').filter((e) => under(e.target, 'commands')),
+    );
   });
 
   it('plan/, lifecycle/ and report/ never import providers/ (they use images/)', () => {
-    expectNone('src/plan/, src/lifecycle/ and src/report/ reach the clouds through src/images/, never src/providers/',
-      from('plan', 'lifecycle', 'report').filter((e) => under(e.target, 'providers')));
+    expectNone(
+      'src/plan/, src/lifecycle/ and src/report/ reach the clouds through src/images/, never src/providers/',
+      from('plan', 'lifecycle', 'report').filter((e) => under(e.target, 'providers')),
+    );
   });
 
   it.each(Object.keys(ACTIONS_PACKAGES))('%s is imported only by the files allowed to', (pkg) => {
     const allowed = Object.keys(ACTIONS_PACKAGES[pkg]);
-    expectNone(`${pkg} may be imported only by ${allowed.join(', ')}`, EDGES.filter((e) =>
-      (e.specifier === pkg || e.specifier.startsWith(`${pkg}/`)) && !allowed.some((a) => (a.endsWith('/') ? e.from.startsWith(a) : e.from === a))));
+    expectNone(
+      `${pkg} may be imported only by ${allowed.join(', ')}`,
+      EDGES.filter(
+        (e) =>
+          (e.specifier === pkg || e.specifier.startsWith(`${pkg}/`)) &&
+          !allowed.some((a) => (a.endsWith('/') ? e.from.startsWith(a) : e.from === a)),
+      ),
+    );
   });
 });

@@ -5,7 +5,10 @@ import { COMMANDS, InputNames } from '../src/io/constants.js';
 import { CLI_FLAGS, HELP_FLAGS, INPUT_FLAGS, VERSION_FLAGS, parsedFlags } from '../src/io/flags.js';
 import { parseInputs } from '../src/io/inputs.js';
 
-interface ActionInput { description: string; default?: string }
+interface ActionInput {
+  description: string;
+  default?: string;
+}
 const action = parse(readFileSync(new URL('../action.yml', import.meta.url), 'utf8')) as { inputs: Record<string, ActionInput> };
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -29,7 +32,10 @@ async function run(argv: string[]): Promise<{ out: string; code: number | string
   const write = process.stdout.write.bind(process.stdout);
   const before = process.exitCode;
   let out = '';
-  process.stdout.write = ((chunk: string) => { out += chunk; return true; }) as typeof process.stdout.write;
+  process.stdout.write = ((chunk: string) => {
+    out += chunk;
+    return true;
+  }) as typeof process.stdout.write;
   try {
     await cli(argv);
     return { out, code: process.exitCode };
@@ -42,7 +48,8 @@ async function run(argv: string[]): Promise<{ out: string; code: number | string
 describe('parseArgs', () => {
   it('takes the command, flags with values, bare booleans and --flag=value', () => {
     expect(parseArgs(['plan', '--topology', 't.yml', '--offline', '--clouds=aws-*', '--json'])).toEqual({
-      values: { command: 'plan', topology: 't.yml', offline: 'true', clouds: 'aws-*', json: 'true' }, json: true,
+      values: { command: 'plan', topology: 't.yml', offline: 'true', clouds: 'aws-*', json: 'true' },
+      json: true,
     });
   });
 
@@ -89,7 +96,8 @@ describe('the usage text', () => {
     const unset = parseInputs(() => '');
     for (const [key, name] of Object.entries(InputNames) as Array<[keyof typeof InputNames, string]>) {
       const spec = INPUT_FLAGS[key];
-      if (spec.default !== undefined) expect({ name, parsed: parseInputs((n) => (n === name ? spec.default as string : '')) }).toEqual({ name, parsed: unset });
+      if (spec.default !== undefined)
+        expect({ name, parsed: parseInputs((n) => (n === name ? (spec.default as string) : '')) }).toEqual({ name, parsed: unset });
       if (key === 'command') continue;
       const maybe = (): unknown => parseInputs((n) => (n === name ? 'maybe' : ''));
       if (spec.value === undefined) expect(maybe).toThrow('write true or false');
@@ -100,7 +108,8 @@ describe('the usage text', () => {
   it('gives each input the commands its action.yml description names', () => {
     for (const [key, name] of Object.entries(InputNames) as Array<[keyof typeof InputNames, string]>) {
       const prefix = /^([a-z]+(?:, [a-z]+)*): /.exec(action.inputs[name].description);
-      if (prefix) expect({ name, commands: [...INPUT_FLAGS[key].commands].sort() }).toEqual({ name, commands: prefix[1].split(', ').sort() });
+      if (prefix)
+        expect({ name, commands: [...INPUT_FLAGS[key].commands].sort() }).toEqual({ name, commands: prefix[1].split(', ').sort() });
     }
   });
 });
@@ -110,7 +119,9 @@ describe('cli', () => {
     const { out, code } = await run([command, '--help']);
     expect(out).toBe(usage(command) + '\n');
     expect(code).toBeUndefined();
-    const reads = parsedFlags().filter(([, spec]) => spec.commands.includes(command)).map(([name]) => `--${name}`);
+    const reads = parsedFlags()
+      .filter(([, spec]) => spec.commands.includes(command))
+      .map(([name]) => `--${name}`);
     expect(listed(out).sort()).toEqual([...reads, ...HELP_FLAGS, ...VERSION_FLAGS].sort());
   });
 

@@ -10,8 +10,21 @@ describe('README', () => {
 
   it('names only scripts and examples that exist', () => {
     const readme = readFileSync('README.md', 'utf8');
-    const paths = [...readme.matchAll(/(?<![\w./-])((?:scripts|examples|bin|playbooks|workflows|\.github\/workflows)\/[\w./-]+\.(?:sh|yml|js|mjs|md))/g)].map((m) => m[1]);
+    const paths = [
+      ...readme.matchAll(/(?<![\w./-])((?:scripts|examples|bin|playbooks|workflows|\.github\/workflows)\/[\w./-]+\.(?:sh|yml|js|mjs|md))/g),
+    ].map((m) => m[1]);
     expect(paths.length).toBeGreaterThan(3);
-    for (const p of new Set(paths)) expect({ path: p, exists: (() => { try { readFileSync(p); return true; } catch { return false; } })() }).toEqual({ path: p, exists: true });
+    for (const p of new Set(paths))
+      expect({
+        path: p,
+        exists: (() => {
+          try {
+            readFileSync(p);
+            return true;
+          } catch {
+            return false;
+          }
+        })(),
+      }).toEqual({ path: p, exists: true });
   });
 });

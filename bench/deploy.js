@@ -53,7 +53,10 @@ function settings() {
 
 function requireTools(tools) {
   const missing = tools.filter((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0);
-  if (missing.length) throw new Error(`the deploy benchmark needs ${missing.join(', ')}: on Debian, apt-get install qemu-system-x86 qemu-utils ansible sshpass packer`);
+  if (missing.length)
+    throw new Error(
+      `the deploy benchmark needs ${missing.join(', ')}: on Debian, apt-get install qemu-system-x86 qemu-utils ansible sshpass packer`,
+    );
 }
 
 /** The topology's image, its artifacts checked against the bytes the server will serve. */
@@ -67,7 +70,9 @@ async function loadImage() {
     const name = path.basename(new URL(artifact.url).pathname);
     const bytes = files.get(name);
     if (!bytes || artifact.checksum !== `sha256:${sha256Hex(bytes)}`) {
-      throw new Error(`${TOPOLOGY}: artifact ${artifact.url} does not match what bench/lib/deploy-artifacts.js serves: update its checksum`);
+      throw new Error(
+        `${TOPOLOGY}: artifact ${artifact.url} does not match what bench/lib/deploy-artifacts.js serves: update its checksum`,
+      );
     }
   }
   return { topology, image, files };
@@ -104,10 +109,16 @@ async function builtImage(image, topology, store) {
     const common = ['--topology', TOPOLOGY, '--results', path.join(WORK, 'results'), '--work-dir', path.join(WORK, 'build')];
     console.log(`   ${image.name} is not in the store: building it with the CLI (${which}); not part of any measurement`);
     const started = Date.now();
-    const plan = await spawnLogged(command, [...args, 'plan', '--plan-file', planFile, ...common], { env: { ...process.env, ...env }, quiet: true });
+    const plan = await spawnLogged(command, [...args, 'plan', '--plan-file', planFile, ...common], {
+      env: { ...process.env, ...env },
+      quiet: true,
+    });
     if (plan.code !== 0) throw new Error(`plan failed:\n${plan.tail.join('\n')}`);
     const cell = JSON.parse(await fs.readFile(planFile, 'utf8')).builds.find((b) => b.fingerprint === image.fingerprint);
-    const build = await spawnLogged(command, [...args, 'build', '--cell', JSON.stringify(cell), ...common], { env: { ...process.env, ...env }, quiet: true });
+    const build = await spawnLogged(command, [...args, 'build', '--cell', JSON.stringify(cell), ...common], {
+      env: { ...process.env, ...env },
+      quiet: true,
+    });
     if (build.code !== 0) throw new Error(`build of ${image.name} failed:\n${build.tail.join('\n')}`);
     buildMs = Date.now() - started;
     record = await find();
@@ -129,12 +140,23 @@ async function measure(method, machine, ctx, index) {
     const timing = { bootMs: sshAt - vm.startedAt, provisionMs: 0, firstbootMs: 0 };
     if (method === 'classic') {
       for (const [i, playbook] of ctx.playbooks.entries()) {
-        timing.provisionMs += await runAnsible('ansible-playbook', [...vars, playbook], { dir, log: path.join(dir, `provision-${i}.log`), timeoutMs: ctx.settings.provisionTimeoutMs });
+        timing.provisionMs += await runAnsible('ansible-playbook', [...vars, playbook], {
+          dir,
+          log: path.join(dir, `provision-${i}.log`),
+          timeoutMs: ctx.settings.provisionTimeoutMs,
+        });
       }
-      timing.firstbootMs = await runAnsible('ansible', ['vm', '-i', inventory, '-m', 'ansible.builtin.systemd', '-a', 'name=image-builder-firstboot.service state=started'],
-        { dir, log: path.join(dir, 'firstboot.log'), timeoutMs: ctx.settings.provisionTimeoutMs });
+      timing.firstbootMs = await runAnsible(
+        'ansible',
+        ['vm', '-i', inventory, '-m', 'ansible.builtin.systemd', '-a', 'name=image-builder-firstboot.service state=started'],
+        { dir, log: path.join(dir, 'firstboot.log'), timeoutMs: ctx.settings.provisionTimeoutMs },
+      );
     }
-    timing.verifyMs = await runAnsible('ansible-playbook', [...vars, ctx.verifyPlaybook], { dir, log: path.join(dir, 'verify.log'), timeoutMs: ctx.settings.verifyTimeoutMs });
+    timing.verifyMs = await runAnsible('ansible-playbook', [...vars, ctx.verifyPlaybook], {
+      dir,
+      log: path.join(dir, 'verify.log'),
+      timeoutMs: ctx.settings.verifyTimeoutMs,
+    });
     const totalMs = Date.now() - vm.startedAt;
     return { method, run: index + 1, totalMs, ...timing, downloadedBytes: ctx.server.stats.bytes - bytesBefore };
   } finally {
@@ -160,10 +182,17 @@ export async function run() {
     const { base, store } = await baseImage(image, topology);
     const built = await builtImage(image, topology, store);
     const extraVarsFile = path.join(WORK, 'extra-vars.json');
-    const vars = { ...extraVars(image, { buildTime: new Date(), gitSha: process.env.GITHUB_SHA, version: productVersion() }), image_builder_deprovision: false };
+    const vars = {
+      ...extraVars(image, { buildTime: new Date(), gitSha: process.env.GITHUB_SHA, version: productVersion() }),
+      image_builder_deprovision: false,
+    };
     await fs.writeFile(extraVarsFile, JSON.stringify(vars, null, 2) + '\n');
     const ctx = {
-      settings: s, accelerator, server, base, extraVarsFile,
+      settings: s,
+      accelerator,
+      server,
+      base,
+      extraVarsFile,
       playbooks: image.recipe.playbooks.map((p) => path.resolve(topology.dir, p)),
       verifyPlaybook: image.recipe.verify ? path.resolve(topology.dir, image.recipe.verify) : path.join(bundledPlaybooks(), 'verify.yml'),
     };
@@ -173,18 +202,35 @@ export async function run() {
       for (const method of i % 2 === 0 ? ['classic', 'image'] : ['image', 'classic']) {
         console.log(`   run ${i + 1}/${s.runs} ${method}: booting ${path.relative(ROOT, machines[method].disk)} (overlay)...`);
         const sample = await measure(method, machines[method], ctx, i);
-        console.log(`   run ${i + 1}/${s.runs} ${method}: ready in ${seconds(sample.totalMs)} (ssh ${seconds(sample.bootMs)}` +
-          `${method === 'classic' ? `, provision ${seconds(sample.provisionMs)}, first boot ${seconds(sample.firstbootMs)}` : ''}, verify ${seconds(sample.verifyMs)})`);
+        console.log(
+          `   run ${i + 1}/${s.runs} ${method}: ready in ${seconds(sample.totalMs)} (ssh ${seconds(sample.bootMs)}` +
+            `${method === 'classic' ? `, provision ${seconds(sample.provisionMs)}, first boot ${seconds(sample.firstbootMs)}` : ''}, verify ${seconds(sample.verifyMs)})`,
+        );
         samples.push(sample);
       }
     }
     const of = (method, key) => samples.filter((x) => x.method === method).map((x) => x[key]);
-    const summary = Object.fromEntries(['classic', 'image'].map((m) => [m, Object.fromEntries(
-      ['totalMs', 'bootMs', 'provisionMs', 'firstbootMs', 'verifyMs', 'downloadedBytes'].map((k) => [k, summarize(of(m, k))]))]));
+    const summary = Object.fromEntries(
+      ['classic', 'image'].map((m) => [
+        m,
+        Object.fromEntries(
+          ['totalMs', 'bootMs', 'provisionMs', 'firstbootMs', 'verifyMs', 'downloadedBytes'].map((k) => [k, summarize(of(m, k))]),
+        ),
+      ]),
+    );
     const result = {
-      image: image.name, accelerator, megabits: s.megabits, runs: s.runs, buildMs: built.buildMs,
-      artifacts: ARTIFACTS, packages: image.recipe.variables.packages ?? [], mirror: (await lib('src/providers/local/mirror.js')).debianMirror(image.source.mirror),
-      samples, summary, ratio: ratio(summary.classic.totalMs.median, summary.image.totalMs.median), durationMs: Date.now() - started,
+      image: image.name,
+      accelerator,
+      megabits: s.megabits,
+      runs: s.runs,
+      buildMs: built.buildMs,
+      artifacts: ARTIFACTS,
+      packages: image.recipe.variables.packages ?? [],
+      mirror: (await lib('src/providers/local/mirror.js')).debianMirror(image.source.mirror),
+      samples,
+      summary,
+      ratio: ratio(summary.classic.totalMs.median, summary.image.totalMs.median),
+      durationMs: Date.now() - started,
     };
     return { ...result, text: format(result) };
   } finally {
@@ -197,28 +243,50 @@ export function format(r) {
   const out = [];
   const say = (line) => void out.push(line);
   const mib = (b) => (b / 1048576).toFixed(1);
-  say(`\n== Deploy: time-to-ready of one machine of recipe ${r.image} (local provider, QEMU ${r.accelerator.toUpperCase()}, 2 vCPU, 1.5 GiB)`);
+  say(
+    `\n== Deploy: time-to-ready of one machine of recipe ${r.image} (local provider, QEMU ${r.accelerator.toUpperCase()}, 2 vCPU, 1.5 GiB)`,
+  );
   say(`   packages ${r.packages.join(', ')} from ${r.mirror} (real network, not throttled);`);
-  say(`   artifacts ${r.artifacts.map((a) => `${a.name} ${mib(a.size)} MiB`).join(', ')} from a Node HTTP server on 127.0.0.1:${ARTIFACT_PORT},` +
-    ` throttled to ${r.megabits} Mbit/s (one shared link); first-boot script: per-instance config`);
-  say('   ready = sshd answers AND verify.yml passes (fingerprint, packages, artifacts + checksums, first-boot unit, /run/image-builder/ready)');
-  say('   clock: from spawning QEMU to verify passing; runs alternate classic/image' +
-    (r.buildMs ? `; the image was built first in ${seconds(r.buildMs)} (not measured)` : '; the image was already in the store'));
+  say(
+    `   artifacts ${r.artifacts.map((a) => `${a.name} ${mib(a.size)} MiB`).join(', ')} from a Node HTTP server on 127.0.0.1:${ARTIFACT_PORT},` +
+      ` throttled to ${r.megabits} Mbit/s (one shared link); first-boot script: per-instance config`,
+  );
+  say(
+    '   ready = sshd answers AND verify.yml passes (fingerprint, packages, artifacts + checksums, first-boot unit, /run/image-builder/ready)',
+  );
+  say(
+    '   clock: from spawning QEMU to verify passing; runs alternate classic/image' +
+      (r.buildMs ? `; the image was built first in ${seconds(r.buildMs)} (not measured)` : '; the image was already in the store'),
+  );
   for (const m of ['classic', 'image']) {
     const s = r.summary[m];
-    say(`   ${m === 'classic' ? 'classic (base image + provisioning at boot)' : 'image (our pre-built image)          '}: ${describe(s.totalMs)}`);
-    say(`      ssh up ${describe(s.bootMs)}; ${m === 'classic' ? `provisioning ${describe(s.provisionMs)}; first boot ${describe(s.firstbootMs)}; ` : ''}` +
-      `verify ${describe(s.verifyMs)}; downloaded ${mib(s.downloadedBytes.median)} MiB of artifacts (median)`);
-    say(`      each run, in order: ${r.samples.filter((x) => x.method === m).map((x) => seconds(x.totalMs)).join(', ')}`);
+    say(
+      `   ${m === 'classic' ? 'classic (base image + provisioning at boot)' : 'image (our pre-built image)          '}: ${describe(s.totalMs)}`,
+    );
+    say(
+      `      ssh up ${describe(s.bootMs)}; ${m === 'classic' ? `provisioning ${describe(s.provisionMs)}; first boot ${describe(s.firstbootMs)}; ` : ''}` +
+        `verify ${describe(s.verifyMs)}; downloaded ${mib(s.downloadedBytes.median)} MiB of artifacts (median)`,
+    );
+    say(
+      `      each run, in order: ${r.samples
+        .filter((x) => x.method === m)
+        .map((x) => seconds(x.totalMs))
+        .join(', ')}`,
+    );
   }
   say(`   (this benchmark took ${seconds(r.durationMs)} in all)`);
-  say(`deploy time-to-ready, classic / image (ratio of medians ${seconds(r.summary.classic.totalMs.median)} / ${seconds(r.summary.image.totalMs.median)}): ${r.ratio.toFixed(2)}x`);
+  say(
+    `deploy time-to-ready, classic / image (ratio of medians ${seconds(r.summary.classic.totalMs.median)} / ${seconds(r.summary.image.totalMs.median)}): ${r.ratio.toFixed(2)}x`,
+  );
   return out.join('\n');
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  run().then((r) => console.log(r.text), (error) => {
-    console.error(`deploy benchmark failed: ${error.message}`);
-    process.exitCode = 1;
-  });
+  run().then(
+    (r) => console.log(r.text),
+    (error) => {
+      console.error(`deploy benchmark failed: ${error.message}`);
+      process.exitCode = 1;
+    },
+  );
 }

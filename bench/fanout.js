@@ -22,29 +22,73 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const lib = new URL('../lib/', import.meta.url);
-const load = (rel) => import(new URL(rel, lib).href).catch((error) => {
-  throw new Error(`bench/fanout.js needs the compiled sources: run "npx tsc --outDir lib" first (${error.message})`);
-});
+const load = (rel) =>
+  import(new URL(rel, lib).href).catch((error) => {
+    throw new Error(`bench/fanout.js needs the compiled sources: run "npx tsc --outDir lib" first (${error.message})`);
+  });
 
 /** AWS region names: the first is the build region, the rest receive copies. */
 const REGIONS = [
-  'eu-central-1', 'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'sa-east-1', 'eu-west-1',
-  'eu-west-2', 'eu-west-3', 'eu-north-1', 'eu-south-1', 'ap-south-1', 'ap-south-2', 'ap-northeast-1', 'ap-northeast-2',
-  'ap-northeast-3', 'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-east-1', 'af-south-1', 'me-south-1',
-  'me-central-1', 'il-central-1', 'ca-west-1', 'mx-central-1', 'ap-southeast-4', 'ap-southeast-5', 'eu-central-2',
-  'eu-south-2', 'us-gov-west-1', 'us-gov-east-1', 'cn-north-1', 'cn-northwest-1', 'ap-southeast-7', 'eu-west-4',
-  'us-west-3', 'ap-south-3', 'ap-northeast-4', 'sa-west-1',
+  'eu-central-1',
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+  'ca-central-1',
+  'sa-east-1',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'eu-north-1',
+  'eu-south-1',
+  'ap-south-1',
+  'ap-south-2',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-southeast-3',
+  'ap-east-1',
+  'af-south-1',
+  'me-south-1',
+  'me-central-1',
+  'il-central-1',
+  'ca-west-1',
+  'mx-central-1',
+  'ap-southeast-4',
+  'ap-southeast-5',
+  'eu-central-2',
+  'eu-south-2',
+  'us-gov-west-1',
+  'us-gov-east-1',
+  'cn-north-1',
+  'cn-northwest-1',
+  'ap-southeast-7',
+  'eu-west-4',
+  'us-west-3',
+  'ap-south-3',
+  'ap-northeast-4',
+  'sa-west-1',
 ];
 
 const silent = {
-  info() {}, warning() {}, error() {}, group: (_n, fn) => fn(), setOutput() {}, async summary() {}, mask() {},
+  info() {},
+  warning() {},
+  error() {},
+  group: (_n, fn) => fn(),
+  setOutput() {},
+  async summary() {},
+  mask() {},
 };
 
 function topology(dir, regions) {
   mkdirSync(path.join(dir, 'playbooks'), { recursive: true });
   writeFileSync(path.join(dir, 'playbooks', 'provision.yml'), '- name: Provision\n  hosts: all\n  tasks: []\n');
   const lines = regions.map((r) => `      ${r}: { instances: [ { name: node, image: base, os: debian12 } ] }`);
-  writeFileSync(path.join(dir, 'topology.yml'), `version: 1
+  writeFileSync(
+    path.join(dir, 'topology.yml'),
+    `version: 1
 images:
   base: { playbooks: [playbooks/provision.yml] }
 sources:
@@ -57,7 +101,8 @@ clouds:
     build_region: ${regions[0]}
     regions:
 ${lines.join('\n')}
-`);
+`,
+  );
   return path.join(dir, 'topology.yml');
 }
 
@@ -71,13 +116,22 @@ async function once(r, delayMs, modules) {
     const file = topology(dir, REGIONS.slice(0, r + 1));
     const [image] = fingerprinted(await loadTopology(file), { clouds: [], images: [] });
     fake.state.seedImage({
-      region: image.buildRegion, name: image.name,
+      region: image.buildRegion,
+      name: image.name,
       tags: imageTags({ fingerprint: image.fingerprint, image: image.image, os: image.os, cloud: image.cloud }),
     });
-    const inputs = parseInputs((name) => ({ command: 'distribute', topology: file, results: path.join(dir, 'results'), summary: 'false' })[name] ?? '');
-    const providerFor = async (cloud, context) => (provider = await createAwsProvider(cloud, {
-      ...context, env: { AWS_ENDPOINT_URL_EC2: fake.url, AWS_ACCESS_KEY_ID: 'AKIDBENCH', AWS_SECRET_ACCESS_KEY: 'bench' },
-    }, { pollIntervalMs: 20 }));
+    const inputs = parseInputs(
+      (name) => ({ command: 'distribute', topology: file, results: path.join(dir, 'results'), summary: 'false' })[name] ?? '',
+    );
+    const providerFor = async (cloud, context) =>
+      (provider = await createAwsProvider(
+        cloud,
+        {
+          ...context,
+          env: { AWS_ENDPOINT_URL_EC2: fake.url, AWS_ACCESS_KEY_ID: 'AKIDBENCH', AWS_SECRET_ACCESS_KEY: 'bench' },
+        },
+        { pollIntervalMs: 20 },
+      ));
     const started = performance.now();
     const result = await runDistribute(inputs, silent, { providerFor });
     const wallMs = performance.now() - started;
@@ -118,17 +172,25 @@ export async function fanout({ regionCounts = [1, 5, 20], delayMs = 300, repeat 
     const baseMs = await median(r, 0);
     const serialMs = r * delayMs;
     rows.push({
-      regions: r, delayMs, serialMs, wallMs: Math.round(wallMs), baseMs: Math.round(baseMs),
-      copyPhaseMs: Math.round(wallMs - baseMs), wallOverSerial: wallMs / serialMs,
+      regions: r,
+      delayMs,
+      serialMs,
+      wallMs: Math.round(wallMs),
+      baseMs: Math.round(baseMs),
+      copyPhaseMs: Math.round(wallMs - baseMs),
+      wallOverSerial: wallMs / serialMs,
     });
   }
   const header = ['R', 'd (ms)', 'R x d (ms)', 'wall (ms)', 'wall, d=0 (ms)', 'wall - wall(d=0)', 'wall / (R x d)'];
-  const cells = rows.map((row) => [row.regions, row.delayMs, row.serialMs, row.wallMs, row.baseMs, row.copyPhaseMs, row.wallOverSerial.toFixed(3)].map(String));
+  const cells = rows.map((row) =>
+    [row.regions, row.delayMs, row.serialMs, row.wallMs, row.baseMs, row.copyPhaseMs, row.wallOverSerial.toFixed(3)].map(String),
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c) => c.map((v, i) => v.padStart(widths[i])).join('  ');
   const text = [
     `fan-out: one image copied to R regions, each copy pending d ms (EC2 fake, real SDK, median of ${repeat})`,
-    line(header), ...cells.map(line),
+    line(header),
+    ...cells.map(line),
   ].join('\n');
   return { name: 'fanout', rows, text };
 }

@@ -50,7 +50,9 @@ async function resetStore(image, topology) {
   const spec = { suite: image.source.suite ?? 'bookworm', mirror: debianMirror(image.source.mirror) };
   const dir = baseImageDir({ ...spec, storeRoot: store.root });
   if (!existsSync(path.join(dir, 'credentials.json'))) {
-    const seed = SEED_STORES.map((s) => baseImageDir({ ...spec, storeRoot: path.join(ROOT, s) })).find((d) => existsSync(path.join(d, 'credentials.json')));
+    const seed = SEED_STORES.map((s) => baseImageDir({ ...spec, storeRoot: path.join(ROOT, s) })).find((d) =>
+      existsSync(path.join(d, 'credentials.json')),
+    );
     if (seed) {
       console.log(`   base image: copying the identical one from ${path.relative(ROOT, seed)}`);
       await fs.cp(seed, `${dir}.copy-${process.pid}`, { recursive: true });
@@ -75,12 +77,31 @@ async function seedGenerations(image, store) {
       const fingerprint = `0ld${g}`.padEnd(32, '0');
       const createdAt = new Date(Date.now() - (g + 1) * 86_400_000).toISOString();
       const channel = g === 0 ? 'gold' : 'outdated';
-      await store.add({
-        name: imageName('local', image.image, image.os, fingerprint), cloud: image.cloud, region, fingerprint,
-        image: image.image, os: image.os, state: g === 0 ? 'available' : 'deprecated', channel, verified: 'passed', createdAt,
-        source: 'debian:bookworm',
-        tags: imageTags({ fingerprint, image: image.image, os: image.os, cloud: image.cloud, channel, verified: 'passed', builtAt: createdAt }),
-      }, files);
+      await store.add(
+        {
+          name: imageName('local', image.image, image.os, fingerprint),
+          cloud: image.cloud,
+          region,
+          fingerprint,
+          image: image.image,
+          os: image.os,
+          state: g === 0 ? 'available' : 'deprecated',
+          channel,
+          verified: 'passed',
+          createdAt,
+          source: 'debian:bookworm',
+          tags: imageTags({
+            fingerprint,
+            image: image.image,
+            os: image.os,
+            cloud: image.cloud,
+            channel,
+            verified: 'passed',
+            builtAt: createdAt,
+          }),
+        },
+        files,
+      );
     }
   }
 }
@@ -117,7 +138,10 @@ async function onePipeline(index, image, topology) {
   const after = path.join(work, 'plan-after.json');
   await stage('plan again', ['plan', '--plan-file', after]);
   const again = JSON.parse(await fs.readFile(after, 'utf8'));
-  if (again.builds.length + again.copies.length !== 0) throw new Error(`pipeline run ${index + 1}: the plan after the pipeline still has work: ${again.builds.length} builds, ${again.copies.length} copies`);
+  if (again.builds.length + again.copies.length !== 0)
+    throw new Error(
+      `pipeline run ${index + 1}: the plan after the pipeline still has work: ${again.builds.length} builds, ${again.copies.length} copies`,
+    );
 
   const tools = await readToolLog(shims.log);
   const intervals = tools.map((t) => [t.start, t.end]);
@@ -126,7 +150,14 @@ async function onePipeline(index, image, topology) {
     const toolMs = spans.reduce((sum, [s, e]) => sum + coveredWithin(intervals, s, e), 0);
     return { name, wallMs, toolMs, ownMs: wallMs - toolMs };
   });
-  const regions = Object.fromEntries(await Promise.all(image.regions.map(async (r) => [r, (await store.inventory(r)).map((x) => `${x.channel}${x.fingerprint === image.fingerprint ? '*' : ''}`)])));
+  const regions = Object.fromEntries(
+    await Promise.all(
+      image.regions.map(async (r) => [
+        r,
+        (await store.inventory(r)).map((x) => `${x.channel}${x.fingerprint === image.fingerprint ? '*' : ''}`),
+      ]),
+    ),
+  );
   let copiedBytes = 0;
   for (const region of image.regions.filter((r) => r !== image.buildRegion)) {
     const dir = store.imageDir(region, image.name);
@@ -154,7 +185,10 @@ export async function run() {
   const byStage = STAGES.map((name) => {
     const rows = samples.map((s) => s.stages.find((x) => x.name === name));
     return {
-      name, wall: summarize(rows.map((r) => r.wallMs)), tool: summarize(rows.map((r) => r.toolMs)), own: summarize(rows.map((r) => r.ownMs)),
+      name,
+      wall: summarize(rows.map((r) => r.wallMs)),
+      tool: summarize(rows.map((r) => r.toolMs)),
+      own: summarize(rows.map((r) => r.ownMs)),
       ownShare: summarize(rows.map((r) => r.ownMs / r.wallMs)),
     };
   });
@@ -164,8 +198,15 @@ export async function run() {
     return { wall, own, share: own / wall };
   });
   const result = {
-    runs, image: image.name, regions: image.regions, cli: [...new Set(samples.map((x) => x.cli))].join(' / '), samples, byStage,
-    total: summarize(totals.map((t) => t.wall)), totalOwn: summarize(totals.map((t) => t.own)), ownShare: summarize(totals.map((t) => t.share)),
+    runs,
+    image: image.name,
+    regions: image.regions,
+    cli: [...new Set(samples.map((x) => x.cli))].join(' / '),
+    samples,
+    byStage,
+    total: summarize(totals.map((t) => t.wall)),
+    totalOwn: summarize(totals.map((t) => t.own)),
+    ownShare: summarize(totals.map((t) => t.share)),
     durationMs: Date.now() - started,
   };
   return { ...result, text: format(result) };
@@ -178,25 +219,42 @@ export function format(r) {
   const pct = (x) => `${(x * 100).toFixed(1)} %`;
   const last = r.samples.at(-1);
   say(`\n== Pipeline: ${r.image} on the local provider, ${r.runs} run${r.runs === 1 ? '' : 's'}, CLI = ${r.cli}`);
-  say(`   build in ${r.regions[0]}, distribute to ${r.regions.slice(1).join(', ')}; lifecycle keep 2 with --delete over ${GENERATIONS} seeded older generations per region`);
-  say(`   tools timed by PATH wrappers: ${last.wrapped.join(', ')} (Packer runs QEMU and Ansible); last run's packer calls: ${last.packerRuns.join('; ')}`);
-  say(`   store after the last run (channel, * = this build): ${Object.entries(last.regions).map(([k, v]) => `${k} [${v.join(' ')}]`).join('; ')}`);
-  say(`   distribute copied ${(last.copiedBytes / 2 ** 30).toFixed(2)} GiB into the other regions (the local store copies files with Node's fs.copyFile: counted as our code)`);
+  say(
+    `   build in ${r.regions[0]}, distribute to ${r.regions.slice(1).join(', ')}; lifecycle keep 2 with --delete over ${GENERATIONS} seeded older generations per region`,
+  );
+  say(
+    `   tools timed by PATH wrappers: ${last.wrapped.join(', ')} (Packer runs QEMU and Ansible); last run's packer calls: ${last.packerRuns.join('; ')}`,
+  );
+  say(
+    `   store after the last run (channel, * = this build): ${Object.entries(last.regions)
+      .map(([k, v]) => `${k} [${v.join(' ')}]`)
+      .join('; ')}`,
+  );
+  say(
+    `   distribute copied ${(last.copiedBytes / 2 ** 30).toFixed(2)} GiB into the other regions (the local store copies files with Node's fs.copyFile: counted as our code)`,
+  );
   const w = Math.max(...r.byStage.map((s) => s.name.length));
   for (const s of r.byStage) {
-    say(`   ${s.name.padEnd(w)}  wall ${describe(s.wall)}; tools ${seconds(s.tool.median)}; our code ${seconds(s.own.median)} = ${pct(s.ownShare.median)} of the stage` +
-      (s.ownShare.n > 1 ? ` (min-max ${pct(s.ownShare.min)}-${pct(s.ownShare.max)})` : ''));
+    say(
+      `   ${s.name.padEnd(w)}  wall ${describe(s.wall)}; tools ${seconds(s.tool.median)}; our code ${seconds(s.own.median)} = ${pct(s.ownShare.median)} of the stage` +
+        (s.ownShare.n > 1 ? ` (min-max ${pct(s.ownShare.min)}-${pct(s.ownShare.max)})` : ''),
+    );
   }
   say(`   whole pipeline: wall ${describe(r.total)}; our code ${describe(r.totalOwn)}`);
   say(`   (this benchmark took ${seconds(r.durationMs)} in all)`);
-  say(`pipeline overhead, our code / wall time: ${r.ownShare.median.toFixed(3)} (${pct(r.ownShare.median)}` +
-    `${r.ownShare.n > 1 ? `, min-max ${pct(r.ownShare.min)}-${pct(r.ownShare.max)}` : ''}, median of ${r.runs} run${r.runs === 1 ? '' : 's'})`);
+  say(
+    `pipeline overhead, our code / wall time: ${r.ownShare.median.toFixed(3)} (${pct(r.ownShare.median)}` +
+      `${r.ownShare.n > 1 ? `, min-max ${pct(r.ownShare.min)}-${pct(r.ownShare.max)}` : ''}, median of ${r.runs} run${r.runs === 1 ? '' : 's'})`,
+  );
   return out.join('\n');
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  run().then((r) => console.log(r.text), (error) => {
-    console.error(`pipeline benchmark failed: ${error.message}`);
-    process.exitCode = 1;
-  });
+  run().then(
+    (r) => console.log(r.text),
+    (error) => {
+      console.error(`pipeline benchmark failed: ${error.message}`);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -35,7 +35,10 @@ export async function run(options = {}) {
   const coldStart = skipCold ? undefined : await runColdStart({ runs: quick ? 3 : 9 });
   const result = {
     machine: { cpus: os.cpus().length, loadBefore, loadAfter: load(), node: process.version },
-    warning: staleWarning(), multicloud, local, coldStart,
+    warning: staleWarning(),
+    multicloud,
+    local,
+    coldStart,
   };
   return { ...result, text: format(result) };
 }
@@ -45,50 +48,113 @@ function printMulticloud(m, say) {
   say(`\n== Plan: ${m.images} images over ${m.pairs} (cloud, region) pairs, fakes answering after ${m.latencyMs} ms a request`);
   say('   aws-prod: 60 % of the images in 16 regions (EC2 fake); gcp-prod: 20 %, 1 project seen from 2 regions (Compute fake);');
   say('   lab: 20 %, local store with 2 regions. Fakes, planner and this script run in three processes.');
-  say(`   seeded: ${seeded} images (AWS ${m.seeded.aws}, GCP ${m.seeded.gcp}, local ${m.seeded.local}); every 10th image is missing (a build),`);
+  say(
+    `   seeded: ${seeded} images (AWS ${m.seeded.aws}, GCP ${m.seeded.gcp}, local ${m.seeded.local}); every 10th image is missing (a build),`,
+  );
   say('   every 7th misses one region (a copy)');
   say(`   first plan in a fresh process (loads the SDKs, opens connections): ${ms(m.firstMs)}`);
-  const rows = [...m.byConcurrency.map((r) => ({ ...r, label: `online, concurrency ${r.concurrency}` })), { ...m.offline, label: 'offline (no cloud asked)' }]
-    .map((r) => {
-      const s = r.samples.at(-1);
-      const inv = s.inventoryCalls;
-      return [
-        r.label, ms(r.medianMs), r.samples.map((x) => ms(x.wallMs)).join(' / '), s.builds, s.copies,
-        `${inv.aws ?? 0}/${inv.gcp ?? 0}/${inv.local ?? 0}`, s.inventory ? `${ms(s.inventory.spanMs)} / ${ms(s.inventory.sumMs)}` : '-',
-        `${r.calls.awsDescribeImages} (+${r.calls.awsOther})`, `${r.calls.gcpImagesList} (+${r.calls.gcpOther})`,
-      ];
-    });
-  say(table(['plan', 'median', 'runs', 'builds', 'copies', 'inventory() aws/gcp/local', 'inventory span / sum', 'DescribeImages (other)', 'images.list (other)'], rows));
+  const rows = [
+    ...m.byConcurrency.map((r) => ({ ...r, label: `online, concurrency ${r.concurrency}` })),
+    { ...m.offline, label: 'offline (no cloud asked)' },
+  ].map((r) => {
+    const s = r.samples.at(-1);
+    const inv = s.inventoryCalls;
+    return [
+      r.label,
+      ms(r.medianMs),
+      r.samples.map((x) => ms(x.wallMs)).join(' / '),
+      s.builds,
+      s.copies,
+      `${inv.aws ?? 0}/${inv.gcp ?? 0}/${inv.local ?? 0}`,
+      s.inventory ? `${ms(s.inventory.spanMs)} / ${ms(s.inventory.sumMs)}` : '-',
+      `${r.calls.awsDescribeImages} (+${r.calls.awsOther})`,
+      `${r.calls.gcpImagesList} (+${r.calls.gcpOther})`,
+    ];
+  });
+  say(
+    table(
+      [
+        'plan',
+        'median',
+        'runs',
+        'builds',
+        'copies',
+        'inventory() aws/gcp/local',
+        'inventory span / sum',
+        'DescribeImages (other)',
+        'images.list (other)',
+      ],
+      rows,
+    ),
+  );
   const [concurrent, sequential] = m.byConcurrency;
   if (concurrent && sequential) {
-    say(`concurrency ${sequential.concurrency} / concurrency ${concurrent.concurrency}: ${ratio(sequential.medianMs, concurrent.medianMs)}; ` +
-      `online / offline (the cost of asking the clouds): ${ratio(concurrent.medianMs, m.offline.medianMs)}`);
+    say(
+      `concurrency ${sequential.concurrency} / concurrency ${concurrent.concurrency}: ${ratio(sequential.medianMs, concurrent.medianMs)}; ` +
+        `online / offline (the cost of asking the clouds): ${ratio(concurrent.medianMs, m.offline.medianMs)}`,
+    );
   }
   const c = concurrent.calls;
   const local = concurrent.samples.at(-1).inventoryCalls.local ?? 0;
-  say(`list calls per plan: ${c.awsDescribeImages + c.gcpImagesList + local} for ${m.pairs} (cloud, region) pairs = ` +
-    `DescribeImages ${c.awsDescribeImages} (16 regions, pages of 500) + images.list ${c.gcpImagesList} (one per project) + ` +
-    `local directory reads ${local}; no other call`);
+  say(
+    `list calls per plan: ${c.awsDescribeImages + c.gcpImagesList + local} for ${m.pairs} (cloud, region) pairs = ` +
+      `DescribeImages ${c.awsDescribeImages} (16 regions, pages of 500) + images.list ${c.gcpImagesList} (one per project) + ` +
+      `local directory reads ${local}; no other call`,
+  );
 }
 
 function printLocal(rows, say) {
   say('\n== Plan against the local store (2 regions; 90 % of images in rack1, 45 % in rack2), each size in a fresh process');
   say('   plan = median of warm runPlan calls (first call, with module loading, in "first"); then each phase alone');
   const base = rows[0];
-  say(table(
-    ['images', 'records', 'first', 'plan', 'per image', 'growth (time / size)', 'load', 'fingerprint', 'inventory', 'planner', 'report', 'builds', 'copies'],
-    rows.map((r, i) => {
-      const prev = rows[i - 1];
-      const growth = prev ? `${ratio(r.planMs, prev.planMs)} / ${(r.images / prev.images).toFixed(0)}x` : '-';
-      const p = r.phases;
-      return [r.images, r.records, ms(r.firstMs), ms(r.planMs), `${(r.perImageMs * 1000).toFixed(0)} us`, growth, ms(p.loadMs), ms(p.fingerprintMs),
-        ms(p.inventoryMs), ms(p.plannerMs), ms(p.reportMs), r.builds, r.copies];
-    }),
-  ));
+  say(
+    table(
+      [
+        'images',
+        'records',
+        'first',
+        'plan',
+        'per image',
+        'growth (time / size)',
+        'load',
+        'fingerprint',
+        'inventory',
+        'planner',
+        'report',
+        'builds',
+        'copies',
+      ],
+      rows.map((r, i) => {
+        const prev = rows[i - 1];
+        const growth = prev ? `${ratio(r.planMs, prev.planMs)} / ${(r.images / prev.images).toFixed(0)}x` : '-';
+        const p = r.phases;
+        return [
+          r.images,
+          r.records,
+          ms(r.firstMs),
+          ms(r.planMs),
+          `${(r.perImageMs * 1000).toFixed(0)} us`,
+          growth,
+          ms(p.loadMs),
+          ms(p.fingerprintMs),
+          ms(p.inventoryMs),
+          ms(p.plannerMs),
+          ms(p.reportMs),
+          r.builds,
+          r.copies,
+        ];
+      }),
+    ),
+  );
   const last = rows.at(-1);
-  say(`per-image time, ${last.images} vs ${base.images} images: ${ratio(last.perImageMs, base.perImageMs)} (1.00x would be exactly linear)`);
+  say(
+    `per-image time, ${last.images} vs ${base.images} images: ${ratio(last.perImageMs, base.perImageMs)} (1.00x would be exactly linear)`,
+  );
   for (const phase of ['loadMs', 'fingerprintMs', 'inventoryMs', 'plannerMs', 'reportMs']) {
-    const growth = rows.slice(1).map((r, i) => ratio(r.phases[phase], rows[i].phases[phase])).join(', ');
+    const growth = rows
+      .slice(1)
+      .map((r, i) => ratio(r.phases[phase], rows[i].phases[phase]))
+      .join(', ');
     say(`  ${phase.replace('Ms', '')} growth per 10x images: ${growth}`);
   }
 }
@@ -98,7 +164,9 @@ export function format(result) {
   const out = [];
   const say = (line) => void out.push(line);
   const m = result.machine;
-  say(`node ${m.node}, ${m.cpus} CPUs, load average before ${m.loadBefore.join(' ')}, after ${m.loadAfter.join(' ')} (other work on the machine skews times)`);
+  say(
+    `node ${m.node}, ${m.cpus} CPUs, load average before ${m.loadBefore.join(' ')}, after ${m.loadAfter.join(' ')} (other work on the machine skews times)`,
+  );
   if (result.warning) say(result.warning);
   printMulticloud(result.multicloud, say);
   printLocal(result.local, say);

@@ -26,7 +26,8 @@ async function ensureBundle() {
   console.log('dist/ is missing or not the bundle of src/: npm run build');
   const started = Date.now();
   const { code, tail } = await spawnLogged('npm', ['run', 'build'], { quiet: true });
-  if (code !== 0) console.log(`warning: npm run build failed, benchmarks that need the bundle use lib/ or skip it:\n${tail.slice(-10).join('\n')}`);
+  if (code !== 0)
+    console.log(`warning: npm run build failed, benchmarks that need the bundle use lib/ or skip it:\n${tail.slice(-10).join('\n')}`);
   else console.log(`   bundle rebuilt in ${seconds(Date.now() - started)}`);
 }
 

@@ -85,7 +85,9 @@ export async function cli(argv: string[]): Promise<void> {
   const reporter = cliReporter({ quiet: parsed.json });
   guardStrayRejections((message) => process.stderr.write(`${message}\n`));
   try {
-    const inputs = parseInputs((name) => parsed.values[name] ?? process.env[`IMAGE_BUILDER_${name.toUpperCase().replace(/-/g, '_')}`] ?? '');
+    const inputs = parseInputs(
+      (name) => parsed.values[name] ?? process.env[`IMAGE_BUILDER_${name.toUpperCase().replace(/-/g, '_')}`] ?? '',
+    );
     for (const secret of [inputs.gcpAccessToken, inputs.token]) if (secret) reporter.mask(secret);
     const result = await dispatch(inputs, reporter);
     if (parsed.json) process.stdout.write(JSON.stringify(jsonOf(result), null, 2) + '\n');

@@ -7,7 +7,7 @@ describe('median and spread', () => {
     expect(median([7])).toBe(7);
   });
 
-  it('does not reorder the caller\'s samples', () => {
+  it("does not reorder the caller's samples", () => {
     const samples = [3, 1, 2];
     median(samples);
     expect(samples).toEqual([3, 1, 2]);
@@ -38,16 +38,48 @@ describe('ratio', () => {
 
 describe('intervals', () => {
   it('merges overlapping, nested and touching intervals and drops empty ones', () => {
-    expect(mergeIntervals([[10, 20], [0, 5], [12, 15], [20, 25], [30, 30], [4, 6]])).toEqual([[0, 6], [10, 25]]);
+    expect(
+      mergeIntervals([
+        [10, 20],
+        [0, 5],
+        [12, 15],
+        [20, 25],
+        [30, 30],
+        [4, 6],
+      ]),
+    ).toEqual([
+      [0, 6],
+      [10, 25],
+    ]);
   });
 
   it('counts nested child processes once', () => {
     // packer 0-100 runs qemu-img 10-20 and ansible 30-90 inside it
-    expect(coveredWithin([[0, 100], [10, 20], [30, 90]], 0, 100)).toBe(100);
+    expect(
+      coveredWithin(
+        [
+          [0, 100],
+          [10, 20],
+          [30, 90],
+        ],
+        0,
+        100,
+      ),
+    ).toBe(100);
   });
 
   it('clips to the stage and leaves gaps uncovered', () => {
-    expect(coveredWithin([[-50, 10], [40, 60], [90, 200]], 0, 100)).toBe(10 + 20 + 10);
+    expect(
+      coveredWithin(
+        [
+          [-50, 10],
+          [40, 60],
+          [90, 200],
+        ],
+        0,
+        100,
+      ),
+    ).toBe(10 + 20 + 10);
     expect(coveredWithin([], 0, 100)).toBe(0);
   });
 });

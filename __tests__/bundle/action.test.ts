@@ -23,21 +23,33 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const DIST = path.join(ROOT, 'dist');
 const BUNDLE = path.join(DIST, 'index.js');
 
-interface Run { code: number; stdout: string; stderr: string; outputs: Record<string, string>; summary: string; chunks: string[] }
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+  chunks: string[];
+}
 
 let hooks: string;
 beforeAll(() => {
   if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run npm run build first`);
   hooks = mkdtempSync(path.join(os.tmpdir(), 'ib-hooks-'));
-  writeFileSync(path.join(hooks, 'hooks.mjs'), [
-    "import { appendFileSync } from 'node:fs';",
-    'export async function load(url, context, next) {',
-    "  if (process.env.IB_LOAD_LOG && url.startsWith('file:')) appendFileSync(process.env.IB_LOAD_LOG, url + '\\n');",
-    '  return next(url, context);',
-    '}',
-  ].join('\n'));
-  writeFileSync(path.join(hooks, 'register.mjs'),
-    "import { register } from 'node:module';\nregister(new URL('./hooks.mjs', import.meta.url));\n");
+  writeFileSync(
+    path.join(hooks, 'hooks.mjs'),
+    [
+      "import { appendFileSync } from 'node:fs';",
+      'export async function load(url, context, next) {',
+      "  if (process.env.IB_LOAD_LOG && url.startsWith('file:')) appendFileSync(process.env.IB_LOAD_LOG, url + '\\n');",
+      '  return next(url, context);',
+      '}',
+    ].join('\n'),
+  );
+  writeFileSync(
+    path.join(hooks, 'register.mjs'),
+    "import { register } from 'node:module';\nregister(new URL('./hooks.mjs', import.meta.url));\n",
+  );
 });
 
 /** GITHUB_OUTPUT's `name<<delimiter ... delimiter` blocks. */
@@ -54,18 +66,28 @@ function run(cwd: string, args: string[], env: Record<string, string>): Promise<
   const paths = { output: path.join(files, 'output'), summary: path.join(files, 'summary.md'), loads: path.join(files, 'loads') };
   for (const file of Object.values(paths)) writeFileSync(file, '');
   const fullEnv = {
-    PATH: process.env.PATH ?? '', HOME: files, GITHUB_OUTPUT: paths.output, GITHUB_STEP_SUMMARY: paths.summary, IB_LOAD_LOG: paths.loads,
+    PATH: process.env.PATH ?? '',
+    HOME: files,
+    GITHUB_OUTPUT: paths.output,
+    GITHUB_STEP_SUMMARY: paths.summary,
+    IB_LOAD_LOG: paths.loads,
     ...env,
   };
   const argv = ['--import', pathToFileURL(path.join(hooks, 'register.mjs')).href, ...args];
   return new Promise((resolve) => {
     execFile(process.execPath, argv, { cwd, env: fullEnv, timeout: 60_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      const chunks = readFileSync(paths.loads, 'utf8').split('\n').filter((u) => u.startsWith(pathToFileURL(DIST).href + '/'))
+      const chunks = readFileSync(paths.loads, 'utf8')
+        .split('\n')
+        .filter((u) => u.startsWith(pathToFileURL(DIST).href + '/'))
         .map((u) => path.basename(fileURLToPath(u)));
       resolve({
-        code, stdout, stderr, outputs: parseOutputs(readFileSync(paths.output, 'utf8')),
-        summary: readFileSync(paths.summary, 'utf8'), chunks: [...new Set(chunks)].sort(),
+        code,
+        stdout,
+        stderr,
+        outputs: parseOutputs(readFileSync(paths.output, 'utf8')),
+        summary: readFileSync(paths.summary, 'utf8'),
+        chunks: [...new Set(chunks)].sort(),
       });
     });
   });
@@ -97,10 +119,19 @@ function localExample(): { dir: string; topology: string } {
 
 async function expectedCells(dir: string, topology: string) {
   const file = path.join(dir, topology);
-  const images = fingerprinted(await loadTopology(file), parseInputs(() => ''));
+  const images = fingerprinted(
+    await loadTopology(file),
+    parseInputs(() => ''),
+  );
   return images.map((i) => ({
-    cloud: i.cloud, provider: i.provider, image: i.image, os: i.os, fingerprint: i.fingerprint, name: i.name,
-    region: i.buildRegion, regions: i.regions,
+    cloud: i.cloud,
+    provider: i.provider,
+    image: i.image,
+    os: i.os,
+    fingerprint: i.fingerprint,
+    name: i.name,
+    region: i.buildRegion,
+    regions: i.regions,
   }));
 }
 
@@ -113,8 +144,15 @@ describe('node dist/index.js (the action)', () => {
     expect(r.code).toBe(0);
     expect(cells.map((c) => c.image)).toEqual(['base', 'web']);
     expect(r.outputs).toEqual({
-      matrix: JSON.stringify({ include: cells }), 'has-builds': 'true', 'build-count': '2', 'copy-count': '1',
-      'retire-count': '0', 'chunk-count': '1', chunks: '[0]', 'plan-file': path.join(dir, 'out/plan.json'), providers: '["local"]',
+      matrix: JSON.stringify({ include: cells }),
+      'has-builds': 'true',
+      'build-count': '2',
+      'copy-count': '1',
+      'retire-count': '0',
+      'chunk-count': '1',
+      chunks: '[0]',
+      'plan-file': path.join(dir, 'out/plan.json'),
+      providers: '["local"]',
     });
     const plan = JSON.parse(readFileSync(path.join(dir, 'out/plan.json'), 'utf8'));
     expect(plan).toMatchObject({ version: 1, offline: false, builds: cells, retirements: [] });
@@ -131,18 +169,36 @@ describe('node dist/index.js (the action)', () => {
     const store = new LocalProvider(topo.clouds[0], { baseDir: topo.dir });
     for (const cell of cells) {
       for (const region of cell.regions) {
-        await store.add({
-          name: cell.name, cloud: cell.cloud, region, fingerprint: cell.fingerprint, image: cell.image, os: cell.os,
-          state: 'available', channel: 'gold', verified: 'passed', createdAt: '2025-01-01T00:00:00.000Z',
-          tags: imageTags({ fingerprint: cell.fingerprint, image: cell.image, os: cell.os, cloud: cell.cloud, channel: 'gold' }),
-        }, {});
+        await store.add(
+          {
+            name: cell.name,
+            cloud: cell.cloud,
+            region,
+            fingerprint: cell.fingerprint,
+            image: cell.image,
+            os: cell.os,
+            state: 'available',
+            channel: 'gold',
+            verified: 'passed',
+            createdAt: '2025-01-01T00:00:00.000Z',
+            tags: imageTags({ fingerprint: cell.fingerprint, image: cell.image, os: cell.os, cloud: cell.cloud, channel: 'gold' }),
+          },
+          {},
+        );
       }
     }
     const r = await run(dir, [BUNDLE], { INPUT_TOPOLOGY: topology, 'INPUT_PLAN-FILE': 'plan.json' });
     expect(r.code).toBe(0);
     expect(r.outputs).toEqual({
-      matrix: '{"include":[]}', 'has-builds': 'false', 'build-count': '0', 'copy-count': '0', 'retire-count': '0',
-      'chunk-count': '1', chunks: '[0]', 'plan-file': path.join(dir, 'plan.json'), providers: '["local"]',
+      matrix: '{"include":[]}',
+      'has-builds': 'false',
+      'build-count': '0',
+      'copy-count': '0',
+      'retire-count': '0',
+      'chunk-count': '1',
+      chunks: '[0]',
+      'plan-file': path.join(dir, 'plan.json'),
+      providers: '["local"]',
     });
     expect(r.summary).toContain('0 builds, 0 copies, 0 retirements for 2 images');
   });
@@ -168,14 +224,20 @@ describe('node dist/index.js (the action)', () => {
     const { dir, topology } = localExample();
     const r = await run(dir, [BUNDLE], { INPUT_COMMAND: 'deploy', INPUT_TOPOLOGY: topology });
     expect(r.code).toBe(1);
-    expect(r.stdout.trim()).toBe('::error::image-builder: input "command" is "deploy": write one of plan, build, verify, distribute, lifecycle');
+    expect(r.stdout.trim()).toBe(
+      '::error::image-builder: input "command" is "deploy": write one of plan, build, verify, distribute, lifecycle',
+    );
     expect(`${r.stdout}\n${r.stderr}`).not.toMatch(/^ {4}at /m);
   });
 
   it('serves the CLI: image-builder plan --topology FILE --json prints the plan', async () => {
     const { dir, topology } = localExample();
     const cells = await expectedCells(dir, topology);
-    const r = await run(dir, [path.join(ROOT, 'bin/image-builder.js'), 'plan', '--topology', topology, '--json', '--plan-file', 'p.json'], {});
+    const r = await run(
+      dir,
+      [path.join(ROOT, 'bin/image-builder.js'), 'plan', '--topology', topology, '--json', '--plan-file', 'p.json'],
+      {},
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const plan = JSON.parse(r.stdout);
@@ -187,14 +249,18 @@ describe('node dist/index.js (the action)', () => {
 
 describe('node dist/index.js against the EC2 fake', () => {
   let ec2: Ec2Fake;
-  beforeAll(async () => { ec2 = await startEc2Fake({ account: '123456789012' }); });
+  beforeAll(async () => {
+    ec2 = await startEc2Fake({ account: '123456789012' });
+  });
   afterAll(async () => ec2?.close());
 
   it('plans an AWS cloud from AWS_ENDPOINT_URL_EC2, loading the AWS chunk and no GCP or Azure code', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ib-bundle-aws-'));
     mkdirSync(path.join(dir, 'playbooks'));
     writeFileSync(path.join(dir, 'playbooks/provision.yml'), '- name: Provision\n  hosts: all\n  tasks: []\n');
-    writeFileSync(path.join(dir, 'topology.yml'), `version: 1
+    writeFileSync(
+      path.join(dir, 'topology.yml'),
+      `version: 1
 images:
   base: { playbooks: [playbooks/provision.yml] }
 sources:
@@ -208,22 +274,38 @@ clouds:
       eu-west-1: { instances: [ { name: n, image: base, os: debian12 } ] }
       us-east-1: { instances: [ { name: n, image: base, os: debian12 } ] }
       ap-southeast-2: { instances: [ { name: n, image: base, os: debian12 } ] }
-`);
+`,
+    );
     const [cell] = await expectedCells(dir, 'topology.yml');
     const ami = ec2.state.seedImage({
-      region: 'eu-west-1', name: cell.name, tags: imageTags({ fingerprint: cell.fingerprint, image: 'base', os: 'debian12', cloud: 'aws-prod' }),
+      region: 'eu-west-1',
+      name: cell.name,
+      tags: imageTags({ fingerprint: cell.fingerprint, image: 'base', os: 'debian12', cloud: 'aws-prod' }),
     });
     const r = await run(dir, [BUNDLE], {
-      INPUT_TOPOLOGY: 'topology.yml', AWS_ENDPOINT_URL_EC2: ec2.url, AWS_ACCESS_KEY_ID: 'AKIDFAKE', AWS_SECRET_ACCESS_KEY: 'fake-secret',
-      AWS_EC2_METADATA_DISABLED: 'true', HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', NO_PROXY: '127.0.0.1',
+      INPUT_TOPOLOGY: 'topology.yml',
+      AWS_ENDPOINT_URL_EC2: ec2.url,
+      AWS_ACCESS_KEY_ID: 'AKIDFAKE',
+      AWS_SECRET_ACCESS_KEY: 'fake-secret',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      HTTPS_PROXY: 'http://127.0.0.1:9',
+      HTTP_PROXY: 'http://127.0.0.1:9',
+      NO_PROXY: '127.0.0.1',
     });
     expect(r.code).toBe(0);
     expect(r.outputs).toMatchObject({
-      'has-builds': 'false', 'build-count': '0', 'copy-count': '2', 'retire-count': '0', matrix: '{"include":[]}', providers: '["aws"]',
+      'has-builds': 'false',
+      'build-count': '0',
+      'copy-count': '2',
+      'retire-count': '0',
+      matrix: '{"include":[]}',
+      providers: '["aws"]',
     });
     const plan = JSON.parse(readFileSync(r.outputs['plan-file'], 'utf8'));
-    expect(plan.copies.map((c: { from: string; to: string; sourceId: string }) => [c.from, c.to, c.sourceId]))
-      .toEqual([['eu-west-1', 'ap-southeast-2', ami.id], ['eu-west-1', 'us-east-1', ami.id]]);
+    expect(plan.copies.map((c: { from: string; to: string; sourceId: string }) => [c.from, c.to, c.sourceId])).toEqual([
+      ['eu-west-1', 'ap-southeast-2', ami.id],
+      ['eu-west-1', 'us-east-1', ami.id],
+    ]);
     expect(['eu-west-1', 'us-east-1', 'ap-southeast-2'].map((region) => ec2.count('DescribeImages', region))).toEqual([1, 1, 1]);
 
     const kinds = chunkKinds();

@@ -5,18 +5,51 @@ const from = (values: Record<string, string>) => (name: string) => values[name] 
 describe('parseInputs', () => {
   it('has defaults for everything', () => {
     expect(parseInputs(from({}))).toEqual({
-      command: 'plan', topology: 'topology.yml', offline: false, clouds: [], images: [], force: false, maxCells: 256,
-      chunk: undefined, planFile: 'image-builder-plan.json', cell: undefined, dryRun: false, results: 'image-builder-results',
-      delete: false, concurrency: 8, gcpAccessToken: undefined, azureCloud: undefined, token: undefined, summary: true,
-      buildTimeoutMinutes: 120, workDir: 'image-builder-work', copyLimit: 5,
+      command: 'plan',
+      topology: 'topology.yml',
+      offline: false,
+      clouds: [],
+      images: [],
+      force: false,
+      maxCells: 256,
+      chunk: undefined,
+      planFile: 'image-builder-plan.json',
+      cell: undefined,
+      dryRun: false,
+      results: 'image-builder-results',
+      delete: false,
+      concurrency: 8,
+      gcpAccessToken: undefined,
+      azureCloud: undefined,
+      token: undefined,
+      summary: true,
+      buildTimeoutMinutes: 120,
+      workDir: 'image-builder-work',
+      copyLimit: 5,
     });
   });
 
   it('reads lists, booleans and numbers', () => {
-    const inputs = parseInputs(from({
-      command: 'distribute', clouds: 'aws-*, lab\ngcp', offline: 'TRUE', 'dry-run': 'yes', delete: 'false', chunk: '2', 'max-cells': '100',
-    }));
-    expect(inputs).toMatchObject({ command: 'distribute', clouds: ['aws-*', 'lab', 'gcp'], offline: true, dryRun: true, delete: false, chunk: 2, maxCells: 100 });
+    const inputs = parseInputs(
+      from({
+        command: 'distribute',
+        clouds: 'aws-*, lab\ngcp',
+        offline: 'TRUE',
+        'dry-run': 'yes',
+        delete: 'false',
+        chunk: '2',
+        'max-cells': '100',
+      }),
+    );
+    expect(inputs).toMatchObject({
+      command: 'distribute',
+      clouds: ['aws-*', 'lab', 'gcp'],
+      offline: true,
+      dryRun: true,
+      delete: false,
+      chunk: 2,
+      maxCells: 100,
+    });
   });
 
   it.each([

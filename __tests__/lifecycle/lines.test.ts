@@ -3,8 +3,19 @@ import { lineLocations, verdictKey, withVerdicts } from '../../src/lifecycle/lin
 import type { ImageRecord } from '../../src/images/index.js';
 
 const rec = (id: string, region: string, extra: Partial<ImageRecord> = {}): ImageRecord => ({
-  id, name: `n-${id}`, cloud: 'c1', region, fingerprint: 'fa', image: 'base', os: 'debian12', state: 'available',
-  channel: 'candidate', verified: 'unverified', createdAt: '2026-01-01T00:00:00.000Z', tags: {}, ...extra,
+  id,
+  name: `n-${id}`,
+  cloud: 'c1',
+  region,
+  fingerprint: 'fa',
+  image: 'base',
+  os: 'debian12',
+  state: 'available',
+  channel: 'candidate',
+  verified: 'unverified',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  tags: {},
+  ...extra,
 });
 
 describe('lineLocations', () => {
@@ -43,8 +54,14 @@ describe('lineLocations', () => {
 
 describe('withVerdicts', () => {
   it('overlays recorded verdicts, never with unverified', () => {
-    const verdicts = new Map([[verdictKey('c1', 'fa'), 'passed' as const], [verdictKey('c1', 'fb'), 'unverified' as const]]);
-    const out = withVerdicts([rec('a', 'r'), rec('b', 'r', { fingerprint: 'fb', verified: 'failed' }), rec('c', 'r', { cloud: 'c2' })], verdicts);
+    const verdicts = new Map([
+      [verdictKey('c1', 'fa'), 'passed' as const],
+      [verdictKey('c1', 'fb'), 'unverified' as const],
+    ]);
+    const out = withVerdicts(
+      [rec('a', 'r'), rec('b', 'r', { fingerprint: 'fb', verified: 'failed' }), rec('c', 'r', { cloud: 'c2' })],
+      verdicts,
+    );
     expect(out.map((r) => r.verified)).toEqual(['passed', 'failed', 'unverified']);
   });
 });

@@ -8,7 +8,10 @@ import type { ProviderName, ProviderSource } from '../../src/topology/model.js';
 import { writeTree } from '../helpers/tree.js';
 
 const SOURCES: Record<ProviderName, ProviderSource[]> = {
-  aws: [{ owner: '136693071363', name: 'debian-12-amd64-*' }, { ami: 'ami-0123456789abcdef0', ssh_username: 'ec2-user' }],
+  aws: [
+    { owner: '136693071363', name: 'debian-12-amd64-*' },
+    { ami: 'ami-0123456789abcdef0', ssh_username: 'ec2-user' },
+  ],
   gcp: [{ project: 'debian-cloud', family: 'debian-12' }, { image: 'projects/x/global/images/y' }],
   azure: [{ publisher: 'Debian', offer: 'debian-12', sku: '12-gen2', version: 'latest' }],
   local: [{ suite: 'bookworm' }],
@@ -20,35 +23,83 @@ const RECIPES = [
 
 function image(provider: ProviderName, source: ProviderSource, recipe: (typeof RECIPES)[number]): FingerprintedImage {
   return {
-    cloud: `${provider}-prod`, provider, image: recipe.name, os: 'debian12', fingerprint: '0123456789abcdef0123456789abcdef',
+    cloud: `${provider}-prod`,
+    provider,
+    image: recipe.name,
+    os: 'debian12',
+    fingerprint: '0123456789abcdef0123456789abcdef',
     name: `ib-${recipe.name}-debian12-0123456789abcdef`,
     recipe: { name: recipe.name, playbooks: ['p.yml'], variables: { packages: ['jq'] }, build: recipe.build, lineage: [] },
-    source, regions: ['region-1', 'region-2'], buildRegion: 'region-1',
+    source,
+    regions: ['region-1', 'region-2'],
+    buildRegion: 'region-1',
     target: {
-      name: `${provider}-prod`, provider, build_region: 'region-1', regions: {}, share: { accounts: [], public: false },
-      project: 'acme', subscription: '00000000-0000-0000-0000-000000000000', resource_group: 'rg', account: '123456789012',
+      name: `${provider}-prod`,
+      provider,
+      build_region: 'region-1',
+      regions: {},
+      share: { accounts: [], public: false },
+      project: 'acme',
+      subscription: '00000000-0000-0000-0000-000000000000',
+      resource_group: 'rg',
+      account: '123456789012',
     },
   };
 }
 
 const cases = (Object.keys(SOURCES) as ProviderName[]).flatMap((provider) =>
-  SOURCES[provider].flatMap((source, s) => RECIPES.flatMap((recipe) =>
-    (['build', 'verify'] as const).map((mode) => [`${provider} source#${s} ${recipe.name} ${mode}`, provider, source, recipe, mode] as const))));
+  SOURCES[provider].flatMap((source, s) =>
+    RECIPES.flatMap((recipe) =>
+      (['build', 'verify'] as const).map(
+        (mode) => [`${provider} source#${s} ${recipe.name} ${mode}`, provider, source, recipe, mode] as const,
+      ),
+    ),
+  ),
+);
 
-function generate(provider: ProviderName, source: ProviderSource, recipe: (typeof RECIPES)[number], mode: 'build' | 'verify', modern: boolean) {
-  const dir = writeTree({ 'p.yml': '- hosts: all\n  tasks: []\n', 'd.yml': '- hosts: all\n  tasks: []\n', 'base.qcow2': '', 'vmlinuz': '', 'initrd.img': '' });
+function generate(
+  provider: ProviderName,
+  source: ProviderSource,
+  recipe: (typeof RECIPES)[number],
+  mode: 'build' | 'verify',
+  modern: boolean,
+) {
+  const dir = writeTree({
+    'p.yml': '- hosts: all\n  tasks: []\n',
+    'd.yml': '- hosts: all\n  tasks: []\n',
+    'base.qcow2': '',
+    vmlinuz: '',
+    'initrd.img': '',
+  });
   const img = image(provider, source, recipe);
   const extra = path.join(dir, 'extra-vars.json');
   writeFileSync(extra, JSON.stringify(extraVars(img, { buildTime: new Date(0), version: '0.1.0' })));
   const built = imageTemplate({
-    image: img, mode, verifyImage: mode === 'verify' ? 'built-image-id' : undefined,
-    playbooks: [path.join(dir, 'p.yml')], deprovision: path.join(dir, 'd.yml'), extraVarsFile: extra,
-    outputDir: path.join(dir, 'out'), manifestFile: path.join(dir, 'manifest.json'),
-    buildTime: new Date('2026-11-21T10:20:30Z'), gitSha: 'abc123', version: '0.1.0', modernPacker: modern,
-    local: provider === 'local' ? {
-      baseImage: path.join(dir, 'base.qcow2'), kernel: path.join(dir, 'vmlinuz'), initrd: path.join(dir, 'initrd.img'),
-      sshPassword: 'secret', accelerator: 'tcg', memoryMb: 1024, cpus: 2, serialLog: path.join(dir, 'serial.log'),
-    } : undefined,
+    image: img,
+    mode,
+    verifyImage: mode === 'verify' ? 'built-image-id' : undefined,
+    playbooks: [path.join(dir, 'p.yml')],
+    deprovision: path.join(dir, 'd.yml'),
+    extraVarsFile: extra,
+    outputDir: path.join(dir, 'out'),
+    manifestFile: path.join(dir, 'manifest.json'),
+    buildTime: new Date('2026-11-21T10:20:30Z'),
+    gitSha: 'abc123',
+    version: '0.1.0',
+    modernPacker: modern,
+    local:
+      provider === 'local'
+        ? {
+            baseImage: path.join(dir, 'base.qcow2'),
+            kernel: path.join(dir, 'vmlinuz'),
+            initrd: path.join(dir, 'initrd.img'),
+            sshPassword: 'secret',
+            accelerator: 'tcg',
+            memoryMb: 1024,
+            cpus: 2,
+            serialLog: path.join(dir, 'serial.log'),
+          }
+        : undefined,
   });
   const template = path.join(dir, 'image.pkr.json');
   const vars = path.join(dir, 'image.pkrvars.json');
@@ -105,9 +156,16 @@ describe('imageTemplate', () => {
   it('tags the image and its snapshots with the fingerprint and build facts', () => {
     const { built } = generate('aws', SOURCES.aws[0], RECIPES[0], 'build', true);
     expect(built.variables.tags).toMatchObject({
-      Name: 'ib-base-debian12-0123456789abcdef', 'image-builder': 'true', 'ib-fingerprint': '0123456789abcdef0123456789abcdef',
-      'ib-recipe': 'base', 'ib-os': 'debian12', 'ib-cloud': 'aws-prod', 'ib-source': '136693071363/debian-12-amd64-*',
-      'ib-git-sha': 'abc123', 'ib-built-at': '2026-11-21T10:20:30.000Z', 'ib-version': '0.1.0',
+      Name: 'ib-base-debian12-0123456789abcdef',
+      'image-builder': 'true',
+      'ib-fingerprint': '0123456789abcdef0123456789abcdef',
+      'ib-recipe': 'base',
+      'ib-os': 'debian12',
+      'ib-cloud': 'aws-prod',
+      'ib-source': '136693071363/debian-12-amd64-*',
+      'ib-git-sha': 'abc123',
+      'ib-built-at': '2026-11-21T10:20:30.000Z',
+      'ib-version': '0.1.0',
     });
     expect(built.template.source['amazon-ebs'].image.snapshot_tags).toBe('${var.tags}');
   });

@@ -16,7 +16,11 @@ const BASE = {
 function reorder<T>(value: T): T {
   if (Array.isArray(value)) return value.map(reorder) as T;
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reorder(v)])) as T;
+    return Object.fromEntries(
+      Object.entries(value)
+        .reverse()
+        .map(([k, v]) => [k, reorder(v)]),
+    ) as T;
   }
   return value;
 }
@@ -55,9 +59,14 @@ describe('Fingerprinter over real files', () => {
     'playbooks/roles/only-one/tasks/main.yml': '- name: O\n  ansible.builtin.debug: {msg: o}\n',
   };
   const config = (name: string, playbook: string): ImageConfig => ({
-    cloud: 'lab', provider: 'local', image: name, os: 'debian12',
+    cloud: 'lab',
+    provider: 'local',
+    image: name,
+    os: 'debian12',
     recipe: { name, playbooks: [playbook], variables: {}, build: {}, lineage: [] },
-    source: { suite: 'bookworm' }, regions: ['r1'], buildRegion: 'r1',
+    source: { suite: 'bookworm' },
+    regions: ['r1'],
+    buildRegion: 'r1',
     target: { name: 'lab', provider: 'local', build_region: 'r1', regions: {}, share: { accounts: [], public: false } },
   });
   const both = (dir: string) => {

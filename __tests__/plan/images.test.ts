@@ -57,7 +57,8 @@ describe('fingerprinted', () => {
 
   it('fingerprints stably: same inputs, same fingerprint; a changed playbook changes it', async () => {
     const { dir, file } = setup();
-    const fps = async () => Object.fromEntries(fingerprinted(await loadTopology(file), all).map((i) => [`${i.cloud}/${i.image}`, i.fingerprint]));
+    const fps = async () =>
+      Object.fromEntries(fingerprinted(await loadTopology(file), all).map((i) => [`${i.cloud}/${i.image}`, i.fingerprint]));
     const first = await fps();
     for (const fp of Object.values(first)) expect(fp).toMatch(new RegExp(`^[0-9a-f]{${FINGERPRINT_LENGTH}}$`));
     expect(first['lab/base']).not.toBe(first['lab/web']);
@@ -71,7 +72,10 @@ describe('fingerprinted', () => {
     const images = fingerprinted(await loadTopology(setup().file), all);
     for (const i of images) expect(i.name).toBe(imageName(i.provider, i.image, i.os, i.fingerprint));
     expect(images.find((i) => i.cloud === 'lab' && i.image === 'base')).toMatchObject({
-      provider: 'local', os: 'debian12', buildRegion: 'rack1', regions: ['rack1'],
+      provider: 'local',
+      os: 'debian12',
+      buildRegion: 'rack1',
+      regions: ['rack1'],
     });
   });
 });

@@ -2,7 +2,14 @@ import { chunkBuilds, selectChunk, GITHUB_MATRIX_LIMIT } from '../../src/plan/ma
 import type { BuildCell } from '../../src/plan/types.js';
 
 const cell = (i: number): BuildCell => ({
-  cloud: 'c', provider: 'local', image: `r${i}`, os: 'debian12', fingerprint: `fp${i}`, name: `n${i}`, region: 'r', regions: ['r'],
+  cloud: 'c',
+  provider: 'local',
+  image: `r${i}`,
+  os: 'debian12',
+  fingerprint: `fp${i}`,
+  name: `n${i}`,
+  region: 'r',
+  regions: ['r'],
 });
 const cells = (n: number) => Array.from({ length: n }, (_, i) => cell(i));
 

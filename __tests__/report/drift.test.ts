@@ -16,7 +16,9 @@ describe('drift', () => {
   it('says per cloud, region and line whether the gold is current, outdated or missing', () => {
     const rows = driftRows(wanted, golds);
     expect(rows.map((r) => [r.region, r.status, r.gold?.name])).toEqual([
-      ['ap-south-1', 'missing', undefined], ['eu-west-1', 'up to date', 'n'], ['us-east-1', 'outdated', 'o'],
+      ['ap-south-1', 'missing', undefined],
+      ['eu-west-1', 'up to date', 'n'],
+      ['us-east-1', 'outdated', 'o'],
     ]);
     expect(driftCounts(rows)).toEqual({ 'up to date': 1, outdated: 1, missing: 1 });
     expect(driftMarkdown(rows)).toContain('| aws-prod | us-east-1 | base | debian12 | ⚠️ outdated | o (f-old) | f-new |');

@@ -103,8 +103,12 @@ describe('parseTopology', () => {
   });
 
   it('keeps the build region the file names and the store it gives', () => {
-    const t = parse(MINIMAL.replace('    provider: local\n', '    provider: local\n    store: /var/images\n    build_region: rack2\n')
-      .replace('      rack1:', '      rack2: {}\n      rack1:'));
+    const t = parse(
+      MINIMAL.replace('    provider: local\n', '    provider: local\n    store: /var/images\n    build_region: rack2\n').replace(
+        '      rack1:',
+        '      rack2: {}\n      rack1:',
+      ),
+    );
     expect(t.clouds[0]).toMatchObject({ build_region: 'rack2', store: '/var/images' });
   });
 
@@ -178,7 +182,10 @@ clouds:
   });
 
   it('allows retiring a recipe that no instance uses any more, and unused recipes without playbooks', () => {
-    const t = parse(MINIMAL.replace('sources:', '  abstract: { variables: { a: 1 } }\nsources:') + 'lifecycle: { keep: 5, retired: [old-role, abstract] }\n');
+    const t = parse(
+      MINIMAL.replace('sources:', '  abstract: { variables: { a: 1 } }\nsources:') +
+        'lifecycle: { keep: 5, retired: [old-role, abstract] }\n',
+    );
     expect(t.lifecycle).toEqual({ keep: 5, retired: ['old-role', 'abstract'] });
   });
 

@@ -3,7 +3,9 @@ import { clonePlain, deepMerge } from '../../src/topology/merge.js';
 describe('deepMerge', () => {
   it('merges maps key by key, at any depth', () => {
     expect(deepMerge({ a: { b: 1, c: { d: 1 } }, e: 1 }, { a: { c: { f: 2 } }, g: 2 })).toEqual({
-      a: { b: 1, c: { d: 1, f: 2 } }, e: 1, g: 2,
+      a: { b: 1, c: { d: 1, f: 2 } },
+      e: 1,
+      g: 2,
     });
   });
   it('replaces lists and scalars, and a map by a scalar or a list', () => {

@@ -56,7 +56,11 @@ describe('resolveRecipe', () => {
 
   it('returns a recipe without parent as written, with empty defaults filled', () => {
     expect(resolveRecipe(topology({ solo: { playbooks: ['p.yml'] } }), 'solo')).toEqual({
-      name: 'solo', playbooks: ['p.yml'], variables: {}, build: {}, lineage: [],
+      name: 'solo',
+      playbooks: ['p.yml'],
+      variables: {},
+      build: {},
+      lineage: [],
     });
   });
 
@@ -78,7 +82,9 @@ describe('resolveRecipe', () => {
     expect(shop.description).toBe('the shop');
     expect(shop.playbooks).toEqual(['playbooks/shop.yml']);
     expect(shop.variables).toEqual({
-      packages: ['nginx'], sysctl: { 'vm.swappiness': 10, net: { ipv6: true, forward: true } }, motd: 'shop',
+      packages: ['nginx'],
+      sysctl: { 'vm.swappiness': 10, net: { ipv6: true, forward: true } },
+      motd: 'shop',
     });
     expect(shop.verify).toBe('playbooks/verify-web.yml');
     expect(shop.build).toEqual({ instance_type: 't3.small', disk_size_gb: 20 });
@@ -124,11 +130,23 @@ describe('resolveImages', () => {
 
   it('sorts by cloud order of the file, then recipe, then os; regions sorted', () => {
     const t = topology({ web: { playbooks: ['w.yml'] }, base: { playbooks: ['b.yml'] } }, [
-      cloud('zeta', 'aws', {
-        'us-east-1': [['web', 'ubuntu24'], ['base', 'debian12']],
-        'eu-west-1': [['web', 'ubuntu24'], ['web', 'debian12'], ['base', 'debian12']],
-        'ap-south-1': [['web', 'ubuntu24']],
-      }, { build_region: 'eu-west-1' }),
+      cloud(
+        'zeta',
+        'aws',
+        {
+          'us-east-1': [
+            ['web', 'ubuntu24'],
+            ['base', 'debian12'],
+          ],
+          'eu-west-1': [
+            ['web', 'ubuntu24'],
+            ['web', 'debian12'],
+            ['base', 'debian12'],
+          ],
+          'ap-south-1': [['web', 'ubuntu24']],
+        },
+        { build_region: 'eu-west-1' },
+      ),
       cloud('alpha', 'gcp', { 'europe-west1': [['base', 'ubuntu24']] }, { project: 'p' }),
     ]);
     expect(resolveImages(t).map((i) => [i.cloud, i.image, i.os, i.regions.join(' '), i.buildRegion])).toEqual([

@@ -46,12 +46,17 @@ describe('topologySchema', () => {
 
   it('checks counts, keep and disk sizes as positive whole numbers', () => {
     const withCount = (count: unknown) =>
-      issues({ ...minimal, clouds: [{ ...minimal.clouds[0], regions: { r: { instances: [{ name: 'n', image: 'base', os: 'debian12', count }] } } }] });
+      issues({
+        ...minimal,
+        clouds: [{ ...minimal.clouds[0], regions: { r: { instances: [{ name: 'n', image: 'base', os: 'debian12', count }] } } }],
+      });
     expect(withCount(4)).toEqual([]);
     expect(withCount(0).map((i) => i.code)).toEqual(['too_small']);
     expect(withCount(1.5).map((i) => i.code)).toEqual(['invalid_type']);
     expect(issues({ ...minimal, lifecycle: { keep: 0 } }).map((i) => i.path)).toEqual(['lifecycle.keep']);
-    expect(issues({ ...minimal, images: { base: { build: { disk_size_gb: 0 } } } }).map((i) => i.path)).toEqual(['images.base.build.disk_size_gb']);
+    expect(issues({ ...minimal, images: { base: { build: { disk_size_gb: 0 } } } }).map((i) => i.path)).toEqual([
+      'images.base.build.disk_size_gb',
+    ]);
   });
 
   it('requires a non-empty images map, at least one cloud and one region per cloud', () => {

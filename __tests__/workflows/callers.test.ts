@@ -10,9 +10,28 @@ import { parse } from 'yaml';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 type Dict = Record<string, unknown>;
-interface Step { name?: string; id?: string; uses?: string; run?: string; if?: string; with?: Dict; env?: Dict }
-interface Job { needs?: string | string[]; if?: string; permissions?: Dict; uses?: string; with?: Dict; secrets?: Dict; steps?: Step[] }
-interface Workflow { on: Dict; jobs: Record<string, Job> }
+interface Step {
+  name?: string;
+  id?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Dict;
+  env?: Dict;
+}
+interface Job {
+  needs?: string | string[];
+  if?: string;
+  permissions?: Dict;
+  uses?: string;
+  with?: Dict;
+  secrets?: Dict;
+  steps?: Step[];
+}
+interface Workflow {
+  on: Dict;
+  jobs: Record<string, Job>;
+}
 
 const load = (file: string): Workflow => parse(readFileSync(path.join(ROOT, file), 'utf8')) as Workflow;
 const needsOf = (job: Job): string[] => (job.needs === undefined ? [] : ([] as string[]).concat(job.needs));
@@ -60,7 +79,10 @@ describe('the callers in workflows/', () => {
 
 describe("the project's CI (ci.yml)", () => {
   const wf = load('.github/workflows/ci.yml');
-  const runs = (job: Job) => steps(job).map((s) => s.run ?? '').join('\n');
+  const runs = (job: Job) =>
+    steps(job)
+      .map((s) => s.run ?? '')
+      .join('\n');
 
   it('runs the tests, the typecheck and check-dist', () => {
     expect(runs(wf.jobs.test)).toContain('bash scripts/test.sh');

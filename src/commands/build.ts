@@ -35,10 +35,18 @@ export async function runBuild(inputs: Inputs, reporter: Reporter): Promise<Buil
   const started = new Date();
   const context = providerContext(topology.dir, inputs, reporter);
   const hooks = await createBuildHooks(image.target, context);
-  const job = await preparePackerJob({
-    image, topologyDir: topology.dir, mode: 'build', startedAt: started, hooks,
-    playbooks: image.recipe.playbooks.map((p) => path.resolve(topology.dir, p)),
-  }, inputs, reporter);
+  const job = await preparePackerJob(
+    {
+      image,
+      topologyDir: topology.dir,
+      mode: 'build',
+      startedAt: started,
+      hooks,
+      playbooks: image.recipe.playbooks.map((p) => path.resolve(topology.dir, p)),
+    },
+    inputs,
+    reporter,
+  );
   if (inputs.dryRun) {
     reporter.info(`${image.name}: dry run, template ${job.template} and variables ${job.varFile} written, nothing built`);
     return { template: job.template, varFile: job.varFile };
@@ -49,10 +57,20 @@ export async function runBuild(inputs: Inputs, reporter: Reporter): Promise<Buil
 
   const imageId = await keep(image, job, hooks, started);
   const result: BuildResult = {
-    version: 1, cloud: image.cloud, provider: image.provider, image: image.image, os: image.os,
-    fingerprint: image.fingerprint, name: image.name, region: image.buildRegion, regions: image.regions,
-    imageId, builtAt: started.toISOString(), durationSeconds: Math.round((Date.now() - started.getTime()) / 1000),
-    packerVersion: job.packer?.version ?? '', verified: 'unverified',
+    version: 1,
+    cloud: image.cloud,
+    provider: image.provider,
+    image: image.image,
+    os: image.os,
+    fingerprint: image.fingerprint,
+    name: image.name,
+    region: image.buildRegion,
+    regions: image.regions,
+    imageId,
+    builtAt: started.toISOString(),
+    durationSeconds: Math.round((Date.now() - started.getTime()) / 1000),
+    packerVersion: job.packer?.version ?? '',
+    verified: 'unverified',
   };
   const file = await writeResult(path.resolve(inputs.results), result);
   reporter.setOutput(Outputs.imageId, imageId);
@@ -71,13 +89,30 @@ async function keep(image: FingerprintedImage, job: PackerJob, hooks: BuildHooks
   const source = describeSource(image);
   const builtAt = started.toISOString();
   return hooks.store({
-    artifactId: artifact, outputDir: job.outputDir, machine: job.machine,
+    artifactId: artifact,
+    outputDir: job.outputDir,
+    machine: job.machine,
     record: {
-      name: image.name, cloud: image.cloud, region: image.buildRegion, fingerprint: image.fingerprint, image: image.image, os: image.os,
-      state: 'available', channel: 'candidate', verified: 'unverified', createdAt: builtAt, source,
+      name: image.name,
+      cloud: image.cloud,
+      region: image.buildRegion,
+      fingerprint: image.fingerprint,
+      image: image.image,
+      os: image.os,
+      state: 'available',
+      channel: 'candidate',
+      verified: 'unverified',
+      createdAt: builtAt,
+      source,
       tags: imageTags({
-        fingerprint: image.fingerprint, image: image.image, os: image.os, cloud: image.cloud, source, builtAt,
-        version: productVersion(), gitSha: process.env.GITHUB_SHA,
+        fingerprint: image.fingerprint,
+        image: image.image,
+        os: image.os,
+        cloud: image.cloud,
+        source,
+        builtAt,
+        version: productVersion(),
+        gitSha: process.env.GITHUB_SHA,
       }),
     },
   });

@@ -35,10 +35,15 @@ export function parseCell(raw: string | undefined): BuildCell {
 /** The topology's image for this cell; its fingerprint must still be the planned one. */
 export function imageForCell(topology: Topology, cell: BuildCell): FingerprintedImage {
   const image = fingerprinted(topology, { clouds: [cell.cloud], images: [cell.image] }).find((i) => i.os === cell.os);
-  if (!image) throw new Error(`the topology has no image ${cell.image}/${cell.os} in cloud "${cell.cloud}": was the cell made from another topology?`);
+  if (!image)
+    throw new Error(
+      `the topology has no image ${cell.image}/${cell.os} in cloud "${cell.cloud}": was the cell made from another topology?`,
+    );
   if (image.fingerprint !== cell.fingerprint) {
-    throw new Error(`${cell.name}: the topology or its playbooks changed since the plan (fingerprint ${cell.fingerprint} planned, ` +
-      `${image.fingerprint} now): run plan again`);
+    throw new Error(
+      `${cell.name}: the topology or its playbooks changed since the plan (fingerprint ${cell.fingerprint} planned, ` +
+        `${image.fingerprint} now): run plan again`,
+    );
   }
   return image;
 }

@@ -27,7 +27,10 @@ export interface CommandDeps extends PlanDeps {
 
 /** The ProviderContext every command gives the providers: credentials from the inputs, logs and masking through the reporter. */
 export function providerContext(
-  baseDir: string, inputs: Pick<Inputs, 'gcpAccessToken' | 'azureCloud'>, reporter: Reporter, extra: Partial<ProviderContext> = {},
+  baseDir: string,
+  inputs: Pick<Inputs, 'gcpAccessToken' | 'azureCloud'>,
+  reporter: Reporter,
+  extra: Partial<ProviderContext> = {},
 ): ProviderContext {
   return {
     baseDir,
@@ -66,7 +69,11 @@ export interface OpenClouds {
  * region they were asked in).
  */
 export async function openClouds(
-  topology: Topology, inputs: Inputs, reporter: Reporter, deps: PlanDeps, options: OpenOptions,
+  topology: Topology,
+  inputs: Inputs,
+  reporter: Reporter,
+  deps: PlanDeps,
+  options: OpenOptions,
 ): Promise<OpenClouds> {
   const clouds = topology.clouds.filter((c) => matcher(inputs.clouds)(c.name));
   const context = providerContext(topology.dir, inputs, reporter, deps.context);
@@ -74,9 +81,7 @@ export async function openClouds(
   const list = await Promise.all(clouds.map((cloud) => make(cloud, context)));
   const global = (c: number) => list[c].scope === 'global';
   const calls = clouds.flatMap((cloud, c) => {
-    const asked = !global(c)
-      ? Object.keys(cloud.regions).sort()
-      : [cloud.build_region];
+    const asked = !global(c) ? Object.keys(cloud.regions).sort() : [cloud.build_region];
     return asked.map((region) => ({ c, region }));
   });
   const failures: StepFailure[] = [];

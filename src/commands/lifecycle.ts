@@ -56,7 +56,10 @@ export async function runLifecycle(inputs: Inputs, reporter: Reporter, deps: Com
     const regions = open.inventory[cloud.name]?.regions ?? {};
     return lineLocations(cloud.name, regions)
       .filter((l) => recipeOk(l.image))
-      .map((location) => ({ location: { ...location, records: withVerdicts(location.records, verdicts) }, mayDelete: inputs.delete && !degraded }));
+      .map((location) => ({
+        location: { ...location, records: withVerdicts(location.records, verdicts) },
+        mayDelete: inputs.delete && !degraded,
+      }));
   });
 
   const provider = (cloud: string) => open.providers.get(cloud) as Provider;
@@ -90,13 +93,22 @@ export async function runLifecycle(inputs: Inputs, reporter: Reporter, deps: Com
         else reporter.warning(`${location.cloud}: ${message}`);
       }
     }
-    const line: LineDecision = { location, retired: input.retired, current: config?.fingerprint, decision: decide({ ...input, inUse }), usage };
+    const line: LineDecision = {
+      location,
+      retired: input.retired,
+      current: config?.fingerprint,
+      decision: decide({ ...input, inUse }),
+      usage,
+    };
     if (inputs.dryRun) describe(line, reporter);
     else await apply(line, provider(location.cloud), applied, failures, reporter);
     return line;
   });
 
-  const drift = driftRows(images, lines.map((l) => ({ ...l.location, gold: l.decision.gold })));
+  const drift = driftRows(
+    images,
+    lines.map((l) => ({ ...l.location, gold: l.decision.gold })),
+  );
   const result: LifecycleResult = { lines, drift, failures, ...applied };
   reporter.setOutput(Outputs.promotedCount, String(result.promoted));
   reporter.setOutput(Outputs.removedCount, String(result.removed));
@@ -105,8 +117,10 @@ export async function runLifecycle(inputs: Inputs, reporter: Reporter, deps: Com
   if (inputs.summary) await reporter.summary(lifecycleMarkdown(report), lifecycleText(report));
   if (failures.length > 0) {
     const text = failures.map((f) => `  ${f.cloud} ${f.region} ${f.name} (${f.step}): ${f.message}`).join('\n');
-    throw new Error(`lifecycle: ${failures.length} step${failures.length === 1 ? '' : 's'} failed, the rest completed; ` +
-      `fix the cause and run lifecycle again:\n${text}`);
+    throw new Error(
+      `lifecycle: ${failures.length} step${failures.length === 1 ? '' : 's'} failed, the rest completed; ` +
+        `fix the cause and run lifecycle again:\n${text}`,
+    );
   }
   return result;
 }
@@ -117,7 +131,8 @@ function describe(line: LineDecision, reporter: Reporter): void {
   const say = (m: string) => reporter.info(`dry-run: ${label(line.location)}: ${m}`);
   const { decision } = line;
   if (decision.promote) say(`would promote ${decision.promote.name} (${decision.promote.id}) to gold`);
-  for (const old of decision.outdated) say(`would mark ${old.name} (${old.id}) outdated and deprecate it, replaced by ${decision.gold?.name}`);
+  for (const old of decision.outdated)
+    say(`would mark ${old.name} (${old.id}) outdated and deprecate it, replaced by ${decision.gold?.name}`);
   for (const x of decision.remove) say(`would remove ${x.record.name} (${x.record.id}): ${x.reason}`);
   for (const x of decision.wouldRemove) say(`would remove ${x.record.name} (${x.record.id}) with delete: true: ${x.reason}`);
 }
@@ -127,9 +142,7 @@ function describe(line: LineDecision, reporter: Reporter): void {
  * Each failure is recorded and the rest goes on, except that a failed
  * promotion stops its line: the old gold is still the current one.
  */
-async function apply(
-  line: LineDecision, provider: Provider, applied: Applied, failures: StepFailure[], reporter: Reporter,
-): Promise<void> {
+async function apply(line: LineDecision, provider: Provider, applied: Applied, failures: StepFailure[], reporter: Reporter): Promise<void> {
   const { decision, location } = line;
   const step = async (record: ImageRecord, kind: StepFailure['step'], fn: () => Promise<void>, done: string): Promise<boolean> => {
     try {
@@ -152,12 +165,17 @@ async function apply(
   for (const old of decision.outdated) {
     const marked = await step(old, 'tag', () => provider.tag(old, { [TAGS.channel]: 'outdated' }), `marked ${old.name} outdated`);
     if (marked) {
-      const deprecated = await step(old, 'deprecate', () => provider.deprecate(old, { replacement: gold }),
-        `deprecated ${old.name}, replaced by ${gold?.name}`);
+      const deprecated = await step(
+        old,
+        'deprecate',
+        () => provider.deprecate(old, { replacement: gold }),
+        `deprecated ${old.name}, replaced by ${gold?.name}`,
+      );
       if (deprecated) applied.outdated += 1;
     }
   }
   for (const { record, reason } of decision.remove) {
-    if (await step(record, 'remove', () => provider.remove(record), `removed ${record.name} (${record.id}, ${reason})`)) applied.removed += 1;
+    if (await step(record, 'remove', () => provider.remove(record), `removed ${record.name} (${record.id}, ${reason})`))
+      applied.removed += 1;
   }
 }

@@ -28,11 +28,13 @@ export async function runPlan(inputs: Inputs, reporter: Reporter, deps: PlanDeps
   if (images.length === 0) reporter.warning(`no image of ${inputs.topology} matches clouds=[${inputs.clouds}] images=[${inputs.images}]`);
 
   // Any failed inventory fails the plan; a global cloud is asked in its first region.
-  const inventory = inputs.offline
-    ? undefined
-    : (await openClouds(topology, inputs, reporter, deps, { onFailure: 'throw' })).inventory;
+  const inventory = inputs.offline ? undefined : (await openClouds(topology, inputs, reporter, deps, { onFailure: 'throw' })).inventory;
   const result = makePlan({
-    topology: inputs.topology, images, inventory, retired: topology.lifecycle.retired, force: inputs.force,
+    topology: inputs.topology,
+    images,
+    inventory,
+    retired: topology.lifecycle.retired,
+    force: inputs.force,
   });
   const chunks = chunkBuilds(result.builds, inputs.maxCells);
   const matrix = selectChunk(chunks, inputs.chunk);

@@ -51,9 +51,10 @@ export async function readResults(dir: string): Promise<BuildResult[]> {
     try {
       parsed = JSON.parse(await fs.readFile(file, 'utf8')) as BuildResult;
     } catch (error) {
-      throw new Error(`${file} is not a build result: ${(error as Error).message}`);
+      throw new Error(`${file} is not a build result: ${(error as Error).message}`, { cause: error });
     }
-    if (parsed.version !== 1 || !parsed.imageId || !parsed.fingerprint) throw new Error(`${file} is not a build result (version 1 with imageId and fingerprint)`);
+    if (parsed.version !== 1 || !parsed.imageId || !parsed.fingerprint)
+      throw new Error(`${file} is not a build result (version 1 with imageId and fingerprint)`);
     results.push(parsed);
   }
   return results;

@@ -33,19 +33,33 @@ export async function runVerify(inputs: Inputs, reporter: Reporter): Promise<Ver
   const image = imageForCell(topology, cell);
   const resultsDir = path.resolve(inputs.results);
   const result = (await readResults(resultsDir)).find((r) => r.cloud === image.cloud && r.fingerprint === image.fingerprint);
-  if (!result) throw new Error(`${image.cloud}/${image.name}: no build result in ${resultsDir}: run build for this cell first (in a workflow: download its artifact)`);
+  if (!result)
+    throw new Error(
+      `${image.cloud}/${image.name}: no build result in ${resultsDir}: run build for this cell first (in a workflow: download its artifact)`,
+    );
 
   const playbook = image.recipe.verify ? path.resolve(topology.dir, image.recipe.verify) : path.join(bundledPlaybooks(), 'verify.yml');
   const hooks = await createBuildHooks(image.target, providerContext(topology.dir, inputs, reporter));
   // The provider's verification source (local: an overlay, so the stored disk is never written to); a dry run boots nothing.
-  const booted: VerifySource = !inputs.dryRun && hooks.verifySource
-    ? await hooks.verifySource({ region: result.region, name: image.name, imageId: result.imageId }, inputs.workDir)
-    : { source: result.imageId, release: async () => {} };
+  const booted: VerifySource =
+    !inputs.dryRun && hooks.verifySource
+      ? await hooks.verifySource({ region: result.region, name: image.name, imageId: result.imageId }, inputs.workDir)
+      : { source: result.imageId, release: async () => {} };
   let job;
   try {
-    job = await preparePackerJob({
-      image, topologyDir: topology.dir, mode: 'verify', playbooks: [playbook], verifyImage: booted.source, startedAt: new Date(result.builtAt), hooks,
-    }, inputs, reporter);
+    job = await preparePackerJob(
+      {
+        image,
+        topologyDir: topology.dir,
+        mode: 'verify',
+        playbooks: [playbook],
+        verifyImage: booted.source,
+        startedAt: new Date(result.builtAt),
+        hooks,
+      },
+      inputs,
+      reporter,
+    );
   } catch (error) {
     await booted.release();
     throw error;
@@ -73,18 +87,29 @@ export async function runVerify(inputs: Inputs, reporter: Reporter): Promise<Ver
   const updated: BuildResult = { ...result, verified: verdict, verifiedAt: new Date().toISOString() };
   await writeResult(resultsDir, updated);
   await markImage(image, result, verdict, topology.dir, inputs, reporter);
-  if (failure) throw new Error(`${image.cloud}/${image.name} failed verification with ${path.basename(playbook)}; it is marked ${TAGS.verified}=failed and will never be promoted.\n${failure.message}`);
+  if (failure)
+    throw new Error(
+      `${image.cloud}/${image.name} failed verification with ${path.basename(playbook)}; it is marked ${TAGS.verified}=failed and will never be promoted.\n${failure.message}`,
+    );
   reporter.info(`${image.cloud}/${image.name}: verification passed (${path.basename(playbook)})`);
   return { verdict, result: updated };
 }
 
 /** Records the verdict on the image itself, so lifecycle sees it whatever happens to the result files. */
 async function markImage(
-  image: FingerprintedImage, result: BuildResult, verdict: Verdict, baseDir: string, inputs: Inputs, reporter: Reporter,
+  image: FingerprintedImage,
+  result: BuildResult,
+  verdict: Verdict,
+  baseDir: string,
+  inputs: Inputs,
+  reporter: Reporter,
 ): Promise<void> {
   const provider = await createProvider(image.target, providerContext(baseDir, inputs, reporter));
   const record = (await provider.inventory(result.region)).find((r) => r.id === result.imageId || r.fingerprint === image.fingerprint);
-  if (!record) throw new Error(`${image.cloud}/${image.name}: the image ${result.imageId} is not in ${result.region} any more, cannot record its verdict`);
+  if (!record)
+    throw new Error(
+      `${image.cloud}/${image.name}: the image ${result.imageId} is not in ${result.region} any more, cannot record its verdict`,
+    );
   await provider.tag(record, { [TAGS.verified]: verdict });
 }
 

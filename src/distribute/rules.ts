@@ -104,18 +104,37 @@ export function planDistribution(input: DistributionInput): Distribution {
 }
 
 function distributeOne(
-  config: FingerprintedImage, scope: CloudInventory['scope'], index: HolderIndex, result?: DistributionResult,
+  config: FingerprintedImage,
+  scope: CloudInventory['scope'],
+  index: HolderIndex,
+  result?: DistributionResult,
 ): ImageDistribution {
   const holding = holders(index, config.fingerprint);
-  const settled = [...holding.entries()].filter(([, r]) => r.state !== 'pending').map(([region]) => region).sort();
+  const settled = [...holding.entries()]
+    .filter(([, r]) => r.state !== 'pending')
+    .map(([region]) => region)
+    .sort();
   const from = availableSource(config.buildRegion, holding);
   const source = from === undefined ? undefined : holding.get(from);
   const verdict: Verdict = result?.verified ?? source?.verified ?? 'unverified';
   const base: ImageDistribution = {
-    cloud: config.cloud, provider: config.provider, image: config.image, os: config.os, name: config.name,
-    fingerprint: config.fingerprint, buildRegion: config.buildRegion, regions: config.regions, scope,
-    status: 'distribute', verdict, source, present: scope === 'global' ? [...config.regions] : settled,
-    copies: [], share: [], sharing: config.target.share, built: result !== undefined,
+    cloud: config.cloud,
+    provider: config.provider,
+    image: config.image,
+    os: config.os,
+    name: config.name,
+    fingerprint: config.fingerprint,
+    buildRegion: config.buildRegion,
+    regions: config.regions,
+    scope,
+    status: 'distribute',
+    verdict,
+    source,
+    present: scope === 'global' ? [...config.regions] : settled,
+    copies: [],
+    share: [],
+    sharing: config.target.share,
+    built: result !== undefined,
   };
   if (verdict === 'failed') {
     return { ...base, status: 'rejected', reason: 'failed verification: not distributed (fix the image and build it again)' };
@@ -141,8 +160,16 @@ function distributeOne(
       const there = holding.get(to);
       if (there && there.state !== 'pending') continue;
       copies.push({
-        cloud: config.cloud, image: config.image, os: config.os, name: config.name, fingerprint: config.fingerprint,
-        from: source.region, to, source: template, tags, resume: there !== undefined,
+        cloud: config.cloud,
+        image: config.image,
+        os: config.os,
+        name: config.name,
+        fingerprint: config.fingerprint,
+        from: source.region,
+        to,
+        source: template,
+        tags,
+        resume: there !== undefined,
       });
     }
   }

@@ -3,7 +3,10 @@ import * as core from '@actions/core';
 import type { Annotation, Reporter } from './reporter.js';
 
 const props = (where?: Annotation): core.AnnotationProperties => ({
-  file: where?.file, startLine: where?.line, startColumn: where?.col, title: where?.title,
+  file: where?.file,
+  startLine: where?.line,
+  startColumn: where?.col,
+  title: where?.title,
 });
 
 export const actionReporter: Reporter = {

@@ -6,7 +6,9 @@ const where = (a?: Annotation) => (a?.file ? `${a.file}${a.line ? `:${a.line}${a
 export function cliReporter(options: { quiet?: boolean; outputs?: Record<string, string> } = {}): Reporter {
   const secrets: string[] = [];
   const scrub = (s: string) => secrets.reduce((t, x) => t.split(x).join('***'), s);
-  const out = (s: string) => { if (!options.quiet) process.stdout.write(scrub(s) + '\n'); };
+  const out = (s: string) => {
+    if (!options.quiet) process.stdout.write(scrub(s) + '\n');
+  };
   return {
     info: (m) => out(m),
     warning: (m, a) => process.stderr.write(scrub(`warning: ${where(a)}${m}`) + '\n'),
@@ -15,8 +17,14 @@ export function cliReporter(options: { quiet?: boolean; outputs?: Record<string,
       out(`== ${name}`);
       return fn();
     },
-    setOutput: (name, value) => { if (options.outputs) options.outputs[name] = value; },
-    async summary(_markdown, text) { out(text.trimEnd()); },
-    mask: (secret) => { if (secret) secrets.push(secret); },
+    setOutput: (name, value) => {
+      if (options.outputs) options.outputs[name] = value;
+    },
+    async summary(_markdown, text) {
+      out(text.trimEnd());
+    },
+    mask: (secret) => {
+      if (secret) secrets.push(secret);
+    },
   };
 }

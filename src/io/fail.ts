@@ -6,7 +6,10 @@ export function reportFailure(error: unknown, reporter: Reporter): string {
   if (error instanceof TopologyError) {
     for (const p of error.problems) {
       reporter.error(p.hint ? `${p.message} — ${p.hint}` : p.message, {
-        file: p.file, line: p.line, col: p.col, title: 'topology',
+        file: p.file,
+        line: p.line,
+        col: p.col,
+        title: 'topology',
       });
     }
     return `${error.file}: ${error.problems.length} problem${error.problems.length === 1 ? '' : 's'} in the topology file (see above)`;

@@ -66,7 +66,10 @@ export function parseInputs(get: InputSource): Inputs {
 }
 
 function list(raw: string): string[] {
-  return raw.split(/[,\n]/).map((s) => s.trim()).filter((s) => s.length > 0);
+  return raw
+    .split(/[,\n]/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }
 
 function bool(get: InputSource, name: string, fallback: boolean): boolean {

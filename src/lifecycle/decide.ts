@@ -54,8 +54,14 @@ export interface DecideInput<R extends LifecycleRecord = LifecycleRecord> {
 export type KeepReason = 'gold' | 'newest' | 'in-use' | 'pending';
 export type RemoveReason = 'beyond-keep' | 'retired';
 
-export interface Kept<R> { record: R; reason: KeepReason }
-export interface Removal<R> { record: R; reason: RemoveReason }
+export interface Kept<R> {
+  record: R;
+  reason: KeepReason;
+}
+export interface Removal<R> {
+  record: R;
+  reason: RemoveReason;
+}
 
 export interface Decision<R extends LifecycleRecord = LifecycleRecord> {
   /** The gold once this decision is applied (undefined: none, or a retired line). */
@@ -74,8 +80,7 @@ export interface Decision<R extends LifecycleRecord = LifecycleRecord> {
 
 /** Newest first: creation time, then name, then id, so ties are still ordered. */
 export function newestFirst<R extends LifecycleRecord>(records: R[]): R[] {
-  return [...records].sort((a, b) =>
-    b.createdAt.localeCompare(a.createdAt) || b.name.localeCompare(a.name) || b.id.localeCompare(a.id));
+  return [...records].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.name.localeCompare(a.name) || b.id.localeCompare(a.id));
 }
 
 /** May this image become gold? */
@@ -111,7 +116,11 @@ export function decide<R extends LifecycleRecord>(input: DecideInput<R>): Decisi
 }
 
 function keepReason<R extends LifecycleRecord>(
-  record: R, index: number, keep: number, gold: R | undefined, input: DecideInput<R>,
+  record: R,
+  index: number,
+  keep: number,
+  gold: R | undefined,
+  input: DecideInput<R>,
 ): KeepReason | undefined {
   if (gold && record.id === gold.id) return 'gold';
   if (!input.retired && index < keep) return 'newest';

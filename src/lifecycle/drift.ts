@@ -48,8 +48,10 @@ export function driftRows(wanted: WantedImage[], golds: GoldAt[]): DriftRow[] {
       rows.push({ cloud: w.cloud, region, image: w.image, os: w.os, status, wanted: w.fingerprint, ...(gold ? { gold } : {}) });
     }
   }
-  return rows.sort((a, b) =>
-    a.cloud.localeCompare(b.cloud) || a.region.localeCompare(b.region) || a.image.localeCompare(b.image) || a.os.localeCompare(b.os));
+  return rows.sort(
+    (a, b) =>
+      a.cloud.localeCompare(b.cloud) || a.region.localeCompare(b.region) || a.image.localeCompare(b.image) || a.os.localeCompare(b.os),
+  );
 }
 
 export function driftCounts(rows: DriftRow[]): Record<DriftStatus, number> {

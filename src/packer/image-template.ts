@@ -33,19 +33,35 @@ export interface ImageTemplateInput {
 }
 
 const SOURCES: Record<FingerprintedImage['provider'], (ctx: SourceContext) => SourceResult> = {
-  aws: awsSource, gcp: gcpSource, azure: azureSource, local: qemuSource,
+  aws: awsSource,
+  gcp: gcpSource,
+  azure: azureSource,
+  local: qemuSource,
 };
 
 export function imageTemplate(input: ImageTemplateInput): BuiltTemplate {
   const { image } = input;
   const builder = new PackerTemplateBuilder(image.name, input.modernPacker);
   const tags = imageTags({
-    fingerprint: image.fingerprint, image: image.image, os: image.os, cloud: image.cloud,
-    source: describeSource(image), gitSha: input.gitSha, builtAt: input.buildTime.toISOString(), version: input.version,
+    fingerprint: image.fingerprint,
+    image: image.image,
+    os: image.os,
+    cloud: image.cloud,
+    source: describeSource(image),
+    gitSha: input.gitSha,
+    builtAt: input.buildTime.toISOString(),
+    version: input.version,
   });
   const source = SOURCES[image.provider]({
-    image, mode: input.mode, verifyImage: input.verifyImage, tags, outputDir: input.outputDir,
-    buildTime: input.buildTime, modernPacker: input.modernPacker, local: input.local, builder,
+    image,
+    mode: input.mode,
+    verifyImage: input.verifyImage,
+    tags,
+    outputDir: input.outputDir,
+    buildTime: input.buildTime,
+    modernPacker: input.modernPacker,
+    local: input.local,
+    builder,
   });
   builder.requirePlugin(source.plugin, PLUGINS[source.plugin]).requirePlugin('ansible', PLUGINS.ansible);
   builder.source({ type: source.type, name: source.name, config: source.config });
@@ -68,11 +84,7 @@ function ansibleProvisioner(playbook: string, extraVars: string, source: SourceR
     playbook_file: playbook,
     user: source.sshUser,
     extra_arguments: ['--extra-vars', `@${extraVars}`],
-    ansible_env_vars: [
-      'ANSIBLE_HOST_KEY_CHECKING=False',
-      'ANSIBLE_SSH_TRANSFER_METHOD=piped',
-      'ANSIBLE_FORCE_COLOR=0',
-    ],
+    ansible_env_vars: ['ANSIBLE_HOST_KEY_CHECKING=False', 'ANSIBLE_SSH_TRANSFER_METHOD=piped', 'ANSIBLE_FORCE_COLOR=0'],
   };
   if (source.ansibleSshExtraArgs) config.ansible_ssh_extra_args = source.ansibleSshExtraArgs;
   return config;
@@ -81,14 +93,21 @@ function ansibleProvisioner(playbook: string, extraVars: string, source: SourceR
 /** A short text naming the source image, for the ib-source tag. */
 export function describeSource(image: FingerprintedImage): string {
   const s = image.source as Record<string, string | undefined>;
-  const text = s.ami ?? s.image ?? (s.family ? `${s.project ?? ''}/${s.family}` : undefined) ??
+  const text =
+    s.ami ??
+    s.image ??
+    (s.family ? `${s.project ?? ''}/${s.family}` : undefined) ??
     (s.publisher ? `${s.publisher}:${s.offer}:${s.sku}:${s.version ?? 'latest'}` : undefined) ??
-    (s.name ? `${s.owner ?? ''}/${s.name}` : undefined) ?? (s.suite ? `debian:${s.suite}` : 'unknown');
+    (s.name ? `${s.owner ?? ''}/${s.name}` : undefined) ??
+    (s.suite ? `debian:${s.suite}` : 'unknown');
   return text.slice(0, 200);
 }
 
 /** The JSON extra-vars for the playbooks: the recipe's variables plus the image's facts. */
-export function extraVars(image: FingerprintedImage, facts: { buildTime: Date; gitSha?: string; version: string }): Record<string, unknown> {
+export function extraVars(
+  image: FingerprintedImage,
+  facts: { buildTime: Date; gitSha?: string; version: string },
+): Record<string, unknown> {
   return {
     ...image.recipe.variables,
     image_builder_fingerprint: image.fingerprint,

@@ -51,21 +51,34 @@ export async function preparePackerJob(spec: JobSpec, inputs: Inputs, reporter: 
   await fs.rm(work, { recursive: true, force: true });
   await fs.mkdir(work, { recursive: true });
   const packer = await packerInfo();
-  if (!packer && !inputs.dryRun) throw new Error(`${image.name}: packer is not installed (on GitHub: hashicorp/setup-packer; on Debian: apt-get install packer)`);
+  if (!packer && !inputs.dryRun)
+    throw new Error(`${image.name}: packer is not installed (on GitHub: hashicorp/setup-packer; on Debian: apt-get install packer)`);
 
   const machine = await spec.hooks.machine?.({
-    name: image.name, source: image.source as unknown as Record<string, unknown>, work, dryRun: inputs.dryRun,
-    log: (l) => reporter.info(l), group: (title, fn) => reporter.group(title, fn),
+    name: image.name,
+    source: image.source as unknown as Record<string, unknown>,
+    work,
+    dryRun: inputs.dryRun,
+    log: (l) => reporter.info(l),
+    group: (title, fn) => reporter.group(title, fn),
   });
   for (const secret of machine?.secrets ?? []) reporter.mask(secret);
   const facts = { buildTime: spec.startedAt, gitSha: process.env.GITHUB_SHA, version: productVersion() };
   const extraVarsFile = path.join(work, 'extra-vars.json');
   // The template runs deprovision.yml itself, last: the provisioning playbook skips its own copy.
-  await fs.writeFile(extraVarsFile, JSON.stringify({ ...extraVars(image, facts), image_builder_deprovision: false }, null, 2) + '\n', { mode: 0o600 });
+  await fs.writeFile(extraVarsFile, JSON.stringify({ ...extraVars(image, facts), image_builder_deprovision: false }, null, 2) + '\n', {
+    mode: 0o600,
+  });
   const outputDir = path.join(work, 'output');
   const manifestFile = path.join(work, 'packer-manifest.json');
   const built = imageTemplate({
-    image, mode: spec.mode, verifyImage: spec.verifyImage, extraVarsFile, outputDir, manifestFile, ...facts,
+    image,
+    mode: spec.mode,
+    verifyImage: spec.verifyImage,
+    extraVarsFile,
+    outputDir,
+    manifestFile,
+    ...facts,
     playbooks: spec.playbooks,
     deprovision: path.join(bundledPlaybooks(), 'deprovision.yml'),
     modernPacker: packer?.modern ?? true,
@@ -77,7 +90,19 @@ export async function preparePackerJob(spec: JobSpec, inputs: Inputs, reporter: 
   await fs.writeFile(varFile, JSON.stringify(built.variables, null, 2) + '\n', { mode: 0o600 });
   reporter.setOutput(Outputs.template, template);
   reporter.setOutput(Outputs.varFile, varFile);
-  const job: PackerJob = { image, mode: spec.mode, work, template, varFile, outputDir, manifestFile, built, packer, machine, env: packerEnv(built, inputs) };
+  const job: PackerJob = {
+    image,
+    mode: spec.mode,
+    work,
+    template,
+    varFile,
+    outputDir,
+    manifestFile,
+    built,
+    packer,
+    machine,
+    env: packerEnv(built, inputs),
+  };
   if (packer) {
     await initPlugins(job, reporter);
     await packerStep(job, ['validate', `-var-file=${varFile}`, template], reporter, 'validate', job.env);
@@ -110,20 +135,45 @@ async function initPlugins(job: PackerJob, reporter: Reporter): Promise<void> {
 export async function runPackerJob(job: PackerJob, inputs: Inputs, reporter: Reporter): Promise<void> {
   const env = job.env;
   await reporter.group(`packer ${job.mode} ${job.image.cloud}/${job.image.name}`, () =>
-    packerStep(job, ['build', '-color=false', '-timestamp-ui', `-var-file=${job.varFile}`, job.template], reporter, job.mode, env,
-      inputs.buildTimeoutMinutes * 60_000));
+    packerStep(
+      job,
+      ['build', '-color=false', '-timestamp-ui', `-var-file=${job.varFile}`, job.template],
+      reporter,
+      job.mode,
+      env,
+      inputs.buildTimeoutMinutes * 60_000,
+    ),
+  );
 }
 
 async function packerStep(
-  job: PackerJob, args: string[], reporter: Reporter, what: string, env: NodeJS.ProcessEnv = process.env, timeoutMs?: number,
+  job: PackerJob,
+  args: string[],
+  reporter: Reporter,
+  what: string,
+  env: NodeJS.ProcessEnv = process.env,
+  timeoutMs?: number,
 ): Promise<void> {
   const log = path.join(job.work, `packer-${what}.log`);
   const lines: string[] = [];
   const live = what === 'build' || what === 'verify';
-  const result = await runProcess('packer', args, { cwd: job.work, env, timeoutMs, onLine: (l) => { lines.push(l); if (live) reporter.info(l); } });
+  const result = await runProcess('packer', args, {
+    cwd: job.work,
+    env,
+    timeoutMs,
+    onLine: (l) => {
+      lines.push(l);
+      if (live) reporter.info(l);
+    },
+  });
   await fs.writeFile(log, lines.join('\n') + '\n');
   if (result.code === 0) return;
-  const why = result.timedOut ? 'ran longer than its time limit and was stopped (its machine was torn down)' : `failed (exit ${result.code})`;
-  throw new Error(`${job.image.cloud}/${job.image.name}: packer ${what} ${why} [Packer ${job.packer?.version ?? '?'}]; last lines:\n` +
-    result.tail.slice(-25).join('\n') + `\nfull log: ${log}`);
+  const why = result.timedOut
+    ? 'ran longer than its time limit and was stopped (its machine was torn down)'
+    : `failed (exit ${result.code})`;
+  throw new Error(
+    `${job.image.cloud}/${job.image.name}: packer ${what} ${why} [Packer ${job.packer?.version ?? '?'}]; last lines:\n` +
+      result.tail.slice(-25).join('\n') +
+      `\nfull log: ${log}`,
+  );
 }

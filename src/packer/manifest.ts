@@ -16,7 +16,10 @@ export function artifactId(manifest: PackerManifest, image: FingerprintedImage):
   const raw = build?.artifact_id;
   if (!raw) throw new Error(`${image.name}: Packer's manifest holds no artifact id: the build made no image`);
   if (image.provider === 'aws') {
-    const pair = raw.split(',').map((p) => p.split(':')).find(([region]) => region === image.buildRegion);
+    const pair = raw
+      .split(',')
+      .map((p) => p.split(':'))
+      .find(([region]) => region === image.buildRegion);
     if (!pair) throw new Error(`${image.name}: Packer's manifest has no AMI in ${image.buildRegion} (${raw})`);
     return pair[1];
   }

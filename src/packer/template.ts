@@ -42,7 +42,10 @@ export class PackerTemplateBuilder {
   private readonly provisioners: Block[] = [];
   private readonly postProcessors: Block[] = [];
 
-  constructor(private readonly buildName: string, private readonly modernPacker: boolean) {}
+  constructor(
+    private readonly buildName: string,
+    private readonly modernPacker: boolean,
+  ) {}
 
   /** Declares a plugin for `packer init`; left out for Packer older than 1.7. */
   requirePlugin(name: string, requirement: PluginRequirement): this {

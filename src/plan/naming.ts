@@ -26,7 +26,10 @@ export function imageName(provider: ProviderName, recipe: string, os: string, fi
 function clean(provider: ProviderName, word: string): string {
   const lower = provider === 'gcp' || provider === 'local' ? word.toLowerCase() : word;
   const allowed = provider === 'gcp' ? /[^a-z0-9-]+/g : provider === 'aws' ? /[^A-Za-z0-9()[\] ./'@_-]+/g : /[^A-Za-z0-9._-]+/g;
-  return lower.replace(allowed, '-').replace(/-{2,}/g, '-').replace(/^[-._ ]+|[-._ ]+$/g, '');
+  return lower
+    .replace(allowed, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[-._ ]+|[-._ ]+$/g, '');
 }
 
 /** True when `name` is valid for `provider` (used by tests and by build before it calls the cloud). */
@@ -45,6 +48,9 @@ export function isValidName(provider: ProviderName, name: string): boolean {
 
 /** The GCP image family of an image line (recipe, os): newest non-deprecated image wins. */
 export function imageFamily(recipe: string, os: string): string {
-  const head = [NAME_PREFIX, recipe, os].map((w) => clean('gcp', w)).filter((w) => w.length > 0).join('-');
+  const head = [NAME_PREFIX, recipe, os]
+    .map((w) => clean('gcp', w))
+    .filter((w) => w.length > 0)
+    .join('-');
   return head.slice(0, 63).replace(/-+$/, '');
 }

@@ -28,7 +28,10 @@ export function playbookFiles(playbooks: string[], variables: Record<string, unk
 class Walker {
   private readonly roles = new Set<string>();
 
-  constructor(private readonly found: Set<string>, private readonly variableRoleNames: string[]) {}
+  constructor(
+    private readonly found: Set<string>,
+    private readonly variableRoleNames: string[],
+  ) {}
 
   playbook(file: string): void {
     if (!this.addFile(file)) return;
@@ -123,7 +126,7 @@ function roleNamesIn(value: unknown, out: string[] = []): string[] {
 }
 
 function roleRef(entry: unknown): unknown {
-  return isMap(entry) ? entry.role ?? entry.name : entry;
+  return isMap(entry) ? (entry.role ?? entry.name) : entry;
 }
 
 function listFiles(dir: string): string[] {

@@ -4,10 +4,16 @@ import { markdownTable, textTable, type Row } from './table.js';
 
 const HEADER = ['cloud', 'region', 'image', 'os', 'drift', 'gold', 'wanted fingerprint'];
 const MARK: Record<DriftStatus, string> = { 'up to date': '✅ up to date', outdated: '⚠️ outdated', missing: '❌ missing' };
-const rowsOf = (rows: DriftRow[], marks: boolean): Row[] => rows.map((r) => [
-  r.cloud, r.region, r.image, r.os, marks ? MARK[r.status] : r.status,
-  r.gold ? `${r.gold.name} (${r.gold.fingerprint.slice(0, 16)})` : '-', r.wanted.slice(0, 16),
-]);
+const rowsOf = (rows: DriftRow[], marks: boolean): Row[] =>
+  rows.map((r) => [
+    r.cloud,
+    r.region,
+    r.image,
+    r.os,
+    marks ? MARK[r.status] : r.status,
+    r.gold ? `${r.gold.name} (${r.gold.fingerprint.slice(0, 16)})` : '-',
+    r.wanted.slice(0, 16),
+  ]);
 
 export function driftHeadline(rows: DriftRow[]): string {
   const c = driftCounts(rows);

@@ -7,23 +7,29 @@ export const MERMAID_MAX_IMAGES = 60;
 
 export function planHeadline(plan: Plan): string {
   const mode = plan.offline ? ' (offline: no cloud was asked, every image counts as missing)' : '';
-  return `${count(plan.builds.length, 'build')}, ${count(plan.copies.length, 'copy', 'copies')}, ` +
-    `${count(plan.retirements.length, 'retirement')} for ${count(plan.images.length, 'image')}${mode}`;
+  return (
+    `${count(plan.builds.length, 'build')}, ${count(plan.copies.length, 'copy', 'copies')}, ` +
+    `${count(plan.retirements.length, 'retirement')} for ${count(plan.images.length, 'image')}${mode}`
+  );
 }
 
 function imageRows(plan: Plan): Row[] {
   return plan.images.map((i) => [
-    i.cloud, i.image, i.os, i.status, i.buildRegion,
-    i.regions.map((r) => (i.present.includes(r) ? r : `${r}*`)).join(' '), i.fingerprint.slice(0, 16),
+    i.cloud,
+    i.image,
+    i.os,
+    i.status,
+    i.buildRegion,
+    i.regions.map((r) => (i.present.includes(r) ? r : `${r}*`)).join(' '),
+    i.fingerprint.slice(0, 16),
   ]);
 }
 const IMAGE_HEADER = ['cloud', 'image', 'os', 'status', 'build region', 'regions (* = missing)', 'fingerprint'];
 const COPY_HEADER = ['cloud', 'image', 'os', 'from', 'to', 'source'];
 const copyRows = (plan: Plan): Row[] =>
-  plan.copies.map((c) => [c.cloud, c.image, c.os, c.from, c.to, c.afterBuild ? 'new build' : c.sourceId ?? '']);
+  plan.copies.map((c) => [c.cloud, c.image, c.os, c.from, c.to, c.afterBuild ? 'new build' : (c.sourceId ?? '')]);
 const RETIRE_HEADER = ['cloud', 'region', 'image', 'os', 'name', 'channel'];
-const retireRows = (plan: Plan): Row[] =>
-  plan.retirements.map((r) => [r.cloud, r.region, r.image, r.os, r.name, r.channel]);
+const retireRows = (plan: Plan): Row[] => plan.retirements.map((r) => [r.cloud, r.region, r.image, r.os, r.name, r.channel]);
 
 export function planMarkdown(plan: Plan): string {
   const parts = [`## Image plan\n\n${planHeadline(plan)}`, markdownTable(IMAGE_HEADER, imageRows(plan))];

@@ -16,6 +16,10 @@ export function markdownTable(header: string[], rows: Row[]): string {
 export function textTable(header: string[], rows: Row[]): string {
   const all = [header, ...rows.map((r) => r.map(String))];
   const widths = header.map((_, i) => Math.max(...all.map((r) => String(r[i] ?? '').length)));
-  const line = (r: Row) => r.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd();
+  const line = (r: Row) =>
+    r
+      .map((c, i) => String(c).padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }

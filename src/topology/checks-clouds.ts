@@ -56,7 +56,11 @@ export function checkClouds(data: RawMap, report: Report): Usage {
     const name = asName(cloud.name) ?? `#${i + 1}`;
     const first = seen.get(name);
     if (first !== undefined && asName(cloud.name) !== undefined) {
-      report(['clouds', i, 'name'], `duplicate cloud name "${name}": clouds[${first}] has it too`, 'cloud names must be unique: rename one of them');
+      report(
+        ['clouds', i, 'name'],
+        `duplicate cloud name "${name}": clouds[${first}] has it too`,
+        'cloud names must be unique: rename one of them',
+      );
     } else {
       seen.set(name, i);
     }
@@ -138,7 +142,11 @@ function checkImage(instance: RawMap, path: Path, where: string, ctx: Context): 
     if (!ctx.used.has(image)) ctx.used.set(image, `an instance in ${where}`);
     return;
   }
-  ctx.report([...path, 'image'], `unknown image "${image}"`, didYouMean(image, Object.keys(ctx.images), 'images', 'add a recipe of that name under images'));
+  ctx.report(
+    [...path, 'image'],
+    `unknown image "${image}"`,
+    didYouMean(image, Object.keys(ctx.images), 'images', 'add a recipe of that name under images'),
+  );
 }
 
 /** Returns the os when it names a known source. */

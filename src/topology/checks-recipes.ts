@@ -24,7 +24,11 @@ export function checkExtends(images: RawMap, report: Report): void {
       report(path, `recipe "${name}" extends itself`, `remove "extends: ${name}", or name the recipe to build on`);
     } else if (!has(images, wanted)) {
       const others = names.filter((n) => n !== name);
-      report(path, `recipe "${name}" extends unknown recipe "${wanted}"`, didYouMean(wanted, others, 'recipes', 'add that recipe under images'));
+      report(
+        path,
+        `recipe "${name}" extends unknown recipe "${wanted}"`,
+        didYouMean(wanted, others, 'recipes', 'add that recipe under images'),
+      );
     }
   }
   for (const start of names) {
@@ -135,14 +139,24 @@ export function checkUsedPlaybooks(images: RawMap, used: Map<string, string>, re
 export const ITEM_NAME = /^[a-z][a-z0-9_-]{0,39}$/;
 
 export function checkNames(data: RawMap, report: Report): void {
-  for (const [section, what] of [['images', 'recipe'], ['sources', 'OS']] as const) {
+  for (const [section, what] of [
+    ['images', 'recipe'],
+    ['sources', 'OS'],
+  ] as const) {
     const map = asMap(data[section]);
     if (!map) continue;
     for (const name of Object.keys(map)) {
       if (ITEM_NAME.test(name)) continue;
-      const suggestion = name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[^a-z]+/, '');
-      report([section, name], `${what} name "${name}" is not valid: it goes into image names and cloud labels`,
-        `use 1 to 40 lowercase letters, digits, "-" and "_", starting with a letter${suggestion ? `, e.g. ${suggestion.slice(0, 40)}` : ''}`, 'key');
+      const suggestion = name
+        .toLowerCase()
+        .replace(/[^a-z0-9_-]+/g, '-')
+        .replace(/^[^a-z]+/, '');
+      report(
+        [section, name],
+        `${what} name "${name}" is not valid: it goes into image names and cloud labels`,
+        `use 1 to 40 lowercase letters, digits, "-" and "_", starting with a letter${suggestion ? `, e.g. ${suggestion.slice(0, 40)}` : ''}`,
+        'key',
+      );
     }
   }
 }

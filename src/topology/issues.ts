@@ -142,12 +142,7 @@ export function issueToProblems(issue: Issue, ctx: IssueContext): Problem[] {
       const shape = found ? (defOf(found).shape as Record<string, unknown> | undefined) : undefined;
       const allowed = shape ? Object.keys(shape) : [];
       return issue.keys.map((key) =>
-        locator.problem(
-          [...path, key],
-          `unknown key "${key}" ${inside(path)}`,
-          didYouMean(key, allowed, 'keys here', 'remove it'),
-          'key',
-        ),
+        locator.problem([...path, key], `unknown key "${key}" ${inside(path)}`, didYouMean(key, allowed, 'keys here', 'remove it'), 'key'),
       );
     }
     case 'invalid_type': {

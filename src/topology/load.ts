@@ -90,7 +90,11 @@ export function parseTopology(text: string, file: string): Topology {
   // Repeated keys are found by duplicateKeys(), in linear time.
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: false });
   const repeated = duplicateKeys(doc, lines).map(({ line, col }): Problem => ({
-    file, line, col, message: 'YAML syntax error: Map keys must be unique', hint: YAML_HINTS.DUPLICATE_KEY,
+    file,
+    line,
+    col,
+    message: 'YAML syntax error: Map keys must be unique',
+    hint: YAML_HINTS.DUPLICATE_KEY,
   }));
   if (doc.errors.length > 0 || repeated.length > 0) {
     // One mistake often trips several errors at the same spot: keep the first.
@@ -107,7 +111,9 @@ export function parseTopology(text: string, file: string): Topology {
     data = doc.toJS({ maxAliasCount: 1000 });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    throw new TopologyError(file, [{ file, line: 1, col: 1, message: `cannot read the YAML: ${message}`, hint: 'simplify the anchors and aliases' }]);
+    throw new TopologyError(file, [
+      { file, line: 1, col: 1, message: `cannot read the YAML: ${message}`, hint: 'simplify the anchors and aliases' },
+    ]);
   }
   if (data === null || data === undefined) {
     throw new TopologyError(file, [{ file, line: 1, col: 1, message: 'the topology file is empty', hint: START_HINT }]);

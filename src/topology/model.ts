@@ -46,12 +46,31 @@ export interface Recipe {
   lineage: string[];
 }
 
-export interface AwsSource { owner?: string; name?: string; ami?: string; ssh_username?: string }
-export interface GcpSource { project?: string; family?: string; image?: string; ssh_username?: string }
-export interface AzureSource {
-  publisher: string; offer: string; sku: string; version?: string; ssh_username?: string;
+export interface AwsSource {
+  owner?: string;
+  name?: string;
+  ami?: string;
+  ssh_username?: string;
 }
-export interface LocalSource { suite?: string; mirror?: string; image?: string; ssh_username?: string }
+export interface GcpSource {
+  project?: string;
+  family?: string;
+  image?: string;
+  ssh_username?: string;
+}
+export interface AzureSource {
+  publisher: string;
+  offer: string;
+  sku: string;
+  version?: string;
+  ssh_username?: string;
+}
+export interface LocalSource {
+  suite?: string;
+  mirror?: string;
+  image?: string;
+  ssh_username?: string;
+}
 
 export interface SourceSpec {
   aws?: AwsSource;

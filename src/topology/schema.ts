@@ -171,9 +171,7 @@ export const cloudSchema = z.strictObject({
   store: text.optional(),
   kms_key_id: text.optional(),
   build_region: text.optional(),
-  regions: z
-    .record(z.string(), regionSchema)
-    .superRefine(notEmpty('add at least one region, e.g. eu-central-1: { instances: [...] }')),
+  regions: z.record(z.string(), regionSchema).superRefine(notEmpty('add at least one region, e.g. eu-central-1: { instances: [...] }')),
   share: sharingSchema.default({ accounts: [], public: false }),
 });
 

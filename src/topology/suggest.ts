@@ -9,9 +9,7 @@
 export function editDistance(a: string, b: string): number {
   const rows = a.length + 1;
   const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) =>
-    Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
+  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i < rows; i++) {
     for (let j = 1; j < cols; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
@@ -68,12 +66,7 @@ export function quoteList(names: readonly string[], max = 12): string {
  * A hint for an unknown name: `did you mean "x"?` when one is close, else the
  * list of known names, else `fallback`.
  */
-export function didYouMean(
-  word: string,
-  candidates: readonly string[],
-  what: string,
-  fallback = '',
-): string {
+export function didYouMean(word: string, candidates: readonly string[], what: string, fallback = ''): string {
   const close = suggest(word, candidates);
   if (close !== undefined) return `did you mean "${close}"?`;
   if (candidates.length > 0) return `known ${what}: ${quoteList(candidates)}`;

@@ -35,10 +35,10 @@ export function runProcess(command: string, args: string[], options: RunOptions 
     let killer: NodeJS.Timeout | undefined;
     const timer = options.timeoutMs
       ? setTimeout(() => {
-        timedOut = true;
-        child.kill('SIGINT');
-        killer = setTimeout(() => child.kill('SIGKILL'), options.graceMs ?? 300_000);
-      }, options.timeoutMs)
+          timedOut = true;
+          child.kill('SIGINT');
+          killer = setTimeout(() => child.kill('SIGKILL'), options.graceMs ?? 300_000);
+        }, options.timeoutMs)
       : undefined;
     const onData = (buffer: { partial: string }) => (chunk: Buffer) => {
       const text = buffer.partial + chunk.toString('utf8');

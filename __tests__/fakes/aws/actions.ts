@@ -36,13 +36,20 @@ function imageIn(region: FakeRegion, id: string): FakeImage {
 function filterImage(image: FakeImage, name: string, values: string[]): boolean {
   if (name.startsWith('tag:')) return matches(values, image.tags[name.slice(4)]);
   switch (name) {
-    case 'tag-key': return Object.keys(image.tags).some((k) => matches(values, k));
-    case 'name': return matches(values, image.name);
-    case 'state': return matches(values, image.state);
-    case 'image-id': return matches(values, image.id);
-    case 'owner-id': return matches(values, image.ownerId);
-    case 'is-public': return matches(values, String(image.launchPermission.public));
-    default: throw new Ec2FakeError('InvalidParameterValue', `The filter '${name}' is invalid`);
+    case 'tag-key':
+      return Object.keys(image.tags).some((k) => matches(values, k));
+    case 'name':
+      return matches(values, image.name);
+    case 'state':
+      return matches(values, image.state);
+    case 'image-id':
+      return matches(values, image.id);
+    case 'owner-id':
+      return matches(values, image.ownerId);
+    case 'is-public':
+      return matches(values, String(image.launchPermission.public));
+    default:
+      throw new Ec2FakeError('InvalidParameterValue', `The filter '${name}' is invalid`);
   }
 }
 
@@ -58,7 +65,12 @@ function describeImages({ state, region, params, options }: ActionContext): stri
   for (const f of params.filters()) images = images.filter((i) => filterImage(i, f.name, f.values));
   const { items, next } = page(images, params, 'DescribeImages', options.pageSize);
   items.forEach((image) => state.observe(region, image));
-  return set('imagesSet', items.map((i) => imageXml(i, state.account))) + el('nextToken', next);
+  return (
+    set(
+      'imagesSet',
+      items.map((i) => imageXml(i, state.account)),
+    ) + el('nextToken', next)
+  );
 }
 
 function copyImage({ state, region, params, options, now }: ActionContext): string {
@@ -76,8 +88,10 @@ function copyImage({ state, region, params, options, now }: ActionContext): stri
   if (clash) throw new Ec2FakeError('InvalidAMIName.Duplicate', `AMI name ${name} is already in use by AMI ${clash.id}`);
   const inFlight = [...dest.images.values()].filter((i) => i.state === 'pending').length;
   if (options.maxConcurrentCopies !== undefined && inFlight >= options.maxConcurrentCopies) {
-    throw new Ec2FakeError('ResourceLimitExceeded',
-      `You have reached the maximum number of concurrent AMI copies (${options.maxConcurrentCopies}) in ${region}`);
+    throw new Ec2FakeError(
+      'ResourceLimitExceeded',
+      `You have reached the maximum number of concurrent AMI copies (${options.maxConcurrentCopies}) in ${region}`,
+    );
   }
   const encrypted = params.bool('Encrypted') ?? source.encrypted;
   const copy: FakeImage = {
@@ -93,7 +107,7 @@ function copyImage({ state, region, params, options, now }: ActionContext): stri
     tags: { ...(params.bool('CopyImageTags') ? source.tags : {}), ...tagSpecification(params, 'image') },
     snapshotIds: source.snapshotIds.map(() => ''),
     encrypted,
-    kmsKeyId: encrypted ? params.get('KmsKeyId') ?? source.kmsKeyId ?? 'alias/aws/ebs' : undefined,
+    kmsKeyId: encrypted ? (params.get('KmsKeyId') ?? source.kmsKeyId ?? 'alias/aws/ebs') : undefined,
     launchPermission: { userIds: [], groups: [], public: false },
     sourceImageId: source.id,
     sourceRegion,
@@ -148,7 +162,10 @@ function modifySnapshotAttribute({ state, region, params }: ActionContext): stri
   const id = params.required('SnapshotId');
   const snap = state.region(region).snapshots.get(id);
   if (!snap) throw new Ec2FakeError('InvalidSnapshot.NotFound', `The snapshot '${id}' does not exist.`);
-  const add = params.groups('CreateVolumePermission.Add').map((g) => g.UserId).filter((u): u is string => !!u);
+  const add = params
+    .groups('CreateVolumePermission.Add')
+    .map((g) => g.UserId)
+    .filter((u): u is string => !!u);
   if (params.get('OperationType') === 'add') add.push(...params.list('UserId'));
   for (const user of add) if (!snap.createVolumePermission.includes(user)) snap.createVolumePermission.push(user);
   return TRUE;
@@ -187,10 +204,14 @@ function deleteSnapshot({ state, region, params }: ActionContext): string {
 function filterInstance(instance: FakeInstance, name: string, values: string[]): boolean {
   if (name.startsWith('tag:')) return matches(values, instance.tags[name.slice(4)]);
   switch (name) {
-    case 'image-id': return matches(values, instance.imageId);
-    case 'instance-state-name': return matches(values, instance.state);
-    case 'instance-id': return matches(values, instance.id);
-    default: throw new Ec2FakeError('InvalidParameterValue', `The filter '${name}' is invalid`);
+    case 'image-id':
+      return matches(values, instance.imageId);
+    case 'instance-state-name':
+      return matches(values, instance.state);
+    case 'instance-id':
+      return matches(values, instance.id);
+    default:
+      throw new Ec2FakeError('InvalidParameterValue', `The filter '${name}' is invalid`);
   }
 }
 
@@ -203,7 +224,12 @@ function describeInstances({ state, region, params, options }: ActionContext): s
   if (ids.length > 0) instances = instances.filter((i) => ids.includes(i.id));
   for (const f of params.filters()) instances = instances.filter((i) => filterInstance(i, f.name, f.values));
   const { items, next } = page(instances, params, 'DescribeInstances', options.pageSize);
-  return set('reservationSet', items.map((i) => reservationXml(i, state.account))) + el('nextToken', next);
+  return (
+    set(
+      'reservationSet',
+      items.map((i) => reservationXml(i, state.account)),
+    ) + el('nextToken', next)
+  );
 }
 
 function describeLaunchTemplates({ state, region, params, options }: ActionContext): string {
@@ -225,16 +251,31 @@ function describeLaunchTemplateVersions({ state, region, params, options }: Acti
   if ((id || name) && templates.length === 0) {
     throw new Ec2FakeError('InvalidLaunchTemplateId.NotFound', `The launch template ${id ?? name} does not exist`);
   }
-  let rows = templates.flatMap((t) => t.versions
-    .filter((v) => wanted.length === 0 || wanted.some((w) =>
-      (w === '$Latest' && v.number === t.versions.length) || (w === '$Default' && v.number === t.defaultVersion) || w === String(v.number)))
-    .map((v) => ({ t, v })));
+  let rows = templates.flatMap((t) =>
+    t.versions
+      .filter(
+        (v) =>
+          wanted.length === 0 ||
+          wanted.some(
+            (w) =>
+              (w === '$Latest' && v.number === t.versions.length) ||
+              (w === '$Default' && v.number === t.defaultVersion) ||
+              w === String(v.number),
+          ),
+      )
+      .map((v) => ({ t, v })),
+  );
   for (const f of params.filters()) {
     if (f.name !== 'image-id') throw new Ec2FakeError('InvalidParameterValue', `The filter '${f.name}' is invalid`);
     rows = rows.filter((r) => matches(f.values, r.v.imageId));
   }
   const { items, next } = page(rows, params, 'DescribeLaunchTemplateVersions', options.pageSize);
-  return set('launchTemplateVersionSet', items.map((r) => versionXml(r.t, r.v))) + el('nextToken', next);
+  return (
+    set(
+      'launchTemplateVersionSet',
+      items.map((r) => versionXml(r.t, r.v)),
+    ) + el('nextToken', next)
+  );
 }
 
 export const ACTIONS: Record<string, Handler> = {

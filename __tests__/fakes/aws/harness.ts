@@ -48,20 +48,29 @@ export async function startAwsHarness(
   const cloud = awsCloud(setup.cloud);
   const delays: number[] = [];
   const logs: string[] = [];
-  const provider = await createAwsProvider(cloud, {
-    baseDir: '.',
-    env: { AWS_ENDPOINT_URL_EC2: fake.url, AWS_ACCESS_KEY_ID: 'AKIDFAKE', AWS_SECRET_ACCESS_KEY: 'fake-secret' },
-    sleep: async (ms) => void delays.push(ms),
-    log: (m) => void logs.push(m),
-  }, { pollIntervalMs: 1000, ...setup.provider });
+  const provider = await createAwsProvider(
+    cloud,
+    {
+      baseDir: '.',
+      env: { AWS_ENDPOINT_URL_EC2: fake.url, AWS_ACCESS_KEY_ID: 'AKIDFAKE', AWS_SECRET_ACCESS_KEY: 'fake-secret' },
+      sleep: async (ms) => void delays.push(ms),
+      log: (m) => void logs.push(m),
+    },
+    { pollIntervalMs: 1000, ...setup.provider },
+  );
   return {
-    fake, provider, cloud, delays, logs,
-    seed: (region, fingerprint, extra = {}) => fake.state.seedImage({
-      region,
-      name: `${cloud.name}-base-debian12-${fingerprint}`,
-      tags: imageTags({ fingerprint, image: 'base', os: 'debian12', cloud: cloud.name }),
-      ...extra,
-    }),
+    fake,
+    provider,
+    cloud,
+    delays,
+    logs,
+    seed: (region, fingerprint, extra = {}) =>
+      fake.state.seedImage({
+        region,
+        name: `${cloud.name}-base-debian12-${fingerprint}`,
+        tags: imageTags({ fingerprint, image: 'base', os: 'debian12', cloud: cloud.name }),
+        ...extra,
+      }),
     async record(region, id) {
       const found = (await provider.inventory(region)).find((r) => r.id === id);
       if (!found) throw new Error(`${id} is not in the inventory of ${region}`);

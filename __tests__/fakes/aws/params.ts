@@ -4,7 +4,11 @@
  */
 
 export class Ec2FakeError extends Error {
-  constructor(readonly code: string, message: string, readonly status = 400) {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+  ) {
     super(message);
   }
 }
@@ -99,7 +103,14 @@ export function tagSpecification(params: Params, type: string): Record<string, s
 /** EC2 filter values allow `*` and `?` wildcards. */
 export function matches(values: string[], actual: string | undefined): boolean {
   if (actual === undefined) return false;
-  return values.some((v) => new RegExp(`^${v.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : escape(c))).join('')}$`).test(actual));
+  return values.some((v) =>
+    new RegExp(
+      `^${v
+        .split('')
+        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : escape(c)))
+        .join('')}$`,
+    ).test(actual),
+  );
 }
 
 export function escape(text: string): string {

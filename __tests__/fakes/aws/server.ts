@@ -112,7 +112,10 @@ export async function startEc2Fake(options: Ec2FakeOptions = {}): Promise<Ec2Fak
     const spec = queue.find((f) => f.left > 0 && (!f.region || f.region === region));
     if (!spec) return undefined;
     spec.left -= 1;
-    failures.set(action, queue.filter((f) => f.left > 0));
+    failures.set(
+      action,
+      queue.filter((f) => f.left > 0),
+    );
     return spec;
   }
 
@@ -175,10 +178,11 @@ export async function startEc2Fake(options: Ec2FakeOptions = {}): Promise<Ec2Fak
       failures.set(action, queue);
     },
     clearCalls: () => void calls.splice(0),
-    close: () => new Promise<void>((resolve, reject) => {
-      if (!server.listening) return resolve();
-      server.closeAllConnections();
-      server.close((e) => (e ? reject(e) : resolve()));
-    }),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        if (!server.listening) return resolve();
+        server.closeAllConnections();
+        server.close((e) => (e ? reject(e) : resolve()));
+      }),
   };
 }

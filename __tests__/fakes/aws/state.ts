@@ -95,7 +95,10 @@ export class Ec2FakeState {
   readonly regions = new Map<string, FakeRegion>();
   private serial = 0;
 
-  constructor(readonly account: string, private readonly now: () => Date) {}
+  constructor(
+    readonly account: string,
+    private readonly now: () => Date,
+  ) {}
 
   region(name: string): FakeRegion {
     let region = this.regions.get(name);
@@ -114,7 +117,12 @@ export class Ec2FakeState {
 
   newSnapshot(region: string, sizeGb: number, encrypted: boolean, tags: Record<string, string>, kmsKeyId?: string): FakeSnapshot {
     const snapshot: FakeSnapshot = {
-      id: this.newId('snap'), sizeGb, encrypted, kmsKeyId, tags: { ...tags }, createVolumePermission: [],
+      id: this.newId('snap'),
+      sizeGb,
+      encrypted,
+      kmsKeyId,
+      tags: { ...tags },
+      createVolumePermission: [],
     };
     this.region(region).snapshots.set(snapshot.id, snapshot);
     return snapshot;
@@ -160,7 +168,12 @@ export class Ec2FakeState {
   }
 
   /** A launch template whose versions launch these images, in order (last = $Latest). */
-  seedLaunchTemplate(seed: { region: string; name: string; imageIds: (string | undefined)[]; defaultVersion?: number }): FakeLaunchTemplate {
+  seedLaunchTemplate(seed: {
+    region: string;
+    name: string;
+    imageIds: (string | undefined)[];
+    defaultVersion?: number;
+  }): FakeLaunchTemplate {
     const createTime = this.now().toISOString();
     const template: FakeLaunchTemplate = {
       id: this.newId('lt'),

@@ -27,7 +27,10 @@ import type { FakeImage, SeedImage } from './state.js';
 export const PROJECT = 'test-project';
 
 export const gcpCloud: Cloud = {
-  name: 'gcp-prod', provider: 'gcp', project: PROJECT, build_region: 'europe-west1',
+  name: 'gcp-prod',
+  provider: 'gcp',
+  project: PROJECT,
+  build_region: 'europe-west1',
   regions: { 'europe-west1': { instances: [] }, 'us-east1': { instances: [] } },
   share: { accounts: [], public: false },
 };
@@ -59,10 +62,12 @@ export function useGcpFake(options: GcpFakeOptions = {}): GcpHarness {
     process.env.HTTPS_PROXY = process.env.HTTP_PROXY = 'http://127.0.0.1:9';
     process.env.NO_PROXY = '127.0.0.1,localhost';
   });
-  afterAll(() => proxyVars.forEach((k, i) => {
-    if (saved[i] === undefined) delete process.env[k];
-    else process.env[k] = saved[i];
-  }));
+  afterAll(() =>
+    proxyVars.forEach((k, i) => {
+      if (saved[i] === undefined) delete process.env[k];
+      else process.env[k] = saved[i];
+    }),
+  );
   beforeEach(async () => {
     fake = await startGcpFake(options);
     for (const list of [sleeps, logs, masked]) list.splice(0);
@@ -80,16 +85,27 @@ export function useGcpFake(options: GcpFakeOptions = {}): GcpHarness {
     get fake() {
       return current();
     },
-    sleeps, logs, masked,
-    provider: (providerOptions = {}, token = 'fake-access-token', cloud = gcpCloud) => createGcpProvider(cloud, {
-      baseDir: '.', env: { IMAGE_BUILDER_GCP_ENDPOINT: current().url }, gcpAccessToken: token ?? undefined,
-      sleep: async (ms) => void sleeps.push(ms), log: (m) => void logs.push(m),
-    }, { pollIntervalMs: 5, mask: (s) => void masked.push(s), ...providerOptions }),
-    seedManaged: (name, extra = {}, spec = {}) => current().seedImage({
-      ...spec, name,
-      labels: { ...imageTags({ fingerprint: `fp-${name}`, image: 'base', os: 'debian12', cloud: gcpCloud.name }), ...extra },
-    }),
-    record: (p, name, region = 'europe-west1') =>
-      p.inventory(region).then((all) => all.find((r) => r.name === name) as ImageRecord),
+    sleeps,
+    logs,
+    masked,
+    provider: (providerOptions = {}, token = 'fake-access-token', cloud = gcpCloud) =>
+      createGcpProvider(
+        cloud,
+        {
+          baseDir: '.',
+          env: { IMAGE_BUILDER_GCP_ENDPOINT: current().url },
+          gcpAccessToken: token ?? undefined,
+          sleep: async (ms) => void sleeps.push(ms),
+          log: (m) => void logs.push(m),
+        },
+        { pollIntervalMs: 5, mask: (s) => void masked.push(s), ...providerOptions },
+      ),
+    seedManaged: (name, extra = {}, spec = {}) =>
+      current().seedImage({
+        ...spec,
+        name,
+        labels: { ...imageTags({ fingerprint: `fp-${name}`, image: 'base', os: 'debian12', cloud: gcpCloud.name }), ...extra },
+      }),
+    record: (p, name, region = 'europe-west1') => p.inventory(region).then((all) => all.find((r) => r.name === name) as ImageRecord),
   };
 }

@@ -28,7 +28,6 @@ export interface Routed {
   run: (operationError?: { code: string; message: string }) => Reply;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 
 const MEMBER = /^(user|serviceAccount|group|domain|principal|principalSet|deleted):.+$|^allAuthenticatedUsers$/;

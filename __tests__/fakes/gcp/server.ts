@@ -88,13 +88,17 @@ export interface GcpFake {
 }
 
 const STS_TOKEN = {
-  access_token: 'fake-sts-access-token', issued_token_type: 'urn:ietf:params:oauth:token-type:access_token',
-  token_type: 'Bearer', expires_in: 3600,
+  access_token: 'fake-sts-access-token',
+  issued_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+  token_type: 'Bearer',
+  expires_in: 3600,
 };
 
 const PERMISSION: Record<string, string> = {
-  'globalOperations.wait': 'compute.globalOperations.get', 'globalOperations.get': 'compute.globalOperations.get',
-  'disks.aggregatedList': 'compute.disks.list', 'instances.aggregatedList': 'compute.instances.list',
+  'globalOperations.wait': 'compute.globalOperations.get',
+  'globalOperations.get': 'compute.globalOperations.get',
+  'disks.aggregatedList': 'compute.disks.list',
+  'instances.aggregatedList': 'compute.instances.list',
   'instanceTemplates.aggregatedList': 'compute.instanceTemplates.list',
 };
 
@@ -119,8 +123,13 @@ export async function startGcpFake(options: GcpFakeOptions = {}): Promise<GcpFak
         const body = parseBody(text, req.headers['content-type']);
         const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
         const call: GcpCall = {
-          op: 'unknown', method: req.method ?? 'GET', path: url.pathname,
-          query: Object.fromEntries(url.searchParams), body, token: auth, status: 0,
+          op: 'unknown',
+          method: req.method ?? 'GET',
+          path: url.pathname,
+          query: Object.fromEntries(url.searchParams),
+          body,
+          token: auth,
+          status: 0,
         };
         const sts = req.method === 'POST' && url.pathname === '/v1/token';
         const routed: Routed = sts
@@ -138,9 +147,11 @@ export async function startGcpFake(options: GcpFakeOptions = {}): Promise<GcpFak
         let reply: Reply;
         if (!auth && !sts) reply = gcpError(401, 'Request is missing required authentication credential.');
         else if (failure && !failure.operationError) {
-          const message = failure.message ?? (failure.status === 403 && !failure.reason
-            ? `Required '${PERMISSION[routed.op] ?? `compute.${routed.op}`}' permission for 'projects/${routed.project}'`
-            : undefined);
+          const message =
+            failure.message ??
+            (failure.status === 403 && !failure.reason
+              ? `Required '${PERMISSION[routed.op] ?? `compute.${routed.op}`}' permission for 'projects/${routed.project}'`
+              : undefined);
           reply = sts // Google's STS answers in OAuth form.
             ? { status: failure.status, body: { error: failure.reason ?? 'invalid_grant', error_description: message ?? 'refused' } }
             : gcpError(failure.status, message, failure.reason, failure.statusName);
@@ -170,10 +181,11 @@ export async function startGcpFake(options: GcpFakeOptions = {}): Promise<GcpFak
     seedInstance: (spec) => state.seedInstance(spec),
     seedDisk: (spec) => state.seedDisk(spec),
     seedTemplate: (spec) => state.seedTemplate(spec),
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

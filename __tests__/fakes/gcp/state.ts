@@ -9,8 +9,16 @@ export const SELF_LINK_BASE = 'https://www.googleapis.com/compute/v1';
 export type ImageStatus = 'PENDING' | 'READY' | 'FAILED' | 'DELETING';
 export type DeprecationState = 'ACTIVE' | 'DEPRECATED' | 'OBSOLETE' | 'DELETED';
 
-export interface FakeBinding { role: string; members: string[]; condition?: unknown }
-export interface FakePolicy { version: number; etag: string; bindings: FakeBinding[] }
+export interface FakeBinding {
+  role: string;
+  members: string[];
+  condition?: unknown;
+}
+export interface FakePolicy {
+  version: number;
+  etag: string;
+  bindings: FakeBinding[];
+}
 
 export interface FakeImage {
   kind: 'compute#image';
@@ -106,7 +114,10 @@ export class GcpFakeState {
   readonly templates: Array<FakeTemplate & { project: string }> = [];
   private serial = 0;
 
-  constructor(readonly defaultProject: string, public deletePolls: number) {}
+  constructor(
+    readonly defaultProject: string,
+    public deletePolls: number,
+  ) {}
 
   private key(project: string, name: string): string {
     return `${project}/${name}`;
@@ -167,10 +178,18 @@ export class GcpFakeState {
   }
 
   /** A global operation, DONE at once or after `polls` GET/wait calls, when `onDone` runs. */
-  operation(project: string, type: string, target: string, polls: number, onDone: () => void,
-    error?: { code: string; message: string }): FakeOperation {
+  operation(
+    project: string,
+    type: string,
+    target: string,
+    polls: number,
+    onDone: () => void,
+    error?: { code: string; message: string },
+  ): FakeOperation {
     const n = ++this.serial;
-    const name = `operation-${1_700_000_000_000 + n}-${fingerprintOf(n).replace(/[^a-z0-9]/gi, '').toLowerCase()}`;
+    const name = `operation-${1_700_000_000_000 + n}-${fingerprintOf(n)
+      .replace(/[^a-z0-9]/gi, '')
+      .toLowerCase()}`;
     const op: FakeOperation = {
       kind: 'compute#operation',
       id: String(7_000_000_000_000_000_000n + BigInt(n)),
@@ -183,7 +202,9 @@ export class GcpFakeState {
       selfLink: `${SELF_LINK_BASE}/projects/${project}/global/operations/${name}`,
     };
     const pending: PendingOperation = {
-      op, pollsLeft: polls, onDone: () => {
+      op,
+      pollsLeft: polls,
+      onDone: () => {
         if (error) {
           op.error = { errors: [error] };
           op.httpErrorStatusCode = 400;
@@ -215,7 +236,10 @@ export class GcpFakeState {
     const project = spec.project ?? this.defaultProject;
     const zoneLink = `${SELF_LINK_BASE}/projects/${project}/zones/${spec.zone}`;
     const disk = {
-      project, name: spec.name, zone: zoneLink, sourceImage: spec.sourceImage,
+      project,
+      name: spec.name,
+      zone: zoneLink,
+      sourceImage: spec.sourceImage,
       users: (spec.users ?? []).map((u) => `${zoneLink}/instances/${u}`),
       selfLink: `${zoneLink}/disks/${spec.name}`,
     };
@@ -233,7 +257,9 @@ export class GcpFakeState {
     const project = spec.project ?? this.defaultProject;
     const scope = spec.scope ?? 'global';
     const template = {
-      project, name: spec.name, scope,
+      project,
+      name: spec.name,
+      scope,
       selfLink: `${SELF_LINK_BASE}/projects/${project}/${scope}/instanceTemplates/${spec.name}`,
       properties: { disks: [{ boot: true, initializeParams: { sourceImage: spec.sourceImage } }] },
     };

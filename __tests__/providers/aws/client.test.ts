@@ -13,7 +13,9 @@ describe('configuration', () => {
   test('static keys from a passed env are masked; process.env is left to the SDK chain', () => {
     const masked: string[] = [];
     const creds = credentialsFromEnv(
-      { AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 'SECRET', AWS_SESSION_TOKEN: 'TOKEN' }, (s) => void masked.push(s));
+      { AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 'SECRET', AWS_SESSION_TOKEN: 'TOKEN' },
+      (s) => void masked.push(s),
+    );
     expect(creds).toEqual({ accessKeyId: 'AKID', secretAccessKey: 'SECRET', sessionToken: 'TOKEN' });
     expect(masked).toEqual(['AKID', 'SECRET', 'TOKEN']);
     expect(credentialsFromEnv(process.env)).toBeUndefined();

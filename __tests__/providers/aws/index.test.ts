@@ -50,18 +50,32 @@ describe('inventory', () => {
     const records = await provider.inventory(BUILD);
 
     expect(records.map((r) => [r.fingerprint, r.state])).toEqual([
-      ['fa', 'available'], ['fb', 'deprecated'], ['fc', 'failed'], ['fd', 'pending'], ['ff', 'available'],
+      ['fa', 'available'],
+      ['fb', 'deprecated'],
+      ['fc', 'failed'],
+      ['fd', 'pending'],
+      ['ff', 'available'],
     ]);
     expect(records[0]).toMatchObject({
-      id: a.id, name: 'aws-prod-base-debian12-fa', cloud: 'aws-prod', region: BUILD, image: 'base', os: 'debian12',
-      channel: 'candidate', verified: 'unverified', createdAt: '2025-01-01T00:00:00.000Z',
+      id: a.id,
+      name: 'aws-prod-base-debian12-fa',
+      cloud: 'aws-prod',
+      region: BUILD,
+      image: 'base',
+      os: 'debian12',
+      channel: 'candidate',
+      verified: 'unverified',
+      createdAt: '2025-01-01T00:00:00.000Z',
     });
     expect(records[1].id).toBe(b.id);
     expect(records[4]).toMatchObject({ channel: 'gold', verified: 'passed' });
     // 6 tagged images (the deregistered one included) in pages of 2.
     expect(fake.count('DescribeImages', BUILD)).toBe(3);
     expect(fake.calls[0].params).toMatchObject({
-      'Owner.1': ACCOUNT, 'Filter.1.Name': 'tag:image-builder', 'Filter.1.Value.1': 'true', MaxResults: '500',
+      'Owner.1': ACCOUNT,
+      'Filter.1.Name': 'tag:image-builder',
+      'Filter.1.Value.1': 'true',
+      MaxResults: '500',
     });
     expect(fake.calls[1].params.NextToken).toBeTruthy();
 
@@ -84,8 +98,12 @@ describe('copy, tag, share, deprecate, remove', () => {
     expect(started.id).not.toBe(src.id);
     expect(fake.calls.at(-1)).toMatchObject({ action: 'CopyImage', region: OTHER });
     expect(fake.calls.at(-1)?.params).toMatchObject({
-      SourceImageId: src.id, SourceRegion: BUILD, Name: src.name, CopyImageTags: 'true',
-      'TagSpecification.1.ResourceType': 'image', 'TagSpecification.2.ResourceType': 'snapshot',
+      SourceImageId: src.id,
+      SourceRegion: BUILD,
+      Name: src.name,
+      CopyImageTags: 'true',
+      'TagSpecification.1.ResourceType': 'image',
+      'TagSpecification.2.ResourceType': 'snapshot',
     });
     fake.state.region(OTHER).images.clear();
     fake.clearCalls();
@@ -120,7 +138,8 @@ describe('copy, tag, share, deprecate, remove', () => {
     await setup({ copyOutcome: 'failed', copyPendingPolls: 0 });
     const src = await record(BUILD, seed(BUILD, 'f3').id);
     await expect(provider.copy(src, OTHER, { wait: true })).rejects.toThrow(
-      /aws-prod: the copy ami-\w+ of aws-prod-base-debian12-f3 into us-east-1 ended failed: Client.InternalError/);
+      /aws-prod: the copy ami-\w+ of aws-prod-base-debian12-f3 into us-east-1 ended failed: Client.InternalError/,
+    );
   });
 
   test('tag sets tags on the image and its snapshots', async () => {
@@ -132,7 +151,11 @@ describe('copy, tag, share, deprecate, remove', () => {
     for (const id of img.snapshotIds) expect(fake.state.region(BUILD).snapshots.get(id)?.tags[TAGS.channel]).toBe('gold');
     // Snapshot ids came from the inventory: no extra DescribeImages.
     expect(fake.count('DescribeImages')).toBe(1);
-    expect(fake.calls.at(-1)?.params).toMatchObject({ 'ResourceId.1': img.id, 'ResourceId.2': img.snapshotIds[0], 'ResourceId.3': img.snapshotIds[1] });
+    expect(fake.calls.at(-1)?.params).toMatchObject({
+      'ResourceId.1': img.id,
+      'ResourceId.2': img.snapshotIds[0],
+      'ResourceId.3': img.snapshotIds[1],
+    });
   });
 
   test('share grants launch permission (and public) and snapshot volume permission', async () => {
@@ -195,10 +218,14 @@ describe('inUse', () => {
 
     const usage = await provider.inUse(rec);
     expect(usage.inUse).toBe(true);
-    expect(usage.references.sort()).toEqual([
-      `instance/${running.id}`, `instance/${stopped.id}`,
-      `launch-template/${byDefault.id} (db) v1`, `launch-template/${latest.id} (web) v2`,
-    ].sort());
+    expect(usage.references.sort()).toEqual(
+      [
+        `instance/${running.id}`,
+        `instance/${stopped.id}`,
+        `launch-template/${byDefault.id} (db) v1`,
+        `launch-template/${latest.id} (web) v2`,
+      ].sort(),
+    );
     expect(fake.count('DescribeInstances')).toBe(2);
     expect(fake.count('DescribeLaunchTemplateVersions')).toBe(2);
 
@@ -212,9 +239,13 @@ describe('factory', () => {
     await setup();
     seed(OTHER, 'z1');
     fake.clearCalls();
-    const viaIndex = await createProvider({ ...h.cloud, account: undefined }, {
-      baseDir: '.', env: { AWS_ENDPOINT_URL: fake.url, AWS_ACCESS_KEY_ID: 'AKIDFAKE', AWS_SECRET_ACCESS_KEY: 'x' },
-    });
+    const viaIndex = await createProvider(
+      { ...h.cloud, account: undefined },
+      {
+        baseDir: '.',
+        env: { AWS_ENDPOINT_URL: fake.url, AWS_ACCESS_KEY_ID: 'AKIDFAKE', AWS_SECRET_ACCESS_KEY: 'x' },
+      },
+    );
     expect(viaIndex.provider).toBe('aws');
     expect(viaIndex.scope).toBe('region');
     expect((await viaIndex.inventory(OTHER)).map((r) => r.fingerprint)).toEqual(['z1']);

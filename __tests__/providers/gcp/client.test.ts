@@ -29,13 +29,16 @@ describe('credentials', () => {
   /** The kind of file google-github-actions/auth writes, its token exchange pointed at the gcp.fake. */
   async function externalAccountFile(): Promise<void> {
     await writeFile(path.join(dir, 'oidc-token'), 'header.payload.signature');
-    await writeFile(path.join(dir, 'creds.json'), JSON.stringify({
-      type: 'external_account',
-      audience: '//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/gh/providers/gh',
-      subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
-      token_url: `${gcp.fake.url}/v1/token`,
-      credential_source: { file: path.join(dir, 'oidc-token') },
-    }));
+    await writeFile(
+      path.join(dir, 'creds.json'),
+      JSON.stringify({
+        type: 'external_account',
+        audience: '//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/gh/providers/gh',
+        subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+        token_url: `${gcp.fake.url}/v1/token`,
+        credential_source: { file: path.join(dir, 'oidc-token') },
+      }),
+    );
     process.env.GOOGLE_APPLICATION_CREDENTIALS = path.join(dir, 'creds.json');
   }
 
@@ -56,7 +59,10 @@ describe('credentials', () => {
     await externalAccountFile();
     gcp.fake.failNext('sts.token', { status: 400, reason: 'invalid_grant', message: 'The audience in the token does not match' });
     const p = await gcp.provider({}, null);
-    const error = await p.inventory('europe-west1').then(() => undefined, (e: Error) => e);
+    const error = await p.inventory('europe-west1').then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(error?.message).toMatch(/Getting credentials failed \(127\.0\.0\.1:\d+\)/);
     expect(gcp.fake.calls.count('sts.token')).toBe(1);
     expect(gcp.fake.calls.count('images.list')).toBe(0);
@@ -68,10 +74,16 @@ describe('credentials', () => {
     process.env.METADATA_SERVER_DETECTION = 'none'; // never probe a metadata server from a test
     process.env.HOME = dir; // no gcloud user credentials either
     try {
-      await expect(gcp.provider({}, null)).rejects.toThrow(/cloud "gcp-prod" \(gcp\): no Google credentials found .*run google-github-actions\/auth before this step/);
+      await expect(gcp.provider({}, null)).rejects.toThrow(
+        /cloud "gcp-prod" \(gcp\): no Google credentials found .*run google-github-actions\/auth before this step/,
+      );
     } finally {
-      for (const [key, value] of [['METADATA_SERVER_DETECTION', saved.detect], ['HOME', saved.home]] as const) {
-        if (value === undefined) delete process.env[key]; else process.env[key] = value;
+      for (const [key, value] of [
+        ['METADATA_SERVER_DETECTION', saved.detect],
+        ['HOME', saved.home],
+      ] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
       }
     }
     expect(gcp.fake.calls.log).toEqual([]);
@@ -82,8 +94,11 @@ describe('endpoint and project', () => {
   it('says what is missing: project, endpoint form', async () => {
     await expect(createGcpProvider({ ...cloud, project: undefined }, { baseDir: '.' })).rejects.toThrow(/needs "project"/);
     expect(parseEndpoint('http://127.0.0.1:8080')).toEqual({ apiEndpoint: '127.0.0.1', port: 8080, protocol: 'http' });
-    expect(parseEndpoint('compute.example.p.googleapis.com'))
-      .toEqual({ apiEndpoint: 'compute.example.p.googleapis.com', port: 443, protocol: 'https' });
+    expect(parseEndpoint('compute.example.p.googleapis.com')).toEqual({
+      apiEndpoint: 'compute.example.p.googleapis.com',
+      port: 443,
+      protocol: 'https',
+    });
     expect(parseEndpoint(undefined)).toBeUndefined();
     expect(() => parseEndpoint('https://x.example.com/compute/v1')).toThrow(/host \(and port\) only/);
   });

@@ -36,13 +36,17 @@ describe('failures', () => {
   it('fails at once on a permission error, naming the role to grant', async () => {
     gcp.fake.failNext('images.list', { status: 403, times: 10 });
     const p = await gcp.provider();
-    const error = await p.inventory('europe-west1').then(() => undefined, (e: Error) => e);
+    const error = await p.inventory('europe-west1').then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(gcp.fake.calls.count('images.list')).toBe(1);
     expect(gcp.sleeps).toEqual([]);
     expect(error?.message).toBe(
       `cloud "gcp-prod" (gcp project ${PROJECT}, region europe-west1): images.list failed with PERMISSION_DENIED, ` +
-      `HTTP 403, forbidden: Required 'compute.images.list' permission for 'projects/${PROJECT}'. ` +
-      `Grant the workflow's identity roles/compute.storageAdmin (it holds compute.images.list) on project ${PROJECT}. Not retried.`);
+        `HTTP 403, forbidden: Required 'compute.images.list' permission for 'projects/${PROJECT}'. ` +
+        `Grant the workflow's identity roles/compute.storageAdmin (it holds compute.images.list) on project ${PROJECT}. Not retried.`,
+    );
     // A failed listing is not cached: the next call asks again.
     await expect(p.inventory('europe-west1')).rejects.toThrow(/PERMISSION_DENIED/);
     expect(gcp.fake.calls.count('images.list')).toBe(2);
@@ -53,11 +57,15 @@ describe('failures', () => {
     const p = await gcp.provider();
     const image = await gcp.record(p, 'img');
     gcp.fake.failNext('images.delete', {
-      status: 403, reason: 'quotaExceeded', statusName: 'RESOURCE_EXHAUSTED',
-      message: "Quota 'OPERATIONS' exceeded. Limit: 100.0 globally.", times: 5,
+      status: 403,
+      reason: 'quotaExceeded',
+      statusName: 'RESOURCE_EXHAUSTED',
+      message: "Quota 'OPERATIONS' exceeded. Limit: 100.0 globally.",
+      times: 5,
     });
     await expect(p.remove(image)).rejects.toThrow(
-      /images\.delete failed with RESOURCE_EXHAUSTED, HTTP 403, quotaExceeded: Quota 'OPERATIONS' exceeded.*raise it.*Not retried/);
+      /images\.delete failed with RESOURCE_EXHAUSTED, HTTP 403, quotaExceeded: Quota 'OPERATIONS' exceeded.*raise it.*Not retried/,
+    );
     expect(gcp.fake.calls.count('images.delete')).toBe(1);
   });
 
@@ -67,12 +75,11 @@ describe('failures', () => {
     await expect(p.inventory('europe-west1')).rejects.toThrow(/UNAVAILABLE, HTTP 503, backendError.*Gave up after retries/);
     expect(gcp.fake.calls.count('images.list')).toBe(3);
   });
-
 });
 
 describe('classification', () => {
-  const gaxios = (status: number, reason: string, name: string) => Object.assign(
-    new Error(JSON.stringify({ error: { code: status, message: 'm', errors: [{ reason }], status: name } })), { status });
+  const gaxios = (status: number, reason: string, name: string) =>
+    Object.assign(new Error(JSON.stringify({ error: { code: status, message: 'm', errors: [{ reason }], status: name } })), { status });
   it.each([
     [429, 'rateLimitExceeded', 'RESOURCE_EXHAUSTED', 'throttled'],
     [429, 'quotaExceeded', 'RESOURCE_EXHAUSTED', 'throttled'],

@@ -18,15 +18,24 @@ describe('inventory', () => {
     const records = await p.inventory('europe-west1');
     expect(records.map((r) => r.name)).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => `ib-base-debian12-${i}`));
     expect(records[0]).toMatchObject({
-      id: 'ib-base-debian12-0', cloud: 'gcp-prod', region: 'europe-west1', fingerprint: 'fp-ib-base-debian12-0',
-      image: 'base', os: 'debian12', state: 'available', channel: 'candidate', verified: 'unverified',
+      id: 'ib-base-debian12-0',
+      cloud: 'gcp-prod',
+      region: 'europe-west1',
+      fingerprint: 'fp-ib-base-debian12-0',
+      image: 'base',
+      os: 'debian12',
+      state: 'available',
+      channel: 'candidate',
+      verified: 'unverified',
       createdAt: '2024-01-01T00:00:01.000Z',
     });
     const lists = gcp.fake.calls.log.filter((c) => c.op === 'images.list');
     expect(lists.map((c) => c.query.pageToken)).toEqual([undefined, expect.any(String), expect.any(String)]);
     expect(lists[0]).toMatchObject({
-      method: 'GET', path: `/compute/v1/projects/${PROJECT}/global/images`,
-      query: { filter: 'labels.image-builder = "true"', maxResults: '500' }, token: 'fake-access-token',
+      method: 'GET',
+      path: `/compute/v1/projects/${PROJECT}/global/images`,
+      query: { filter: 'labels.image-builder = "true"', maxResults: '500' },
+      token: 'fake-access-token',
     });
     expect(p.scope).toBe('global');
     expect(gcp.masked).toEqual(['fake-access-token']);
@@ -54,8 +63,12 @@ describe('inventory', () => {
     gcp.seedManaged('g-active', {}, { deprecated: { state: 'ACTIVE' } });
     const records = await (await gcp.provider()).inventory('us-east1');
     expect(Object.fromEntries(records.map((r) => [r.name, r.state]))).toEqual({
-      'a-ready': 'available', 'b-pending': 'pending', 'c-failed': 'failed',
-      'e-deprecated': 'deprecated', 'f-obsolete': 'deprecated', 'g-active': 'available',
+      'a-ready': 'available',
+      'b-pending': 'pending',
+      'c-failed': 'failed',
+      'e-deprecated': 'deprecated',
+      'f-obsolete': 'deprecated',
+      'g-active': 'available',
     });
   });
 
@@ -87,7 +100,10 @@ describe('tag', () => {
     await p.tag(image, { 'ib-channel': 'gold', 'ib-built-at': '2024-05-01T12:00:00.000Z', 'ib-version': '1.2.3' });
     const labels = gcp.fake.state.image(PROJECT, 'img')!.labels;
     expect(labels).toMatchObject({
-      'image-builder': 'true', 'ib-channel': 'gold', 'ib-built-at': '2024-05-01t12-00-00-000z', 'ib-version': '1-2-3',
+      'image-builder': 'true',
+      'ib-channel': 'gold',
+      'ib-built-at': '2024-05-01t12-00-00-000z',
+      'ib-version': '1-2-3',
     });
     const set = gcp.fake.calls.log.find((c) => c.op === 'images.setLabels')!;
     expect(set).toMatchObject({ method: 'POST', path: `/compute/v1/projects/${PROJECT}/global/images/img/setLabels` });
@@ -114,8 +130,9 @@ describe('tag', () => {
   });
 
   it('sanitizes values the same way for a Packer template', () => {
-    expect(sanitizeLabels({ 'ib-source': 'projects/debian-cloud/global/images/family/debian-12' }))
-      .toEqual({ 'ib-source': 'projects-debian-cloud-global-images-family-debian-12' });
+    expect(sanitizeLabels({ 'ib-source': 'projects/debian-cloud/global/images/family/debian-12' })).toEqual({
+      'ib-source': 'projects-debian-cloud-global-images-family-debian-12',
+    });
     expect(labelValue('x'.repeat(80))).toHaveLength(63);
     expect(() => sanitizeLabels({ '1bad': 'v' })).toThrow(/must start with a lowercase letter/);
   });
@@ -130,15 +147,25 @@ describe('share', () => {
       accounts: ['user:alice@example.com', 'deployer@proj.iam.gserviceaccount.com', 'group:ops@example.com', 'domain:example.com'],
       public: true,
     });
-    expect(gcp.fake.state.policy(PROJECT, 'img')!.bindings).toEqual([{
-      role: 'roles/compute.imageUser',
-      members: ['user:alice@example.com', 'serviceAccount:deployer@proj.iam.gserviceaccount.com',
-        'group:ops@example.com', 'domain:example.com', 'allAuthenticatedUsers'],
-    }]);
-    expect(gcp.fake.calls.log.find((c) => c.op === 'images.setIamPolicy')!.body).toEqual({ policy: {
-      version: 1, etag: expect.any(String),
-      bindings: [{ role: 'roles/compute.imageUser', members: expect.arrayContaining(['allAuthenticatedUsers']) }],
-    } });
+    expect(gcp.fake.state.policy(PROJECT, 'img')!.bindings).toEqual([
+      {
+        role: 'roles/compute.imageUser',
+        members: [
+          'user:alice@example.com',
+          'serviceAccount:deployer@proj.iam.gserviceaccount.com',
+          'group:ops@example.com',
+          'domain:example.com',
+          'allAuthenticatedUsers',
+        ],
+      },
+    ]);
+    expect(gcp.fake.calls.log.find((c) => c.op === 'images.setIamPolicy')!.body).toEqual({
+      policy: {
+        version: 1,
+        etag: expect.any(String),
+        bindings: [{ role: 'roles/compute.imageUser', members: expect.arrayContaining(['allAuthenticatedUsers']) }],
+      },
+    });
     const get = gcp.fake.calls.log.find((c) => c.op === 'images.getIamPolicy')!;
     expect(get.query).toEqual({ optionsRequestedPolicyVersion: '3' });
     await p.share(image, { accounts: ['user:alice@example.com'], public: false });
@@ -165,11 +192,13 @@ describe('deprecate', () => {
     const [oldImage, newImage] = [await gcp.record(p, 'old'), await gcp.record(p, 'new')];
     await p.deprecate(oldImage, { replacement: newImage, at: new Date('2030-01-01T00:00:00Z') });
     expect(gcp.fake.state.image(PROJECT, 'old')!.deprecated).toEqual({
-      state: 'DEPRECATED', deprecated: '2030-01-01T00:00:00.000Z',
+      state: 'DEPRECATED',
+      deprecated: '2030-01-01T00:00:00.000Z',
       replacement: `https://www.googleapis.com/compute/v1/projects/${PROJECT}/global/images/new`,
     });
     expect(gcp.fake.calls.log.find((c) => c.op === 'images.deprecate')).toMatchObject({
-      method: 'POST', path: `/compute/v1/projects/${PROJECT}/global/images/old/deprecate`,
+      method: 'POST',
+      path: `/compute/v1/projects/${PROJECT}/global/images/old/deprecate`,
     });
     expect((await gcp.record(p, 'old')).state).toBe('deprecated');
   });
@@ -185,8 +214,9 @@ describe('remove', () => {
     expect(gcp.fake.calls.count('globalOperations.wait')).toBe(3);
     const del = gcp.fake.calls.log.find((c) => c.op === 'images.delete')!;
     expect(del).toMatchObject({ method: 'DELETE', path: `/compute/v1/projects/${PROJECT}/global/images/img` });
-    expect(gcp.fake.calls.log.find((c) => c.op === 'globalOperations.wait')!.path)
-      .toMatch(new RegExp(`^/compute/v1/projects/${PROJECT}/global/operations/operation-[\\w-]+/wait$`));
+    expect(gcp.fake.calls.log.find((c) => c.op === 'globalOperations.wait')!.path).toMatch(
+      new RegExp(`^/compute/v1/projects/${PROJECT}/global/operations/operation-[\\w-]+/wait$`),
+    );
     expect(gcp.sleeps).toEqual([5, 5]);
     expect(await p.inventory('europe-west1')).toEqual([]);
   });
@@ -195,10 +225,12 @@ describe('remove', () => {
     gcp.seedManaged('img');
     const p = await gcp.provider();
     gcp.fake.failNext('images.delete', {
-      status: 200, operationError: { code: 'RESOURCE_IN_USE_BY_ANOTHER_RESOURCE', message: 'used by instance vm-1' },
+      status: 200,
+      operationError: { code: 'RESOURCE_IN_USE_BY_ANOTHER_RESOURCE', message: 'used by instance vm-1' },
     });
     await expect(p.remove(await gcp.record(p, 'img'))).rejects.toThrow(
-      /cloud "gcp-prod".*images\.delete operation operation-\S+ failed \(HTTP 400\): RESOURCE_IN_USE_BY_ANOTHER_RESOURCE: used by instance vm-1/);
+      /cloud "gcp-prod".*images\.delete operation operation-\S+ failed \(HTTP 400\): RESOURCE_IN_USE_BY_ANOTHER_RESOURCE: used by instance vm-1/,
+    );
     expect(gcp.fake.state.image(PROJECT, 'img')).toBeDefined();
   });
 
@@ -225,8 +257,13 @@ describe('inUse', () => {
     const p = await gcp.provider({ pageSize: 2 });
     expect(await p.inUse(await gcp.record(p, 'img'))).toEqual({
       inUse: true,
-      references: ['global/instanceTemplates/tpl', 'regions/us-east1/instanceTemplates/tpl-r',
-        'zones/europe-west1-b/instances/vm-1', 'zones/us-east1-c/disks/loose', 'zones/us-east1-c/instances/vm-2'],
+      references: [
+        'global/instanceTemplates/tpl',
+        'regions/us-east1/instanceTemplates/tpl-r',
+        'zones/europe-west1-b/instances/vm-1',
+        'zones/us-east1-c/disks/loose',
+        'zones/us-east1-c/instances/vm-2',
+      ],
     });
     expect(gcp.fake.calls.count('disks.aggregatedList')).toBe(2);
     expect(gcp.fake.calls.count('instanceTemplates.aggregatedList')).toBe(2);

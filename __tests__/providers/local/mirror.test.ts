@@ -4,13 +4,17 @@ import { writeTree } from '../../helpers/tree.js';
 describe('debianMirror', () => {
   it('reads the first non-security URI of deb822 sources', () => {
     const apt = writeTree({
-      'sources.list.d/debian.sources': 'Types: deb\nURIs: http://mirror.test/debian\nSuites: bookworm bookworm-updates\n\nTypes: deb\nURIs: http://mirror.test/debian-security\nSuites: bookworm-security\n',
+      'sources.list.d/debian.sources':
+        'Types: deb\nURIs: http://mirror.test/debian\nSuites: bookworm bookworm-updates\n\nTypes: deb\nURIs: http://mirror.test/debian-security\nSuites: bookworm-security\n',
     });
     expect(aptMirror(apt)).toBe('http://mirror.test/debian');
   });
 
   it('falls back to sources.list, skipping security lines', () => {
-    const apt = writeTree({ 'sources.list': 'deb http://sec.test/debian-security bookworm-security main\ndeb [arch=amd64] http://mirror.test/debian bookworm main\n' });
+    const apt = writeTree({
+      'sources.list':
+        'deb http://sec.test/debian-security bookworm-security main\ndeb [arch=amd64] http://mirror.test/debian bookworm main\n',
+    });
     expect(aptMirror(apt)).toBe('http://mirror.test/debian');
   });
 

@@ -7,8 +7,12 @@ import type { Cloud } from '../../../src/topology/model.js';
 import { writeTree } from '../../helpers/tree.js';
 
 const cloud: Cloud = {
-  name: 'lab', provider: 'local', store: 'store', build_region: 'rack1',
-  regions: { rack1: { instances: [] }, rack2: { instances: [] } }, share: { accounts: [], public: false },
+  name: 'lab',
+  provider: 'local',
+  store: 'store',
+  build_region: 'rack1',
+  regions: { rack1: { instances: [] }, rack2: { instances: [] } },
+  share: { accounts: [], public: false },
 };
 
 function setup() {
@@ -16,8 +20,16 @@ function setup() {
   const provider = new LocalProvider(cloud, { baseDir: dir });
   const files = { 'image.qcow2': path.join(dir, 'build/image.qcow2'), vmlinuz: path.join(dir, 'build/vmlinuz') };
   const record = (name: string, fp: string, createdAt = '2026-01-01T00:00:00.000Z'): Omit<ImageRecord, 'id'> => ({
-    name, cloud: 'lab', region: 'rack1', fingerprint: fp, image: 'base', os: 'debian12', state: 'available',
-    channel: 'candidate', verified: 'unverified', createdAt,
+    name,
+    cloud: 'lab',
+    region: 'rack1',
+    fingerprint: fp,
+    image: 'base',
+    os: 'debian12',
+    state: 'available',
+    channel: 'candidate',
+    verified: 'unverified',
+    createdAt,
     tags: imageTags({ fingerprint: fp, image: 'base', os: 'debian12', cloud: 'lab' }),
   });
   return { dir, provider, files, record };
@@ -31,7 +43,10 @@ describe('LocalProvider', () => {
     const a = await provider.add(record('ib-a', 'fp1'), files);
     expect(a.id).toBe('rack1/ib-a');
     const listed = await provider.inventory('rack1');
-    expect(listed.map((r) => [r.name, r.fingerprint])).toEqual([['ib-a', 'fp1'], ['ib-b', 'fp2']]);
+    expect(listed.map((r) => [r.name, r.fingerprint])).toEqual([
+      ['ib-a', 'fp1'],
+      ['ib-b', 'fp2'],
+    ]);
     expect(readdirSync(provider.imageDir('rack1', 'ib-a')).sort()).toEqual(['image.qcow2', 'metadata.json', 'vmlinuz']);
     expect(await provider.inventory('rack2')).toEqual([]);
   });

@@ -30,14 +30,16 @@ export function awsSource(ctx: SourceContext): SourceResult {
     };
   }
   if (ctx.image.recipe.build.disk_size_gb) {
-    config.launch_block_device_mappings = [{
-      device_name: '/dev/xvda',
-      volume_size: v.variable('disk_size_gb', { type: 'number' }, ctx.image.recipe.build.disk_size_gb),
-      volume_type: 'gp3',
-      iops: 3000,
-      throughput: 125,
-      delete_on_termination: true,
-    }];
+    config.launch_block_device_mappings = [
+      {
+        device_name: '/dev/xvda',
+        volume_size: v.variable('disk_size_gb', { type: 'number' }, ctx.image.recipe.build.disk_size_gb),
+        volume_type: 'gp3',
+        iops: 3000,
+        throughput: 125,
+        delete_on_termination: true,
+      },
+    ];
   }
   if (ctx.mode === 'verify') config.skip_create_ami = requireModern(ctx, 'skip_create_ami');
   if (ctx.modernPacker) {

@@ -27,7 +27,10 @@ export function azureSource(ctx: SourceContext): SourceResult {
   };
   if (ctx.mode === 'verify') {
     config.shared_image_gallery = {
-      subscription, resource_group: resourceGroup, gallery_name: gallery, image_name: definition,
+      subscription,
+      resource_group: resourceGroup,
+      gallery_name: gallery,
+      image_name: definition,
       image_version: v.variable('source_version', { type: 'string' }, ctx.verifyImage),
     };
     config.skip_create_image = requireModern(ctx, 'skip_create_image');
@@ -39,7 +42,10 @@ export function azureSource(ctx: SourceContext): SourceResult {
     config.managed_image_name = v.variable('image_name', { type: 'string' }, ctx.image.name);
     config.managed_image_resource_group_name = resourceGroup;
     config.shared_image_gallery_destination = {
-      subscription, resource_group: resourceGroup, gallery_name: gallery, image_name: definition,
+      subscription,
+      resource_group: resourceGroup,
+      gallery_name: gallery,
+      image_name: definition,
       image_version: v.variable('gallery_version', { type: 'string' }, azureVersionName(ctx.buildTime)),
       replication_regions: ['${var.location}'],
     };

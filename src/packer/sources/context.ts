@@ -40,8 +40,10 @@ export function sshUser(context: SourceContext, fromSource?: string): string {
 /** Verification without creating an image needs options that Packer < 1.7's built-in builders lack. */
 export function requireModern(ctx: SourceContext, option: string): true {
   if (!ctx.modernPacker) {
-    throw new Error(`${ctx.image.name}: verifying a ${ctx.image.provider} image needs Packer 1.7 or later ` +
-      `(the ${option} option); install it with hashicorp/setup-packer`);
+    throw new Error(
+      `${ctx.image.name}: verifying a ${ctx.image.provider} image needs Packer 1.7 or later ` +
+        `(the ${option} option); install it with hashicorp/setup-packer`,
+    );
   }
   return true;
 }

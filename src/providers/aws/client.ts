@@ -44,10 +44,7 @@ export function endpointFromEnv(env: NodeJS.ProcessEnv): string | undefined {
  * Static keys from a caller-supplied environment. process.env is left to the
  * SDK chain, which also handles web identity, profiles and refreshes.
  */
-export function credentialsFromEnv(
-  env: NodeJS.ProcessEnv | undefined,
-  mask?: (secret: string) => void,
-): AwsCredentials | undefined {
+export function credentialsFromEnv(env: NodeJS.ProcessEnv | undefined, mask?: (secret: string) => void): AwsCredentials | undefined {
   if (!env || env === process.env) return undefined;
   const accessKeyId = env.AWS_ACCESS_KEY_ID;
   const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;

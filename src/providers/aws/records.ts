@@ -78,14 +78,16 @@ export async function describeManaged(client: EC2Client, query: InventoryQuery):
   const images: Image[] = [];
   let token: string | undefined;
   do {
-    const page = await client.send(new DescribeImagesCommand({
-      Owners: [query.owner],
-      Filters: [{ Name: `tag:${TAGS.managedBy}`, Values: ['true'] }],
-      IncludeDeprecated: true,
-      IncludeDisabled: true,
-      MaxResults: query.pageSize,
-      NextToken: token,
-    }));
+    const page = await client.send(
+      new DescribeImagesCommand({
+        Owners: [query.owner],
+        Filters: [{ Name: `tag:${TAGS.managedBy}`, Values: ['true'] }],
+        IncludeDeprecated: true,
+        IncludeDisabled: true,
+        MaxResults: query.pageSize,
+        NextToken: token,
+      }),
+    );
     images.push(...(page.Images ?? []));
     token = page.NextToken || undefined;
   } while (token);
@@ -105,11 +107,13 @@ export async function describeOne(client: EC2Client, id: string): Promise<Image 
 
 /** Our own AMI with this name in the client's region (names are unique per account and region). */
 export async function describeByName(client: EC2Client, owner: string, name: string): Promise<Image | undefined> {
-  const out = await client.send(new DescribeImagesCommand({
-    Owners: [owner],
-    Filters: [{ Name: 'name', Values: [name] }],
-    IncludeDeprecated: true,
-    IncludeDisabled: true,
-  }));
+  const out = await client.send(
+    new DescribeImagesCommand({
+      Owners: [owner],
+      Filters: [{ Name: 'name', Values: [name] }],
+      IncludeDeprecated: true,
+      IncludeDisabled: true,
+    }),
+  );
   return out.Images?.find((image) => image.Name === name && image.State !== 'deregistered');
 }

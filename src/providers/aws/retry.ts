@@ -83,7 +83,11 @@ export class AwsRetryStrategy implements RetryStrategyV2 {
     }
     delayMs = Math.max(0, Math.round(delayMs));
     this.options.onRetry?.({
-      region: this.options.region, code: errorCode(info.error), attempt, maxAttempts: this.maxAttempts, delayMs,
+      region: this.options.region,
+      code: errorCode(info.error),
+      attempt,
+      maxAttempts: this.maxAttempts,
+      delayMs,
     });
     await this.options.sleep(delayMs);
     return new Token(attempt);

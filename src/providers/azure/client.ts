@@ -42,14 +42,20 @@ interface SovereignCloud {
 export const AZURE_CLOUDS: Record<string, SovereignCloud> = {
   azurecloud: { name: 'AzureCloud', arm: 'https://management.azure.com', authorityHost: 'https://login.microsoftonline.com' },
   azurechinacloud: { name: 'AzureChinaCloud', arm: 'https://management.chinacloudapi.cn', authorityHost: 'https://login.chinacloudapi.cn' },
-  azureusgovernment: { name: 'AzureUSGovernment', arm: 'https://management.usgovcloudapi.net', authorityHost: 'https://login.microsoftonline.us' },
+  azureusgovernment: {
+    name: 'AzureUSGovernment',
+    arm: 'https://management.usgovcloudapi.net',
+    authorityHost: 'https://login.microsoftonline.us',
+  },
 };
 
 export function resolveAzureCloud(name: string | undefined): SovereignCloud {
   const cloud = AZURE_CLOUDS[(name || 'AzureCloud').toLowerCase()];
   if (!cloud) {
     throw new Error(
-      `azure-cloud "${name}" is not known: use one of ${Object.values(AZURE_CLOUDS).map((c) => c.name).join(', ')}`,
+      `azure-cloud "${name}" is not known: use one of ${Object.values(AZURE_CLOUDS)
+        .map((c) => c.name)
+        .join(', ')}`,
     );
   }
   return cloud;

@@ -17,9 +17,7 @@ export const AZURE_ACCESS_TOKEN_ENV = 'IMAGE_BUILDER_AZURE_ACCESS_TOKEN';
 export const AZURE_CA_FILE_ENV = 'IMAGE_BUILDER_AZURE_CA_FILE';
 
 /** The token in `env[name]`, handed to `mask` before anything could print it; undefined when unset. */
-export function tokenFromEnv(
-  env: NodeJS.ProcessEnv, name: string, mask?: (secret: string) => void,
-): string | undefined {
+export function tokenFromEnv(env: NodeJS.ProcessEnv, name: string, mask?: (secret: string) => void): string | undefined {
   const token = env[name]?.trim();
   if (!token) return undefined;
   mask?.(token);
@@ -39,7 +37,9 @@ export async function caFromEnv(env: NodeJS.ProcessEnv, name: string): Promise<s
     pem = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new Error(`${name}="${file}" cannot be read (${code}): name a PEM file holding the endpoint's CA certificate, or unset ${name}`);
+    throw new Error(`${name}="${file}" cannot be read (${code}): name a PEM file holding the endpoint's CA certificate, or unset ${name}`, {
+      cause: error,
+    });
   }
   if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
     throw new Error(`${name}="${file}" holds no PEM certificate (-----BEGIN CERTIFICATE-----): give the CA certificate in PEM form`);

@@ -65,8 +65,11 @@ function armFailure(error: unknown): ArmFailure {
 
 const PERMISSION_CODES = new Set(['AuthorizationFailed', 'LinkedAuthorizationFailed', 'Forbidden']);
 const AUTH_CODES = new Set([
-  'AuthenticationFailed', 'InvalidAuthenticationToken', 'InvalidAuthenticationTokenTenant',
-  'ExpiredAuthenticationToken', 'InvalidAuthenticationTokenAudience',
+  'AuthenticationFailed',
+  'InvalidAuthenticationToken',
+  'InvalidAuthenticationTokenTenant',
+  'ExpiredAuthenticationToken',
+  'InvalidAuthenticationTokenAudience',
 ]);
 
 function quota({ code, message }: ArmFailure): boolean {

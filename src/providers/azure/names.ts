@@ -94,7 +94,13 @@ export function parseAzureImageId(id: string): AzureImageRef {
   throw new Error(`not an Azure gallery image version or managed image id: "${id}"`);
 }
 
-export function galleryVersionId(ref: { subscription: string; resourceGroup: string; gallery: string; definition: string; version: string }): string {
+export function galleryVersionId(ref: {
+  subscription: string;
+  resourceGroup: string;
+  gallery: string;
+  definition: string;
+  version: string;
+}): string {
   return `${definitionId(ref)}/versions/${ref.version}`;
 }
 

@@ -109,18 +109,26 @@ export class GalleryInventory {
       const name = definition.name ?? '';
       let versions: GalleryImageVersion[];
       try {
-        versions = await collect(client.galleryImageVersions.listByGalleryImage(resourceGroup, gallery, name, { abortSignal }), abortSignal);
+        versions = await collect(
+          client.galleryImageVersions.listByGalleryImage(resourceGroup, gallery, name, { abortSignal }),
+          abortSignal,
+        );
       } catch (error) {
         if (isNotFound(error)) return []; // deleted while we listed
         throw error;
       }
-      return mapLimit(versions.filter((v) => isOurs(v.tags)), 8, async (version): Promise<VersionEntry> => {
-        if ((version.provisioningState ?? 'Succeeded') === 'Succeeded') return { definition: name, version };
-        const full = await client.galleryImageVersions.get(resourceGroup, gallery, name, version.name ?? '', {
-          expand: 'ReplicationStatus', abortSignal,
-        });
-        return { definition: name, version: full, status: full.replicationStatus };
-      });
+      return mapLimit(
+        versions.filter((v) => isOurs(v.tags)),
+        8,
+        async (version): Promise<VersionEntry> => {
+          if ((version.provisioningState ?? 'Succeeded') === 'Succeeded') return { definition: name, version };
+          const full = await client.galleryImageVersions.get(resourceGroup, gallery, name, version.name ?? '', {
+            expand: 'ReplicationStatus',
+            abortSignal,
+          });
+          return { definition: name, version: full, status: full.replicationStatus };
+        },
+      );
     });
     return { versions: perDefinition.flat(), managed: managed.filter((image) => isOurs(image.tags)) };
   }

@@ -9,8 +9,11 @@
  *    regions: existing regions are never dropped.
  */
 import type {
-  ComputeManagementClient, GalleryImageVersion, GalleryImageVersionPublishingProfile,
-  GalleryImageVersionUpdate, TargetRegion,
+  ComputeManagementClient,
+  GalleryImageVersion,
+  GalleryImageVersionPublishingProfile,
+  GalleryImageVersionUpdate,
+  TargetRegion,
 } from '@azure/arm-compute';
 import type { OperationState, PollerLike } from '@azure/core-lro';
 import { isBusy, versionState, type VersionEntry } from './records.js';
@@ -151,7 +154,10 @@ export class GalleryVersions {
       })),
     ];
     const poller = this.client.galleryImageVersions.update(
-      ref.resourceGroup, ref.gallery, ref.definition, ref.version,
+      ref.resourceGroup,
+      ref.gallery,
+      ref.definition,
+      ref.version,
       { publishingProfile: publishingProfile(before, { targetRegions }) },
       this.lroOptions(),
     );
@@ -188,10 +194,7 @@ export class GalleryVersions {
   }
 
   /** One PATCH built from the settled version; `change` returns undefined when nothing is to change. */
-  update(
-    ref: VersionRef,
-    change: (version: GalleryImageVersion) => GalleryImageVersionUpdate | undefined,
-  ): Promise<GalleryImageVersion> {
+  update(ref: VersionRef, change: (version: GalleryImageVersion) => GalleryImageVersionUpdate | undefined): Promise<GalleryImageVersion> {
     return this.serial(ref, async () => {
       const current = await this.settled(ref);
       const patch = change(current);

@@ -10,9 +10,7 @@
  * which read GOOGLE_APPLICATION_CREDENTIALS (the external_account file that
  * google-github-actions/auth writes for workload identity federation).
  */
-import {
-  DisksClient, GlobalOperationsClient, ImagesClient, InstanceTemplatesClient,
-} from '@google-cloud/compute';
+import { DisksClient, GlobalOperationsClient, ImagesClient, InstanceTemplatesClient } from '@google-cloud/compute';
 import { GoogleAuth, OAuth2Client } from 'google-auth-library';
 
 export const ENDPOINT_ENV = 'IMAGE_BUILDER_GCP_ENDPOINT';
@@ -91,9 +89,12 @@ export class GcpClients {
     try {
       await auth.getClient();
     } catch (error) {
-      throw new Error(`cloud "${cloud}" (gcp): no Google credentials found (${(error as Error).message.split('.')[0]}): ` +
-        'run google-github-actions/auth before this step (workload identity federation), or pass the gcp-access-token input; ' +
-        'outside GitHub, set GOOGLE_APPLICATION_CREDENTIALS');
+      throw new Error(
+        `cloud "${cloud}" (gcp): no Google credentials found (${(error as Error).message.split('.')[0]}): ` +
+          'run google-github-actions/auth before this step (workload identity federation), or pass the gcp-access-token input; ' +
+          'outside GitHub, set GOOGLE_APPLICATION_CREDENTIALS',
+        { cause: error },
+      );
     }
   }
 
@@ -110,8 +111,6 @@ export class GcpClients {
   }
 
   async close(): Promise<void> {
-    await Promise.all([
-      this.images.close(), this.operationsClient?.close(), this.disksClient?.close(), this.templatesClient?.close(),
-    ]);
+    await Promise.all([this.images.close(), this.operationsClient?.close(), this.disksClient?.close(), this.templatesClient?.close()]);
   }
 }

@@ -31,14 +31,35 @@ export interface GcpFailure {
 
 /** gRPC code numbers (google.rpc.Code), for GoogleError-shaped failures. */
 const GRPC = [
-  'OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS',
-  'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE',
-  'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED',
+  'OK',
+  'CANCELLED',
+  'UNKNOWN',
+  'INVALID_ARGUMENT',
+  'DEADLINE_EXCEEDED',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'PERMISSION_DENIED',
+  'RESOURCE_EXHAUSTED',
+  'FAILED_PRECONDITION',
+  'ABORTED',
+  'OUT_OF_RANGE',
+  'UNIMPLEMENTED',
+  'INTERNAL',
+  'UNAVAILABLE',
+  'DATA_LOSS',
+  'UNAUTHENTICATED',
 ];
 const HTTP_STATUS: Record<number, string> = {
-  400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND',
-  409: 'ABORTED', 412: 'FAILED_PRECONDITION', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL',
-  503: 'UNAVAILABLE', 504: 'DEADLINE_EXCEEDED',
+  400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  409: 'ABORTED',
+  412: 'FAILED_PRECONDITION',
+  429: 'RESOURCE_EXHAUSTED',
+  500: 'INTERNAL',
+  503: 'UNAVAILABLE',
+  504: 'DEADLINE_EXCEEDED',
 };
 const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'UND_ERR_SOCKET']);
 const RATE_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'RATE_LIMIT_EXCEEDED']);
@@ -144,19 +165,20 @@ const NEEDS: Record<string, [permission: string, role: string]> = {
 export function describeGcpError(error: unknown, ctx: FailureContext): ProviderError {
   const f = parseGcpError(error);
   const kind = failureKind(f);
-  const code = [f.status ?? f.network ?? 'UNKNOWN', f.http ? `HTTP ${f.http}` : '', f.reason ?? '']
-    .filter(Boolean).join(', ');
+  const code = [f.status ?? f.network ?? 'UNKNOWN', f.http ? `HTTP ${f.http}` : '', f.reason ?? ''].filter(Boolean).join(', ');
   const where = `cloud "${ctx.cloud}" (gcp project ${ctx.project}, region ${ctx.region})`;
   let advice = '';
   if (f.url && !/\/compute\/v1\//.test(f.url)) {
     const host = /^\w+:\/\/([^/]+)/.exec(f.url)?.[1] ?? f.url;
-    advice = ` Getting credentials failed (${host}): check the workload identity federation setup` +
+    advice =
+      ` Getting credentials failed (${host}): check the workload identity federation setup` +
       ' (google-github-actions/auth, GOOGLE_APPLICATION_CREDENTIALS) or the gcp-access-token input.';
   } else if (kind === 'permission') {
     const [permission, role] = NEEDS[ctx.operation] ?? ['the needed compute permission', 'roles/compute.storageAdmin'];
-    advice = f.http === 401 || f.status === 'UNAUTHENTICATED'
-      ? ' The credentials were refused: check the workload identity provider or the gcp-access-token input (it may have expired).'
-      : ` Grant the workflow's identity ${role} (it holds ${permission}) on project ${ctx.project}. Not retried.`;
+    advice =
+      f.http === 401 || f.status === 'UNAUTHENTICATED'
+        ? ' The credentials were refused: check the workload identity provider or the gcp-access-token input (it may have expired).'
+        : ` Grant the workflow's identity ${role} (it holds ${permission}) on project ${ctx.project}. Not retried.`;
   } else if (kind === 'quota') {
     advice = ` A quota of project ${ctx.project} is exhausted: raise it (IAM & Admin > Quotas) or remove unused images. Not retried.`;
   } else if (kind === 'throttled' || kind === 'transient') {
@@ -172,8 +194,11 @@ export function describeGcpError(error: unknown, ctx: FailureContext): ProviderE
 
 /** A failed long-running operation as an Error (the operation's own error codes). */
 export function operationError(
-  op: { name?: string | null; error?: { errors?: { code?: string | null; message?: string | null }[] | null } | null;
-    httpErrorStatusCode?: number | null },
+  op: {
+    name?: string | null;
+    error?: { errors?: { code?: string | null; message?: string | null }[] | null } | null;
+    httpErrorStatusCode?: number | null;
+  },
   ctx: FailureContext,
 ): Error {
   const errors = op.error?.errors ?? [];
@@ -183,6 +208,6 @@ export function operationError(
   const advice = quota ? ` Raise the quota of project ${ctx.project} or free resources.` : '';
   return new Error(
     `cloud "${ctx.cloud}" (gcp project ${ctx.project}, region ${ctx.region}): ${ctx.operation} operation ${op.name ?? ''} ` +
-    `failed${op.httpErrorStatusCode ? ` (HTTP ${op.httpErrorStatusCode})` : ''}: ${text}.${advice}`,
+      `failed${op.httpErrorStatusCode ? ` (HTTP ${op.httpErrorStatusCode})` : ''}: ${text}.${advice}`,
   );
 }

@@ -41,11 +41,7 @@ export function sanitizeLabels(tags: Record<string, string>): Record<string, str
 }
 
 /** `existing` with `changes` laid over it; throws when the result exceeds GCP's label count. */
-export function mergeLabels(
-  existing: Record<string, string>,
-  changes: Record<string, string>,
-  what: string,
-): Record<string, string> {
+export function mergeLabels(existing: Record<string, string>, changes: Record<string, string>, what: string): Record<string, string> {
   const merged = { ...existing, ...sanitizeLabels(changes) };
   const count = Object.keys(merged).length;
   if (count > LABELS_PER_RESOURCE) {

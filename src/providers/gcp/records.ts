@@ -70,7 +70,5 @@ export function principal(account: string): string {
   const value = account.trim();
   if (value === PUBLIC_PRINCIPAL || value.includes(':')) return value;
   if (value.includes('@')) return `${value.endsWith('.gserviceaccount.com') ? 'serviceAccount' : 'user'}:${value}`;
-  throw new Error(
-    `GCP share: "${account}" is not an IAM principal; write it as user:, serviceAccount:, group: or domain:`,
-  );
+  throw new Error(`GCP share: "${account}" is not an IAM principal; write it as user:, serviceAccount:, group: or domain:`);
 }

@@ -28,9 +28,7 @@ function shortRef(url: string): string {
   return /\/projects\/[^/]+\/(.+)$/.exec(url)?.[1] ?? url;
 }
 
-export async function findUsage(
-  clients: GcpClients, call: Call, project: string, image: string, pageSize: number,
-): Promise<string[]> {
+export async function findUsage(clients: GcpClients, call: Call, project: string, image: string, pageSize: number): Promise<string[]> {
   const target = `projects/${project}/global/images/${image}`;
   const [disks, templates] = await Promise.all([
     call('disks.aggregatedList', async () => {
@@ -51,8 +49,7 @@ export async function findUsage(
       const pages = clients.templates.aggregatedListAsync({ project, maxResults: pageSize }, { retry: null, autoPaginate: false });
       for await (const [scope, scoped] of pages) {
         for (const template of scoped.instanceTemplates ?? []) {
-          const uses = (template.properties?.disks ?? [])
-            .some((d) => imagePath(d.initializeParams?.sourceImage, project) === target);
+          const uses = (template.properties?.disks ?? []).some((d) => imagePath(d.initializeParams?.sourceImage, project) === target);
           if (!uses) continue;
           refs.push(template.selfLink ? shortRef(template.selfLink) : `${scope}/instanceTemplates/${template.name}`);
         }

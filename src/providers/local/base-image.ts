@@ -50,7 +50,13 @@ export async function ensureBaseImage(options: BaseImageOptions): Promise<BaseIm
   await fs.mkdir(staging, { recursive: true });
   try {
     const rootfs = path.join(staging, 'rootfs');
-    await step(options, 'debootstrap', ['--variant=minbase', `--include=${BASE_PACKAGES.join(',')}`, options.suite, rootfs, options.mirror]);
+    await step(options, 'debootstrap', [
+      '--variant=minbase',
+      `--include=${BASE_PACKAGES.join(',')}`,
+      options.suite,
+      rootfs,
+      options.mirror,
+    ]);
     const password = randomBytes(18).toString('base64url');
     await prepareRootfs(rootfs, password, options);
     const boot = await fs.readdir(path.join(rootfs, 'boot'));
@@ -75,10 +81,17 @@ export async function ensureBaseImage(options: BaseImageOptions): Promise<BaseIm
 }
 
 async function readBase(dir: string): Promise<BaseImage> {
-  const { user, password } = JSON.parse(await fs.readFile(path.join(dir, 'credentials.json'), 'utf8')) as { user: string; password: string };
+  const { user, password } = JSON.parse(await fs.readFile(path.join(dir, 'credentials.json'), 'utf8')) as {
+    user: string;
+    password: string;
+  };
   return {
-    dir, user, password,
-    disk: path.join(dir, 'base.qcow2'), kernel: path.join(dir, 'vmlinuz'), initrd: path.join(dir, 'initrd.img'),
+    dir,
+    user,
+    password,
+    disk: path.join(dir, 'base.qcow2'),
+    kernel: path.join(dir, 'vmlinuz'),
+    initrd: path.join(dir, 'initrd.img'),
   };
 }
 
@@ -118,7 +131,9 @@ function runWithInput(command: string, args: string[], input: string): Promise<v
   return new Promise<void>((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['pipe', 'ignore', 'pipe'] });
     let err = '';
-    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${command} failed (exit ${code}): ${err.trim()}`))));
     child.stdin.end(input);

@@ -20,7 +20,10 @@ const CPUS = 2;
 export class LocalBuildHooks implements BuildHooks {
   private readonly images: LocalProvider;
 
-  constructor(cloud: Cloud, private readonly context: Pick<ProviderContext, 'baseDir' | 'env'>) {
+  constructor(
+    cloud: Cloud,
+    private readonly context: Pick<ProviderContext, 'baseDir' | 'env'>,
+  ) {
     this.images = new LocalProvider(cloud, context);
   }
 
@@ -29,8 +32,13 @@ export class LocalBuildHooks implements BuildHooks {
     const env = this.context.env ?? process.env;
     return {
       files: {
-        baseImage: base.disk, kernel: base.kernel, initrd: base.initrd, sshPassword: base.password,
-        accelerator: env.IMAGE_BUILDER_ACCELERATOR ?? (kvmUsable() ? 'kvm' : 'tcg'), memoryMb: MEMORY_MB, cpus: CPUS,
+        baseImage: base.disk,
+        kernel: base.kernel,
+        initrd: base.initrd,
+        sshPassword: base.password,
+        accelerator: env.IMAGE_BUILDER_ACCELERATOR ?? (kvmUsable() ? 'kvm' : 'tcg'),
+        memoryMb: MEMORY_MB,
+        cpus: CPUS,
         serialLog: path.join(request.work, 'serial.log'),
       },
       secrets: base.password ? [base.password] : [],
@@ -41,7 +49,8 @@ export class LocalBuildHooks implements BuildHooks {
   /** Copies the disk Packer wrote, with its kernel and initrd, into the store (staged, then renamed). */
   async store(built: BuiltImage): Promise<string> {
     const record = await this.images.add(built.record, {
-      'image.qcow2': path.join(built.outputDir, 'image.qcow2'), ...(built.machine?.companions ?? {}),
+      'image.qcow2': path.join(built.outputDir, 'image.qcow2'),
+      ...(built.machine?.companions ?? {}),
     });
     return record.id;
   }
@@ -66,15 +75,30 @@ export class LocalBuildHooks implements BuildHooks {
     if (source.image) {
       const disk = path.resolve(this.context.baseDir, source.image);
       const dir = path.dirname(disk);
-      const base = { dir, disk, kernel: path.join(dir, 'vmlinuz'), initrd: path.join(dir, 'initrd.img'), user: 'root', password: env.IMAGE_BUILDER_LOCAL_PASSWORD ?? '' };
-      for (const f of [base.disk, base.kernel, base.initrd]) if (!existsSync(f)) throw new Error(`${request.name}: the local source image needs ${f}`);
+      const base = {
+        dir,
+        disk,
+        kernel: path.join(dir, 'vmlinuz'),
+        initrd: path.join(dir, 'initrd.img'),
+        user: 'root',
+        password: env.IMAGE_BUILDER_LOCAL_PASSWORD ?? '',
+      };
+      for (const f of [base.disk, base.kernel, base.initrd])
+        if (!existsSync(f)) throw new Error(`${request.name}: the local source image needs ${f}`);
       return base;
     }
     if (request.dryRun) {
       const dir = path.join(request.work, 'dry-run-base');
       await fs.mkdir(dir, { recursive: true });
       for (const f of ['base.qcow2', 'vmlinuz', 'initrd.img']) await fs.writeFile(path.join(dir, f), '');
-      return { dir, disk: path.join(dir, 'base.qcow2'), kernel: path.join(dir, 'vmlinuz'), initrd: path.join(dir, 'initrd.img'), user: 'root', password: 'dry-run' };
+      return {
+        dir,
+        disk: path.join(dir, 'base.qcow2'),
+        kernel: path.join(dir, 'vmlinuz'),
+        initrd: path.join(dir, 'initrd.img'),
+        user: 'root',
+        password: 'dry-run',
+      };
     }
     const suite = source.suite ?? 'bookworm';
     const mirror = debianMirror(source.mirror, env);

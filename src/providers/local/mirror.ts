@@ -9,8 +9,10 @@ import path from 'node:path';
 export function debianMirror(explicit?: string, env: NodeJS.ProcessEnv = process.env, aptDir = '/etc/apt'): string {
   const chosen = explicit ?? env.IMAGE_BUILDER_DEBIAN_MIRROR ?? aptMirror(aptDir);
   if (!chosen) {
-    throw new Error('no Debian mirror found: set `mirror:` in the local source, or IMAGE_BUILDER_DEBIAN_MIRROR, ' +
-      'or configure apt (/etc/apt/sources.list.d/*.sources or /etc/apt/sources.list)');
+    throw new Error(
+      'no Debian mirror found: set `mirror:` in the local source, or IMAGE_BUILDER_DEBIAN_MIRROR, ' +
+        'or configure apt (/etc/apt/sources.list.d/*.sources or /etc/apt/sources.list)',
+    );
   }
   return chosen;
 }
@@ -18,7 +20,12 @@ export function debianMirror(explicit?: string, env: NodeJS.ProcessEnv = process
 /** The first Debian archive URI of apt's configuration (deb822 .sources first, then sources.list). */
 export function aptMirror(aptDir = '/etc/apt'): string | undefined {
   const dir = path.join(aptDir, 'sources.list.d');
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.sources')).sort().map((f) => path.join(dir, f)) : [];
+  const files = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.sources'))
+        .sort()
+        .map((f) => path.join(dir, f))
+    : [];
   for (const file of files) {
     for (const stanza of readFileSync(file, 'utf8').split(/\n\s*\n/)) {
       const uris = /^URIs:\s*(\S+)/m.exec(stanza)?.[1];
