@@ -28370,7 +28370,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3517:
+/***/ 95116:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28379,10 +28379,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   xw: () => (/* binding */ cli)
 });
 
-// UNUSED EXPORTS: USAGE, parseArgs
+// UNUSED EXPORTS: USAGE, parseArgs, usage
 
-// EXTERNAL MODULE: ./src/commands/index.ts + 70 modules
-var commands = __nccwpck_require__(56382);
+// EXTERNAL MODULE: ./src/commands/index.ts + 68 modules
+var commands = __nccwpck_require__(18035);
 // EXTERNAL MODULE: ./src/io/constants.ts
 var constants = __nccwpck_require__(65609);
 ;// CONCATENATED MODULE: ./src/io/cli-reporter.ts
@@ -28390,8 +28390,10 @@ const where = (a) => (a?.file ? `${a.file}${a.line ? `:${a.line}${a.col ? `:${a.
 function cliReporter(options = {}) {
     const secrets = [];
     const scrub = (s) => secrets.reduce((t, x) => t.split(x).join('***'), s);
-    const out = (s) => { if (!options.quiet)
-        process.stdout.write(scrub(s) + '\n'); };
+    const out = (s) => {
+        if (!options.quiet)
+            process.stdout.write(scrub(s) + '\n');
+    };
     return {
         info: (m) => out(m),
         warning: (m, a) => process.stderr.write(scrub(`warning: ${where(a)}${m}`) + '\n'),
@@ -28400,18 +28402,120 @@ function cliReporter(options = {}) {
             out(`== ${name}`);
             return fn();
         },
-        setOutput: (name, value) => { if (options.outputs)
-            options.outputs[name] = value; },
-        async summary(_markdown, text) { out(text.trimEnd()); },
-        mask: (secret) => { if (secret)
-            secrets.push(secret); },
+        setOutput: (name, value) => {
+            if (options.outputs)
+                options.outputs[name] = value;
+        },
+        async summary(_markdown, text) {
+            out(text.trimEnd());
+        },
+        mask: (secret) => {
+            if (secret)
+                secrets.push(secret);
+        },
     };
 }
 
 // EXTERNAL MODULE: ./src/io/fail.ts
 var fail = __nccwpck_require__(28594);
+;// CONCATENATED MODULE: ./src/io/flags.ts
+/**
+ * The CLI's flags: one per action input (InputNames, so none can be left
+ * out), with action.yml's description, plus the CLI's own. src/cli.ts makes
+ * both its parser and its usage text from this table, so they cannot drift.
+ */
+
+const ALL = constants/* COMMANDS */.Lo;
+const CELL = ['build', 'verify'];
+const FLEET = ['plan', 'distribute', 'lifecycle'];
+const RESULTS = ['build', 'verify', 'distribute', 'lifecycle'];
+/** Keyed like InputNames: the compiler refuses an input without its flag. */
+const INPUT_FLAGS = {
+    command: { value: 'NAME', commands: ALL, description: 'What to run: plan, build, verify, distribute or lifecycle.', default: 'plan' },
+    topology: { value: 'FILE', commands: ALL, description: 'Path of the topology file, relative to the workspace.', default: 'topology.yml' },
+    offline: {
+        commands: ['plan'],
+        description: 'plan: ask no cloud; every image counts as missing (pull requests from forks, topology checks).',
+    },
+    clouds: { value: 'A,B', commands: FLEET, description: 'Only these clouds (comma-separated names, * wildcards). Empty means all.' },
+    images: { value: 'A,B', commands: FLEET, description: 'Only these recipes (comma-separated names, * wildcards). Empty means all.' },
+    force: { commands: ['plan'], description: 'plan: build every selected image even when an image with its fingerprint exists.' },
+    maxCells: {
+        value: 'N',
+        commands: ['plan'],
+        description: 'Cells per matrix chunk (1-256; GitHub runs at most 256 jobs from one matrix).',
+        default: '256',
+    },
+    chunk: { value: 'N', commands: ['plan'], description: "plan: which chunk's matrix to output when the plan has more than one (0-based)." },
+    planFile: {
+        value: 'FILE',
+        commands: ['plan'],
+        description: 'Where plan writes the whole plan as JSON.',
+        default: 'image-builder-plan.json',
+    },
+    cell: { value: 'JSON', commands: CELL, description: 'build, verify: one matrix cell as JSON (pass toJSON(matrix)).' },
+    dryRun: {
+        commands: RESULTS,
+        description: 'Change nothing; report exactly what would change (build writes and validates the template only).',
+    },
+    results: {
+        value: 'DIR',
+        commands: RESULTS,
+        default: 'image-builder-results',
+        description: 'Folder where build and verify write one JSON result per image, and distribute and lifecycle read them.',
+    },
+    delete: {
+        commands: ['lifecycle'],
+        description: 'lifecycle: really delete retired and surplus images. Without it lifecycle only reports what it would delete.',
+    },
+    concurrency: { value: 'N', commands: FLEET, description: 'Cloud API calls in flight at once (inventory, copies).', default: '8' },
+    gcpAccessToken: {
+        value: 'TOKEN',
+        commands: ALL,
+        description: 'A ready GCP access token (e.g. the access_token output of google-github-actions/auth). Masked.',
+    },
+    azureCloud: { value: 'NAME', commands: ALL, description: 'Azure cloud: AzureCloud, AzureChinaCloud or AzureUSGovernment.' },
+    token: { value: 'TOKEN', commands: CELL, description: 'GitHub token for `packer init` plugin downloads (rate limits). Masked.' },
+    summary: { commands: FLEET, description: 'Write the job summary.', default: 'true' },
+    buildTimeout: {
+        value: 'MIN',
+        commands: CELL,
+        default: '120',
+        description: 'build, verify: minutes one Packer run may take before it is interrupted (Packer then tears its machine down).',
+    },
+    workDir: {
+        value: 'DIR',
+        commands: CELL,
+        default: 'image-builder-work',
+        description: 'build, verify: folder for the Packer template, variables file, logs and output of each image.',
+    },
+    copyLimit: {
+        value: 'N',
+        commands: ['distribute'],
+        description: 'distribute: copies in flight at once into one destination region.',
+        default: '5',
+    },
+};
+/** Flags of the CLI alone, parsed with the inputs' flags. */
+const CLI_FLAGS = {
+    json: { commands: ALL, description: "Print the command's result as JSON instead of tables." },
+};
+/** Flags answered before any parsing: the short form, then the long one. */
+const HELP_FLAGS = ['-h', '--help'];
+const VERSION_FLAGS = ['-v', '--version'];
+/** Every flag the parser takes (without the leading --), inputs first. */
+function parsedFlags() {
+    const inputs = Object.keys(INPUT_FLAGS).map((k) => [
+        constants/* InputNames */.nL[k],
+        INPUT_FLAGS[k],
+    ]);
+    return [...inputs, ...Object.entries(CLI_FLAGS)];
+}
+
 // EXTERNAL MODULE: ./src/io/inputs.ts
 var io_inputs = __nccwpck_require__(96067);
+// EXTERNAL MODULE: ./src/io/paths.ts + 1 modules
+var paths = __nccwpck_require__(68764);
 ;// CONCATENATED MODULE: ./src/cli.ts
 /**
  * The terminal front end: `image-builder <command> [--flag value ...]`.
@@ -28422,39 +28526,40 @@ var io_inputs = __nccwpck_require__(96067);
 
 
 
-const BOOLEAN = new Set([
-    constants/* Inputs */.G0.offline, constants/* Inputs */.G0.force, constants/* Inputs */.G0.dryRun, constants/* Inputs */.G0.delete, constants/* Inputs */.G0.summary, 'json',
-]);
-const KNOWN = new Set([...Object.values(constants/* Inputs */.G0), 'json']);
-const USAGE = `usage: image-builder <command> [options]
 
-commands: ${constants/* COMMANDS */.Lo.join(', ')}
 
-options (the action's inputs, as flags):
-  --topology FILE     topology file (default topology.yml)
-  --offline           plan without asking any cloud: every image counts as missing
-  --clouds A,B        only these clouds (names, * wildcards)
-  --images A,B        only these recipes (names, * wildcards)
-  --force             build every selected image even if it exists
-  --plan-file FILE    where the plan JSON goes (default image-builder-plan.json)
-  --max-cells N       cells per matrix chunk (default 256, GitHub's limit)
-  --chunk N           which chunk's matrix to output
-  --cell JSON         one matrix cell (build, verify)
-  --dry-run           change nothing; print what would change
-  --results DIR       build results folder (default image-builder-results)
-  --delete            let lifecycle delete what it retires (never the default)
-  --concurrency N     cloud calls in flight (default 8)
-  --json              print the plan as JSON instead of tables
-  --help              this text`;
+/** The flags the parser takes (src/io/flags.ts): the usage below is made from the same table. */
+const FLAGS = new Map(parsedFlags());
+const BOOLEAN = new Set([...FLAGS].filter(([, spec]) => spec.value === undefined).map(([name]) => name));
+/** The usage text: every flag, or given a command, the flags that command reads. */
+function usage(command) {
+    const rows = [...FLAGS]
+        .filter(([, spec]) => !command || spec.commands.includes(command))
+        .map(([name, spec]) => [
+        `--${name}${spec.value ? ` ${spec.value}` : ''}`,
+        spec.description + (spec.default ? ` (default ${spec.default})` : ''),
+    ]);
+    rows.push([HELP_FLAGS.join(', '), command ? 'This text.' : 'This text; after a command, only the options that command reads.'], [VERSION_FLAGS.join(', '), 'Print the version.']);
+    const width = Math.max(...rows.map(([flag]) => flag.length)) + 2;
+    const head = command
+        ? `usage: image-builder ${command} [options]`
+        : `usage: image-builder <command> [options]\n\ncommands: ${constants/* COMMANDS */.Lo.join(', ')}`;
+    return `${head}
+
+options (the action's inputs, as flags; a boolean flag alone means true. An unset
+flag is read from IMAGE_BUILDER_<NAME>, e.g. IMAGE_BUILDER_GCP_ACCESS_TOKEN):
+${rows.map(([flag, text]) => `  ${flag.padEnd(width)}${text}`).join('\n')}`;
+}
+const USAGE = usage();
 function parseArgs(argv) {
     const values = {};
     const rest = [...argv];
     if (rest[0] && !rest[0].startsWith('-'))
-        values[constants/* Inputs */.G0.command] = rest.shift();
+        values[constants/* InputNames */.nL.command] = rest.shift();
     while (rest.length > 0) {
         const arg = rest.shift();
         const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-        if (!match || !KNOWN.has(match[1]))
+        if (!match || !FLAGS.has(match[1]))
             throw new UsageError(`unknown option "${arg}"`);
         const [, name, inline] = match;
         if (inline !== undefined)
@@ -28471,8 +28576,13 @@ function parseArgs(argv) {
 class UsageError extends Error {
 }
 async function cli(argv) {
-    if (argv.includes('--help') || argv.includes('-h') || argv.length === 0) {
-        process.stdout.write(USAGE + '\n');
+    const command = constants/* COMMANDS */.Lo.find((c) => c === argv[0]);
+    if (argv.some((arg) => VERSION_FLAGS.includes(arg))) {
+        process.stdout.write((0,paths/* productVersion */.Ud)() + '\n');
+        return;
+    }
+    if (argv.length === 0 || argv.some((arg) => HELP_FLAGS.includes(arg))) {
+        process.stdout.write(usage(command) + '\n');
         if (argv.length === 0)
             process.exitCode = 2;
         return;
@@ -28482,7 +28592,7 @@ async function cli(argv) {
         parsed = parseArgs(argv);
     }
     catch (error) {
-        process.stderr.write(`image-builder: ${error.message}\n${USAGE}\n`);
+        process.stderr.write(`image-builder: ${error.message}\n${usage(command)}\n`);
         process.exitCode = 2;
         return;
     }
@@ -28509,7 +28619,7 @@ function jsonOf(result) {
 
 /***/ }),
 
-/***/ 56382:
+/***/ 18035:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28520,7 +28630,82 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: commands
 
-;// CONCATENATED MODULE: ./src/commands/provider-context.ts
+;// CONCATENATED MODULE: ./src/plan/filter.ts
+/** Narrows the image set by cloud and recipe names: comma-separated, `*` matches any run of characters. */
+function matcher(patterns) {
+    if (patterns.length === 0)
+        return () => true;
+    const regexes = patterns.map((p) => new RegExp(`^${p
+        .split('*')
+        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`));
+    return (value) => regexes.some((r) => r.test(value));
+}
+function filterImages(images, clouds, recipes) {
+    const cloudOk = matcher(clouds);
+    const recipeOk = matcher(recipes);
+    return images.filter((i) => cloudOk(i.cloud) && recipeOk(i.image));
+}
+
+;// CONCATENATED MODULE: ./src/providers/index.ts
+async function createProvider(cloud, context) {
+    switch (cloud.provider) {
+        case 'local': {
+            const { LocalProvider } = await __nccwpck_require__.e(/* import() */ 403).then(__nccwpck_require__.bind(__nccwpck_require__, 42403));
+            return new LocalProvider(cloud, context);
+        }
+        case 'aws': {
+            const { createAwsProvider } = await Promise.all(/* import() */[__nccwpck_require__.e(193), __nccwpck_require__.e(834)]).then(__nccwpck_require__.bind(__nccwpck_require__, 70834));
+            return createAwsProvider(cloud, context);
+        }
+        case 'gcp': {
+            const { createGcpProvider } = await Promise.all(/* import() */[__nccwpck_require__.e(324), __nccwpck_require__.e(999), __nccwpck_require__.e(440)]).then(__nccwpck_require__.bind(__nccwpck_require__, 36440));
+            return createGcpProvider(cloud, context);
+        }
+        case 'azure': {
+            const { createAzureProvider } = await Promise.all(/* import() */[__nccwpck_require__.e(669), __nccwpck_require__.e(800), __nccwpck_require__.e(523), __nccwpck_require__.e(564)]).then(__nccwpck_require__.bind(__nccwpck_require__, 96564));
+            return createAzureProvider(cloud, context);
+        }
+    }
+}
+/**
+ * The provider's part in builds and verification beyond Packer's cloud
+ * builders. Needs no credentials: a dry run makes them without logging in.
+ */
+async function createBuildHooks(cloud, context) {
+    switch (cloud.provider) {
+        case 'local': {
+            const { LocalBuildHooks } = await __nccwpck_require__.e(/* import() */ 341).then(__nccwpck_require__.bind(__nccwpck_require__, 65341));
+            return new LocalBuildHooks(cloud, context);
+        }
+        case 'aws':
+        case 'gcp':
+        case 'azure':
+            // Packer creates the image in the cloud and verification boots its id.
+            return {};
+    }
+}
+
+;// CONCATENATED MODULE: ./src/util/pool.ts
+/** Maps `items` through `fn` with at most `limit` calls in flight; results keep input order. */
+async function mapLimit(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await fn(items[index], index);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/commands/clouds.ts
+
+
+
+/** The ProviderContext every command gives the providers: credentials from the inputs, logs and masking through the reporter. */
 function providerContext(baseDir, inputs, reporter, extra = {}) {
     return {
         baseDir,
@@ -28530,6 +28715,57 @@ function providerContext(baseDir, inputs, reporter, extra = {}) {
         mask: (secret) => reporter.mask(secret),
         ...extra,
     };
+}
+/**
+ * Providers and inventories of the selected clouds: one inventory call per
+ * (cloud, region), all at once up to `concurrency`; a global-scope cloud (GCP)
+ * is asked once, in its build region, and its answer serves every region (its records keep the
+ * region they were asked in).
+ */
+async function openClouds(topology, inputs, reporter, deps, options) {
+    const clouds = topology.clouds.filter((c) => matcher(inputs.clouds)(c.name));
+    const context = providerContext(topology.dir, inputs, reporter, deps.context);
+    const make = deps.providerFor ?? createProvider;
+    const list = await Promise.all(clouds.map((cloud) => make(cloud, context)));
+    const global = (c) => list[c].scope === 'global';
+    const calls = clouds.flatMap((cloud, c) => {
+        const asked = !global(c) ? Object.keys(cloud.regions).sort() : [cloud.build_region];
+        return asked.map((region) => ({ c, region }));
+    });
+    const failures = [];
+    const unreachable = new Set();
+    const answers = await mapLimit(calls, inputs.concurrency, async ({ c, region }) => {
+        try {
+            return await list[c].inventory(region);
+        }
+        catch (error) {
+            const cloud = clouds[c];
+            const message = `inventory of cloud "${cloud.name}" in ${region} failed: ${error.message}`;
+            if (options.onFailure === 'throw')
+                throw new Error(message, { cause: error });
+            for (const r of global(c) ? Object.keys(cloud.regions) : [region])
+                unreachable.add(`${cloud.name}|${r}`);
+            failures.push({ cloud: cloud.name, region, name: '', step: 'inventory', message: error.message });
+            reporter.error(message);
+            return undefined;
+        }
+    });
+    const inventory = {};
+    clouds.forEach((cloud, c) => {
+        const regions = {};
+        calls.forEach((call, k) => {
+            const records = answers[k];
+            if (call.c !== c || !records)
+                return;
+            if (global(c))
+                for (const region of Object.keys(cloud.regions))
+                    regions[region] = records.map((r) => ({ ...r }));
+            else
+                regions[call.region] = records.map((r) => ({ ...r, region: call.region }));
+        });
+        inventory[cloud.name] = { provider: cloud.provider, scope: list[c].scope, regions };
+    });
+    return { clouds, providers: new Map(clouds.map((cloud, c) => [cloud.name, list[c]])), inventory, unreachable, failures };
 }
 
 // EXTERNAL MODULE: external "node:fs"
@@ -28541,13 +28777,8 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 var promises_ = __nccwpck_require__(51455);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(38815);
-;// CONCATENATED MODULE: ./src/topology/model.ts
-/**
- * The validated topology and the image configs resolved from it.
- * Plain data only: this module imports nothing of ours.
- */
-const PROVIDERS = ['aws', 'gcp', 'azure', 'local'];
-
+// EXTERNAL MODULE: ./src/topology/model.ts
+var model = __nccwpck_require__(64876);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -38093,8 +38324,8 @@ function preprocess(fn, schema) {
  * `params.at: 'key'` points the problem at the key rather than its value.
  *
  * Cross-references (extends, image, os, build_region...), provider-specific
- * required fields and file existence are checked afterwards (checks.ts),
- * with the same positions.
+ * required fields and file existence are checked afterwards
+ * (checks-clouds.ts and checks-recipes.ts), with the same positions.
  */
 
 
@@ -38230,7 +38461,7 @@ const sharingSchema = strictObject({
 });
 const cloudSchema = strictObject({
     name: cloudName,
-    provider: schemas_enum(PROVIDERS),
+    provider: schemas_enum(model/* PROVIDERS */.x),
     account: awsAccount.optional(),
     project: schema_text.optional(),
     zone: schema_text.optional(),
@@ -38240,8 +38471,7 @@ const cloudSchema = strictObject({
     store: schema_text.optional(),
     kms_key_id: schema_text.optional(),
     build_region: schema_text.optional(),
-    regions: record(schemas_string(), regionSchema)
-        .superRefine(notEmpty('add at least one region, e.g. eu-central-1: { instances: [...] }')),
+    regions: record(schemas_string(), regionSchema).superRefine(notEmpty('add at least one region, e.g. eu-central-1: { instances: [...] }')),
     share: sharingSchema.default({ accounts: [], public: false }),
 });
 const lifecycleSchema = strictObject({
@@ -38410,7 +38640,7 @@ function checkClouds(data, report) {
 function checkCloud(cloud, i, name, ctx) {
     const { report } = ctx;
     const raw = asName(cloud.provider);
-    const provider = PROVIDERS.find((p) => p === raw);
+    const provider = model/* PROVIDERS */.x.find((p) => p === raw);
     if (provider) {
         for (const [field, hint] of Object.entries(REQUIRED[provider] ?? {})) {
             if (!has(cloud, field))
@@ -38641,14 +38871,20 @@ function checkUsedPlaybooks(images, used, report) {
 /** Recipe and OS names go into image names, GCP labels and Azure definitions, which are lowercase. */
 const ITEM_NAME = /^[a-z][a-z0-9_-]{0,39}$/;
 function checkNames(data, report) {
-    for (const [section, what] of [['images', 'recipe'], ['sources', 'OS']]) {
+    for (const [section, what] of [
+        ['images', 'recipe'],
+        ['sources', 'OS'],
+    ]) {
         const map = asMap(data[section]);
         if (!map)
             continue;
         for (const name of Object.keys(map)) {
             if (ITEM_NAME.test(name))
                 continue;
-            const suggestion = name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[^a-z]+/, '');
+            const suggestion = name
+                .toLowerCase()
+                .replace(/[^a-z0-9_-]+/g, '-')
+                .replace(/^[^a-z]+/, '');
             report([section, name], `${what} name "${name}" is not valid: it goes into image names and cloud labels`, `use 1 to 40 lowercase letters, digits, "-" and "_", starting with a letter${suggestion ? `, e.g. ${suggestion.slice(0, 40)}` : ''}`, 'key');
         }
     }
@@ -38973,6 +39209,7 @@ function kindHint(expected) {
 
 
 
+
 /** What to do about each kind of YAML syntax error. */
 const YAML_HINTS = {
     TAB_AS_INDENT: 'indent with spaces, not tabs',
@@ -39016,7 +39253,7 @@ function finish(input, file, dir) {
     const clouds = input.clouds.map((c) => {
         const cloud = { ...c, build_region: c.build_region ?? Object.keys(c.regions)[0] };
         if (c.provider === 'local')
-            cloud.store = c.store ?? '.images';
+            cloud.store = c.store ?? model/* DEFAULT_STORE */.O;
         return cloud;
     });
     return {
@@ -39042,7 +39279,11 @@ function parseTopology(text, file) {
     // Repeated keys are found by duplicateKeys(), in linear time.
     const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: false });
     const repeated = duplicateKeys(doc, lines).map(({ line, col }) => ({
-        file, line, col, message: 'YAML syntax error: Map keys must be unique', hint: YAML_HINTS.DUPLICATE_KEY,
+        file,
+        line,
+        col,
+        message: 'YAML syntax error: Map keys must be unique',
+        hint: YAML_HINTS.DUPLICATE_KEY,
     }));
     if (doc.errors.length > 0 || repeated.length > 0) {
         // One mistake often trips several errors at the same spot: keep the first.
@@ -39059,7 +39300,9 @@ function parseTopology(text, file) {
     }
     catch (err) {
         const message = err instanceof Error ? err.message : String(err);
-        throw new errors/* TopologyError */.kA(file, [{ file, line: 1, col: 1, message: `cannot read the YAML: ${message}`, hint: 'simplify the anchors and aliases' }]);
+        throw new errors/* TopologyError */.kA(file, [
+            { file, line: 1, col: 1, message: `cannot read the YAML: ${message}`, hint: 'simplify the anchors and aliases' },
+        ]);
     }
     if (data === null || data === undefined) {
         throw new errors/* TopologyError */.kA(file, [{ file, line: 1, col: 1, message: 'the topology file is empty', hint: START_HINT }]);
@@ -39225,28 +39468,10 @@ function resolveImages(topology) {
 
 
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
-;// CONCATENATED MODULE: ./src/plan/canonical.ts
-/** Canonical JSON: object keys sorted at every depth, so key order never changes a hash. */
-function canonicalJson(value) {
-    return JSON.stringify(sortKeys(value));
-}
-function sortKeys(value) {
-    if (Array.isArray(value))
-        return value.map(sortKeys);
-    if (value !== null && typeof value === 'object') {
-        const out = {};
-        for (const key of Object.keys(value).sort()) {
-            const v = value[key];
-            if (v !== undefined)
-                out[key] = sortKeys(v);
-        }
-        return out;
-    }
-    return value;
-}
-
+// EXTERNAL MODULE: ./src/util/canonical.ts
+var canonical = __nccwpck_require__(41130);
+// EXTERNAL MODULE: ./src/util/hash.ts
+var util_hash = __nccwpck_require__(95138);
 ;// CONCATENATED MODULE: ./src/plan/playbook-files.ts
 /**
  * Finds every file a playbook's content depends on: the playbook itself,
@@ -39399,7 +39624,7 @@ function roleNamesIn(value, out = []) {
     return out.filter((v) => /^[A-Za-z0-9_.-]+$/.test(v));
 }
 function roleRef(entry) {
-    return playbook_files_isMap(entry) ? entry.role ?? entry.name : entry;
+    return playbook_files_isMap(entry) ? (entry.role ?? entry.name) : entry;
 }
 function listFiles(dir) {
     if (!(0,external_node_fs_.existsSync)(dir))
@@ -39442,9 +39667,8 @@ const TEMPLATE_VERSION = '1';
 /** Hex characters kept: 128 bits, short enough for a GCP label value (<= 63). */
 const FINGERPRINT_LENGTH = 32;
 function fingerprint(input) {
-    return (0,external_node_crypto_.createHash)('sha256').update(canonicalJson(input)).digest('hex').slice(0, FINGERPRINT_LENGTH);
+    return (0,util_hash/* sha256 */.s)((0,canonical/* canonicalJson */.d)(input)).slice(0, FINGERPRINT_LENGTH);
 }
-const sha256 = (data) => (0,external_node_crypto_.createHash)('sha256').update(data).digest('hex');
 /**
  * Fingerprints image configs, reading and hashing each file once however
  * many images use it, and walking each distinct playbook set once.
@@ -39470,7 +39694,7 @@ class Fingerprinter {
     }
     /** Relative path -> sha256 of every file the playbooks depend on. */
     files(playbooks, variables) {
-        const key = canonicalJson([playbooks, variables]);
+        const key = (0,canonical/* canonicalJson */.d)([playbooks, variables]);
         const known = this.fileSets.get(key);
         if (known)
             return known;
@@ -39479,7 +39703,7 @@ class Fingerprinter {
         for (const file of playbookFiles(absolute, variables)) {
             let digest = this.digests.get(file);
             if (digest === undefined) {
-                digest = sha256((0,external_node_fs_.readFileSync)(file));
+                digest = (0,util_hash/* sha256 */.s)((0,external_node_fs_.readFileSync)(file));
                 this.digests.set(file, digest);
             }
             files[this.relative(file)] = digest;
@@ -39509,7 +39733,10 @@ function imageName(provider, recipe, os, fingerprint) {
 function clean(provider, word) {
     const lower = provider === 'gcp' || provider === 'local' ? word.toLowerCase() : word;
     const allowed = provider === 'gcp' ? /[^a-z0-9-]+/g : provider === 'aws' ? /[^A-Za-z0-9()[\] ./'@_-]+/g : /[^A-Za-z0-9._-]+/g;
-    return lower.replace(allowed, '-').replace(/-{2,}/g, '-').replace(/^[-._ ]+|[-._ ]+$/g, '');
+    return lower
+        .replace(allowed, '-')
+        .replace(/-{2,}/g, '-')
+        .replace(/^[-._ ]+|[-._ ]+$/g, '');
 }
 /** True when `name` is valid for `provider` (used by tests and by build before it calls the cloud). */
 function isValidName(provider, name) {
@@ -39526,25 +39753,77 @@ function isValidName(provider, name) {
 }
 /** The GCP image family of an image line (recipe, os): newest non-deprecated image wins. */
 function imageFamily(recipe, os) {
-    const head = [NAME_PREFIX, recipe, os].map((w) => clean('gcp', w)).filter((w) => w.length > 0).join('-');
+    const head = [NAME_PREFIX, recipe, os]
+        .map((w) => clean('gcp', w))
+        .filter((w) => w.length > 0)
+        .join('-');
     return head.slice(0, 63).replace(/-+$/, '');
 }
 
-;// CONCATENATED MODULE: ./src/plan/filter.ts
-/** Narrows the image set by cloud and recipe names: comma-separated, `*` matches any run of characters. */
-function matcher(patterns) {
-    if (patterns.length === 0)
-        return () => true;
-    const regexes = patterns.map((p) => new RegExp(`^${p.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`));
-    return (value) => regexes.some((r) => r.test(value));
+;// CONCATENATED MODULE: ./src/plan/images.ts
+/** The topology's images as every command sees them: resolved, filtered by cloud and recipe, fingerprinted and named. */
+
+
+
+
+/** Resolved, filtered images with their fingerprints and names. */
+function fingerprinted(topology, selection) {
+    const fingerprinter = new Fingerprinter(topology.dir);
+    return filterImages(resolveImages(topology), selection.clouds, selection.images).map((config) => {
+        let fingerprint;
+        try {
+            fingerprint = fingerprinter.of(config);
+        }
+        catch (error) {
+            throw new Error(`image ${config.image}/${config.os} of cloud "${config.cloud}": ${error.message}`, { cause: error });
+        }
+        return { ...config, fingerprint, name: imageName(config.provider, config.image, config.os, fingerprint) };
+    });
 }
-function filterImages(images, clouds, recipes) {
-    const cloudOk = matcher(clouds);
-    const recipeOk = matcher(recipes);
-    return images.filter((i) => cloudOk(i.cloud) && recipeOk(i.image));
+
+;// CONCATENATED MODULE: ./src/plan/holders.ts
+const RANK = { available: 0, deprecated: 1, pending: 2, failed: 3 };
+/** Built once per cloud, so callers stay linear in images + records (a scan per image is quadratic). */
+function indexHolders(inventory) {
+    const index = new Map();
+    for (const [region, records] of Object.entries(inventory.regions)) {
+        const byFingerprint = new Map();
+        for (const r of records) {
+            if (r.state === 'failed')
+                continue;
+            const held = byFingerprint.get(r.fingerprint);
+            if (!held || RANK[r.state] < RANK[held.state])
+                byFingerprint.set(r.fingerprint, r);
+        }
+        index.set(region, byFingerprint);
+    }
+    return index;
+}
+/** Region -> the record holding `fingerprint` there, for every region that holds it (none without an index). */
+function holders(index, fingerprint) {
+    const found = new Map();
+    if (!index)
+        return found;
+    for (const [region, byFingerprint] of index) {
+        const match = byFingerprint.get(fingerprint);
+        if (match)
+            found.set(region, match);
+    }
+    return found;
+}
+/** Distribute's source: the build region when it holds an available image, else the first region (sorted) holding one; else none. */
+function availableSource(buildRegion, holding) {
+    if (holding.get(buildRegion)?.state === 'available')
+        return buildRegion;
+    return [...holding.keys()].sort().find((r) => holding.get(r)?.state === 'available');
+}
+/** The planner's source: availableSource, else the first region (sorted) holding the image at all. */
+function copySource(buildRegion, holding) {
+    return availableSource(buildRegion, holding) ?? [...holding.keys()].sort()[0];
 }
 
 ;// CONCATENATED MODULE: ./src/plan/planner.ts
+
 function plan(input) {
     const builds = [];
     const copies = [];
@@ -39555,8 +39834,8 @@ function plan(input) {
         const inventory = input.inventory?.[config.cloud];
         let index = indexes.get(config.cloud);
         if (inventory && !index)
-            indexes.set(config.cloud, (index = indexInventory(inventory)));
-        const holding = input.force ? new Map() : holders(config, index);
+            indexes.set(config.cloud, (index = indexHolders(inventory)));
+        const holding = input.force ? new Map() : holders(index, config.fingerprint);
         const present = [...holding.keys()].sort();
         const global = inventory?.scope === 'global' || config.provider === 'gcp';
         const cell = toCell(config);
@@ -39573,7 +39852,8 @@ function plan(input) {
                 notes.add(`${config.cloud}: ${config.provider} images are global, nothing to copy between regions`);
         }
         else {
-            const from = status === 'build' ? config.buildRegion : pickSource(config, holding);
+            // Not a build: some region holds it, so copySource has an answer.
+            const from = (status === 'build' ? undefined : copySource(config.buildRegion, holding)) ?? config.buildRegion;
             const source = holding.get(from);
             for (const to of config.regions) {
                 if (to === from || holding.has(to))
@@ -39581,12 +39861,20 @@ function plan(input) {
                 if (status === 'current')
                     status = 'copy';
                 copies.push({
-                    ...planner_pick(cell), from, to, afterBuild: status === 'build', ...(source ? { sourceId: source.id } : {}),
+                    ...planner_pick(cell),
+                    from,
+                    to,
+                    afterBuild: status === 'build',
+                    ...(source ? { sourceId: source.id } : {}),
                 });
             }
         }
         images.push({
-            ...planner_pick(cell), buildRegion: config.buildRegion, regions: config.regions, present, status,
+            ...planner_pick(cell),
+            buildRegion: config.buildRegion,
+            regions: config.regions,
+            present,
+            status,
         });
     }
     return {
@@ -39599,37 +39887,6 @@ function plan(input) {
         retirements: retirements(input),
         notes: [...notes],
     };
-}
-/** Built once per cloud, so planning stays linear in images + records (a scan per image was quadratic). */
-function indexInventory(inventory) {
-    const index = new Map();
-    for (const [region, records] of Object.entries(inventory.regions)) {
-        const byFingerprint = new Map();
-        for (const r of records)
-            if (r.state !== 'failed' && !byFingerprint.has(r.fingerprint))
-                byFingerprint.set(r.fingerprint, r);
-        index.set(region, byFingerprint);
-    }
-    return index;
-}
-/** Regions holding an image of this fingerprint: pending counts as present, failed does not. */
-function holders(config, index) {
-    const found = new Map();
-    if (!index)
-        return found;
-    for (const [region, byFingerprint] of index) {
-        const match = byFingerprint.get(config.fingerprint);
-        if (match)
-            found.set(region, match);
-    }
-    return found;
-}
-/** The build region when it holds the image, else the first region holding an available copy. */
-function pickSource(config, holding) {
-    if (holding.get(config.buildRegion)?.state === 'available')
-        return config.buildRegion;
-    const regions = [...holding.keys()].sort();
-    return regions.find((r) => holding.get(r)?.state === 'available') ?? regions[0];
 }
 function retirements(input) {
     if (!input.inventory || input.retired.length === 0)
@@ -39647,8 +39904,15 @@ function retirements(input) {
                     continue;
                 seen.add(key);
                 out.push({
-                    cloud, provider: inventory.provider, region, id: r.id, name: r.name, image: r.image, os: r.os,
-                    fingerprint: r.fingerprint, channel: r.channel,
+                    cloud,
+                    provider: inventory.provider,
+                    region,
+                    id: r.id,
+                    name: r.name,
+                    image: r.image,
+                    os: r.os,
+                    fingerprint: r.fingerprint,
+                    channel: r.channel,
                 });
             }
         }
@@ -39657,8 +39921,14 @@ function retirements(input) {
 }
 function toCell(config) {
     return {
-        cloud: config.cloud, provider: config.provider, image: config.image, os: config.os,
-        fingerprint: config.fingerprint, name: config.name, region: config.buildRegion, regions: config.regions,
+        cloud: config.cloud,
+        provider: config.provider,
+        image: config.image,
+        os: config.os,
+        fingerprint: config.fingerprint,
+        name: config.name,
+        region: config.buildRegion,
+        regions: config.regions,
     };
 }
 function planner_pick(cell) {
@@ -39697,46 +39967,11 @@ function selectChunk(chunks, chunk) {
     return { include: chunks[chunk] };
 }
 
-;// CONCATENATED MODULE: ./src/providers/index.ts
-async function createProvider(cloud, context) {
-    switch (cloud.provider) {
-        case 'local': {
-            const { LocalProvider } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 30245));
-            return new LocalProvider(cloud, context);
-        }
-        case 'aws': {
-            const { createAwsProvider } = await Promise.all(/* import() */[__nccwpck_require__.e(193), __nccwpck_require__.e(708)]).then(__nccwpck_require__.bind(__nccwpck_require__, 62708));
-            return createAwsProvider(cloud, context);
-        }
-        case 'gcp': {
-            const { createGcpProvider } = await Promise.all(/* import() */[__nccwpck_require__.e(324), __nccwpck_require__.e(999), __nccwpck_require__.e(372)]).then(__nccwpck_require__.bind(__nccwpck_require__, 66372));
-            return createGcpProvider(cloud, context);
-        }
-        case 'azure': {
-            const { createAzureProvider } = await Promise.all(/* import() */[__nccwpck_require__.e(669), __nccwpck_require__.e(800), __nccwpck_require__.e(523), __nccwpck_require__.e(876)]).then(__nccwpck_require__.bind(__nccwpck_require__, 32876));
-            return createAzureProvider(cloud, context);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/util/pool.ts
-/** Maps `items` through `fn` with at most `limit` calls in flight; results keep input order. */
-async function mapLimit(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await fn(items[index], index);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-    return results;
-}
-
 // EXTERNAL MODULE: ./src/io/constants.ts
 var constants = __nccwpck_require__(65609);
 ;// CONCATENATED MODULE: ./src/report/table.ts
+/** `n` and the noun, singular for one: count(2, 'copy', 'copies') -> '2 copies'. */
+const count = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 function markdownTable(header, rows) {
     const esc = (c) => String(c).replace(/\|/g, '\\|').replace(/\n/g, ' ');
     return [
@@ -39748,7 +39983,10 @@ function markdownTable(header, rows) {
 function textTable(header, rows) {
     const all = [header, ...rows.map((r) => r.map(String))];
     const widths = header.map((_, i) => Math.max(...all.map((r) => String(r[i] ?? '').length)));
-    const line = (r) => r.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd();
+    const line = (r) => r
+        .map((c, i) => String(c).padEnd(widths[i]))
+        .join('  ')
+        .trimEnd();
     return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -39758,19 +39996,23 @@ function textTable(header, rows) {
 const MERMAID_MAX_IMAGES = 60;
 function planHeadline(plan) {
     const mode = plan.offline ? ' (offline: no cloud was asked, every image counts as missing)' : '';
-    return `${count(plan.builds.length, 'build')}, ${count(plan.copies.length, 'copy', 'copies')}, ` +
-        `${count(plan.retirements.length, 'retirement')} for ${count(plan.images.length, 'image')}${mode}`;
+    return (`${count(plan.builds.length, 'build')}, ${count(plan.copies.length, 'copy', 'copies')}, ` +
+        `${count(plan.retirements.length, 'retirement')} for ${count(plan.images.length, 'image')}${mode}`);
 }
-const count = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 function imageRows(plan) {
     return plan.images.map((i) => [
-        i.cloud, i.image, i.os, i.status, i.buildRegion,
-        i.regions.map((r) => (i.present.includes(r) ? r : `${r}*`)).join(' '), i.fingerprint.slice(0, 16),
+        i.cloud,
+        i.image,
+        i.os,
+        i.status,
+        i.buildRegion,
+        i.regions.map((r) => (i.present.includes(r) ? r : `${r}*`)).join(' '),
+        i.fingerprint.slice(0, 16),
     ]);
 }
 const IMAGE_HEADER = ['cloud', 'image', 'os', 'status', 'build region', 'regions (* = missing)', 'fingerprint'];
 const COPY_HEADER = ['cloud', 'image', 'os', 'from', 'to', 'source'];
-const copyRows = (plan) => plan.copies.map((c) => [c.cloud, c.image, c.os, c.from, c.to, c.afterBuild ? 'new build' : c.sourceId ?? '']);
+const copyRows = (plan) => plan.copies.map((c) => [c.cloud, c.image, c.os, c.from, c.to, c.afterBuild ? 'new build' : (c.sourceId ?? '')]);
 const RETIRE_HEADER = ['cloud', 'region', 'image', 'os', 'name', 'channel'];
 const retireRows = (plan) => plan.retirements.map((r) => [r.cloud, r.region, r.image, r.os, r.name, r.channel]);
 function planMarkdown(plan) {
@@ -39840,18 +40082,19 @@ function planMermaid(plan) {
 
 
 
-
-
-
-
 async function runPlan(inputs, reporter, deps = {}) {
     const topology = await loadTopology(inputs.topology);
     const images = fingerprinted(topology, inputs);
     if (images.length === 0)
         reporter.warning(`no image of ${inputs.topology} matches clouds=[${inputs.clouds}] images=[${inputs.images}]`);
-    const inventory = inputs.offline ? undefined : await inventories(topology, inputs, deps, reporter);
+    // Any failed inventory fails the plan; a global cloud is asked in its first region.
+    const inventory = inputs.offline ? undefined : (await openClouds(topology, inputs, reporter, deps, { onFailure: 'throw' })).inventory;
     const result = plan({
-        topology: inputs.topology, images, inventory, retired: topology.lifecycle.retired, force: inputs.force,
+        topology: inputs.topology,
+        images,
+        inventory,
+        retired: topology.lifecycle.retired,
+        force: inputs.force,
     });
     const chunks = chunkBuilds(result.builds, inputs.maxCells);
     const matrix = selectChunk(chunks, inputs.chunk);
@@ -39874,66 +40117,14 @@ async function runPlan(inputs, reporter, deps = {}) {
             reporter.info(`note: ${note}`);
     return { plan: result, matrix, chunkCount: chunks.length, planFile };
 }
-/** Resolved, filtered images with their fingerprints and names. */
-function fingerprinted(topology, inputs) {
-    const fingerprinter = new Fingerprinter(topology.dir);
-    return filterImages(resolveImages(topology), inputs.clouds, inputs.images).map((config) => {
-        let fingerprint;
-        try {
-            fingerprint = fingerprinter.of(config);
-        }
-        catch (error) {
-            throw new Error(`image ${config.image}/${config.os} of cloud "${config.cloud}": ${error.message}`);
-        }
-        return { ...config, fingerprint, name: imageName(config.provider, config.image, config.os, fingerprint) };
-    });
-}
-/**
- * One inventory call per (cloud, region), all at once up to `concurrency`;
- * a global-scope cloud (GCP) is asked once and its answer serves every region.
- */
-async function inventories(topology, inputs, deps, reporter) {
-    const clouds = topology.clouds.filter((c) => matcher(inputs.clouds)(c.name));
-    const context = providerContext(topology.dir, inputs, reporter, deps.context);
-    const make = deps.providerFor ?? createProvider;
-    const providers = await Promise.all(clouds.map((cloud) => make(cloud, context)));
-    const calls = clouds.flatMap((cloud, c) => {
-        const regions = Object.keys(cloud.regions);
-        const asked = providers[c].scope === 'global' ? regions.slice(0, 1) : regions;
-        return asked.map((region) => ({ c, region }));
-    });
-    const answers = await mapLimit(calls, inputs.concurrency, async ({ c, region }) => {
-        try {
-            return await providers[c].inventory(region);
-        }
-        catch (error) {
-            throw new Error(`inventory of cloud "${clouds[c].name}" in ${region} failed: ${error.message}`);
-        }
-    });
-    const out = {};
-    clouds.forEach((cloud, c) => {
-        const provider = providers[c];
-        const regions = {};
-        calls.forEach((call, k) => {
-            if (call.c !== c)
-                return;
-            const targets = provider.scope === 'global' ? Object.keys(cloud.regions) : [call.region];
-            for (const region of targets)
-                regions[region] = answers[k].map((r) => ({ ...r, region }));
-        });
-        out[cloud.name] = { provider: cloud.provider, scope: provider.scope, regions };
-    });
-    return out;
-}
 
-// EXTERNAL MODULE: ./src/providers/provider.ts
-var providers_provider = __nccwpck_require__(49545);
+// EXTERNAL MODULE: ./src/images/index.ts + 1 modules
+var src_images = __nccwpck_require__(8122);
 ;// CONCATENATED MODULE: ./src/packer/template.ts
 /**
- * The Packer template builder (the seed's PackerTemplateBuilder): assembles an
- * HCL2-JSON template (`*.pkr.json`) and its variables file from parts, never
- * from text. Values travel in the variables file; the template refers to them
- * as `${var.name}`.
+ * The Packer template builder: assembles an HCL2-JSON template (`*.pkr.json`)
+ * and its variables file from parts, never from text. Values travel in the
+ * variables file; the template refers to them as `${var.name}`.
  */
 class PackerTemplateBuilder {
     buildName;
@@ -40060,14 +40251,16 @@ function awsSource(ctx) {
         };
     }
     if (ctx.image.recipe.build.disk_size_gb) {
-        config.launch_block_device_mappings = [{
+        config.launch_block_device_mappings = [
+            {
                 device_name: '/dev/xvda',
                 volume_size: v.variable('disk_size_gb', { type: 'number' }, ctx.image.recipe.build.disk_size_gb),
                 volume_type: 'gp3',
                 iops: 3000,
                 throughput: 125,
                 delete_on_termination: true,
-            }];
+            },
+        ];
     }
     if (ctx.mode === 'verify')
         config.skip_create_ami = requireModern(ctx, 'skip_create_ami');
@@ -40079,8 +40272,8 @@ function awsSource(ctx) {
     return { type: 'amazon-ebs', name: 'image', config, sshUser: user, plugin: 'amazon' };
 }
 
-// EXTERNAL MODULE: ./src/providers/gcp-labels.ts
-var gcp_labels = __nccwpck_require__(77074);
+// EXTERNAL MODULE: ./src/providers/gcp/labels.ts
+var labels = __nccwpck_require__(55928);
 ;// CONCATENATED MODULE: ./src/packer/sources/gcp.ts
 
 
@@ -40097,7 +40290,7 @@ function gcpSource(ctx) {
         ssh_username: v.variable('ssh_username', { type: 'string' }, user),
         image_name: v.variable('image_name', { type: 'string' }, ctx.image.name),
         image_family: v.variable('image_family', { type: 'string' }, imageFamily(ctx.image.image, ctx.image.os)),
-        image_labels: v.variable('labels', { type: 'map(string)' }, (0,gcp_labels/* sanitizeLabels */.X7)(ctx.tags)),
+        image_labels: v.variable('labels', { type: 'map(string)' }, (0,labels/* sanitizeLabels */.X7)(ctx.tags)),
         labels: { 'image-builder-run': 'true' },
     };
     if (ctx.mode === 'verify') {
@@ -40119,12 +40312,11 @@ function gcpSource(ctx) {
     return { type: 'googlecompute', name: 'image', config, sshUser: user, plugin: 'googlecompute' };
 }
 
-// EXTERNAL MODULE: ./src/providers/azure-names.ts
-var azure_names = __nccwpck_require__(23168);
+// EXTERNAL MODULE: ./src/providers/azure/names.ts
+var names = __nccwpck_require__(6754);
 ;// CONCATENATED MODULE: ./src/packer/sources/azure.ts
 
 
-const DEFAULT_GALLERY = 'image_builder';
 function azureSource(ctx) {
     const source = ctx.image.source;
     const target = ctx.image.target;
@@ -40132,8 +40324,8 @@ function azureSource(ctx) {
     const user = sshUser(ctx, source.ssh_username);
     const subscription = v.variable('subscription', { type: 'string' }, target.subscription);
     const resourceGroup = v.variable('resource_group', { type: 'string' }, target.resource_group);
-    const gallery = v.variable('gallery', { type: 'string' }, target.gallery ?? DEFAULT_GALLERY);
-    const definition = v.variable('image_definition', { type: 'string' }, (0,azure_names/* azureImageDefinition */._g)(ctx.image.image, ctx.image.os));
+    const gallery = v.variable('gallery', { type: 'string' }, target.gallery ?? names/* DEFAULT_GALLERY */.zw);
+    const definition = v.variable('image_definition', { type: 'string' }, (0,names/* azureImageDefinition */._g)(ctx.image.image, ctx.image.os));
     const config = {
         use_azure_cli_auth: true,
         subscription_id: subscription,
@@ -40145,7 +40337,10 @@ function azureSource(ctx) {
     };
     if (ctx.mode === 'verify') {
         config.shared_image_gallery = {
-            subscription, resource_group: resourceGroup, gallery_name: gallery, image_name: definition,
+            subscription,
+            resource_group: resourceGroup,
+            gallery_name: gallery,
+            image_name: definition,
             image_version: v.variable('source_version', { type: 'string' }, ctx.verifyImage),
         };
         config.skip_create_image = requireModern(ctx, 'skip_create_image');
@@ -40158,8 +40353,11 @@ function azureSource(ctx) {
         config.managed_image_name = v.variable('image_name', { type: 'string' }, ctx.image.name);
         config.managed_image_resource_group_name = resourceGroup;
         config.shared_image_gallery_destination = {
-            subscription, resource_group: resourceGroup, gallery_name: gallery, image_name: definition,
-            image_version: v.variable('gallery_version', { type: 'string' }, (0,azure_names/* azureVersionName */.lV)(ctx.buildTime)),
+            subscription,
+            resource_group: resourceGroup,
+            gallery_name: gallery,
+            image_name: definition,
+            image_version: v.variable('gallery_version', { type: 'string' }, (0,names/* azureVersionName */.lV)(ctx.buildTime)),
             replication_regions: ['${var.location}'],
         };
     }
@@ -40210,7 +40408,9 @@ function qemuSource(ctx) {
         output_directory: v.variable('output_dir', { type: 'string' }, ctx.outputDir),
         vm_name: 'image.qcow2',
     };
-    return { type: 'qemu', name: 'image', config, sshUser: user, plugin: 'qemu' };
+    // Packer's SSH adapter (the ansible provisioner's proxy) offers only ssh-rsa host keys, which OpenSSH >= 8.8 refuses by default.
+    const ansibleSshExtraArgs = ['-o HostKeyAlgorithms=+ssh-rsa -o PubkeyAcceptedKeyTypes=+ssh-rsa'];
+    return { type: 'qemu', name: 'image', config, sshUser: user, plugin: 'qemu', ansibleSshExtraArgs };
 }
 
 ;// CONCATENATED MODULE: ./src/packer/image-template.ts
@@ -40221,25 +40421,41 @@ function qemuSource(ctx) {
 
 
 const SOURCES = {
-    aws: awsSource, gcp: gcpSource, azure: azureSource, local: qemuSource,
+    aws: awsSource,
+    gcp: gcpSource,
+    azure: azureSource,
+    local: qemuSource,
 };
 function imageTemplate(input) {
     const { image } = input;
     const builder = new PackerTemplateBuilder(image.name, input.modernPacker);
-    const tags = (0,providers_provider/* imageTags */.rK)({
-        fingerprint: image.fingerprint, image: image.image, os: image.os, cloud: image.cloud,
-        source: describeSource(image), gitSha: input.gitSha, builtAt: input.buildTime.toISOString(), version: input.version,
+    const tags = (0,src_images/* imageTags */.rK)({
+        fingerprint: image.fingerprint,
+        image: image.image,
+        os: image.os,
+        cloud: image.cloud,
+        source: describeSource(image),
+        gitSha: input.gitSha,
+        builtAt: input.buildTime.toISOString(),
+        version: input.version,
     });
     const source = SOURCES[image.provider]({
-        image, mode: input.mode, verifyImage: input.verifyImage, tags, outputDir: input.outputDir,
-        buildTime: input.buildTime, modernPacker: input.modernPacker, local: input.local, builder,
+        image,
+        mode: input.mode,
+        verifyImage: input.verifyImage,
+        tags,
+        outputDir: input.outputDir,
+        buildTime: input.buildTime,
+        modernPacker: input.modernPacker,
+        local: input.local,
+        builder,
     });
     builder.requirePlugin(source.plugin, PLUGINS[source.plugin]).requirePlugin('ansible', PLUGINS.ansible);
     builder.source({ type: source.type, name: source.name, config: source.config });
     const extraVars = builder.variable('extra_vars_file', { type: 'string' }, input.extraVarsFile);
     const playbooks = [...input.playbooks, ...(input.mode === 'build' && input.deprovision ? [input.deprovision] : [])];
     playbooks.forEach((playbook, i) => {
-        builder.provisioner('ansible', ansibleProvisioner(builder.variable(`playbook_${i}`, { type: 'string' }, playbook), extraVars, source.sshUser, input));
+        builder.provisioner('ansible', ansibleProvisioner(builder.variable(`playbook_${i}`, { type: 'string' }, playbook), extraVars, source));
     });
     builder.postProcessor('manifest', {
         output: builder.variable('manifest_file', { type: 'string' }, input.manifestFile),
@@ -40248,29 +40464,26 @@ function imageTemplate(input) {
     });
     return builder.build();
 }
-function ansibleProvisioner(playbook, extraVars, user, input) {
+function ansibleProvisioner(playbook, extraVars, source) {
     const config = {
         playbook_file: playbook,
-        user,
+        user: source.sshUser,
         extra_arguments: ['--extra-vars', `@${extraVars}`],
-        ansible_env_vars: [
-            'ANSIBLE_HOST_KEY_CHECKING=False',
-            'ANSIBLE_SSH_TRANSFER_METHOD=piped',
-            'ANSIBLE_FORCE_COLOR=0',
-        ],
+        ansible_env_vars: ['ANSIBLE_HOST_KEY_CHECKING=False', 'ANSIBLE_SSH_TRANSFER_METHOD=piped', 'ANSIBLE_FORCE_COLOR=0'],
     };
-    if (input.image.provider === 'local') {
-        // Packer's SSH adapter offers only ssh-rsa host keys, which OpenSSH >= 8.8 refuses by default.
-        config.ansible_ssh_extra_args = ['-o HostKeyAlgorithms=+ssh-rsa -o PubkeyAcceptedKeyTypes=+ssh-rsa'];
-    }
+    if (source.ansibleSshExtraArgs)
+        config.ansible_ssh_extra_args = source.ansibleSshExtraArgs;
     return config;
 }
 /** A short text naming the source image, for the ib-source tag. */
 function describeSource(image) {
     const s = image.source;
-    const text = s.ami ?? s.image ?? (s.family ? `${s.project ?? ''}/${s.family}` : undefined) ??
+    const text = s.ami ??
+        s.image ??
+        (s.family ? `${s.project ?? ''}/${s.family}` : undefined) ??
         (s.publisher ? `${s.publisher}:${s.offer}:${s.sku}:${s.version ?? 'latest'}` : undefined) ??
-        (s.name ? `${s.owner ?? ''}/${s.name}` : undefined) ?? (s.suite ? `debian:${s.suite}` : 'unknown');
+        (s.name ? `${s.owner ?? ''}/${s.name}` : undefined) ??
+        (s.suite ? `debian:${s.suite}` : 'unknown');
     return text.slice(0, 200);
 }
 /** The JSON extra-vars for the playbooks: the recipe's variables plus the image's facts. */
@@ -40289,34 +40502,8 @@ function extraVars(image, facts) {
     };
 }
 
-// EXTERNAL MODULE: ./src/providers/local.ts
-var local = __nccwpck_require__(30245);
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(73136);
-;// CONCATENATED MODULE: ./src/io/paths.ts
-/** Where the product's own files are: found upward from this module (src/ in development, dist/ when bundled). */
-
-
-
-function productRoot() {
-    let dir = external_node_path_default().dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
-    for (;;) {
-        if ((0,external_node_fs_.existsSync)(external_node_path_default().join(dir, 'playbooks', 'deprovision.yml')) && (0,external_node_fs_.existsSync)(external_node_path_default().join(dir, 'action.yml')))
-            return dir;
-        const up = external_node_path_default().dirname(dir);
-        if (up === dir)
-            throw new Error('cannot find the product folder (action.yml and playbooks/) above ' + (0,external_node_url_.fileURLToPath)(import.meta.url));
-        dir = up;
-    }
-}
-/** The bundled playbooks folder (IMAGE_BUILDER_PLAYBOOKS overrides it). */
-function bundledPlaybooks(env = process.env) {
-    return env.IMAGE_BUILDER_PLAYBOOKS ?? external_node_path_default().join(productRoot(), 'playbooks');
-}
-function productVersion() {
-    return '0.1.0';
-}
-
+// EXTERNAL MODULE: ./src/io/paths.ts + 1 modules
+var paths = __nccwpck_require__(68764);
 ;// CONCATENATED MODULE: ./src/commands/cell.ts
 /** One matrix cell (build, verify): parsed, checked, and matched to the topology's image. */
 
@@ -40324,7 +40511,7 @@ function productVersion() {
 
 const CellSchema = object({
     cloud: schemas_string().min(1),
-    provider: schemas_enum(PROVIDERS),
+    provider: schemas_enum(model/* PROVIDERS */.x),
     image: schemas_string().min(1),
     os: schemas_string().min(1),
     fingerprint: schemas_string().min(1),
@@ -40398,7 +40585,7 @@ async function readResults(dir) {
             parsed = JSON.parse(await external_node_fs_.promises.readFile(file, 'utf8'));
         }
         catch (error) {
-            throw new Error(`${file} is not a build result: ${error.message}`);
+            throw new Error(`${file} is not a build result: ${error.message}`, { cause: error });
         }
         if (parsed.version !== 1 || !parsed.imageId || !parsed.fingerprint)
             throw new Error(`${file} is not a build result (version 1 with imageId and fingerprint)`);
@@ -40407,7 +40594,7 @@ async function readResults(dir) {
     return results;
 }
 
-;// CONCATENATED MODULE: ./src/commands/manifest.ts
+;// CONCATENATED MODULE: ./src/packer/manifest.ts
 /**
  * The last build's artifact id, per builder: amazon-ebs "region:ami-..." (the
  * AMI id is returned), googlecompute the image name, azure-arm the managed
@@ -40419,7 +40606,10 @@ function artifactId(manifest, image) {
     if (!raw)
         throw new Error(`${image.name}: Packer's manifest holds no artifact id: the build made no image`);
     if (image.provider === 'aws') {
-        const pair = raw.split(',').map((p) => p.split(':')).find(([region]) => region === image.buildRegion);
+        const pair = raw
+            .split(',')
+            .map((p) => p.split(':'))
+            .find(([region]) => region === image.buildRegion);
         if (!pair)
             throw new Error(`${image.name}: Packer's manifest has no AMI in ${image.buildRegion} (${raw})`);
         return pair[1];
@@ -40427,65 +40617,17 @@ function artifactId(manifest, image) {
     return raw;
 }
 
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __nccwpck_require__(31421);
+// EXTERNAL MODULE: ./src/util/process.ts
+var util_process = __nccwpck_require__(22017);
 ;// CONCATENATED MODULE: ./src/packer/runner.ts
 /**
- * Runs Packer. Arguments are arrays (never a shell line); values reach Packer
- * only through the template and variables files. A build that outlives its
- * time limit is interrupted (SIGINT: Packer tears its machine down), then
- * killed if it does not stop within the grace period.
+ * Which Packer is installed: its version, and whether it is modern (1.7+:
+ * HCL2 required_plugins and `packer init`).
  */
 
-function runProcess(command, args, options = {}) {
-    const keep = options.tail ?? 40;
-    const tail = [];
-    return new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_.spawn)(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-        let timedOut = false;
-        let killer;
-        const timer = options.timeoutMs
-            ? setTimeout(() => {
-                timedOut = true;
-                child.kill('SIGINT');
-                killer = setTimeout(() => child.kill('SIGKILL'), options.graceMs ?? 300_000);
-            }, options.timeoutMs)
-            : undefined;
-        const onData = (buffer) => (chunk) => {
-            const text = buffer.partial + chunk.toString('utf8');
-            const lines = text.split('\n');
-            buffer.partial = lines.pop() ?? '';
-            for (const line of lines)
-                emit(line);
-        };
-        const emit = (line) => {
-            tail.push(line);
-            if (tail.length > keep)
-                tail.shift();
-            options.onLine?.(line);
-        };
-        const out = { partial: '' };
-        const err = { partial: '' };
-        child.stdout.on('data', onData(out));
-        child.stderr.on('data', onData(err));
-        child.on('error', (error) => {
-            clearTimeout(timer);
-            clearTimeout(killer);
-            reject(new Error(`could not run ${command}: ${error.message}`));
-        });
-        child.on('close', (code, signal) => {
-            clearTimeout(timer);
-            clearTimeout(killer);
-            for (const rest of [out.partial, err.partial])
-                if (rest)
-                    emit(rest);
-            resolve({ code: code ?? (signal ? 128 : 1), timedOut, tail });
-        });
-    });
-}
 async function packerInfo(packer = 'packer') {
     try {
-        const result = await runProcess(packer, ['version'], { tail: 5 });
+        const result = await (0,util_process/* runProcess */.R)(packer, ['version'], { tail: 5 });
         const match = /v?(\d+)\.(\d+)\.(\d+)/.exec(result.tail.join(' '));
         if (result.code !== 0 || !match)
             return undefined;
@@ -40516,7 +40658,7 @@ function pluginCache(template, env = process.env) {
     if (!plugins)
         return undefined;
     const dir = env.PACKER_PLUGIN_PATH ?? external_node_path_default().join(env.RUNNER_TOOL_CACHE ?? external_node_os_default().homedir(), '.image-builder-packer-plugins');
-    return { dir, key: `image-builder-packer-plugins-${process.platform}-${process.arch}-${sha256(canonicalJson(plugins)).slice(0, 20)}` };
+    return { dir, key: `image-builder-packer-plugins-${process.platform}-${process.arch}-${(0,util_hash/* sha256 */.s)((0,canonical/* canonicalJson */.d)(plugins)).slice(0, 20)}` };
 }
 /** Restores the cache on GitHub; returns true on an exact hit (nothing to save later). */
 async function restorePlugins(cache, log) {
@@ -40546,163 +40688,13 @@ async function savePlugins(cache, log) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/local/base-image.ts
-/**
- * The local provider's base image: debootstrap a minimal Debian, make it boot
- * under QEMU by direct kernel boot and accept Packer's SSH login, then
- * `mkfs.ext4 -d` + `qemu-img convert` (no loop devices, no bootloader).
- * Cached by its inputs under <store>/.base/; built in a hidden folder and
- * renamed into place, so a failed build leaves nothing behind.
- */
-
-
-
-
-
-
-
-/** Bump when the preparation below changes: it is part of the cache key. */
-const BASE_RECIPE_VERSION = '1';
-const BASE_PACKAGES = ['systemd-sysv', 'udev', 'openssh-server', 'linux-image-amd64', 'python3', 'iproute2', 'ca-certificates'];
-const DISK_SIZE = '4G';
-function baseImageDir(options) {
-    const key = sha256(canonicalJson({ suite: options.suite, mirror: options.mirror, packages: BASE_PACKAGES, v: BASE_RECIPE_VERSION }));
-    return external_node_path_default().join(options.storeRoot, '.base', `${options.suite}-${key.slice(0, 16)}`);
-}
-async function ensureBaseImage(options) {
-    const dir = baseImageDir(options);
-    if ((0,external_node_fs_.existsSync)(external_node_path_default().join(dir, 'credentials.json')))
-        return readBase(dir);
-    if (process.getuid?.() !== 0) {
-        throw new Error('building the local base image needs root (debootstrap and chroot): run as root, e.g. with sudo');
-    }
-    const staging = `${dir}.staging-${process.pid}`;
-    await external_node_fs_.promises.rm(staging, { recursive: true, force: true });
-    await external_node_fs_.promises.mkdir(staging, { recursive: true });
-    try {
-        const rootfs = external_node_path_default().join(staging, 'rootfs');
-        await step(options, 'debootstrap', ['--variant=minbase', `--include=${BASE_PACKAGES.join(',')}`, options.suite, rootfs, options.mirror]);
-        const password = (0,external_node_crypto_.randomBytes)(18).toString('base64url');
-        await prepareRootfs(rootfs, password, options);
-        const boot = await external_node_fs_.promises.readdir(external_node_path_default().join(rootfs, 'boot'));
-        const kernel = boot.find((f) => f.startsWith('vmlinuz-'));
-        const initrd = boot.find((f) => f.startsWith('initrd.img-'));
-        if (!kernel || !initrd)
-            throw new Error(`debootstrap of ${options.suite} installed no kernel/initrd in /boot`);
-        await external_node_fs_.promises.copyFile(external_node_path_default().join(rootfs, 'boot', kernel), external_node_path_default().join(staging, 'vmlinuz'));
-        await external_node_fs_.promises.copyFile(external_node_path_default().join(rootfs, 'boot', initrd), external_node_path_default().join(staging, 'initrd.img'));
-        const raw = external_node_path_default().join(staging, 'root.raw');
-        await step(options, 'truncate', ['-s', DISK_SIZE, raw]);
-        await step(options, 'mkfs.ext4', ['-q', '-F', '-L', 'root', '-d', rootfs, raw]);
-        await step(options, 'qemu-img', ['convert', '-O', 'qcow2', raw, external_node_path_default().join(staging, 'base.qcow2')]);
-        await external_node_fs_.promises.rm(raw);
-        await external_node_fs_.promises.rm(rootfs, { recursive: true, force: true });
-        await external_node_fs_.promises.writeFile(external_node_path_default().join(staging, 'credentials.json'), JSON.stringify({ user: 'root', password }) + '\n', { mode: 0o600 });
-        await external_node_fs_.promises.rename(staging, dir);
-        return readBase(dir);
-    }
-    catch (error) {
-        await external_node_fs_.promises.rm(staging, { recursive: true, force: true });
-        throw error;
-    }
-}
-async function readBase(dir) {
-    const { user, password } = JSON.parse(await external_node_fs_.promises.readFile(external_node_path_default().join(dir, 'credentials.json'), 'utf8'));
-    return {
-        dir, user, password,
-        disk: external_node_path_default().join(dir, 'base.qcow2'), kernel: external_node_path_default().join(dir, 'vmlinuz'), initrd: external_node_path_default().join(dir, 'initrd.img'),
-    };
-}
-/** Boots under QEMU with DHCP, root login by password for Packer, fstab for /dev/vda. */
-async function prepareRootfs(rootfs, password, options) {
-    const write = async (rel, text) => {
-        const file = external_node_path_default().join(rootfs, rel);
-        await external_node_fs_.promises.mkdir(external_node_path_default().dirname(file), { recursive: true });
-        await external_node_fs_.promises.writeFile(file, text);
-    };
-    await runWithInput('chroot', [rootfs, 'chpasswd'], `root:${password}\n`);
-    await write('etc/ssh/sshd_config.d/10-image-builder.conf', 'PermitRootLogin yes\nPasswordAuthentication yes\nUseDNS no\n');
-    await write('etc/hostname', 'image-builder\n');
-    await write('etc/hosts', '127.0.0.1 localhost\n127.0.1.1 image-builder\n');
-    await write('etc/fstab', '/dev/vda / ext4 rw,errors=remount-ro 0 1\n');
-    await write('etc/systemd/network/20-wired.network', '[Match]\nName=en* eth*\n\n[Network]\nDHCP=yes\n');
-    const wants = external_node_path_default().join(rootfs, 'etc/systemd/system/multi-user.target.wants');
-    await external_node_fs_.promises.mkdir(wants, { recursive: true });
-    await external_node_fs_.promises.rm(external_node_path_default().join(wants, 'systemd-networkd.service'), { force: true });
-    await external_node_fs_.promises.symlink('/lib/systemd/system/systemd-networkd.service', external_node_path_default().join(wants, 'systemd-networkd.service'));
-    await external_node_fs_.promises.rm(external_node_path_default().join(rootfs, 'etc/resolv.conf'), { force: true });
-    await write('etc/resolv.conf', 'nameserver 10.0.2.3\n');
-    await step(options, 'chroot', [rootfs, 'apt-get', 'clean']);
-    for (const rel of ['var/lib/apt/lists', 'usr/share/doc', 'usr/share/man', 'usr/share/locale']) {
-        await external_node_fs_.promises.rm(external_node_path_default().join(rootfs, rel), { recursive: true, force: true });
-        await external_node_fs_.promises.mkdir(external_node_path_default().join(rootfs, rel), { recursive: true });
-    }
-}
-async function step(options, command, args) {
-    options.log?.(`$ ${command} ${args.join(' ')}`);
-    const result = await runProcess(command, args, { onLine: (l) => options.log?.(l) });
-    if (result.code !== 0)
-        throw new Error(`${command} failed (exit ${result.code}):\n${result.tail.slice(-15).join('\n')}`);
-}
-function runWithInput(command, args, input) {
-    return new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_.spawn)(command, args, { stdio: ['pipe', 'ignore', 'pipe'] });
-        let err = '';
-        child.stderr.on('data', (d) => { err += d.toString(); });
-        child.on('error', reject);
-        child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${command} failed (exit ${code}): ${err.trim()}`))));
-        child.stdin.end(input);
-    });
-}
-
-;// CONCATENATED MODULE: ./src/local/mirror.ts
-/**
- * The Debian mirror for local base images: the recipe source's `mirror`, else
- * IMAGE_BUILDER_DEBIAN_MIRROR, else the one this machine's apt already uses.
- * No mirror host is written into the product.
- */
-
-
-function debianMirror(explicit, env = process.env, aptDir = '/etc/apt') {
-    const chosen = explicit ?? env.IMAGE_BUILDER_DEBIAN_MIRROR ?? aptMirror(aptDir);
-    if (!chosen) {
-        throw new Error('no Debian mirror found: set `mirror:` in the local source, or IMAGE_BUILDER_DEBIAN_MIRROR, ' +
-            'or configure apt (/etc/apt/sources.list.d/*.sources or /etc/apt/sources.list)');
-    }
-    return chosen;
-}
-/** The first Debian archive URI of apt's configuration (deb822 .sources first, then sources.list). */
-function aptMirror(aptDir = '/etc/apt') {
-    const dir = external_node_path_default().join(aptDir, 'sources.list.d');
-    const files = (0,external_node_fs_.existsSync)(dir) ? (0,external_node_fs_.readdirSync)(dir).filter((f) => f.endsWith('.sources')).sort().map((f) => external_node_path_default().join(dir, f)) : [];
-    for (const file of files) {
-        for (const stanza of (0,external_node_fs_.readFileSync)(file, 'utf8').split(/\n\s*\n/)) {
-            const uris = /^URIs:\s*(\S+)/m.exec(stanza)?.[1];
-            const suites = /^Suites:\s*(.+)$/m.exec(stanza)?.[1] ?? '';
-            if (uris && !/-security\b/.test(suites) && !/security/.test(uris))
-                return uris;
-        }
-    }
-    const list = external_node_path_default().join(aptDir, 'sources.list');
-    if ((0,external_node_fs_.existsSync)(list)) {
-        for (const line of (0,external_node_fs_.readFileSync)(list, 'utf8').split('\n')) {
-            const match = /^\s*deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+(\S+)/.exec(line);
-            if (match && !/security/.test(match[1] + match[2]))
-                return match[1];
-        }
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/commands/packer-job.ts
+;// CONCATENATED MODULE: ./src/packer/job.ts
 /**
  * What build and verify share: a work folder per image, the extra-vars file,
  * the Packer template and variables file, `packer validate`, then
  * `packer init` (modern Packer, plugins cached) and `packer build` with a
  * time limit, its log kept and its last lines in the error.
  */
-
-
 
 
 
@@ -40719,21 +40711,36 @@ async function preparePackerJob(spec, inputs, reporter) {
     const packer = await packerInfo();
     if (!packer && !inputs.dryRun)
         throw new Error(`${image.name}: packer is not installed (on GitHub: hashicorp/setup-packer; on Debian: apt-get install packer)`);
-    const local = image.provider === 'local' ? await localFiles(spec, work, inputs.dryRun, reporter) : undefined;
-    if (local)
-        reporter.mask(local.base.password);
-    const facts = { buildTime: spec.startedAt, gitSha: process.env.GITHUB_SHA, version: productVersion() };
+    const machine = await spec.hooks.machine?.({
+        name: image.name,
+        source: image.source,
+        work,
+        dryRun: inputs.dryRun,
+        log: (l) => reporter.info(l),
+        group: (title, fn) => reporter.group(title, fn),
+    });
+    for (const secret of machine?.secrets ?? [])
+        reporter.mask(secret);
+    const facts = { buildTime: spec.startedAt, gitSha: process.env.GITHUB_SHA, version: (0,paths/* productVersion */.Ud)() };
     const extraVarsFile = external_node_path_default().join(work, 'extra-vars.json');
     // The template runs deprovision.yml itself, last: the provisioning playbook skips its own copy.
-    await external_node_fs_.promises.writeFile(extraVarsFile, JSON.stringify({ ...extraVars(image, facts), image_builder_deprovision: false }, null, 2) + '\n', { mode: 0o600 });
+    await external_node_fs_.promises.writeFile(extraVarsFile, JSON.stringify({ ...extraVars(image, facts), image_builder_deprovision: false }, null, 2) + '\n', {
+        mode: 0o600,
+    });
     const outputDir = external_node_path_default().join(work, 'output');
     const manifestFile = external_node_path_default().join(work, 'packer-manifest.json');
     const built = imageTemplate({
-        image, mode: spec.mode, verifyImage: spec.verifyImage, extraVarsFile, outputDir, manifestFile, ...facts,
+        image,
+        mode: spec.mode,
+        verifyImage: spec.verifyImage,
+        extraVarsFile,
+        outputDir,
+        manifestFile,
+        ...facts,
         playbooks: spec.playbooks,
-        deprovision: external_node_path_default().join(bundledPlaybooks(), 'deprovision.yml'),
+        deprovision: external_node_path_default().join((0,paths/* bundledPlaybooks */.DV)(), 'deprovision.yml'),
         modernPacker: packer?.modern ?? true,
-        local: local && { ...local.files, sshPassword: local.base.password, baseImage: spec.verifyImage ?? local.files.baseImage },
+        local: machine && { ...machine.files, baseImage: spec.verifyImage ?? machine.files.baseImage },
     });
     const template = external_node_path_default().join(work, 'image.pkr.json');
     const varFile = external_node_path_default().join(work, 'image.pkrvars.json');
@@ -40741,7 +40748,19 @@ async function preparePackerJob(spec, inputs, reporter) {
     await external_node_fs_.promises.writeFile(varFile, JSON.stringify(built.variables, null, 2) + '\n', { mode: 0o600 });
     reporter.setOutput(constants/* Outputs */.tY.template, template);
     reporter.setOutput(constants/* Outputs */.tY.varFile, varFile);
-    const job = { image, mode: spec.mode, work, template, varFile, outputDir, manifestFile, built, packer, base: local?.base, env: packerEnv(built, inputs) };
+    const job = {
+        image,
+        mode: spec.mode,
+        work,
+        template,
+        varFile,
+        outputDir,
+        manifestFile,
+        built,
+        packer,
+        machine,
+        env: packerEnv(built, inputs),
+    };
     if (packer) {
         await initPlugins(job, reporter);
         await packerStep(job, ['validate', `-var-file=${varFile}`, template], reporter, 'validate', job.env);
@@ -40779,69 +40798,34 @@ async function packerStep(job, args, reporter, what, env = process.env, timeoutM
     const log = external_node_path_default().join(job.work, `packer-${what}.log`);
     const lines = [];
     const live = what === 'build' || what === 'verify';
-    const result = await runProcess('packer', args, { cwd: job.work, env, timeoutMs, onLine: (l) => { lines.push(l); if (live)
-            reporter.info(l); } });
+    const result = await (0,util_process/* runProcess */.R)('packer', args, {
+        cwd: job.work,
+        env,
+        timeoutMs,
+        onLine: (l) => {
+            lines.push(l);
+            if (live)
+                reporter.info(l);
+        },
+    });
     await external_node_fs_.promises.writeFile(log, lines.join('\n') + '\n');
     if (result.code === 0)
         return;
-    const why = result.timedOut ? 'ran longer than its time limit and was stopped (its machine was torn down)' : `failed (exit ${result.code})`;
+    const why = result.timedOut
+        ? 'ran longer than its time limit and was stopped (its machine was torn down)'
+        : `failed (exit ${result.code})`;
     throw new Error(`${job.image.cloud}/${job.image.name}: packer ${what} ${why} [Packer ${job.packer?.version ?? '?'}]; last lines:\n` +
-        result.tail.slice(-25).join('\n') + `\nfull log: ${log}`);
-}
-async function localFiles(spec, work, dryRun, reporter) {
-    const { image } = spec;
-    const source = image.source;
-    const store = new local.LocalProvider(image.target, { baseDir: spec.topologyDir });
-    let base;
-    if (source.image) {
-        const disk = external_node_path_default().resolve(spec.topologyDir, source.image);
-        const dir = external_node_path_default().dirname(disk);
-        base = { dir, disk, kernel: external_node_path_default().join(dir, 'vmlinuz'), initrd: external_node_path_default().join(dir, 'initrd.img'), user: 'root', password: process.env.IMAGE_BUILDER_LOCAL_PASSWORD ?? '' };
-        for (const f of [base.disk, base.kernel, base.initrd])
-            if (!(0,external_node_fs_.existsSync)(f))
-                throw new Error(`${image.name}: the local source image needs ${f}`);
-    }
-    else if (dryRun) {
-        const dir = external_node_path_default().join(work, 'dry-run-base');
-        await external_node_fs_.promises.mkdir(dir, { recursive: true });
-        for (const f of ['base.qcow2', 'vmlinuz', 'initrd.img'])
-            await external_node_fs_.promises.writeFile(external_node_path_default().join(dir, f), '');
-        base = { dir, disk: external_node_path_default().join(dir, 'base.qcow2'), kernel: external_node_path_default().join(dir, 'vmlinuz'), initrd: external_node_path_default().join(dir, 'initrd.img'), user: 'root', password: 'dry-run' };
-    }
-    else {
-        const mirror = debianMirror(source.mirror);
-        base = await reporter.group(`base image ${source.suite ?? 'bookworm'}`, () => ensureBaseImage({ storeRoot: store.root, suite: source.suite ?? 'bookworm', mirror, log: (l) => reporter.info(l) }));
-    }
-    return {
-        base,
-        files: {
-            baseImage: base.disk, kernel: base.kernel, initrd: base.initrd,
-            accelerator: process.env.IMAGE_BUILDER_ACCELERATOR ?? (kvmUsable() ? 'kvm' : 'tcg'), memoryMb: 1536, cpus: 2,
-            serialLog: external_node_path_default().join(work, 'serial.log'),
-        },
-    };
-}
-/** KVM only when the CPU offers virtualisation and /dev/kvm opens; else QEMU's TCG emulation. */
-function kvmUsable() {
-    try {
-        if (!/\b(vmx|svm)\b/.test((0,external_node_fs_.readFileSync)('/proc/cpuinfo', 'utf8')))
-            return false;
-        (0,external_node_fs_.closeSync)((0,external_node_fs_.openSync)('/dev/kvm', 'r+'));
-        return true;
-    }
-    catch {
-        return false;
-    }
+        result.tail.slice(-25).join('\n') +
+        `\nfull log: ${log}`);
 }
 
 ;// CONCATENATED MODULE: ./src/commands/build.ts
 /**
  * build: one matrix cell -> Packer template + variables -> packer init/build
- * -> the image, its result file, and (local) the image in the store.
- * A failed build names the image, shows Packer's last lines, and leaves the
- * store as it was.
+ * -> the image, its result file, and the image where its provider keeps it
+ * (local: the store). A failed build names the image, shows Packer's last
+ * lines, and leaves the store as it was.
  */
-
 
 
 
@@ -40860,25 +40844,39 @@ async function runBuild(inputs, reporter) {
     const topology = await loadTopology(inputs.topology);
     const image = imageForCell(topology, cell);
     const started = new Date();
+    const context = providerContext(topology.dir, inputs, reporter);
+    const hooks = await createBuildHooks(image.target, context);
     const job = await preparePackerJob({
-        image, topologyDir: topology.dir, mode: 'build', startedAt: started,
+        image,
+        topologyDir: topology.dir,
+        mode: 'build',
+        startedAt: started,
+        hooks,
         playbooks: image.recipe.playbooks.map((p) => external_node_path_default().resolve(topology.dir, p)),
     }, inputs, reporter);
     if (inputs.dryRun) {
         reporter.info(`${image.name}: dry run, template ${job.template} and variables ${job.varFile} written, nothing built`);
         return { template: job.template, varFile: job.varFile };
     }
-    const provider = await createProvider(image.target, providerContext(topology.dir, inputs, reporter));
+    const provider = await createProvider(image.target, context);
     await provider.prepareBuild?.({ image: image.image, os: image.os, region: image.buildRegion });
     await runPackerJob(job, inputs, reporter);
-    let imageId = artifactId(JSON.parse(await external_node_fs_.promises.readFile(job.manifestFile, 'utf8')), image);
-    if (job.base)
-        imageId = (await storeLocal(image, topology.dir, job.outputDir, job.base, started)).id;
+    const imageId = await keep(image, job, hooks, started);
     const result = {
-        version: 1, cloud: image.cloud, provider: image.provider, image: image.image, os: image.os,
-        fingerprint: image.fingerprint, name: image.name, region: image.buildRegion, regions: image.regions,
-        imageId, builtAt: started.toISOString(), durationSeconds: Math.round((Date.now() - started.getTime()) / 1000),
-        packerVersion: job.packer?.version ?? '', verified: 'unverified',
+        version: 1,
+        cloud: image.cloud,
+        provider: image.provider,
+        image: image.image,
+        os: image.os,
+        fingerprint: image.fingerprint,
+        name: image.name,
+        region: image.buildRegion,
+        regions: image.regions,
+        imageId,
+        builtAt: started.toISOString(),
+        durationSeconds: Math.round((Date.now() - started.getTime()) / 1000),
+        packerVersion: job.packer?.version ?? '',
+        verified: 'unverified',
     };
     const file = await writeResult(external_node_path_default().resolve(inputs.results), result);
     reporter.setOutput(constants/* Outputs */.tY.imageId, imageId);
@@ -40889,47 +40887,92 @@ async function runBuild(inputs, reporter) {
     await external_node_fs_.promises.rm(job.outputDir, { recursive: true, force: true });
     return { template: job.template, varFile: job.varFile, result };
 }
-async function storeLocal(image, baseDir, outputDir, base, started) {
-    const store = new local.LocalProvider(image.target, { baseDir });
+/** The built image's id: Packer's artifact id, or where the provider's store hook put it. */
+async function keep(image, job, hooks, started) {
+    const artifact = artifactId(JSON.parse(await external_node_fs_.promises.readFile(job.manifestFile, 'utf8')), image);
+    if (!hooks.store)
+        return artifact;
     const source = describeSource(image);
     const builtAt = started.toISOString();
-    return store.add({
-        name: image.name, cloud: image.cloud, region: image.buildRegion, fingerprint: image.fingerprint, image: image.image, os: image.os,
-        state: 'available', channel: 'candidate', verified: 'unverified', createdAt: builtAt, source,
-        tags: (0,providers_provider/* imageTags */.rK)({
-            fingerprint: image.fingerprint, image: image.image, os: image.os, cloud: image.cloud, source, builtAt,
-            version: productVersion(), gitSha: process.env.GITHUB_SHA,
-        }),
-    }, { 'image.qcow2': external_node_path_default().join(outputDir, 'image.qcow2'), vmlinuz: base.kernel, 'initrd.img': base.initrd });
+    return hooks.store({
+        artifactId: artifact,
+        outputDir: job.outputDir,
+        machine: job.machine,
+        record: {
+            name: image.name,
+            cloud: image.cloud,
+            region: image.buildRegion,
+            fingerprint: image.fingerprint,
+            image: image.image,
+            os: image.os,
+            state: 'available',
+            channel: 'candidate',
+            verified: 'unverified',
+            createdAt: builtAt,
+            source,
+            tags: (0,src_images/* imageTags */.rK)({
+                fingerprint: image.fingerprint,
+                image: image.image,
+                os: image.os,
+                cloud: image.cloud,
+                source,
+                builtAt,
+                version: (0,paths/* productVersion */.Ud)(),
+                gitSha: process.env.GITHUB_SHA,
+            }),
+        },
+    });
 }
 
-// EXTERNAL MODULE: ./src/providers/retry.ts
-var retry = __nccwpck_require__(77252);
-;// CONCATENATED MODULE: ./src/lifecycle/distribution.ts
+// EXTERNAL MODULE: ./src/util/retry.ts
+var retry = __nccwpck_require__(4266);
+;// CONCATENATED MODULE: ./src/distribute/rules.ts
+
 
 const key = (cloud, fingerprint) => `${cloud}|${fingerprint}`;
 function planDistribution(input) {
     const results = new Map(input.results.map((r) => [key(r.cloud, r.fingerprint), r]));
     const known = new Set(input.images.map((i) => key(i.cloud, i.fingerprint)));
     const unmatched = input.results.filter((r) => !known.has(key(r.cloud, r.fingerprint)));
+    const indexes = new Map();
+    const indexOf = (cloud) => {
+        let index = indexes.get(cloud);
+        if (!index)
+            indexes.set(cloud, (index = indexHolders(input.inventory[cloud])));
+        return index;
+    };
     const images = input.images
         .filter((config) => input.inventory[config.cloud])
-        .map((config) => distributeOne(config, input.inventory[config.cloud], results.get(key(config.cloud, config.fingerprint))));
+        .map((config) => distributeOne(config, input.inventory[config.cloud].scope, indexOf(config.cloud), results.get(key(config.cloud, config.fingerprint))));
     return { images, unmatched };
 }
-function distributeOne(config, inventory, result) {
-    const scope = inventory.scope;
-    const holding = distribution_holders(config.fingerprint, inventory);
-    const available = [...holding.entries()].filter(([, r]) => r.state === 'available').map(([region]) => region).sort();
-    const settled = [...holding.entries()].filter(([, r]) => r.state !== 'pending').map(([region]) => region).sort();
-    const from = available.includes(config.buildRegion) ? config.buildRegion : available[0];
+function distributeOne(config, scope, index, result) {
+    const holding = holders(index, config.fingerprint);
+    const settled = [...holding.entries()]
+        .filter(([, r]) => r.state !== 'pending')
+        .map(([region]) => region)
+        .sort();
+    const from = availableSource(config.buildRegion, holding);
     const source = from === undefined ? undefined : holding.get(from);
     const verdict = result?.verified ?? source?.verified ?? 'unverified';
     const base = {
-        cloud: config.cloud, provider: config.provider, image: config.image, os: config.os, name: config.name,
-        fingerprint: config.fingerprint, buildRegion: config.buildRegion, regions: config.regions, scope,
-        status: 'distribute', verdict, source, present: scope === 'global' ? [...config.regions] : settled,
-        copies: [], share: [], sharing: config.target.share, built: result !== undefined,
+        cloud: config.cloud,
+        provider: config.provider,
+        image: config.image,
+        os: config.os,
+        name: config.name,
+        fingerprint: config.fingerprint,
+        buildRegion: config.buildRegion,
+        regions: config.regions,
+        scope,
+        status: 'distribute',
+        verdict,
+        source,
+        present: scope === 'global' ? [...config.regions] : settled,
+        copies: [],
+        share: [],
+        sharing: config.target.share,
+        built: result !== undefined,
     };
     if (verdict === 'failed') {
         return { ...base, status: 'rejected', reason: 'failed verification: not distributed (fix the image and build it again)' };
@@ -40946,9 +40989,9 @@ function distributeOne(config, inventory, result) {
                     : 'not built yet: run build first',
         };
     }
-    const retag = source.verified !== verdict ? { [providers_provider/* TAGS */.gp.verified]: verdict } : undefined;
-    const tags = { ...source.tags, [providers_provider/* TAGS */.gp.channel]: 'candidate', [providers_provider/* TAGS */.gp.verified]: verdict };
-    const template = (0,providers_provider/* fromTags */.y8)(tags, source);
+    const retag = source.verified !== verdict ? { [src_images/* TAGS */.gp.verified]: verdict } : undefined;
+    const tags = { ...source.tags, [src_images/* TAGS */.gp.channel]: 'candidate', [src_images/* TAGS */.gp.verified]: verdict };
+    const template = (0,src_images/* fromTags */.y8)(tags, source);
     const copies = [];
     if (scope === 'region') {
         for (const to of config.regions) {
@@ -40956,28 +40999,21 @@ function distributeOne(config, inventory, result) {
             if (there && there.state !== 'pending')
                 continue;
             copies.push({
-                cloud: config.cloud, image: config.image, os: config.os, name: config.name, fingerprint: config.fingerprint,
-                from: source.region, to, source: template, tags, resume: there !== undefined,
+                cloud: config.cloud,
+                image: config.image,
+                os: config.os,
+                name: config.name,
+                fingerprint: config.fingerprint,
+                from: source.region,
+                to,
+                source: template,
+                tags,
+                resume: there !== undefined,
             });
         }
     }
     const share = uniqueIds([source, ...settled.map((r) => holding.get(r))]);
     return { ...base, copies, retag, share: shares(config.target.share) ? share : [] };
-}
-/**
- * Regions holding an image of this fingerprint, as the planner counts them:
- * any state but failed. Per region the best one: available, deprecated, pending.
- */
-function distribution_holders(fingerprint, inventory) {
-    const rank = { available: 0, deprecated: 1, pending: 2, failed: 3 };
-    const found = new Map();
-    for (const [region, records] of Object.entries(inventory.regions)) {
-        const matches = records.filter((r) => r.fingerprint === fingerprint && r.state !== 'failed');
-        const best = matches.sort((a, b) => rank[a.state] - rank[b.state])[0];
-        if (best)
-            found.set(region, best);
-    }
-    return found;
 }
 const shares = (sharing) => sharing.public || sharing.accounts.length > 0;
 function uniqueIds(records) {
@@ -40988,7 +41024,10 @@ function uniqueIds(records) {
 ;// CONCATENATED MODULE: ./src/report/distribute-summary.ts
 
 
-const formatTags = (tags) => Object.entries(tags).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join(', ');
+const formatTags = (tags) => Object.entries(tags)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
 function distributeHeadline(report) {
     const ok = report.outcomes.filter((o) => o.ok).length;
     const skipped = report.distribution.images.filter((i) => i.status !== 'distribute').length;
@@ -41003,12 +41042,27 @@ function distribute_summary_imageRows(report) {
         const outcomes = outcomesOf(report, image);
         const copied = report.dryRun
             ? image.copies.map((j) => `${j.to} (would ${j.resume ? 'finish' : 'copy'})`).join(' ')
-            : outcomes.filter((o) => o.ok).map((o) => `${o.job.to} ${o.seconds.toFixed(1)} s`).join(', ');
-        const failed = outcomes.filter((o) => !o.ok).map((o) => o.job.to).join(' ');
+            : outcomes
+                .filter((o) => o.ok)
+                .map((o) => `${o.job.to} ${o.seconds.toFixed(1)} s`)
+                .join(', ');
+        const failed = outcomes
+            .filter((o) => !o.ok)
+            .map((o) => o.job.to)
+            .join(' ');
         const source = image.source ? `${image.source.region} ${image.source.id}` : '-';
         const status = image.status === 'distribute' ? (image.scope === 'global' ? 'global' : 'ok') : image.status;
-        return [image.cloud, image.image, image.os, status, image.verdict, source, copied || '-',
-            image.present.filter((r) => !image.copies.some((j) => j.to === r)).join(' ') || '-', failed || '-'];
+        return [
+            image.cloud,
+            image.image,
+            image.os,
+            status,
+            image.verdict,
+            source,
+            copied || '-',
+            image.present.filter((r) => !image.copies.some((j) => j.to === r)).join(' ') || '-',
+            failed || '-',
+        ];
     });
 }
 const distribute_summary_IMAGE_HEADER = ['cloud', 'image', 'os', 'status', 'verdict', 'source', 'copied', 'already there', 'failed'];
@@ -41084,10 +41138,8 @@ function distributeMermaid(report) {
  * is never copied again, so a re-run after a crash finishes only the rest.
  * One failed region does not stop the others; every failure is reported and
  * the command fails at the end. Orchestration only: the decisions are in
- * lifecycle/distribution.ts.
+ * distribute/rules.ts.
  */
-
-
 
 
 
@@ -41103,14 +41155,20 @@ async function runDistribute(inputs, reporter, deps = {}) {
     const topology = await loadTopology(inputs.topology);
     const images = fingerprinted(topology, inputs);
     const results = await readResults(inputs.results);
-    const open = await openClouds(topology, inputs, reporter, deps);
+    const open = await openClouds(topology, inputs, reporter, deps, { onFailure: 'record' });
     const failures = [...open.failures];
     const distribution = planDistribution({ images, inventory: open.inventory, results });
     reportSkipped(distribution, reporter);
     const jobs = distribution.images.flatMap((image) => image.copies.filter((job) => {
         if (!open.unreachable.has(`${job.cloud}|${job.to}`))
             return true;
-        failures.push({ cloud: job.cloud, region: job.to, name: job.name, step: 'copy', message: 'not copied: the inventory of this region failed (see above)' });
+        failures.push({
+            cloud: job.cloud,
+            region: job.to,
+            name: job.name,
+            step: 'copy',
+            message: 'not copied: the inventory of this region failed (see above)',
+        });
         return false;
     }));
     let outcomes = [];
@@ -41138,51 +41196,6 @@ async function runDistribute(inputs, reporter, deps = {}) {
             `fix the cause and run distribute again (it redoes only what is missing):\n${lines.join('\n')}`);
     }
     return { distribution, outcomes, failures, copied };
-}
-/**
- * Providers and inventories of the selected clouds: one call per region, all
- * at once up to `concurrency` (one per global cloud). A failed region is
- * reported and left out; the other regions go on.
- */
-async function openClouds(topology, inputs, reporter, deps) {
-    const clouds = topology.clouds.filter((c) => matcher(inputs.clouds)(c.name));
-    const context = providerContext(topology.dir, inputs, reporter, deps.context);
-    const make = deps.providerFor ?? createProvider;
-    const list = await Promise.all(clouds.map((cloud) => make(cloud, context)));
-    const calls = clouds.flatMap((cloud, c) => {
-        const regions = Object.keys(cloud.regions).sort();
-        return (list[c].scope === 'global' ? [cloud.build_region] : regions).map((region) => ({ c, region }));
-    });
-    const failures = [];
-    const unreachable = new Set();
-    const answers = await mapLimit(calls, inputs.concurrency, async ({ c, region }) => {
-        try {
-            return await list[c].inventory(region);
-        }
-        catch (error) {
-            const cloud = clouds[c];
-            const lost = list[c].scope === 'global' ? Object.keys(cloud.regions) : [region];
-            for (const r of lost)
-                unreachable.add(`${cloud.name}|${r}`);
-            failures.push({ cloud: cloud.name, region, name: '', step: 'inventory', message: error.message });
-            reporter.error(`inventory of cloud "${cloud.name}" in ${region} failed: ${error.message}`);
-            return undefined;
-        }
-    });
-    const inventory = {};
-    clouds.forEach((cloud, c) => {
-        const regions = {};
-        calls.forEach((call, k) => {
-            const records = answers[k];
-            if (call.c !== c || !records)
-                return;
-            const targets = list[c].scope === 'global' ? Object.keys(cloud.regions) : [call.region];
-            for (const region of targets)
-                regions[region] = records.map((r) => ({ ...r, region: list[c].scope === 'global' ? r.region : region }));
-        });
-        inventory[cloud.name] = { provider: cloud.provider, scope: list[c].scope, regions };
-    });
-    return { clouds, providers: new Map(clouds.map((cloud, c) => [cloud.name, list[c]])), inventory, unreachable, failures };
 }
 function reportSkipped(distribution, reporter) {
     for (const image of distribution.images) {
@@ -41233,7 +41246,13 @@ async function retagSources(images, provider, failures, reporter) {
             reporter.info(`${image.cloud}/${image.name}: tagged ${image.source.id} with ${formatTags(image.retag)}`);
         }
         catch (error) {
-            failures.push({ cloud: image.cloud, region: image.source.region, name: image.name, step: 'tag', message: error.message });
+            failures.push({
+                cloud: image.cloud,
+                region: image.source.region,
+                name: image.name,
+                step: 'tag',
+                message: error.message,
+            });
         }
     }));
 }
@@ -41253,7 +41272,10 @@ async function copyAll(jobs, images, provider, limit, reporter, deps) {
         try {
             reporter.info(`${job.cloud}/${job.name}: ${job.resume ? 'waiting for the copy under way' : 'copying'} ${job.from} -> ${job.to}`);
             const copy = await (0,retry/* withRetry */.b)(() => p.copy(job.source, job.to, { wait: true }), {
-                attempts: 6, baseMs: 5_000, maxMs: 60_000, sleep,
+                attempts: 6,
+                baseMs: 5_000,
+                maxMs: 60_000,
+                sleep,
                 retryable: (error) => COPY_LIMIT.test(error?.message ?? ''),
                 onRetry: (_e, attempt, delay) => reporter.info(`${job.cloud}/${job.name}: copy limit reached in ${job.to}, retry ${attempt} in ${Math.round(delay / 1000)} s`),
             });
@@ -41416,15 +41438,15 @@ function withVerdicts(records, verdicts) {
 }
 const verdictKey = (cloud, fingerprint) => `${cloud}|${fingerprint}`;
 
-;// CONCATENATED MODULE: ./src/report/drift.ts
+;// CONCATENATED MODULE: ./src/lifecycle/drift.ts
 /**
  * Drift: for each cloud, region and image line the topology needs there,
  * whether the gold image carries the topology's current fingerprint.
  *   up to date — the gold is the current image
  *   outdated   — there is a gold, built from older inputs
  *   missing    — no gold at all in that region
+ * Pure; report/drift.ts renders it.
  */
-
 function driftRows(wanted, golds) {
     const index = new Map();
     for (const g of golds)
@@ -41446,11 +41468,21 @@ function driftCounts(rows) {
         counts[r.status] += 1;
     return counts;
 }
+
+;// CONCATENATED MODULE: ./src/report/drift.ts
+/** Drift (lifecycle/drift.ts) as a Markdown section and as terminal text. */
+
+
 const HEADER = ['cloud', 'region', 'image', 'os', 'drift', 'gold', 'wanted fingerprint'];
 const MARK = { 'up to date': '✅ up to date', outdated: '⚠️ outdated', missing: '❌ missing' };
 const rowsOf = (rows, marks) => rows.map((r) => [
-    r.cloud, r.region, r.image, r.os, marks ? MARK[r.status] : r.status,
-    r.gold ? `${r.gold.name} (${r.gold.fingerprint.slice(0, 16)})` : '-', r.wanted.slice(0, 16),
+    r.cloud,
+    r.region,
+    r.image,
+    r.os,
+    marks ? MARK[r.status] : r.status,
+    r.gold ? `${r.gold.name} (${r.gold.fingerprint.slice(0, 16)})` : '-',
+    r.wanted.slice(0, 16),
 ]);
 function driftHeadline(rows) {
     const c = driftCounts(rows);
@@ -41470,7 +41502,6 @@ function driftText(rows) {
 ;// CONCATENATED MODULE: ./src/report/lifecycle-summary.ts
 
 
-
 const where = (l) => l.location.regions.join(' ');
 const line = (l) => [l.location.cloud, where(l), l.location.image, l.location.os];
 function lifecycleHeadline(r) {
@@ -41479,17 +41510,22 @@ function lifecycleHeadline(r) {
     const removed = r.lines.reduce((n, l) => n + l.decision.remove.length, 0);
     const would = r.lines.reduce((n, l) => n + l.decision.wouldRemove.length, 0);
     const mode = r.dryRun ? 'dry run, nothing changed: would be ' : '';
-    const removal = r.delete
-        ? `${count(removed, 'image')} removed`
-        : `${count(would, 'image')} to remove (delete is off: nothing removed)`;
-    return `${mode}${count(promoted, 'promotion')}, ${outdated} outdated, ${removal}; ${count(r.lines.length, 'line location')}` +
-        (r.failures.length > 0 ? `, ${count(r.failures.length, 'failure')}` : '');
+    const removal = r.delete ? `${count(removed, 'image')} removed` : `${count(would, 'image')} to remove (delete is off: nothing removed)`;
+    return (`${mode}${count(promoted, 'promotion')}, ${outdated} outdated, ${removal}; ${count(r.lines.length, 'line location')}` +
+        (r.failures.length > 0 ? `, ${count(r.failures.length, 'failure')}` : ''));
 }
 const PROMOTE_HEADER = ['cloud', 'regions', 'image', 'os', 'new gold', 'fingerprint', 'verdict', 'replaces'];
-const promoteRows = (r) => r.lines.filter((l) => l.decision.promote).map((l) => {
+const promoteRows = (r) => r.lines
+    .filter((l) => l.decision.promote)
+    .map((l) => {
     const gold = l.decision.promote;
-    return [...line(l), `${gold.name} (${gold.id})`, gold.fingerprint.slice(0, 16), gold.verified,
-        l.decision.outdated.map((o) => o.name).join(' ') || '-'];
+    return [
+        ...line(l),
+        `${gold.name} (${gold.id})`,
+        gold.fingerprint.slice(0, 16),
+        gold.verified,
+        l.decision.outdated.map((o) => o.name).join(' ') || '-',
+    ];
 });
 const OUTDATED_HEADER = ['cloud', 'regions', 'image', 'os', 'outdated', 'replaced by'];
 const outdatedRows = (r) => r.lines.flatMap((l) => l.decision.outdated.map((o) => [...line(l), `${o.name} (${o.id})`, l.decision.gold?.name ?? '-']));
@@ -41501,7 +41537,8 @@ const removeRows = (r) => r.lines.flatMap((l) => [
 const KEPT_HEADER = ['cloud', 'regions', 'image', 'os', 'gold', 'newest', 'in use', 'pending'];
 const keptRows = (r) => r.lines.map((l) => {
     const n = (reason) => l.decision.kept.filter((k) => k.reason === reason).length;
-    const inUse = l.decision.kept.filter((k) => k.reason === 'in-use')
+    const inUse = l.decision.kept
+        .filter((k) => k.reason === 'in-use')
         .map((k) => `${k.record.name}${l.usage[k.record.id]?.length ? ` [${l.usage[k.record.id].slice(0, 3).join(', ')}]` : ''}`);
     return [...line(l), l.decision.gold?.name ?? '-', n('newest'), inUse.join(' ') || '0', n('pending')];
 });
@@ -41521,8 +41558,7 @@ function sections(r, table, heading) {
     return parts;
 }
 function lifecycleMarkdown(r) {
-    return [`## Image lifecycle\n\n${lifecycleHeadline(r)}`, ...sections(r, markdownTable, (t) => `### ${t}\n\n`), driftMarkdown(r.drift)]
-        .join('\n\n') + '\n';
+    return ([`## Image lifecycle\n\n${lifecycleHeadline(r)}`, ...sections(r, markdownTable, (t) => `### ${t}\n\n`), driftMarkdown(r.drift)].join('\n\n') + '\n');
 }
 function lifecycleText(r) {
     return [lifecycleHeadline(r), ...sections(r, textTable, (t) => `${t}:\n`), driftText(r.drift)].join('\n\n') + '\n';
@@ -41556,7 +41592,7 @@ async function runLifecycle(inputs, reporter, deps = {}) {
     const verdicts = new Map();
     for (const r of await readResults(inputs.results))
         verdicts.set(verdictKey(r.cloud, r.fingerprint), r.verified);
-    const open = await openClouds(topology, inputs, reporter, deps);
+    const open = await openClouds(topology, inputs, reporter, deps, { onFailure: 'record' });
     const failures = [...open.failures];
     const retired = new Set(topology.lifecycle.retired);
     const recipeOk = matcher(inputs.images);
@@ -41567,7 +41603,10 @@ async function runLifecycle(inputs, reporter, deps = {}) {
         const regions = open.inventory[cloud.name]?.regions ?? {};
         return lineLocations(cloud.name, regions)
             .filter((l) => recipeOk(l.image))
-            .map((location) => ({ location: { ...location, records: withVerdicts(location.records, verdicts) }, mayDelete: inputs.delete && !degraded }));
+            .map((location) => ({
+            location: { ...location, records: withVerdicts(location.records, verdicts) },
+            mayDelete: inputs.delete && !degraded,
+        }));
     });
     const provider = (cloud) => open.providers.get(cloud);
     const applied = { promoted: 0, outdated: 0, removed: 0 };
@@ -41603,7 +41642,13 @@ async function runLifecycle(inputs, reporter, deps = {}) {
                     reporter.warning(`${location.cloud}: ${message}`);
             }
         }
-        const line = { location, retired: input.retired, current: config?.fingerprint, decision: decide({ ...input, inUse }), usage };
+        const line = {
+            location,
+            retired: input.retired,
+            current: config?.fingerprint,
+            decision: decide({ ...input, inUse }),
+            usage,
+        };
         if (inputs.dryRun)
             lifecycle_describe(line, reporter);
         else
@@ -41659,14 +41704,14 @@ async function apply(line, provider, applied, failures, reporter) {
     };
     const gold = decision.gold;
     if (decision.promote && gold) {
-        const tags = { [providers_provider/* TAGS */.gp.channel]: 'gold', [providers_provider/* TAGS */.gp.verified]: gold.verified };
+        const tags = { [src_images/* TAGS */.gp.channel]: 'gold', [src_images/* TAGS */.gp.verified]: gold.verified };
         // Without the new gold, the old one is still current: change nothing else in this line.
         if (!(await step(gold, 'tag', () => provider.tag(gold, tags), `promoted ${gold.name} (${gold.id}) to gold`)))
             return;
         applied.promoted += 1;
     }
     for (const old of decision.outdated) {
-        const marked = await step(old, 'tag', () => provider.tag(old, { [providers_provider/* TAGS */.gp.channel]: 'outdated' }), `marked ${old.name} outdated`);
+        const marked = await step(old, 'tag', () => provider.tag(old, { [src_images/* TAGS */.gp.channel]: 'outdated' }), `marked ${old.name} outdated`);
         if (marked) {
             const deprecated = await step(old, 'deprecate', () => provider.deprecate(old, { replacement: gold }), `deprecated ${old.name}, replaced by ${gold?.name}`);
             if (deprecated)
@@ -41699,8 +41744,6 @@ async function apply(line, provider, applied, failures, reporter) {
 
 
 
-
-
 async function runVerify(inputs, reporter) {
     const cell = parseCell(inputs.cell);
     const topology = await loadTopology(inputs.topology);
@@ -41709,13 +41752,28 @@ async function runVerify(inputs, reporter) {
     const result = (await readResults(resultsDir)).find((r) => r.cloud === image.cloud && r.fingerprint === image.fingerprint);
     if (!result)
         throw new Error(`${image.cloud}/${image.name}: no build result in ${resultsDir}: run build for this cell first (in a workflow: download its artifact)`);
-    const playbook = image.recipe.verify ? external_node_path_default().resolve(topology.dir, image.recipe.verify) : external_node_path_default().join(bundledPlaybooks(), 'verify.yml');
-    const verifyImage = image.provider === 'local' && !inputs.dryRun
-        ? await localOverlay(new local.LocalProvider(image.target, { baseDir: topology.dir }).imageDir(result.region, image.name), inputs, image.name)
-        : result.imageId;
-    const job = await preparePackerJob({
-        image, topologyDir: topology.dir, mode: 'verify', playbooks: [playbook], verifyImage, startedAt: new Date(result.builtAt),
-    }, inputs, reporter);
+    const playbook = image.recipe.verify ? external_node_path_default().resolve(topology.dir, image.recipe.verify) : external_node_path_default().join((0,paths/* bundledPlaybooks */.DV)(), 'verify.yml');
+    const hooks = await createBuildHooks(image.target, providerContext(topology.dir, inputs, reporter));
+    // The provider's verification source (local: an overlay, so the stored disk is never written to); a dry run boots nothing.
+    const booted = !inputs.dryRun && hooks.verifySource
+        ? await hooks.verifySource({ region: result.region, name: image.name, imageId: result.imageId }, inputs.workDir)
+        : { source: result.imageId, release: async () => { } };
+    let job;
+    try {
+        job = await preparePackerJob({
+            image,
+            topologyDir: topology.dir,
+            mode: 'verify',
+            playbooks: [playbook],
+            verifyImage: booted.source,
+            startedAt: new Date(result.builtAt),
+            hooks,
+        }, inputs, reporter);
+    }
+    catch (error) {
+        await booted.release();
+        throw error;
+    }
     if (inputs.dryRun) {
         reporter.info(`${image.name}: dry run, verification template ${job.template} written, nothing booted`);
         return { verdict: result.verified, result };
@@ -41734,13 +41792,15 @@ async function runVerify(inputs, reporter) {
         failure = error;
     }
     finally {
-        await discard(job.outputDir, verifyImage, image.provider);
+        // The verification machine's disk and the provider's verification source are never kept.
+        await external_node_fs_.promises.rm(job.outputDir, { recursive: true, force: true });
+        await booted.release();
     }
     const updated = { ...result, verified: verdict, verifiedAt: new Date().toISOString() };
     await writeResult(resultsDir, updated);
     await markImage(image, result, verdict, topology.dir, inputs, reporter);
     if (failure)
-        throw new Error(`${image.cloud}/${image.name} failed verification with ${external_node_path_default().basename(playbook)}; it is marked ${providers_provider/* TAGS */.gp.verified}=failed and will never be promoted.\n${failure.message}`);
+        throw new Error(`${image.cloud}/${image.name} failed verification with ${external_node_path_default().basename(playbook)}; it is marked ${src_images/* TAGS */.gp.verified}=failed and will never be promoted.\n${failure.message}`);
     reporter.info(`${image.cloud}/${image.name}: verification passed (${external_node_path_default().basename(playbook)})`);
     return { verdict, result: updated };
 }
@@ -41750,34 +41810,12 @@ async function markImage(image, result, verdict, baseDir, inputs, reporter) {
     const record = (await provider.inventory(result.region)).find((r) => r.id === result.imageId || r.fingerprint === image.fingerprint);
     if (!record)
         throw new Error(`${image.cloud}/${image.name}: the image ${result.imageId} is not in ${result.region} any more, cannot record its verdict`);
-    await provider.tag(record, { [providers_provider/* TAGS */.gp.verified]: verdict });
+    await provider.tag(record, { [src_images/* TAGS */.gp.verified]: verdict });
 }
 /** True when Packer's log shows the Ansible provisioner ran and the playbook failed. */
 async function playbookFailed(work) {
     const log = await external_node_fs_.promises.readFile(external_node_path_default().join(work, 'packer-verify.log'), 'utf8').catch(() => '');
     return /Error executing Ansible|ansible-playbook.*exit status|Non-zero exit status/i.test(log);
-}
-/**
- * A throwaway qcow2 overlay on the stored disk: the verification boot writes
- * to it, never to the image itself.
- */
-async function localOverlay(imageDir, inputs, name) {
-    // The folder name is built at run time: a literal path pattern here would be
-    // taken by the bundler for an asset to ship when such folders exist at build time.
-    const dir = external_node_path_default().join(external_node_path_default().resolve(inputs.workDir), ['overlay', name].join('--'));
-    await external_node_fs_.promises.rm(dir, { recursive: true, force: true });
-    await external_node_fs_.promises.mkdir(dir, { recursive: true });
-    const overlay = external_node_path_default().join(dir, 'overlay.qcow2');
-    const result = await runProcess('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'qcow2', '-b', external_node_path_default().join(imageDir, 'image.qcow2'), overlay]);
-    if (result.code !== 0)
-        throw new Error(`${name}: could not create the verification overlay: ${result.tail.join(' ')}`);
-    return overlay;
-}
-/** The verification machine's disk and the overlay are never kept. */
-async function discard(outputDir, verifyImage, provider) {
-    await external_node_fs_.promises.rm(outputDir, { recursive: true, force: true });
-    if (provider === 'local')
-        await external_node_fs_.promises.rm(external_node_path_default().dirname(verifyImage), { recursive: true, force: true });
 }
 
 ;// CONCATENATED MODULE: ./src/commands/index.ts
@@ -41794,10 +41832,7 @@ const commands = {
     verify: runVerify,
 };
 async function dispatch(inputs, reporter) {
-    const fn = commands[inputs.command];
-    if (!fn)
-        throw new Error(`command "${inputs.command}" is not part of this release yet; available: ${Object.keys(commands).join(', ')}`);
-    return fn(inputs, reporter);
+    return commands[inputs.command](inputs, reporter);
 }
 
 
@@ -41824,13 +41859,108 @@ g.__dirname ??= node_path__WEBPACK_IMPORTED_MODULE_0___default().dirname(g.__fil
 
 /***/ }),
 
+/***/ 8122:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  gp: () => (/* reexport */ TAGS),
+  B1: () => (/* reexport */ currentTags),
+  y8: () => (/* reexport */ fromTags),
+  rK: () => (/* reexport */ imageTags)
+});
+
+// UNUSED EXPORTS: LEGACY_TAGS
+
+;// CONCATENATED MODULE: ./src/images/tags.ts
+const TAGS = {
+    managedBy: 'image-builder',
+    fingerprint: 'ib-fingerprint',
+    recipe: 'ib-recipe',
+    os: 'ib-os',
+    cloud: 'ib-cloud',
+    channel: 'ib-channel',
+    verified: 'ib-verified',
+    source: 'ib-source',
+    gitSha: 'ib-git-sha',
+    builtAt: 'ib-built-at',
+    version: 'ib-version',
+    /** The image that replaced an outdated one (where the cloud has no native field for it). */
+    replacement: 'ib-replacement',
+    /** When an outdated image was deprecated (where the cloud has no native field for it). */
+    deprecatedAt: 'ib-deprecated-at',
+    /** The accounts an image is shared with (local store). */
+    sharedWith: 'ib-shared-with',
+};
+/**
+ * Keys earlier releases wrote under another spelling, read as their current
+ * key so the images they made still count.
+ */
+const LEGACY_TAGS = {
+    'ib-replaced-by': TAGS.replacement,
+};
+/** Builds the tag set for a new image; providers add their own keys on top. */
+function imageTags(fields) {
+    const tags = {
+        [TAGS.managedBy]: 'true',
+        [TAGS.fingerprint]: fields.fingerprint,
+        [TAGS.recipe]: fields.image,
+        [TAGS.os]: fields.os,
+        [TAGS.cloud]: fields.cloud,
+        [TAGS.channel]: fields.channel ?? 'candidate',
+        [TAGS.verified]: fields.verified ?? 'unverified',
+    };
+    if (fields.source)
+        tags[TAGS.source] = fields.source;
+    if (fields.gitSha)
+        tags[TAGS.gitSha] = fields.gitSha;
+    if (fields.builtAt)
+        tags[TAGS.builtAt] = fields.builtAt;
+    if (fields.version)
+        tags[TAGS.version] = fields.version;
+    return tags;
+}
+/** The tags with every legacy key also under its current spelling (the current one wins). */
+function currentTags(tags) {
+    let out = tags;
+    for (const [legacy, current] of Object.entries(LEGACY_TAGS)) {
+        if (tags[legacy] !== undefined && tags[current] === undefined)
+            out = { ...out, [current]: tags[legacy] };
+    }
+    return out;
+}
+/** Reads an ImageRecord's tool fields back from its tags. */
+function fromTags(raw, base) {
+    const tags = currentTags(raw);
+    const channel = tags[TAGS.channel];
+    const verified = tags[TAGS.verified];
+    return {
+        ...base,
+        cloud: tags[TAGS.cloud] ?? '',
+        fingerprint: tags[TAGS.fingerprint] ?? '',
+        image: tags[TAGS.recipe] ?? '',
+        os: tags[TAGS.os] ?? '',
+        channel: channel === 'gold' || channel === 'outdated' ? channel : 'candidate',
+        verified: verified === 'passed' || verified === 'failed' ? verified : 'unverified',
+        source: tags[TAGS.source],
+        tags,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/images/index.ts
+
+
+
+/***/ }),
+
 /***/ 79407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _esm_shim_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1920);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(95269);
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3517);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(95116);
 
 
 
@@ -41846,12 +41976,12 @@ __webpack_async_result__();
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   G0: () => (/* binding */ Inputs),
 /* harmony export */   Lo: () => (/* binding */ COMMANDS),
+/* harmony export */   nL: () => (/* binding */ InputNames),
 /* harmony export */   tY: () => (/* binding */ Outputs)
 /* harmony export */ });
 /** Every input and output name, in one place (action.yml mirrors these). */
-const Inputs = {
+const InputNames = {
     command: 'command',
     topology: 'topology',
     offline: 'offline',
@@ -41914,7 +42044,10 @@ function reportFailure(error, reporter) {
     if (error instanceof _topology_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .TopologyError */ .kA) {
         for (const p of error.problems) {
             reporter.error(p.hint ? `${p.message} — ${p.hint}` : p.message, {
-                file: p.file, line: p.line, col: p.col, title: 'topology',
+                file: p.file,
+                line: p.line,
+                col: p.col,
+                title: 'topology',
             });
         }
         return `${error.file}: ${error.problems.length} problem${error.problems.length === 1 ? '' : 's'} in the topology file (see above)`;
@@ -41949,37 +42082,40 @@ function guardStrayRejections(report) {
  */
 
 function parseInputs(get) {
-    const command = (get(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.command) || 'plan').trim();
+    const command = (get(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .InputNames */ .nL.command) || 'plan').trim();
     if (!_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .COMMANDS */ .Lo.includes(command)) {
         throw new Error(`input "command" is "${command}": write one of ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .COMMANDS */ .Lo.join(', ')}`);
     }
-    const chunk = get(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.chunk).trim();
+    const chunk = get(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .InputNames */ .nL.chunk).trim();
     return {
         command,
-        topology: get(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.topology).trim() || 'topology.yml',
-        offline: bool(get, _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.offline, false),
-        clouds: list(get(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.clouds)),
-        images: list(get(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.images)),
-        force: bool(get, _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.force, false),
-        maxCells: int(get, _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.maxCells, 256, 1, 256),
-        chunk: chunk === '' ? undefined : int(get, _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.chunk, 0, 0, 10_000),
-        planFile: get(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.planFile).trim() || 'image-builder-plan.json',
-        cell: get(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.cell).trim() || undefined,
-        dryRun: bool(get, _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.dryRun, false),
-        results: get(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.results).trim() || 'image-builder-results',
-        delete: bool(get, _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.delete, false),
-        concurrency: int(get, _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.concurrency, 8, 1, 64),
-        gcpAccessToken: get(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.gcpAccessToken).trim() || undefined,
-        azureCloud: get(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.azureCloud).trim() || undefined,
-        token: get(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.token).trim() || undefined,
-        summary: bool(get, _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.summary, true),
-        buildTimeoutMinutes: int(get, _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.buildTimeout, 120, 1, 24 * 60),
-        workDir: get(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.workDir).trim() || 'image-builder-work',
-        copyLimit: int(get, _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.copyLimit, 5, 1, 100),
+        topology: get(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .InputNames */ .nL.topology).trim() || 'topology.yml',
+        offline: bool(get, _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .InputNames */ .nL.offline, false),
+        clouds: list(get(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .InputNames */ .nL.clouds)),
+        images: list(get(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .InputNames */ .nL.images)),
+        force: bool(get, _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .InputNames */ .nL.force, false),
+        maxCells: int(get, _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .InputNames */ .nL.maxCells, 256, 1, 256),
+        chunk: chunk === '' ? undefined : int(get, _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .InputNames */ .nL.chunk, 0, 0, 10_000),
+        planFile: get(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .InputNames */ .nL.planFile).trim() || 'image-builder-plan.json',
+        cell: get(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .InputNames */ .nL.cell).trim() || undefined,
+        dryRun: bool(get, _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .InputNames */ .nL.dryRun, false),
+        results: get(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .InputNames */ .nL.results).trim() || 'image-builder-results',
+        delete: bool(get, _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .InputNames */ .nL.delete, false),
+        concurrency: int(get, _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .InputNames */ .nL.concurrency, 8, 1, 64),
+        gcpAccessToken: get(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .InputNames */ .nL.gcpAccessToken).trim() || undefined,
+        azureCloud: get(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .InputNames */ .nL.azureCloud).trim() || undefined,
+        token: get(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .InputNames */ .nL.token).trim() || undefined,
+        summary: bool(get, _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .InputNames */ .nL.summary, true),
+        buildTimeoutMinutes: int(get, _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .InputNames */ .nL.buildTimeout, 120, 1, 24 * 60),
+        workDir: get(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .InputNames */ .nL.workDir).trim() || 'image-builder-work',
+        copyLimit: int(get, _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .InputNames */ .nL.copyLimit, 5, 1, 100),
     };
 }
 function list(raw) {
-    return raw.split(/[,\n]/).map((s) => s.trim()).filter((s) => s.length > 0);
+    return raw
+        .split(/[,\n]/)
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
 }
 function bool(get, name, fallback) {
     const raw = get(name).trim().toLowerCase();
@@ -42005,6 +42141,57 @@ function int(get, name, fallback, min, max) {
 
 /***/ }),
 
+/***/ 68764:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  DV: () => (/* binding */ bundledPlaybooks),
+  Ud: () => (/* binding */ productVersion)
+});
+
+// UNUSED EXPORTS: productRoot
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(73136);
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"0.1.0"};
+;// CONCATENATED MODULE: ./src/io/paths.ts
+/** Where the product's own files are: found upward from this module (src/ in development, dist/ when bundled). */
+
+
+
+// A JSON import: ncc inlines package.json into the bundle, so the version needs no file at run time.
+
+function productRoot() {
+    let dir = external_node_path_default().dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
+    for (;;) {
+        if ((0,external_node_fs_.existsSync)(external_node_path_default().join(dir, 'playbooks', 'deprovision.yml')) && (0,external_node_fs_.existsSync)(external_node_path_default().join(dir, 'action.yml')))
+            return dir;
+        const up = external_node_path_default().dirname(dir);
+        if (up === dir)
+            throw new Error('cannot find the product folder (action.yml and playbooks/) above ' + (0,external_node_url_.fileURLToPath)(import.meta.url));
+        dir = up;
+    }
+}
+/** The bundled playbooks folder (IMAGE_BUILDER_PLAYBOOKS overrides it). */
+function bundledPlaybooks(env = process.env) {
+    return env.IMAGE_BUILDER_PLAYBOOKS ?? external_node_path_default().join(productRoot(), 'playbooks');
+}
+/** The product's version, package.json's `version`. */
+function productVersion() {
+    return package_namespaceObject.rE;
+}
+
+
+/***/ }),
+
 /***/ 95269:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -42016,13 +42203,16 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var core = __nccwpck_require__(33838);
-// EXTERNAL MODULE: ./src/commands/index.ts + 70 modules
-var commands = __nccwpck_require__(56382);
+// EXTERNAL MODULE: ./src/commands/index.ts + 68 modules
+var commands = __nccwpck_require__(18035);
 ;// CONCATENATED MODULE: ./src/io/action-reporter.ts
 /** The Reporter of the GitHub Action: workflow commands, outputs, job summary. */
 
 const props = (where) => ({
-    file: where?.file, startLine: where?.line, startColumn: where?.col, title: where?.title,
+    file: where?.file,
+    startLine: where?.line,
+    startColumn: where?.col,
+    title: where?.title,
 });
 const actionReporter = {
     info: (message) => core.info(message),
@@ -42067,7 +42257,7 @@ async function run() {
 
 /***/ }),
 
-/***/ 23168:
+/***/ 6754:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -42077,7 +42267,8 @@ async function run() {
 /* harmony export */   bb: () => (/* binding */ definitionId),
 /* harmony export */   lV: () => (/* binding */ azureVersionName),
 /* harmony export */   w6: () => (/* binding */ parseAzureVersionName),
-/* harmony export */   wh: () => (/* binding */ normalizeRegion)
+/* harmony export */   wh: () => (/* binding */ normalizeRegion),
+/* harmony export */   zw: () => (/* binding */ DEFAULT_GALLERY)
 /* harmony export */ });
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
@@ -42087,6 +42278,8 @@ async function run() {
  */
 
 /** Gallery image definition names: letters, digits, `.`, `_`, `-`, at most 80, alphanumeric at both ends. */
+/** The gallery used when the topology names none. */
+const DEFAULT_GALLERY = 'image_builder';
 const DEFINITION_MAX = 80;
 /**
  * The gallery image definition holding every version of one (recipe, os)
@@ -42167,7 +42360,7 @@ function definitionId(ref) {
 
 /***/ }),
 
-/***/ 77074:
+/***/ 55928:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -42226,297 +42419,6 @@ function mergeLabels(existing, changes, what) {
 
 /***/ }),
 
-/***/ 30245:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   LocalProvider: () => (/* binding */ LocalProvider)
-/* harmony export */ });
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _provider_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(49545);
-/**
- * The embedded `local` provider: a directory store of qcow2 images.
- *
- *   <store>/<region>/<name>/image.qcow2   the disk
- *   <store>/<region>/<name>/vmlinuz, initrd.img   kernel for direct boot (when present)
- *   <store>/<region>/<name>/metadata.json the ImageRecord (fingerprint, recipe, os, channel...)
- *   <store>/<region>/<name>/in-use/*      one file per user of the image (a VM, a test)
- *
- * Every change lands by rename, so a crash never leaves a half image: a folder
- * without metadata.json, or one whose name starts with a dot, is not an image.
- */
-
-
-
-const METADATA = 'metadata.json';
-class LocalProvider {
-    cloud;
-    provider = 'local';
-    scope = 'region';
-    root;
-    constructor(cloud, context) {
-        this.cloud = cloud;
-        this.root = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(context.baseDir, cloud.store ?? '.images');
-    }
-    regionDir(region) {
-        return node_path__WEBPACK_IMPORTED_MODULE_1___default().join(this.root, safeSegment(region));
-    }
-    imageDir(region, name) {
-        return node_path__WEBPACK_IMPORTED_MODULE_1___default().join(this.regionDir(region), safeSegment(name));
-    }
-    async inventory(region) {
-        const dir = this.regionDir(region);
-        let entries;
-        try {
-            entries = await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.readdir(dir);
-        }
-        catch (error) {
-            if (isMissing(error))
-                return [];
-            throw error;
-        }
-        const records = await Promise.all(entries.filter((e) => !e.startsWith('.')).map((e) => this.read(node_path__WEBPACK_IMPORTED_MODULE_1___default().join(dir, e))));
-        return records
-            .filter((r) => r !== undefined && r.tags[_provider_js__WEBPACK_IMPORTED_MODULE_2__/* .TAGS */ .gp.managedBy] === 'true')
-            .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.name.localeCompare(b.name));
-    }
-    /**
-     * Adds a built image to the store: copies the files named in `files`
-     * (basename -> source path) into a hidden folder, writes the metadata, then
-     * renames the folder into place. An existing image of that name is an error.
-     */
-    async add(record, files) {
-        const final = this.imageDir(record.region, record.name);
-        if (await exists(final))
-            throw new Error(`local store already holds ${record.region}/${record.name}`);
-        const staging = node_path__WEBPACK_IMPORTED_MODULE_1___default().join(this.regionDir(record.region), `.staging-${record.name}-${process.pid}-${Date.now()}`);
-        await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.mkdir(staging, { recursive: true });
-        try {
-            for (const [base, src] of Object.entries(files)) {
-                await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.copyFile(src, node_path__WEBPACK_IMPORTED_MODULE_1___default().join(staging, safeSegment(base)));
-            }
-            const stored = { ...record, id: `${record.region}/${record.name}` };
-            await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.writeFile(node_path__WEBPACK_IMPORTED_MODULE_1___default().join(staging, METADATA), JSON.stringify(stored, null, 2) + '\n');
-            await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.rename(staging, final);
-            return stored;
-        }
-        catch (error) {
-            await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.rm(staging, { recursive: true, force: true });
-            throw error;
-        }
-    }
-    async copy(image, region, _options) {
-        const existing = await this.read(this.imageDir(region, image.name));
-        if (existing)
-            return existing;
-        const from = this.dirOf(image);
-        const files = {};
-        for (const entry of await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.readdir(from, { withFileTypes: true })) {
-            if (entry.isFile() && entry.name !== METADATA)
-                files[entry.name] = node_path__WEBPACK_IMPORTED_MODULE_1___default().join(from, entry.name);
-        }
-        const { id: _id, ...rest } = image;
-        return this.add({ ...rest, region, state: 'available' }, files);
-    }
-    async tag(image, tags) {
-        await this.update(image, (r) => (0,_provider_js__WEBPACK_IMPORTED_MODULE_2__/* .fromTags */ .y8)({ ...r.tags, ...tags }, r));
-    }
-    async share(image, options) {
-        const shared = [...options.accounts, ...(options.public ? ['all'] : [])].join(',');
-        await this.tag(image, { 'ib-shared-with': shared });
-    }
-    async deprecate(image, options) {
-        const tags = { 'ib-deprecated-at': (options?.at ?? new Date()).toISOString() };
-        if (options?.replacement)
-            tags['ib-replaced-by'] = options.replacement.name;
-        await this.update(image, (r) => ({ ...(0,_provider_js__WEBPACK_IMPORTED_MODULE_2__/* .fromTags */ .y8)({ ...r.tags, ...tags }, r), state: 'deprecated' }));
-    }
-    async remove(image) {
-        const dir = this.dirOf(image);
-        const trash = node_path__WEBPACK_IMPORTED_MODULE_1___default().join(node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(dir), `.removing-${node_path__WEBPACK_IMPORTED_MODULE_1___default().basename(dir)}-${Date.now()}`);
-        await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.rename(dir, trash);
-        await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.rm(trash, { recursive: true, force: true });
-    }
-    async inUse(image) {
-        const dir = this.dirOf(image);
-        const references = [];
-        try {
-            for (const user of await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.readdir(node_path__WEBPACK_IMPORTED_MODULE_1___default().join(dir, 'in-use')))
-                references.push(`marker:${user}`);
-        }
-        catch (error) {
-            if (!isMissing(error))
-                throw error;
-        }
-        references.push(...(await processesUsing(dir)));
-        return { inUse: references.length > 0, references };
-    }
-    dirOf(image) {
-        return this.imageDir(image.region, image.name);
-    }
-    async read(dir) {
-        try {
-            return JSON.parse(await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.readFile(node_path__WEBPACK_IMPORTED_MODULE_1___default().join(dir, METADATA), 'utf8'));
-        }
-        catch (error) {
-            if (isMissing(error) || error instanceof SyntaxError)
-                return undefined;
-            throw error;
-        }
-    }
-    async update(image, change) {
-        const dir = this.dirOf(image);
-        const current = await this.read(dir);
-        if (!current)
-            throw new Error(`local store has no image ${image.region}/${image.name}`);
-        const next = change(current);
-        const tmp = node_path__WEBPACK_IMPORTED_MODULE_1___default().join(dir, `.${METADATA}.${process.pid}`);
-        await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.writeFile(tmp, JSON.stringify(next, null, 2) + '\n');
-        await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.rename(tmp, node_path__WEBPACK_IMPORTED_MODULE_1___default().join(dir, METADATA));
-    }
-}
-/** Processes (e.g. a qemu booting the image) whose command line names a file in `dir`. */
-async function processesUsing(dir) {
-    let pids;
-    try {
-        pids = (await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.readdir('/proc')).filter((p) => /^\d+$/.test(p));
-    }
-    catch {
-        return [];
-    }
-    const found = [];
-    await Promise.all(pids.map(async (pid) => {
-        try {
-            const cmdline = (await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
-            if (cmdline.some((arg) => arg.includes(dir + (node_path__WEBPACK_IMPORTED_MODULE_1___default().sep))))
-                found.push(`process:${pid}`);
-        }
-        catch {
-            // the process ended while we looked
-        }
-    }));
-    return found.sort();
-}
-function safeSegment(value) {
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value)) {
-        throw new Error(`"${value}" cannot name a folder in the local store: use letters, digits, ".", "_" and "-"`);
-    }
-    return value;
-}
-async function exists(p) {
-    try {
-        await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.access(p);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-function isMissing(error) {
-    return error?.code === 'ENOENT';
-}
-
-
-/***/ }),
-
-/***/ 49545:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   gp: () => (/* binding */ TAGS),
-/* harmony export */   rK: () => (/* binding */ imageTags),
-/* harmony export */   y8: () => (/* binding */ fromTags)
-/* harmony export */ });
-/** Tag / label keys this tool writes on every image (lowercase: GCP labels). */
-const TAGS = {
-    managedBy: 'image-builder',
-    fingerprint: 'ib-fingerprint',
-    recipe: 'ib-recipe',
-    os: 'ib-os',
-    cloud: 'ib-cloud',
-    channel: 'ib-channel',
-    verified: 'ib-verified',
-    source: 'ib-source',
-    gitSha: 'ib-git-sha',
-    builtAt: 'ib-built-at',
-    version: 'ib-version',
-};
-/** Builds the tag set for a new image; providers add their own keys on top. */
-function imageTags(fields) {
-    const tags = {
-        [TAGS.managedBy]: 'true',
-        [TAGS.fingerprint]: fields.fingerprint,
-        [TAGS.recipe]: fields.image,
-        [TAGS.os]: fields.os,
-        [TAGS.cloud]: fields.cloud,
-        [TAGS.channel]: fields.channel ?? 'candidate',
-        [TAGS.verified]: fields.verified ?? 'unverified',
-    };
-    if (fields.source)
-        tags[TAGS.source] = fields.source;
-    if (fields.gitSha)
-        tags[TAGS.gitSha] = fields.gitSha;
-    if (fields.builtAt)
-        tags[TAGS.builtAt] = fields.builtAt;
-    if (fields.version)
-        tags[TAGS.version] = fields.version;
-    return tags;
-}
-/** Reads an ImageRecord's tool fields back from its tags. */
-function fromTags(tags, base) {
-    const channel = tags[TAGS.channel];
-    const verified = tags[TAGS.verified];
-    return {
-        ...base,
-        cloud: tags[TAGS.cloud] ?? '',
-        fingerprint: tags[TAGS.fingerprint] ?? '',
-        image: tags[TAGS.recipe] ?? '',
-        os: tags[TAGS.os] ?? '',
-        channel: channel === 'gold' || channel === 'outdated' ? channel : 'candidate',
-        verified: verified === 'passed' || verified === 'failed' ? verified : 'unverified',
-        source: tags[TAGS.source],
-        tags,
-    };
-}
-
-
-/***/ }),
-
-/***/ 77252:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   b: () => (/* binding */ withRetry),
-/* harmony export */   u: () => (/* binding */ realSleep)
-/* harmony export */ });
-const realSleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function withRetry(fn, options) {
-    const attempts = options.attempts ?? 6;
-    const base = options.baseMs ?? 500;
-    const max = options.maxMs ?? 20_000;
-    const sleep = options.sleep ?? realSleep;
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await fn();
-        }
-        catch (error) {
-            const verdict = options.retryable(error);
-            if (verdict === false || attempt >= attempts)
-                throw error;
-            const backoff = Math.min(max, base * 2 ** (attempt - 1));
-            const delay = typeof verdict === 'number' ? Math.max(verdict, 0) : Math.floor(Math.random() * backoff);
-            options.onRetry?.(error, attempt, delay);
-            await sleep(delay);
-        }
-    }
-}
-
-
-/***/ }),
-
 /***/ 98078:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -42560,6 +42462,168 @@ class TopologyError extends Error {
         this.name = 'TopologyError';
         this.file = file;
         this.problems = sorted;
+    }
+}
+
+
+/***/ }),
+
+/***/ 64876:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   O: () => (/* binding */ DEFAULT_STORE),
+/* harmony export */   x: () => (/* binding */ PROVIDERS)
+/* harmony export */ });
+/**
+ * The validated topology and the image configs resolved from it.
+ * Plain data only: this module imports nothing of ours.
+ */
+const PROVIDERS = ['aws', 'gcp', 'azure', 'local'];
+/** Where a local cloud keeps its images when the topology names no `store` (relative to topology.yml). */
+const DEFAULT_STORE = '.images';
+
+
+/***/ }),
+
+/***/ 41130:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   d: () => (/* binding */ canonicalJson)
+/* harmony export */ });
+/** Canonical JSON: object keys sorted at every depth, so key order never changes a hash. */
+function canonicalJson(value) {
+    return JSON.stringify(sortKeys(value));
+}
+function sortKeys(value) {
+    if (Array.isArray(value))
+        return value.map(sortKeys);
+    if (value !== null && typeof value === 'object') {
+        const out = {};
+        for (const key of Object.keys(value).sort()) {
+            const v = value[key];
+            if (v !== undefined)
+                out[key] = sortKeys(v);
+        }
+        return out;
+    }
+    return value;
+}
+
+
+/***/ }),
+
+/***/ 95138:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   s: () => (/* binding */ sha256)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/** Content hashes. */
+
+/** Hex sha256 of `data`. */
+const sha256 = (data) => (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(data).digest('hex');
+
+
+/***/ }),
+
+/***/ 22017:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   R: () => (/* binding */ runProcess)
+/* harmony export */ });
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(31421);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
+/**
+ * Runs a tool (Packer, qemu-img, debootstrap). Arguments are arrays, never a
+ * shell line. A run that outlives its time limit is interrupted (SIGINT: Packer
+ * tears its machine down), then killed if it does not stop within the grace
+ * period. Lines stream to `onLine`; the last ones are kept for the error.
+ *
+ * Our own runner rather than @actions/exec: that library gives no handle on
+ * the child process, so it cannot interrupt a run at its time limit.
+ */
+
+function runProcess(command, args, options = {}) {
+    const keep = options.tail ?? 40;
+    const tail = [];
+    return new Promise((resolve, reject) => {
+        const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let timedOut = false;
+        let killer;
+        const timer = options.timeoutMs
+            ? setTimeout(() => {
+                timedOut = true;
+                child.kill('SIGINT');
+                killer = setTimeout(() => child.kill('SIGKILL'), options.graceMs ?? 300_000);
+            }, options.timeoutMs)
+            : undefined;
+        const onData = (buffer) => (chunk) => {
+            const text = buffer.partial + chunk.toString('utf8');
+            const lines = text.split('\n');
+            buffer.partial = lines.pop() ?? '';
+            for (const line of lines)
+                emit(line);
+        };
+        const emit = (line) => {
+            tail.push(line);
+            if (tail.length > keep)
+                tail.shift();
+            options.onLine?.(line);
+        };
+        const out = { partial: '' };
+        const err = { partial: '' };
+        child.stdout.on('data', onData(out));
+        child.stderr.on('data', onData(err));
+        child.on('error', (error) => {
+            clearTimeout(timer);
+            clearTimeout(killer);
+            reject(new Error(`could not run ${command}: ${error.message}`));
+        });
+        child.on('close', (code, signal) => {
+            clearTimeout(timer);
+            clearTimeout(killer);
+            for (const rest of [out.partial, err.partial])
+                if (rest)
+                    emit(rest);
+            resolve({ code: code ?? (signal ? 128 : 1), timedOut, tail });
+        });
+    });
+}
+
+
+/***/ }),
+
+/***/ 4266:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   b: () => (/* binding */ withRetry),
+/* harmony export */   u: () => (/* binding */ realSleep)
+/* harmony export */ });
+const realSleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function withRetry(fn, options) {
+    const attempts = options.attempts ?? 6;
+    const base = options.baseMs ?? 500;
+    const max = options.maxMs ?? 20_000;
+    const sleep = options.sleep ?? realSleep;
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await fn();
+        }
+        catch (error) {
+            const verdict = options.retryable(error);
+            if (verdict === false || attempt >= attempts)
+                throw error;
+            const backoff = Math.min(max, base * 2 ** (attempt - 1));
+            const delay = options.delay?.(error, attempt) ?? (typeof verdict === 'number' ? Math.max(verdict, 0) : Math.floor(Math.random() * backoff));
+            options.onRetry?.(error, attempt, delay);
+            await sleep(delay);
+        }
     }
 }
 
