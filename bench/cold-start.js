@@ -6,7 +6,7 @@
  *
  *   npm run build && npx tsc -p tsconfig.test.json --outDir lib && node bench/cold-start.js [runs]
  */
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +22,8 @@ function localScenario() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ib-cold-local-'));
   mkdirSync(path.join(dir, 'examples/local'), { recursive: true });
   writeFileSync(path.join(dir, 'examples/local/topology.yml'), readFileSync(path.join(ROOT, 'examples/local/topology.yml')));
-  symlinkSync(path.join(ROOT, 'playbooks'), path.join(dir, 'playbooks'));
+  // Playbooks must lie inside the topology's repository, symlinks resolved: a copy.
+  cpSync(path.join(ROOT, 'playbooks'), path.join(dir, 'playbooks'), { recursive: true });
   return { dir, env: { INPUT_TOPOLOGY: 'examples/local/topology.yml' } };
 }
 

@@ -118,7 +118,7 @@ async function once(r, delayMs, modules) {
     fake.state.seedImage({
       region: image.buildRegion,
       name: image.name,
-      tags: imageTags({ fingerprint: image.fingerprint, image: image.image, os: image.os, cloud: image.cloud }),
+      tags: imageTags({ fingerprint: image.fingerprint, image: image.image, os: image.os, cloud: image.cloud, owner: image.owner }),
     });
     const inputs = parseInputs(
       (name) => ({ command: 'distribute', topology: file, results: path.join(dir, 'results'), summary: 'false' })[name] ?? '',

@@ -95,6 +95,7 @@ async function seedGenerations(image, store) {
             image: image.image,
             os: image.os,
             cloud: image.cloud,
+            owner: image.owner,
             channel,
             verified: 'passed',
             builtAt: createdAt,

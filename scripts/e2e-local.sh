@@ -16,6 +16,8 @@ mkdir -p "$dir"
 store=${IMAGE_BUILDER_E2E_STORE:-$root/.work/e2e-store}
 rm -rf "$dir/run" "${store:?}/rack1" "$store/rack2"
 mkdir -p "$dir/run" "$store"
+# Playbook paths are relative and stay inside the topology's repository: a copy of ours beside it.
+cp -r "$root/playbooks" "$dir/run/playbooks"
 
 cat > "$dir/run/broken-verify.yml" <<'YAML'
 ---
@@ -37,7 +39,7 @@ cat > "$dir/run/topology.yml" <<YAML
 version: 1
 images:
   base:
-    playbooks: [$root/playbooks/provision.yml]
+    playbooks: [playbooks/provision.yml]
     variables:
       packages: [jq]
   broken:
@@ -78,16 +80,24 @@ const after = JSON.parse(fs.readFileSync(path.join(work, 'plan-after.json'), 'ut
 if (after.builds.length !== 0 || after.copies.length !== 0) fail(`second plan still has ${after.builds.length} builds and ${after.copies.length} copies`);
 const base = plan.builds.find((b) => b.image === 'base');
 const broken = plan.builds.find((b) => b.image === 'broken');
-const meta = (region, name) => JSON.parse(fs.readFileSync(path.join(store, region, name, 'metadata.json'), 'utf8'));
+// Builds stamp the planned name with their start time: an image is found by its fingerprint.
+const meta = (region, cell) => {
+  for (const name of fs.readdirSync(path.join(store, region))) {
+    const file = path.join(store, region, name, 'metadata.json');
+    const m = fs.existsSync(file) && JSON.parse(fs.readFileSync(file, 'utf8'));
+    if (m && m.fingerprint === cell.fingerprint) return m;
+  }
+  fail(`no image of ${cell.name} (fingerprint ${cell.fingerprint}) in ${region}`);
+};
 for (const region of ['rack1', 'rack2']) {
-  const m = meta(region, base.name);
-  if (m.channel !== 'gold' || m.verified !== 'passed') fail(`${base.name} in ${region} is ${m.channel}/${m.verified}, not gold/passed`);
+  const m = meta(region, base);
+  if (m.channel !== 'gold' || m.verified !== 'passed') fail(`${m.name} in ${region} is ${m.channel}/${m.verified}, not gold/passed`);
 }
-const b = meta('rack1', broken.name);
+const b = meta('rack1', broken);
 if (b.verified !== 'failed' || b.channel === 'gold') fail(`${broken.name} is ${b.channel}/${b.verified}: a failed image must never be gold`);
 
 const raw = path.join(work, 'disk.raw');
-execFileSync('qemu-img', ['convert', '-O', 'raw', path.join(store, 'rack1', base.name, 'image.qcow2'), raw]);
+execFileSync('qemu-img', ['convert', '-O', 'raw', path.join(store, 'rack1', meta('rack1', base).name, 'image.qcow2'), raw]);
 const debugfs = (cmd) => execFileSync('debugfs', ['-R', cmd, raw], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
 const manifest = JSON.parse(debugfs('cat /etc/image-builder/manifest.json'));
 if (manifest.fingerprint !== base.fingerprint) fail(`manifest fingerprint ${manifest.fingerprint} is not ${base.fingerprint}`);

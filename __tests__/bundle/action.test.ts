@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -17,6 +17,7 @@ import { parseInputs } from '../../src/io/inputs.js';
 import { LocalProvider } from '../../src/providers/local/store.js';
 import { imageTags } from '../../src/images/index.js';
 import { loadTopology } from '../../src/topology/index.js';
+import { topologyOwner } from '../../src/topology/owner.js';
 import { startEc2Fake, type Ec2Fake } from '../fakes/aws/server.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -113,7 +114,9 @@ function localExample(): { dir: string; topology: string } {
   const root = mkdtempSync(path.join(os.tmpdir(), 'ib-bundle-'));
   mkdirSync(path.join(root, 'examples/local'), { recursive: true });
   writeFileSync(path.join(root, 'examples/local/topology.yml'), readFileSync(path.join(ROOT, 'examples/local/topology.yml')));
-  symlinkSync(path.join(ROOT, 'playbooks'), path.join(root, 'playbooks'));
+  // Playbooks must lie inside the topology's repository, symlinks resolved (src/topology/paths.ts): a copy, in a folder marked as one.
+  mkdirSync(path.join(root, '.git'));
+  cpSync(path.join(ROOT, 'playbooks'), path.join(root, 'playbooks'), { recursive: true });
   return { dir: root, topology: 'examples/local/topology.yml' };
 }
 
@@ -181,7 +184,15 @@ describe('node dist/index.js (the action)', () => {
             channel: 'gold',
             verified: 'passed',
             createdAt: '2025-01-01T00:00:00.000Z',
-            tags: imageTags({ fingerprint: cell.fingerprint, image: cell.image, os: cell.os, cloud: cell.cloud, channel: 'gold' }),
+            // The owner as the bundle derives it, in its environment (no GITHUB_REPOSITORY).
+            tags: imageTags({
+              fingerprint: cell.fingerprint,
+              image: cell.image,
+              os: cell.os,
+              cloud: cell.cloud,
+              owner: topologyOwner(topo, {}).value,
+              channel: 'gold',
+            }),
           },
           {},
         );
@@ -280,7 +291,13 @@ clouds:
     const ami = ec2.state.seedImage({
       region: 'eu-west-1',
       name: cell.name,
-      tags: imageTags({ fingerprint: cell.fingerprint, image: 'base', os: 'debian12', cloud: 'aws-prod' }),
+      tags: imageTags({
+        fingerprint: cell.fingerprint,
+        image: 'base',
+        os: 'debian12',
+        cloud: 'aws-prod',
+        owner: topologyOwner({ file: path.join(dir, 'topology.yml') }, {}).value,
+      }),
     });
     const r = await run(dir, [BUNDLE], {
       INPUT_TOPOLOGY: 'topology.yml',

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runBuild } from '../../src/commands/build.js';
 import { runPlan } from '../../src/commands/plan.js';
 import { parseInputs } from '../../src/io/inputs.js';
+import { LocalProvider } from '../../src/providers/local/store.js';
 import { withFakePacker } from '../helpers/fake-packer.js';
 import { recorder } from '../helpers/reporter.js';
 import { removeTempDirs, writeTree } from '../helpers/tree.js';
@@ -11,7 +12,7 @@ const ROOT = process.cwd();
 const TOPOLOGY = (store: string) => `version: 1
 images:
   base:
-    playbooks: [${ROOT}/playbooks/provision.yml]
+    playbooks: [playbooks/provision.yml]
     variables: { packages: [jq] }
 sources:
   debian12:
@@ -29,6 +30,8 @@ clouds:
 
 async function setup() {
   const dir = writeTree({ 'base/base.qcow2': 'disk', 'base/vmlinuz': 'k', 'base/initrd.img': 'i' });
+  // Playbook paths stay inside the topology's repository (src/topology/paths.ts): a copy of ours.
+  cpSync(path.join(ROOT, 'playbooks'), path.join(dir, 'playbooks'), { recursive: true });
   writeFileSync(path.join(dir, 'topology.yml'), TOPOLOGY('store'));
   const inputs = (extra: Record<string, string>) =>
     parseInputs(
@@ -74,7 +77,12 @@ describe('build', () => {
     const out = await runBuild(inputs({ command: 'build', 'dry-run': 'true', cell: cell('lab') }), recorder());
     const vars = JSON.parse(readFileSync(out.varFile, 'utf8'));
     const extra = JSON.parse(readFileSync(vars.extra_vars_file, 'utf8'));
-    expect(extra).toMatchObject({ packages: ['jq'], image_builder_recipe: 'base', image_builder_deprovision: false });
+    // Every string is marked so that Ansible takes it literally (src/packer/extra-vars.ts).
+    expect(extra).toMatchObject({
+      packages: [{ __ansible_unsafe: 'jq' }],
+      image_builder_recipe: { __ansible_unsafe: 'base' },
+      image_builder_deprovision: false,
+    });
     expect(JSON.stringify(JSON.parse(readFileSync(out.template, 'utf8')))).not.toContain('jq');
   });
 
@@ -82,7 +90,7 @@ describe('build', () => {
     const { dir, inputs, cell } = await setup();
     await withFakePacker(dir, { build: 'fail' }, () =>
       expect(runBuild(inputs({ command: 'build', cell: cell('lab') }), recorder())).rejects.toThrow(
-        /lab\/ib-base-debian12-[0-9a-f]{16}: packer build failed \(exit 1\)[\s\S]*task failed on purpose[\s\S]*full log: /,
+        /lab\/ib-base-debian12-[0-9a-f]{16}-\d{14}: packer build failed \(exit 1\)[\s\S]*task failed on purpose[\s\S]*full log: /,
       ),
     );
     expect(existsSync(path.join(dir, 'store'))).toBe(false);
@@ -110,7 +118,7 @@ describe('build', () => {
     writeFileSync(path.join(dir, 'base', 'vmlinuz.gone'), '');
     rmSync(path.join(dir, 'base', 'vmlinuz'));
     await expect(runBuild(inputs({ command: 'build', 'dry-run': 'true', cell: cell('lab') }), recorder())).rejects.toThrow(
-      /ib-base-debian12-[0-9a-f]{16}: the local source image needs .*vmlinuz/,
+      /ib-base-debian12-[0-9a-f]{16}-\d{14}: the local source image needs .*vmlinuz/,
     );
   });
 
@@ -126,7 +134,7 @@ describe('build', () => {
   it('names the image when one of its playbooks is broken', async () => {
     const dir = writeTree({
       'broken.yml': '- hosts: all\n  roles: [missing-role]\n',
-      'topology.yml': TOPOLOGY('store').replace(`${ROOT}/playbooks/provision.yml`, 'broken.yml'),
+      'topology.yml': TOPOLOGY('store').replace('playbooks/provision.yml', 'broken.yml'),
     });
     const inputs = parseInputs(
       (n) =>
@@ -135,5 +143,86 @@ describe('build', () => {
         ] ?? '',
     );
     await expect(runPlan(inputs, recorder())).rejects.toThrow(/image base\/debian12 of cloud "lab": role "missing-role" not found/);
+  });
+});
+
+describe('rebuilding a fingerprint (#6)', () => {
+  const topology = `version: 1
+images:
+  base:
+    playbooks: [p.yml]
+sources:
+  debian12:
+    local: { image: base/base.qcow2 }
+clouds:
+  - name: lab
+    provider: local
+    store: store
+    regions: { rack1: { instances: [ { name: n, image: base, os: debian12 } ] } }
+`;
+
+  /** Every file of the store with its bytes and modification time. */
+  function snapshot(root: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const rel of readdirSync(root, { recursive: true }).map(String).sort()) {
+      const file = path.join(root, rel);
+      if (statSync(file).isFile()) out[rel] = `${statSync(file).mtimeMs} ${readFileSync(file, 'utf8')}`;
+    }
+    return out;
+  }
+
+  /** Names carry the build's second: the next build starts in the next one. */
+  const nextSecond = () => new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 20));
+
+  it('plan --force then build yields a second image with another name (the Packer stand-in); nothing is overwritten or deleted', async () => {
+    const dir = writeTree({
+      'base/base.qcow2': 'disk',
+      'base/vmlinuz': 'k',
+      'base/initrd.img': 'i',
+      'p.yml': '- hosts: all\n  tasks: []\n',
+      'topology.yml': topology,
+    });
+    const inputs = (extra: Record<string, string>) =>
+      parseInputs(
+        (n) =>
+          (
+            ({
+              topology: path.join(dir, 'topology.yml'),
+              'plan-file': path.join(dir, 'plan.json'),
+              results: path.join(dir, 'results'),
+              'work-dir': path.join(dir, 'work'),
+              ...extra,
+            }) as Record<string, string>
+          )[n] ?? '',
+      );
+    const store = new LocalProvider(
+      { name: 'lab', provider: 'local', store: 'store', build_region: 'rack1', regions: {}, share: { accounts: [], public: false } },
+      { baseDir: dir },
+    );
+
+    const planned = (await runPlan(inputs({}), recorder())).plan.builds[0];
+    const first = await withFakePacker(dir, {}, () => runBuild(inputs({ command: 'build', cell: JSON.stringify(planned) }), recorder()));
+    const before = snapshot(path.join(dir, 'store'));
+    expect((await runPlan(inputs({}), recorder())).plan.builds).toEqual([]);
+
+    await nextSecond();
+    const forced = (await runPlan(inputs({ force: 'true' }), recorder())).plan.builds;
+    expect(forced).toEqual([planned]);
+    const second = await withFakePacker(dir, {}, () => runBuild(inputs({ command: 'build', cell: JSON.stringify(forced[0]) }), recorder()));
+
+    // The matrix cell keeps the planned name; each build stamps it with its start time.
+    expect(first.result?.name).toMatch(new RegExp(`^${planned.name}-\\d{14}$`));
+    expect(second.result?.name).toMatch(new RegExp(`^${planned.name}-\\d{14}$`));
+    expect(second.result?.name).not.toBe(first.result?.name);
+    const records = await store.inventory('rack1');
+    expect(records.map((r) => [r.name, r.fingerprint])).toEqual([
+      [first.result?.name, planned.fingerprint],
+      [second.result?.name, planned.fingerprint],
+    ]);
+    expect(records.map((r) => r.id)).toEqual([first.result?.imageId, second.result?.imageId]);
+    // The first image is untouched, file for file; each build has its own result file.
+    const after = snapshot(path.join(dir, 'store'));
+    for (const [file, content] of Object.entries(before)) expect({ file, content: after[file] }).toEqual({ file, content });
+    expect(readdirSync(path.join(dir, 'results')).sort()).toEqual([`lab--${first.result?.name}.json`, `lab--${second.result?.name}.json`]);
   });
 });

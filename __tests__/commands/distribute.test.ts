@@ -18,6 +18,7 @@ import { type Provider } from '../../src/providers/provider.js';
 import { loadTopology } from '../../src/topology/index.js';
 import type { FingerprintedImage } from '../../src/plan/types.js';
 import { startAwsHarness, type AwsHarness } from '../fakes/aws/harness.js';
+import { createAwsProvider } from '../../src/providers/aws/index.js';
 import type { Ec2FakeOptions } from '../fakes/aws/server.js';
 import { startAzureFake, type AzureFake } from '../fakes/azure/server.js';
 import { useGcpFake } from '../fakes/gcp/harness.js';
@@ -113,7 +114,7 @@ async function awsSetup(regions: string[], options: { recipes?: string[]; fake?:
     h.fake.state.seedImage({
       region: regions[0],
       name: i.name,
-      tags: imageTags({ fingerprint: i.fingerprint, image: i.image, os: i.os, cloud: 'aws-prod' }),
+      tags: imageTags({ fingerprint: i.fingerprint, image: i.image, os: i.os, cloud: 'aws-prod', owner: i.owner }),
     }),
   );
   return {
@@ -173,7 +174,12 @@ describe('distribute on AWS (EC2 fake)', () => {
       const [copy, ...more] = copiesIn(h, region, images[0].fingerprint);
       expect(more).toEqual([]);
       expect(copy).toMatchObject({ state: 'available', name: images[0].name, sourceImageId: sources[0].id });
-      expect(copy.tags).toMatchObject({ 'ib-channel': 'candidate', 'ib-verified': 'passed', 'ib-cloud': 'aws-prod' });
+      expect(copy.tags).toMatchObject({
+        'ib-channel': 'candidate',
+        'ib-verified': 'passed',
+        'ib-cloud': 'aws-prod',
+        'ib-owner': images[0].owner,
+      });
       expect(copy.launchPermission.userIds).toEqual([SHARE_ACCOUNT]);
       for (const snap of copy.snapshotIds)
         expect(h.fake.state.region(region).snapshots.get(snap)?.tags['ib-fingerprint']).toBe(images[0].fingerprint);
@@ -351,7 +357,7 @@ describe('distribute on GCP (global images)', () => {
     );
     const topology = await loadTopology(path.join(dir, 'topology.yml'));
     const [image] = await imagesOf(dir);
-    gcp.seedManaged(image.name, { 'ib-fingerprint': image.fingerprint, 'ib-cloud': 'gcp-prod' });
+    gcp.seedManaged(image.name, { 'ib-fingerprint': image.fingerprint, 'ib-cloud': 'gcp-prod', 'ib-owner': image.owner });
     await writeResult(path.join(dir, 'results'), result(image, image.name, 'passed'));
     const deps: CommandDeps = { ...fast, providerFor: async (cloud) => gcp.provider({}, 'fake-access-token', cloud) };
     expect(topology.clouds[0].share.accounts).toEqual(['group:team@example.com']);
@@ -394,7 +400,7 @@ describe('distribute on Azure (gallery replication)', () => {
       definition: azureImageDefinition('base', 'debian12'),
       version: '2026.101.1',
       regions: ['westeurope'],
-      tags: imageTags({ fingerprint: image.fingerprint, image: 'base', os: 'debian12', cloud: 'azure-prod' }),
+      tags: imageTags({ fingerprint: image.fingerprint, image: 'base', os: 'debian12', cloud: 'azure-prod', owner: image.owner }),
     });
     const f = fake;
     const deps: CommandDeps = {
@@ -449,6 +455,7 @@ describe('distribute on the local store', () => {
           image: 'base',
           os: 'debian12',
           cloud: 'lab',
+          owner: image.owner,
           channel: 'gold',
           verified: 'passed',
         }),
@@ -463,5 +470,63 @@ describe('distribute on the local store', () => {
       expect(copy).toMatchObject({ fingerprint: image.fingerprint, channel: 'candidate', verified: 'passed', state: 'available' });
     }
     expect((await runDistribute(inputs(dir), recorder(), fast)).copied).toBe(0);
+  });
+});
+
+describe('distribute when a copy stays pending (EC2 fake)', () => {
+  it('reports progress every 30 s, gives up at copy-timeout saying the copy goes on, and a re-run waits for it', async () => {
+    // copyPendingPolls: Infinity keeps every new copy `pending` until the test settles it (fakes/aws/state.ts).
+    const { dir, images, h } = await awsSetup(['eu-west-1', 'us-east-1'], { fake: { copyPendingPolls: Infinity } });
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    // The provider's clock moves only when it sleeps: two hours of waiting take no time.
+    const deps: CommandDeps = {
+      ...fast,
+      providerFor: (cloud) =>
+        createAwsProvider(
+          cloud,
+          {
+            baseDir: dir,
+            env: { AWS_ENDPOINT_URL_EC2: h.fake.url, AWS_ACCESS_KEY_ID: 'AKIDFAKE', AWS_SECRET_ACCESS_KEY: 'fake-secret' },
+            sleep: async (ms) => void (now += ms),
+          },
+          { pollIntervalMs: 15_000, now: () => new Date(now) },
+        ),
+    };
+    const reporter = recorder();
+    const error = (await runDistribute(inputs(dir, { 'copy-timeout': '2' }), reporter, deps).catch((e: unknown) => e)) as Error;
+
+    const pendingMessage =
+      `the copy of ${images[0].name} into us-east-1 is still pending after 2 min; ` +
+      'it continues in the cloud; run distribute again to wait for it';
+    expect(error.message).toMatch(/^distribute: 1 step failed/);
+    expect(error.message).toContain(pendingMessage);
+    expect(error.message).not.toMatch(/copy failed/);
+    const progress = reporter.infos.filter((l) => l.includes('copy into us-east-1 still pending'));
+    expect(progress.map((l) => /after (.*) \(copy-timeout 2 min\)$/.exec(l)?.[1])).toEqual(['30 s', '1 min', '1 min 30 s', '2 min']);
+    expect(progress[0]).toMatch(new RegExp(`^aws-prod/${images[0].name}: copy into us-east-1 still pending after 30 s`));
+    expect(reporter.outputs).toMatchObject({ 'copied-count': '0', 'failed-count': '1' });
+    expect(h.fake.count('CopyImage')).toBe(1);
+    const [pending, ...more] = copiesIn(h, 'us-east-1', images[0].fingerprint);
+    expect(more).toEqual([]);
+    expect(pending.state).toBe('pending'); // giving up cancelled nothing
+
+    // The copy is still pending when the next run takes its inventory and finishes at the look after
+    // (pendingPolls: one more pending answer): the run waits for it instead of copying again.
+    pending.pendingPolls = 1;
+    h.fake.clearCalls();
+    const rerun = recorder();
+    const out = await runDistribute(inputs(dir, { 'copy-timeout': '2' }), rerun, deps);
+    expect(out.copied).toBe(1);
+    // Waiting goes through copy(): its CopyImage carries the same ClientToken, so EC2 answers the copy under way.
+    expect(h.fake.calls.filter((c) => c.action === 'CopyImage').map((c) => c.error)).toEqual([undefined]);
+    expect(rerun.infos.some((l) => /waiting for the copy under way eu-west-1 -> us-east-1/.test(l))).toBe(true);
+    expect(copiesIn(h, 'us-east-1', images[0].fingerprint)).toEqual([expect.objectContaining({ id: pending.id, state: 'available' })]);
+  });
+
+  it('reads copy-timeout in minutes, 120 by default', () => {
+    const dir = topologyFile(cloudYaml('name: lab\n    provider: local\n    store: store', ['rack1']));
+    expect(inputs(dir).copyTimeoutMinutes).toBe(120);
+    expect(inputs(dir, { 'copy-timeout': '15' }).copyTimeoutMinutes).toBe(15);
+    expect(() => inputs(dir, { 'copy-timeout': '0' })).toThrow(/input "copy-timeout" is "0": write a whole number from 1 to 1440/);
   });
 });

@@ -92,7 +92,7 @@ describe('lifecycle on the local store', () => {
           channel,
           verified,
           createdAt: day(d),
-          tags: imageTags({ fingerprint, image, os: 'debian12', cloud: 'lab', channel, verified }),
+          tags: imageTags({ fingerprint, image, os: 'debian12', cloud: 'lab', owner: fp.base.owner, channel, verified }),
         },
         { 'image.qcow2': path.join(dir, 'build/image.qcow2') },
       );
@@ -200,7 +200,7 @@ describe('lifecycle on AWS (EC2 fake)', () => {
         region: 'eu-west-1',
         name,
         creationDate: day(d),
-        tags: imageTags({ fingerprint, image: 'base', os: 'debian12', cloud: 'aws-prod', channel, verified }),
+        tags: imageTags({ fingerprint, image: 'base', os: 'debian12', cloud: 'aws-prod', owner: fp.base.owner, channel, verified }),
       });
     const gold = seed('g', 'f-old', 1, 'gold', 'passed');
     const running = seed('a', 'f-old', 2, 'candidate', 'passed');
@@ -241,7 +241,15 @@ describe('lifecycle on AWS (EC2 fake)', () => {
         region,
         name,
         creationDate: day(d),
-        tags: imageTags({ fingerprint, image: 'base', os: 'debian12', cloud: 'aws-prod', channel, verified: 'passed' }),
+        tags: imageTags({
+          fingerprint,
+          image: 'base',
+          os: 'debian12',
+          cloud: 'aws-prod',
+          owner: fp.base.owner,
+          channel,
+          verified: 'passed',
+        }),
       });
     const olds = ['eu-west-1', 'us-east-1'].map((r) => seed(r, 'g', 'f-old', 1, 'gold'));
     const news = ['eu-west-1', 'us-east-1'].map((r) => seed(r, 'n', fp.base.fingerprint, 2, 'candidate'));
@@ -260,6 +268,106 @@ describe('lifecycle on AWS (EC2 fake)', () => {
   });
 });
 
+describe('lifecycle touches only its own images (EC2 fake, one account)', () => {
+  const CLOUD = 'name: aws-prod\n    provider: aws\n    account: "123456789012"';
+  /** A topology of cloud aws-prod in eu-west-1 whose top level starts with `head` (namespace, adopt). */
+  const owned = (head: string, lifecycle = 'keep: 1') => {
+    const dir = topologyDir(CLOUD, { 'eu-west-1': ['base'] }, lifecycle);
+    const file = path.join(dir, 'topology.yml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('version: 1\n', `version: 1\n${head}`));
+    return dir;
+  };
+  const seeder = (h: AwsHarness) => (name: string, tags: Record<string, string>, d: number) =>
+    h.fake.state.seedImage({ region: 'eu-west-1', name, creationDate: day(d), tags });
+  const tags = (fingerprint: string, owner: string | undefined, channel: Channel) =>
+    imageTags({ fingerprint, image: 'base', os: 'debian12', cloud: 'aws-prod', owner, channel, verified: 'passed' });
+  const held = (h: AwsHarness) => [...h.fake.state.region('eu-west-1').images.keys()];
+  const deps = (h: AwsHarness): CommandDeps => ({ ...fast, providerFor: async () => h.provider });
+
+  it('never lists or removes an AMI tagged by hand (image-builder, ib-recipe and ib-os, no ib-cloud)', async () => {
+    const dir = owned('namespace: team-a\n');
+    const fp = await fingerprints(dir);
+    aws = await startAwsHarness();
+    const seed = seeder(aws);
+    const ours = seed('ours', tags(fp.base.fingerprint, 'team-a', 'gold'), 2);
+    const byHand = seed('by-hand', { 'image-builder': 'true', 'ib-recipe': 'base', 'ib-os': 'debian12' }, 1);
+    const out = await runLifecycle(inputs(dir, { delete: 'true' }), recorder(), deps(aws));
+    expect(out.lines.flatMap((l) => l.location.records.map((r) => r.id))).toEqual([ours.id]);
+    expect(out.removed).toBe(0);
+    expect(held(aws)).toContain(byHand.id);
+    expect(byHand.tags).toEqual({ 'image-builder': 'true', 'ib-recipe': 'base', 'ib-os': 'debian12' });
+  });
+
+  it("two topologies naming a cloud alike in one account never prune each other's images", async () => {
+    const dirA = owned('namespace: team-a\n');
+    const dirB = owned('namespace: team-b\n');
+    const [a, b] = [await fingerprints(dirA), await fingerprints(dirB)];
+    expect([a.base.owner, b.base.owner]).toEqual(['team-a', 'team-b']);
+    // The owner is not content: the same recipe has the same fingerprint in both.
+    expect(a.base.fingerprint).toBe(b.base.fingerprint);
+    aws = await startAwsHarness();
+    const seed = seeder(aws);
+    const image = (owner: string) => ({
+      old: seed(`${owner}-old`, tags('f-old', owner, 'gold'), 1),
+      mid: seed(`${owner}-mid`, tags('f-old', owner, 'candidate'), 2),
+      next: seed(`${owner}-new`, tags(a.base.fingerprint, owner, 'candidate'), 3),
+    });
+    const [ofA, ofB] = [image('team-a'), image('team-b')];
+    const before = JSON.stringify([ofB.old.tags, ofB.mid.tags, ofB.next.tags]);
+
+    const outA = await runLifecycle(inputs(dirA, { delete: 'true' }), recorder(), deps(aws));
+    expect(outA).toMatchObject({ promoted: 1, removed: 2 });
+    expect(held(aws).sort()).toEqual([ofA.next.id, ofB.old.id, ofB.mid.id, ofB.next.id].sort());
+    expect(JSON.stringify([ofB.old.tags, ofB.mid.tags, ofB.next.tags])).toBe(before);
+
+    const outB = await runLifecycle(inputs(dirB, { delete: 'true' }), recorder(), deps(aws));
+    expect(outB).toMatchObject({ promoted: 1, removed: 2 });
+    expect(held(aws).sort()).toEqual([ofA.next.id, ofB.next.id].sort());
+    expect([ofA.next.tags['ib-channel'], ofB.next.tags['ib-channel']]).toEqual(['gold', 'gold']);
+  });
+
+  it('leaves images without an owner alone until the topology adopts their cloud, then adopts and tags them in one run', async () => {
+    const dir = owned('namespace: team-a\n', 'keep: 2');
+    const fp = await fingerprints(dir);
+    aws = await startAwsHarness();
+    const seed = seeder(aws);
+    const old = seed('old', tags('f-old', undefined, 'gold'), 1);
+    const next = seed('next', tags(fp.base.fingerprint, undefined, 'candidate'), 2);
+    const stranger = seed('stranger', tags('f-old', 'team-b', 'candidate'), 3);
+
+    const alone = recorder();
+    const before = await runLifecycle(inputs(dir, { delete: 'true' }), alone, deps(aws));
+    expect(before).toMatchObject({ lines: [], promoted: 0, removed: 0, adopted: 0 });
+    expect(aws.fake.count('CreateTags')).toBe(0);
+    expect(alone.warnings.join('\n')).toMatch(
+      /cloud "aws-prod": 1 image of other owners left alone; 2 images without an ib-owner tag left alone.*adopt/,
+    );
+
+    const adopting = owned('namespace: team-a\nadopt: [aws-prod]\n', 'keep: 2');
+    const dry = recorder();
+    await runLifecycle(inputs(adopting, { 'dry-run': 'true' }), dry, deps(aws));
+    expect(dry.infos).toEqual(
+      expect.arrayContaining([
+        `dry-run: aws-prod/base/debian12 in eu-west-1: would adopt old (${old.id}): tag ib-owner=team-a`,
+        `dry-run: aws-prod/base/debian12 in eu-west-1: would adopt next (${next.id}): tag ib-owner=team-a`,
+      ]),
+    );
+    expect(aws.fake.count('CreateTags')).toBe(0);
+
+    const out = await runLifecycle(inputs(adopting, { delete: 'true' }), recorder(), deps(aws));
+    expect(out).toMatchObject({ adopted: 2, promoted: 1, outdated: 1 });
+    expect([old.tags['ib-owner'], next.tags['ib-owner']]).toEqual(['team-a', 'team-a']);
+    expect([old.tags['ib-channel'], next.tags['ib-channel']]).toEqual(['outdated', 'gold']);
+    expect(stranger.tags).toMatchObject({ 'ib-owner': 'team-b', 'ib-channel': 'candidate' });
+    expect(held(aws)).toContain(stranger.id);
+
+    // Adopted for good: without adopt, the next run counts them as its own and adopts nothing more.
+    const after = await runLifecycle(inputs(dir), recorder(), deps(aws));
+    expect(after.adopted).toBe(0);
+    expect(after.lines.flatMap((l) => l.location.records.map((r) => r.id)).sort()).toEqual([old.id, next.id].sort());
+  });
+});
+
 describe('lifecycle on GCP (global images)', () => {
   const gcp = useGcpFake();
 
@@ -269,8 +377,20 @@ describe('lifecycle on GCP (global images)', () => {
       'us-east1': ['base'],
     });
     const fp = await fingerprints(dir);
-    gcp.seedManaged('ib-base-old', { 'ib-fingerprint': 'f-old', 'ib-cloud': 'gcp-prod', 'ib-channel': 'gold', 'ib-verified': 'passed' });
-    gcp.seedManaged('ib-base-new', { 'ib-fingerprint': fp.base.fingerprint, 'ib-cloud': 'gcp-prod', 'ib-verified': 'passed' });
+    const owner = fp.base.owner;
+    gcp.seedManaged('ib-base-old', {
+      'ib-fingerprint': 'f-old',
+      'ib-cloud': 'gcp-prod',
+      'ib-owner': owner,
+      'ib-channel': 'gold',
+      'ib-verified': 'passed',
+    });
+    gcp.seedManaged('ib-base-new', {
+      'ib-fingerprint': fp.base.fingerprint,
+      'ib-cloud': 'gcp-prod',
+      'ib-owner': owner,
+      'ib-verified': 'passed',
+    });
     const deps: CommandDeps = { ...fast, providerFor: async (cloud) => gcp.provider({}, 'fake-access-token', cloud) };
     const out = await runLifecycle(inputs(dir), recorder(), deps);
     expect(out.lines.map((l) => l.location.regions)).toEqual([['europe-west1', 'us-east1']]);
@@ -304,7 +424,16 @@ describe('lifecycle on Azure (gallery versions)', () => {
     const fp = await fingerprints(dir);
     const definition = azureImageDefinition('base', 'debian12');
     const tags = (fingerprint: string, channel: Channel, builtAt: string) =>
-      imageTags({ fingerprint, image: 'base', os: 'debian12', cloud: 'azure-prod', channel, verified: 'passed', builtAt });
+      imageTags({
+        fingerprint,
+        image: 'base',
+        os: 'debian12',
+        cloud: 'azure-prod',
+        owner: fp.base.owner,
+        channel,
+        verified: 'passed',
+        builtAt,
+      });
     fake.seedVersion({
       definition,
       version: '2026.101.1',

@@ -124,7 +124,9 @@ async function images(): Promise<Record<string, FingerprintedImage>> {
   return Object.fromEntries(all.map((i) => [`${i.cloud}/${i.image}`, i]));
 }
 
-const tags = (cloud: string, image: string, fingerprint: string) => imageTags({ fingerprint, image, os: 'debian12', cloud });
+/** The tags of an image this topology made (its owner included, as the inventory requires). */
+const tagsOf = (owner: string) => (cloud: string, image: string, fingerprint: string) =>
+  imageTags({ fingerprint, image, os: 'debian12', cloud, owner });
 let serial = 0;
 const oldFp = () => `0ld${(serial++).toString(16).padStart(29, '0')}`;
 
@@ -135,6 +137,7 @@ const oldFp = () => `0ld${(serial++).toString(16).padStart(29, '0')}`;
  */
 async function seed(noise: number) {
   const img = await images();
+  const tags = tagsOf(img['aws-prod/base'].owner);
   const awsBase = img['aws-prod/base'];
   const amiBase = ec2.state.seedImage({ region: 'eu-west-1', name: awsBase.name, tags: tags('aws-prod', 'base', awsBase.fingerprint) });
   const amiLegacy = ec2.state.seedImage({

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runPlan } from '../../src/commands/plan.js';
-import { fingerprinted } from '../../src/plan/images.js';
+import { fingerprinted, ownerOf } from '../../src/plan/images.js';
 import { parseInputs, type Inputs } from '../../src/io/inputs.js';
 import { LocalProvider } from '../../src/providers/local/store.js';
 import { imageTags } from '../../src/images/index.js';
@@ -95,7 +95,7 @@ async function store(dir: string, region: string, image: string, fingerprint: st
       channel: 'gold',
       verified: 'passed',
       createdAt: '2025-01-01T00:00:00.000Z',
-      tags: imageTags({ fingerprint, image, os: 'debian12', cloud: 'lab', channel: 'gold' }),
+      tags: imageTags({ fingerprint, image, os: 'debian12', cloud: 'lab', owner: ownerOf(topology).value, channel: 'gold' }),
     },
     {},
   );

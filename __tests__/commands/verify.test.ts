@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { runVerify } from '../../src/commands/verify.js';
@@ -16,13 +16,15 @@ const ROOT = process.cwd();
 
 async function setup() {
   const dir = writeTree({ 'base/vmlinuz': 'k', 'base/initrd.img': 'i' });
+  // Playbook paths stay inside the topology's repository (src/topology/paths.ts): a copy of ours.
+  cpSync(path.join(ROOT, 'playbooks'), path.join(dir, 'playbooks'), { recursive: true });
   execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', path.join(dir, 'base/base.qcow2'), '16M']);
   writeFileSync(
     path.join(dir, 'topology.yml'),
     `version: 1
 images:
   base:
-    playbooks: [${ROOT}/playbooks/provision.yml]
+    playbooks: [playbooks/provision.yml]
 sources:
   debian12:
     local: { image: base/base.qcow2 }
@@ -130,6 +132,27 @@ describeWith(
       const { dir, inputs } = await setup();
       rmSync(path.join(dir, 'results'), { recursive: true });
       await expect(runVerify(inputs, recorder())).rejects.toThrow(/no build result in .*: run build for this cell first/);
+    });
+
+    it('verifies the newest build of a fingerprint, booting and marking that image only (#6: a forced rebuild leaves two)', async () => {
+      const { dir, inputs, resultOf, store } = await setup();
+      const first = resultOf();
+      const [{ id: _id, ...older }] = await store.inventory('rack1');
+      const later = new Date(Date.now() + 1000).toISOString();
+      const name = `${first.name}-20991231235959`;
+      const from = store.imageDir('rack1', first.name);
+      const newer = await store.add(
+        { ...older, name, createdAt: later },
+        { 'image.qcow2': path.join(from, 'image.qcow2'), vmlinuz: path.join(from, 'vmlinuz'), 'initrd.img': path.join(from, 'initrd.img') },
+      );
+      await writeResult(path.join(dir, 'results'), { ...first, name, imageId: newer.id, builtAt: later });
+      const out = await withFakePacker(dir, { build: 'pass' }, () => runVerify(inputs, recorder()));
+      expect(out.result).toMatchObject({ name, imageId: newer.id, verified: 'passed' });
+      const verdicts = Object.fromEntries((await store.inventory('rack1')).map((r) => [r.name, r.verified]));
+      expect(verdicts).toEqual({ [first.name]: 'unverified', [name]: 'passed' });
+      // The verification booted an overlay on the newer image's disk.
+      const vars = JSON.parse(readFileSync(path.join(dir, 'work', `lab--${name}--verify`, 'image.pkrvars.json'), 'utf8'));
+      expect(vars.base_image).toBe(path.join(dir, 'work', `overlay--${name}`, 'overlay.qcow2'));
     });
   },
   'apt-get install qemu-utils',

@@ -18,6 +18,7 @@ const image = (extra: Partial<FingerprintedImage> = {}): FingerprintedImage => (
   os: 'debian12',
   fingerprint: 'fa',
   name: 'ib-base-debian12-fa',
+  owner: 'acme-images-0123abcd',
   recipe: { name: 'base', playbooks: [], variables: {}, build: {}, lineage: [] },
   source: {},
   regions: ['ap-south-1', 'eu-west-1', 'us-east-1'],

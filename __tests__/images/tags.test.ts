@@ -22,6 +22,13 @@ describe('tags', () => {
     });
   });
 
+  it("writes the topology's owner as ib-owner", () => {
+    expect(imageTags({ fingerprint: 'f1', image: 'base', os: 'debian12', cloud: 'lab', owner: 'acme-images-0123abcd' })).toMatchObject({
+      [TAGS.owner]: 'acme-images-0123abcd',
+    });
+    expect(TAGS.owner).toBe('ib-owner');
+  });
+
   it('reads the fields back, and unknown channel or verdict values as candidate and unverified', () => {
     const record = fromTags(
       { ...imageTags({ fingerprint: 'f1', image: 'base', os: 'd', cloud: 'lab' }), [TAGS.channel]: 'GOLD?', [TAGS.verified]: 'yes' },

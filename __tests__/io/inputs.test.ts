@@ -26,6 +26,7 @@ describe('parseInputs', () => {
       buildTimeoutMinutes: 120,
       workDir: 'image-builder-work',
       copyLimit: 5,
+      copyTimeoutMinutes: 120,
     });
   });
 

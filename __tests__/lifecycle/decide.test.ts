@@ -1,5 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { decide, newestFirst, promotable, removalCandidates, type DecideInput, type LifecycleRecord } from '../../src/lifecycle/decide.js';
+import {
+  createdTime,
+  decide,
+  newestFirst,
+  promotable,
+  removalCandidates,
+  type DecideInput,
+  type LifecycleRecord,
+} from '../../src/lifecycle/decide.js';
 import type { Channel, ImageState, Verdict } from '../../src/images/index.js';
 
 const rec = (id: string, day: number, extra: Partial<LifecycleRecord> = {}): LifecycleRecord => ({
@@ -104,6 +112,51 @@ describe('decide: examples', () => {
     expect(d.gold?.id).toBe('b');
     expect(ids(d.outdated)).toEqual(['a']);
     expect(newestFirst([rec('a', 1), rec('b', 1), rec('c', 2)]).map((r) => r.id)).toEqual(['c', 'b', 'a']);
+  });
+});
+
+describe('decide: a creation time that is no date', () => {
+  it('reads ISO 8601 with a zone or a plain date, and nothing else', () => {
+    expect(createdTime('2026-01-02T03:04:05.678Z')).toBe(Date.UTC(2026, 0, 2, 3, 4, 5, 678));
+    expect(createdTime('2024-06-01T12:00:00.123-07:00')).toBe(Date.UTC(2024, 5, 1, 19, 0, 0, 123));
+    expect(createdTime('2026-01-02')).toBe(Date.UTC(2026, 0, 2));
+    // epoch milliseconds as text, words, nothing, a day that does not exist, a time without a zone (the runner's?)
+    for (const garbage of [
+      '1717236000000',
+      'yesterday',
+      '',
+      '2026-02-30T00:00:00Z',
+      '2026-13-01',
+      '2026-01-02T03:04:05',
+      undefined,
+      1717236000000,
+      null,
+    ]) {
+      expect({ garbage, time: createdTime(garbage) }).toEqual({ garbage, time: undefined });
+    }
+  });
+
+  it('keeps such an image (reason undated), never makes it gold, never counts it among the newest', () => {
+    // the audit's case: "1717236000000" sorted as text came before every ISO date, so the newest image went
+    const undated = rec('u', 9, { createdAt: '1717236000000' });
+    const d = decide(base([rec('a', 1), rec('b', 2), rec('c', 3), undated], { keep: 1 }));
+    expect(d.gold?.id).toBe('c');
+    expect(d.kept.map((k) => [k.record.id, k.reason])).toEqual([
+      ['c', 'gold'],
+      ['u', 'undated'],
+    ]);
+    expect(ids(d.remove)).toEqual(['a', 'b']);
+    // promotable in every other way, still not gold; an undated gold is neither kept as gold nor outdated
+    const oldGold = rec('g', 1, { channel: 'gold', createdAt: 'yesterday' });
+    const only = decide(base([rec('m', 2, { createdAt: '' }), oldGold], { keep: 1 }));
+    expect(only.gold).toBeUndefined();
+    expect(only.promote).toBeUndefined();
+    expect(only.outdated).toEqual([]);
+    expect(only.kept.map((k) => k.reason)).toEqual(['undated', 'undated']);
+    expect(promotable(rec('p', 1, { createdAt: 'soon' }), 'fa', true)).toBe(false);
+    // retired lines too: unknown age, left as it is
+    expect(decide(base([undated, rec('r', 1)], { retired: true })).kept).toEqual([{ record: undated, reason: 'undated' }]);
+    expect(newestFirst([undated, rec('a', 1), rec('b', 2)]).map((r) => r.id)).toEqual(['b', 'a', 'u']);
   });
 });
 
@@ -213,5 +266,42 @@ describe('decide: property test over random histories', () => {
     // the generator reaches the interesting cases
     expect(removedSomewhere).toBeGreaterThan(1_000);
     expect(promotedSomewhere).toBeGreaterThan(200);
+  });
+});
+
+describe('decide: property test over random histories with dates that are no dates', () => {
+  const RUNS = 2_000;
+  const GARBAGE = ['1717236000000', 'yesterday', '', '2026-02-30T00:00:00.000Z', '2026-01-05T10:00:00'];
+
+  it(`never removes, promotes or counts an undated image over ${RUNS} seeded histories`, () => {
+    let undatedSomewhere = 0;
+    for (let seed = 1; seed <= RUNS; seed++) {
+      const input = history(seed);
+      const rnd = prng(seed ^ 0x5eed);
+      const records = input.records.map((r) => (rnd() < 0.25 ? { ...r, createdAt: GARBAGE[Math.floor(rnd() * GARBAGE.length)] } : r));
+      const undated = new Set(records.filter((r) => createdTime(r.createdAt) === undefined).map((r) => r.id));
+      undatedSomewhere += undated.size;
+      const d = decide({ ...input, records });
+      const where = `seed ${seed}`;
+      const decided = (ids: string[]) => ids.filter((id) => undated.has(id));
+      expect({ where, removed: decided([...d.remove, ...d.wouldRemove].map((x) => x.record.id)) }).toEqual({ where, removed: [] });
+      expect({ where, goldOrPromoted: decided([d.gold?.id, d.promote?.id].filter((id): id is string => id !== undefined)) }).toEqual({
+        where,
+        goldOrPromoted: [],
+      });
+      expect({ where, outdated: decided(d.outdated.map((r) => r.id)) }).toEqual({ where, outdated: [] });
+      expect({ where, kept: d.kept.filter((k) => undated.has(k.record.id)).map((k) => k.reason) }).toEqual({
+        where,
+        kept: [...undated].map(() => 'undated'),
+      });
+      // the dated images are decided exactly as if the undated ones were not there
+      const without = decide({ ...input, records: records.filter((r) => !undated.has(r.id)) });
+      expect({ where, gold: d.gold?.id, removed: d.remove.map((x) => x.record.id).sort() }).toEqual({
+        where,
+        gold: without.gold?.id,
+        removed: without.remove.map((x) => x.record.id).sort(),
+      });
+    }
+    expect(undatedSomewhere).toBeGreaterThan(2_000);
   });
 });

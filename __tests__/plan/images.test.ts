@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fingerprinted } from '../../src/plan/images.js';
+import { fingerprinted, ownerOf } from '../../src/plan/images.js';
+import { topologyOwner } from '../../src/topology/owner.js';
 import { FINGERPRINT_LENGTH } from '../../src/plan/fingerprint.js';
 import { imageName } from '../../src/plan/naming.js';
 import { loadTopology } from '../../src/topology/index.js';
@@ -77,5 +78,28 @@ describe('fingerprinted', () => {
       buildRegion: 'rack1',
       regions: ['rack1'],
     });
+  });
+
+  it("gives every image the topology's owner: the namespace when given, else derived from the repository and path", async () => {
+    const { dir, file } = setup();
+    const derived = await loadTopology(file);
+    expect(ownerOf(derived)).toEqual(topologyOwner(derived));
+    expect(new Set(fingerprinted(derived, all).map((i) => i.owner))).toEqual(new Set([ownerOf(derived).value]));
+    writeFileSync(file, TOPOLOGY.replace('version: 1\n', 'version: 1\nnamespace: team-a\n'));
+    const named = await loadTopology(path.join(dir, 'topology.yml'));
+    expect(fingerprinted(named, all).map((i) => i.owner)).toEqual(['team-a', 'team-a', 'team-a', 'team-a']);
+  });
+
+  it('keeps the owner out of the fingerprint: setting a namespace changes no fingerprint', async () => {
+    const { file } = setup();
+    const fps = async () => fingerprinted(await loadTopology(file), all).map((i) => `${i.cloud}/${i.image}=${i.fingerprint}`);
+    const before = await fps();
+    writeFileSync(file, TOPOLOGY.replace('version: 1\n', 'version: 1\nnamespace: team-a\n'));
+    expect(await fps()).toEqual(before);
+  });
+
+  it('derives the owner once per loaded topology', async () => {
+    const topology = await loadTopology(setup().file);
+    expect(ownerOf(topology)).toBe(ownerOf(topology));
   });
 });

@@ -11,6 +11,7 @@ function image(cloud: string, provider: ProviderName, recipe: string, regions: s
     os: 'debian12',
     fingerprint: fp,
     name: `ib-${recipe}-${fp}`,
+    owner: 'acme-images-0123abcd',
     recipe: { name: recipe, playbooks: [], variables: {}, build: {}, lineage: [] },
     source: {},
     regions,

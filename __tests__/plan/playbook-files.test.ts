@@ -76,6 +76,26 @@ describe('playbookFiles', () => {
     expect(files).not.toContain('pb/roles/unused/tasks/main.yml');
   });
 
+  it('finds a hook role named anywhere in the variables, at any depth', () => {
+    const root = tree();
+    const variables = { deep: { list: [{ role: 'hook' }] }, other: 'not-a-role', path: 'roles/unused' };
+    const files = rel(root, playbookFiles([path.join(root, 'pb/site.yml')], variables));
+    expect(files).toContain('pb/roles/hook/tasks/main.yml');
+    expect(files).not.toContain('pb/roles/unused/tasks/main.yml');
+  });
+
+  // Audit A05: the variables' strings were collected in quadratic time (10k
+  // strings took 10 s, 210k ran for more than 16 min). Linear, 200k strings
+  // finish well within the test time limit.
+  it('scans 200k strings in one recipe in linear time', () => {
+    const root = tree();
+    const strings = Array.from({ length: 200_000 }, (_, i) => `package-${i}`);
+    const variables = { packages: strings, nested: { more: strings.slice(0, 1000).map((s) => ({ name: s })) }, last: ['hook'] };
+    const files = rel(root, playbookFiles([path.join(root, 'pb/site.yml')], variables));
+    expect(files).toContain('pb/roles/hook/tasks/main.yml');
+    expect(files).not.toContain('pb/roles/unused/tasks/main.yml');
+  });
+
   it('names a missing role and a missing task file', () => {
     const root = writeTree({ 'p.yml': '- hosts: all\n  roles: [ghost]\n' });
     expect(() => playbookFiles([path.join(root, 'p.yml')], {})).toThrow(PlaybookError);

@@ -34,7 +34,7 @@ async function seedStore(size) {
       pending.push(lab.add({
         name: image.name, cloud: 'lab', region, fingerprint: image.fingerprint, image: image.image, os: image.os, state: 'available',
         channel: 'gold', verified: 'passed', createdAt: '2025-01-01T00:00:00.000Z',
-        tags: imageTags({ fingerprint: image.fingerprint, image: image.image, os: image.os, cloud: 'lab' }),
+        tags: imageTags({ fingerprint: image.fingerprint, image: image.image, os: image.os, cloud: 'lab', owner: image.owner }),
       }, {}));
       if (pending.length >= 64) await Promise.all(pending.splice(0));
     }

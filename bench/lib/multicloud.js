@@ -53,7 +53,7 @@ async function scene(images) {
   const lab = new LocalProvider(topology.clouds[2], { baseDir: dir });
   const seeds = { aws: [], gcp: [], local: 0 };
   for (const [k, image] of fingerprinted(topology, { clouds: [], images: [] }).entries()) {
-    const tags = imageTags({ fingerprint: image.fingerprint, image: image.image, os: image.os, cloud: image.cloud });
+    const tags = imageTags({ fingerprint: image.fingerprint, image: image.image, os: image.os, cloud: image.cloud, owner: image.owner });
     const regions = presentIn(k, image.regions);
     if (image.provider === 'aws') for (const region of regions) seeds.aws.push({ region, name: image.name, tags });
     if (image.provider === 'gcp' && regions.length > 0) seeds.gcp.push({ name: image.name, labels: tags });

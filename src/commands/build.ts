@@ -20,7 +20,10 @@ import { imageForCell, parseCell } from './cell.js';
 import { writeResult, type BuildResult } from './results.js';
 import { artifactId } from '../packer/manifest.js';
 import { preparePackerJob, runPackerJob, type PackerJob } from '../packer/job.js';
-import type { BuildHooks } from '../providers/provider.js';
+import type { BuildHooks, Provider } from '../providers/provider.js';
+import { imageName } from '../plan/naming.js';
+import { zoneAtBuildTime } from '../packer/sources/gcp.js';
+import { AZURE_OIDC_ENV } from '../packer/sources/azure.js';
 
 export interface BuildOutcome {
   template: string;
@@ -31,10 +34,18 @@ export interface BuildOutcome {
 export async function runBuild(inputs: Inputs, reporter: Reporter): Promise<BuildOutcome> {
   const cell = parseCell(inputs.cell);
   const topology = await loadTopology(inputs.topology);
-  const image = imageForCell(topology, cell);
+  const planned = imageForCell(topology, cell);
   const started = new Date();
   const context = providerContext(topology.dir, inputs, reporter);
-  const hooks = await createBuildHooks(image.target, context);
+  const hooks = await createBuildHooks(planned.target, context);
+  // A real build asks the cloud what the template needs (GCP: the zone) before writing it; a dry run needs no login.
+  const provider = inputs.dryRun ? undefined : await createProvider(planned.target, context);
+  // Every build names its image anew (the planned name and the start time), so a rebuild never meets an image of that name.
+  const image = await forThisRun(
+    { ...planned, name: imageName(planned.provider, planned.image, planned.os, planned.fingerprint, started) },
+    provider,
+    reporter,
+  );
   const job = await preparePackerJob(
     {
       image,
@@ -47,12 +58,11 @@ export async function runBuild(inputs: Inputs, reporter: Reporter): Promise<Buil
     inputs,
     reporter,
   );
-  if (inputs.dryRun) {
+  if (!provider) {
     reporter.info(`${image.name}: dry run, template ${job.template} and variables ${job.varFile} written, nothing built`);
     return { template: job.template, varFile: job.varFile };
   }
-  const provider = await createProvider(image.target, context);
-  await provider.prepareBuild?.({ image: image.image, os: image.os, region: image.buildRegion });
+  await provider.prepareBuild?.({ image: image.image, os: image.os, region: image.buildRegion, source: image.source });
   await runPackerJob(job, inputs, reporter);
 
   const imageId = await keep(image, job, hooks, started);
@@ -82,9 +92,36 @@ export async function runBuild(inputs: Inputs, reporter: Reporter): Promise<Buil
   return { template: job.template, varFile: job.varFile, result };
 }
 
+/**
+ * The image as this run builds or verifies it, with what the cloud told the
+ * provider (GCP: the zone, unless the topology names one). A dry run asks no
+ * cloud: a GCP template without a zone in the topology gets a placeholder.
+ * On GitHub, Azure's Packer signs in with the job's OIDC request token: it
+ * is masked before Packer runs.
+ */
+export async function forThisRun(
+  image: FingerprintedImage,
+  provider: Provider | undefined,
+  reporter: Reporter,
+): Promise<FingerprintedImage> {
+  const settings = (await provider?.buildSettings?.({ image: image.image, os: image.os, region: image.buildRegion })) ?? {};
+  const zone = settings.zone ?? image.target.zone;
+  if (image.provider === 'gcp' && !zone) {
+    if (provider)
+      throw new Error(`${image.cloud}/${image.name}: no zone to build in: set zone: in the topology (a zone of ${image.buildRegion})`);
+    reporter.warning(
+      `${image.cloud}/${image.name}: the topology names no zone, so the dry run's template has the placeholder ` +
+        `${zoneAtBuildTime(image.buildRegion)}; a real build picks a zone of ${image.buildRegion} that is up (or set zone: in the topology)`,
+    );
+  }
+  const token = process.env[AZURE_OIDC_ENV.token];
+  if (image.provider === 'azure' && token) reporter.mask(token);
+  return zone ? { ...image, target: { ...image.target, zone } } : image;
+}
+
 /** The built image's id: Packer's artifact id, or where the provider's store hook put it. */
 async function keep(image: FingerprintedImage, job: PackerJob, hooks: BuildHooks, started: Date): Promise<string> {
-  const artifact = artifactId(JSON.parse(await fs.readFile(job.manifestFile, 'utf8')), image);
+  const artifact = artifactId(JSON.parse(await fs.readFile(job.manifestFile, 'utf8')), image, started);
   if (!hooks.store) return artifact;
   const source = describeSource(image);
   const builtAt = started.toISOString();
@@ -109,6 +146,7 @@ async function keep(image: FingerprintedImage, job: PackerJob, hooks: BuildHooks
         image: image.image,
         os: image.os,
         cloud: image.cloud,
+        owner: image.owner,
         source,
         builtAt,
         version: productVersion(),

@@ -4,14 +4,18 @@ import type { Topology } from '../topology/model.js';
 import type { FingerprintedImage, BuildCell } from '../plan/types.js';
 import { PROVIDERS } from '../topology/model.js';
 import { fingerprinted } from '../plan/images.js';
+import { isSafeSegment } from './results.js';
+
+/** Cloud and image names become file names (work folders, result files): one plain segment each. */
+const segment = z.string().refine(isSafeSegment);
 
 const CellSchema = z.object({
-  cloud: z.string().min(1),
+  cloud: segment,
   provider: z.enum(PROVIDERS),
   image: z.string().min(1),
   os: z.string().min(1),
   fingerprint: z.string().min(1),
-  name: z.string().min(1),
+  name: segment,
   region: z.string().min(1),
   regions: z.array(z.string()).default([]),
 });

@@ -13,6 +13,8 @@ import { readResults } from './results.js';
 import { loadTopology } from '../topology/index.js';
 import { fingerprinted } from '../plan/images.js';
 import type { Provider } from '../providers/provider.js';
+import { lockAll } from '../providers/locks.js';
+import { isCopyPending, type CopyProgress } from '../providers/copy-wait.js';
 import { realSleep, withRetry } from '../util/retry.js';
 import { mapLimit } from '../util/pool.js';
 import { Outputs } from '../io/constants.js';
@@ -66,11 +68,17 @@ export async function runDistribute(inputs: Inputs, reporter: Reporter, deps: Co
     describeDryRun(distribution.images, jobs, reporter);
   } else {
     const provider = (cloud: string) => open.providers.get(cloud) as Provider;
-    await retagSources(distribution.images, provider, failures, reporter);
-    outcomes = await copyAll(jobs, distribution.images, provider, inputs.copyLimit, reporter, deps);
-    for (const o of outcomes)
-      if (!o.ok) failures.push({ cloud: o.job.cloud, region: o.job.to, name: o.job.name, step: 'copy', message: o.error ?? 'failed' });
-    await shareExisting(distribution.images, provider, inputs.concurrency, failures, reporter);
+    // One run at a time changes a store (the local one): the next waits, or stops naming this one.
+    const unlock = await lockAll(open.providers.values(), 'distribute');
+    try {
+      await retagSources(distribution.images, provider, failures, reporter);
+      outcomes = await copyAll(jobs, distribution.images, provider, inputs, reporter, deps);
+      for (const o of outcomes)
+        if (!o.ok) failures.push({ cloud: o.job.cloud, region: o.job.to, name: o.job.name, step: 'copy', message: o.error ?? 'failed' });
+      await shareExisting(distribution.images, provider, inputs.concurrency, failures, reporter);
+    } finally {
+      await unlock();
+    }
   }
 
   const copied = outcomes.filter((o) => o.ok).length;
@@ -152,15 +160,29 @@ async function retagSources(
   );
 }
 
-/** Every job at once: one queue per destination (cloud, region), each with `limit` copies in flight. */
+/** A pending copy is reported at least this often (providers look every 15 s at most). */
+const PROGRESS_EVERY_MS = 30_000;
+
+/** "45 s", "2 min 30 s". */
+function waited(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ''}`;
+}
+
+/**
+ * Every job at once: one queue per destination (cloud, region), each with
+ * `copy-limit` copies in flight; each copy waited for up to `copy-timeout`,
+ * with a progress line every 30 s while it is pending.
+ */
 async function copyAll(
   jobs: CopyJob[],
   images: ImageDistribution[],
   provider: (cloud: string) => Provider,
-  limit: number,
+  inputs: Pick<Inputs, 'copyLimit' | 'copyTimeoutMinutes'>,
   reporter: Reporter,
   deps: CommandDeps,
 ): Promise<CopyOutcome[]> {
+  const timeoutMs = inputs.copyTimeoutMinutes * 60_000;
   const clock = deps.clock ?? (() => performance.now());
   const sleep = deps.sleep ?? realSleep;
   const queues = new Map<string, CopyJob[]>();
@@ -174,7 +196,16 @@ async function copyAll(
     let step: StepFailure['step'] = 'copy';
     try {
       reporter.info(`${job.cloud}/${job.name}: ${job.resume ? 'waiting for the copy under way' : 'copying'} ${job.from} -> ${job.to}`);
-      const copy = await withRetry(() => p.copy(job.source, job.to, { wait: true }), {
+      let reported = 0;
+      const onProgress = ({ state, elapsedMs }: CopyProgress) => {
+        if (elapsedMs - reported < PROGRESS_EVERY_MS) return;
+        reported = elapsedMs;
+        reporter.info(
+          `${job.cloud}/${job.name}: copy into ${job.to} still ${state} after ${waited(elapsedMs)} ` +
+            `(copy-timeout ${inputs.copyTimeoutMinutes} min)`,
+        );
+      };
+      const copy = await withRetry(() => p.copy(job.source, job.to, { wait: true, timeoutMs, onProgress }), {
         attempts: 6,
         baseMs: 5_000,
         maxMs: 60_000,
@@ -191,13 +222,14 @@ async function copyAll(
       reporter.info(`${job.cloud}/${job.name}: ${job.to} ready as ${copy.id} after ${seconds()} s`);
       return { job, ok: true, seconds: seconds(), copy };
     } catch (error) {
-      const message = `${step} failed: ${(error as Error).message}`;
+      // Still pending at copy-timeout: not a failure of the copy, which goes on in the cloud.
+      const message = isCopyPending(error) ? `${job.cloud}: ${error.message}` : `${step} failed: ${(error as Error).message}`;
       reporter.error(`${job.cloud}/${job.name} -> ${job.to}: ${message}`);
       return { job, ok: false, seconds: seconds(), error: message };
     }
   };
 
-  const done = await Promise.all([...queues.values()].map((queue) => mapLimit(queue, limit, one)));
+  const done = await Promise.all([...queues.values()].map((queue) => mapLimit(queue, inputs.copyLimit, one)));
   return done.flat();
 }
 

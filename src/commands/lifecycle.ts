@@ -13,6 +13,7 @@ import { fingerprinted } from '../plan/images.js';
 import { matcher } from '../plan/filter.js';
 import { TAGS, type ImageRecord, type Verdict } from '../images/index.js';
 import { type Provider } from '../providers/provider.js';
+import { lockAll } from '../providers/locks.js';
 import { mapLimit } from '../util/pool.js';
 import { Outputs } from '../io/constants.js';
 import type { Inputs } from '../io/inputs.js';
@@ -21,7 +22,7 @@ import { decide, removalCandidates } from '../lifecycle/decide.js';
 import type { StepFailure } from '../distribute/rules.js';
 import { lineId, lineLocations, verdictKey, withVerdicts, type LineDecision, type LineLocation } from '../lifecycle/lines.js';
 import { driftRows, type DriftRow } from '../lifecycle/drift.js';
-import { lifecycleMarkdown, lifecycleText } from '../report/lifecycle-summary.js';
+import { doneKey, lifecycleMarkdown, lifecycleText } from '../report/lifecycle-summary.js';
 
 export interface LifecycleResult {
   lines: LineDecision[];
@@ -30,6 +31,8 @@ export interface LifecycleResult {
   promoted: number;
   outdated: number;
   removed: number;
+  /** Images without an owner, of a cloud the topology adopts, tagged with its owner. */
+  adopted: number;
 }
 
 /** What was done for real (all zero in a dry run). */
@@ -37,6 +40,9 @@ interface Applied {
   promoted: number;
   outdated: number;
   removed: number;
+  adopted: number;
+  /** The planned steps that completed (doneKey): the summary lists what happened, not what was planned. */
+  done: Set<string>;
 }
 
 export async function runLifecycle(inputs: Inputs, reporter: Reporter, deps: CommandDeps = {}): Promise<LifecycleResult> {
@@ -63,7 +69,9 @@ export async function runLifecycle(inputs: Inputs, reporter: Reporter, deps: Com
   });
 
   const provider = (cloud: string) => open.providers.get(cloud) as Provider;
-  const applied: Applied = { promoted: 0, outdated: 0, removed: 0 };
+  const applied: Applied = { promoted: 0, outdated: 0, removed: 0, adopted: 0, done: new Set() };
+  // One run at a time changes a store (the local one): the next waits, or stops naming this one.
+  const unlock = inputs.dryRun ? async () => undefined : await lockAll(open.providers.values(), 'lifecycle');
   const lines = await mapLimit(locations, inputs.concurrency, async ({ location, mayDelete }) => {
     const config = configs.get(lineId(location));
     const input = {
@@ -100,20 +108,29 @@ export async function runLifecycle(inputs: Inputs, reporter: Reporter, deps: Com
       decision: decide({ ...input, inUse }),
       usage,
     };
-    if (inputs.dryRun) describe(line, reporter);
-    else await apply(line, provider(location.cloud), applied, failures, reporter);
+    if (inputs.dryRun) describe(line, open.owner, reporter);
+    else await apply(line, provider(location.cloud), open.owner, applied, failures, reporter);
     return line;
-  });
+  }).finally(unlock);
 
   const drift = driftRows(
     images,
     lines.map((l) => ({ ...l.location, gold: l.decision.gold })),
   );
-  const result: LifecycleResult = { lines, drift, failures, ...applied };
+  const { done, ...counts } = applied;
+  const result: LifecycleResult = { lines, drift, failures, ...counts };
   reporter.setOutput(Outputs.promotedCount, String(result.promoted));
   reporter.setOutput(Outputs.removedCount, String(result.removed));
   reporter.setOutput(Outputs.failedCount, String(failures.length));
-  const report = { dryRun: inputs.dryRun, delete: inputs.delete, keep: topology.lifecycle.keep, lines, failures, drift };
+  const report = {
+    dryRun: inputs.dryRun,
+    delete: inputs.delete,
+    keep: topology.lifecycle.keep,
+    lines,
+    failures,
+    drift,
+    applied: { ...counts, done },
+  };
   if (inputs.summary) await reporter.summary(lifecycleMarkdown(report), lifecycleText(report));
   if (failures.length > 0) {
     const text = failures.map((f) => `  ${f.cloud} ${f.region} ${f.name} (${f.step}): ${f.message}`).join('\n');
@@ -127,9 +144,20 @@ export async function runLifecycle(inputs: Inputs, reporter: Reporter, deps: Com
 
 const label = (l: LineLocation) => `${l.cloud}/${l.image}/${l.os} in ${l.regions.join(', ')}`;
 
-function describe(line: LineDecision, reporter: Reporter): void {
+/**
+ * The images of a line without an owner that stay: the inventory holds such
+ * images only for clouds the topology adopts, and lifecycle tags them with
+ * the owner, so adoption takes one run.
+ */
+function toAdopt(line: LineDecision): ImageRecord[] {
+  const removed = new Set(line.decision.remove.map((x) => x.record.id));
+  return line.location.records.filter((r) => !r.tags[TAGS.owner] && !removed.has(r.id));
+}
+
+function describe(line: LineDecision, owner: string, reporter: Reporter): void {
   const say = (m: string) => reporter.info(`dry-run: ${label(line.location)}: ${m}`);
   const { decision } = line;
+  for (const record of toAdopt(line)) say(`would adopt ${record.name} (${record.id}): tag ${TAGS.owner}=${owner}`);
   if (decision.promote) say(`would promote ${decision.promote.name} (${decision.promote.id}) to gold`);
   for (const old of decision.outdated)
     say(`would mark ${old.name} (${old.id}) outdated and deprecate it, replaced by ${decision.gold?.name}`);
@@ -138,11 +166,19 @@ function describe(line: LineDecision, reporter: Reporter): void {
 }
 
 /**
- * Promote first (there is always a gold), then outdated marks, then removals.
- * Each failure is recorded and the rest goes on, except that a failed
- * promotion stops its line: the old gold is still the current one.
+ * Adopt first (tag the owner), promote (there is always a gold), then
+ * outdated marks, then removals. Each failure is recorded and the rest goes
+ * on, except that a failed promotion stops its line: the old gold is still
+ * the current one.
  */
-async function apply(line: LineDecision, provider: Provider, applied: Applied, failures: StepFailure[], reporter: Reporter): Promise<void> {
+async function apply(
+  line: LineDecision,
+  provider: Provider,
+  owner: string,
+  applied: Applied,
+  failures: StepFailure[],
+  reporter: Reporter,
+): Promise<void> {
   const { decision, location } = line;
   const step = async (record: ImageRecord, kind: StepFailure['step'], fn: () => Promise<void>, done: string): Promise<boolean> => {
     try {
@@ -155,12 +191,22 @@ async function apply(line: LineDecision, provider: Provider, applied: Applied, f
       return false;
     }
   };
+  for (const record of toAdopt(line)) {
+    const tags = { [TAGS.owner]: owner };
+    if (await step(record, 'tag', () => provider.tag(record, tags), `adopted ${record.name} (${record.id}): tagged ${TAGS.owner}=${owner}`))
+      applied.adopted += 1;
+  }
   const gold = decision.gold;
   if (decision.promote && gold) {
     const tags = { [TAGS.channel]: 'gold', [TAGS.verified]: gold.verified };
     // Without the new gold, the old one is still current: change nothing else in this line.
     if (!(await step(gold, 'tag', () => provider.tag(gold, tags), `promoted ${gold.name} (${gold.id}) to gold`))) return;
     applied.promoted += 1;
+    applied.done.add(doneKey('promote', location.cloud, gold));
+  }
+  // Consumers resolve the gold (GCP family, Azure versions/latest) before an old gold is deprecated; again after a failed try.
+  if (gold && provider.promote && (decision.promote || decision.outdated.length > 0)) {
+    if (!(await step(gold, 'tag', () => provider.promote?.(gold) ?? Promise.resolve(), `${gold.name} is what consumers resolve`))) return;
   }
   for (const old of decision.outdated) {
     const marked = await step(old, 'tag', () => provider.tag(old, { [TAGS.channel]: 'outdated' }), `marked ${old.name} outdated`);
@@ -171,11 +217,16 @@ async function apply(line: LineDecision, provider: Provider, applied: Applied, f
         () => provider.deprecate(old, { replacement: gold }),
         `deprecated ${old.name}, replaced by ${gold?.name}`,
       );
-      if (deprecated) applied.outdated += 1;
+      if (deprecated) {
+        applied.outdated += 1;
+        applied.done.add(doneKey('outdated', location.cloud, old));
+      }
     }
   }
   for (const { record, reason } of decision.remove) {
-    if (await step(record, 'remove', () => provider.remove(record), `removed ${record.name} (${record.id}, ${reason})`))
+    if (await step(record, 'remove', () => provider.remove(record), `removed ${record.name} (${record.id}, ${reason})`)) {
       applied.removed += 1;
+      applied.done.add(doneKey('remove', location.cloud, record));
+    }
   }
 }

@@ -13,7 +13,8 @@ import path from 'node:path';
 import { loadTopology } from '../topology/index.js';
 import type { FingerprintedImage } from '../plan/types.js';
 import { createBuildHooks, createProvider } from '../providers/index.js';
-import type { VerifySource } from '../providers/provider.js';
+import type { Provider, VerifySource } from '../providers/provider.js';
+import { forThisRun } from './build.js';
 import { TAGS, type Verdict } from '../images/index.js';
 import type { Inputs } from '../io/inputs.js';
 import type { Reporter } from '../io/reporter.js';
@@ -30,20 +31,28 @@ export interface VerifyOutcome {
 export async function runVerify(inputs: Inputs, reporter: Reporter): Promise<VerifyOutcome> {
   const cell = parseCell(inputs.cell);
   const topology = await loadTopology(inputs.topology);
-  const image = imageForCell(topology, cell);
+  const planned = imageForCell(topology, cell);
   const resultsDir = path.resolve(inputs.results);
-  const result = (await readResults(resultsDir)).find((r) => r.cloud === image.cloud && r.fingerprint === image.fingerprint);
+  // The newest build of this fingerprint (a forced rebuild leaves two results, each naming its own image).
+  const result = (await readResults(resultsDir))
+    .filter((r) => r.cloud === planned.cloud && r.fingerprint === planned.fingerprint)
+    .sort((a, b) => b.builtAt.localeCompare(a.builtAt))[0];
   if (!result)
     throw new Error(
-      `${image.cloud}/${image.name}: no build result in ${resultsDir}: run build for this cell first (in a workflow: download its artifact)`,
+      `${planned.cloud}/${planned.name}: no build result in ${resultsDir}: run build for this cell first (in a workflow: download its artifact)`,
     );
 
-  const playbook = image.recipe.verify ? path.resolve(topology.dir, image.recipe.verify) : path.join(bundledPlaybooks(), 'verify.yml');
-  const hooks = await createBuildHooks(image.target, providerContext(topology.dir, inputs, reporter));
+  const playbook = planned.recipe.verify ? path.resolve(topology.dir, planned.recipe.verify) : path.join(bundledPlaybooks(), 'verify.yml');
+  const context = providerContext(topology.dir, inputs, reporter);
+  const hooks = await createBuildHooks(planned.target, context);
+  // A real verification asks the cloud what the template needs (GCP: the zone) before writing it.
+  const provider = inputs.dryRun ? undefined : await createProvider(planned.target, context);
+  // The image the build made, by the name it got (the build stamps the planned name with its start time).
+  const image = await forThisRun({ ...planned, name: result.name }, provider, reporter);
   // The provider's verification source (local: an overlay, so the stored disk is never written to); a dry run boots nothing.
   const booted: VerifySource =
     !inputs.dryRun && hooks.verifySource
-      ? await hooks.verifySource({ region: result.region, name: image.name, imageId: result.imageId }, inputs.workDir)
+      ? await hooks.verifySource({ region: result.region, name: result.name, imageId: result.imageId }, inputs.workDir)
       : { source: result.imageId, release: async () => {} };
   let job;
   try {
@@ -64,7 +73,7 @@ export async function runVerify(inputs: Inputs, reporter: Reporter): Promise<Ver
     await booted.release();
     throw error;
   }
-  if (inputs.dryRun) {
+  if (!provider) {
     reporter.info(`${image.name}: dry run, verification template ${job.template} written, nothing booted`);
     return { verdict: result.verified, result };
   }
@@ -86,7 +95,7 @@ export async function runVerify(inputs: Inputs, reporter: Reporter): Promise<Ver
   }
   const updated: BuildResult = { ...result, verified: verdict, verifiedAt: new Date().toISOString() };
   await writeResult(resultsDir, updated);
-  await markImage(image, result, verdict, topology.dir, inputs, reporter);
+  await markImage(provider, image, result, verdict);
   if (failure)
     throw new Error(
       `${image.cloud}/${image.name} failed verification with ${path.basename(playbook)}; it is marked ${TAGS.verified}=failed and will never be promoted.\n${failure.message}`,
@@ -95,17 +104,18 @@ export async function runVerify(inputs: Inputs, reporter: Reporter): Promise<Ver
   return { verdict, result: updated };
 }
 
-/** Records the verdict on the image itself, so lifecycle sees it whatever happens to the result files. */
-async function markImage(
-  image: FingerprintedImage,
-  result: BuildResult,
-  verdict: Verdict,
-  baseDir: string,
-  inputs: Inputs,
-  reporter: Reporter,
-): Promise<void> {
-  const provider = await createProvider(image.target, providerContext(baseDir, inputs, reporter));
-  const record = (await provider.inventory(result.region)).find((r) => r.id === result.imageId || r.fingerprint === image.fingerprint);
+/**
+ * Records the verdict on the image itself, so lifecycle sees it whatever
+ * happens to the result files: the image of the result's id (ids compared
+ * without case: Azure's are case-insensitive), else the one image of this
+ * fingerprint, never a guess between several.
+ */
+async function markImage(provider: Provider, image: FingerprintedImage, result: BuildResult, verdict: Verdict): Promise<void> {
+  const records = await provider.inventory(result.region);
+  const sameFingerprint = records.filter((r) => r.fingerprint === image.fingerprint);
+  const record =
+    records.find((r) => r.id.toLowerCase() === result.imageId.toLowerCase()) ??
+    (sameFingerprint.length === 1 ? sameFingerprint[0] : undefined);
   if (!record)
     throw new Error(
       `${image.cloud}/${image.name}: the image ${result.imageId} is not in ${result.region} any more, cannot record its verdict`,

@@ -1,3 +1,4 @@
-/** The image model: records, channels, verdicts and the tag vocabulary. */
+/** The image model: records, channels, verdicts, the tag vocabulary and whose an image is. */
 export type { Channel, ImageRecord, ImageState, Verdict } from './record.js';
 export { LEGACY_TAGS, TAGS, currentTags, fromTags, imageTags } from './tags.js';
+export { REQUIRED_TAGS, ownership, type Ownership } from './ownership.js';

@@ -10,6 +10,8 @@ export const TAGS = {
   recipe: 'ib-recipe',
   os: 'ib-os',
   cloud: 'ib-cloud',
+  /** Who owns the image: the topology's namespace, or its repository and path (topology/owner.ts). */
+  owner: 'ib-owner',
   channel: 'ib-channel',
   verified: 'ib-verified',
   source: 'ib-source',
@@ -38,6 +40,8 @@ export function imageTags(fields: {
   image: string;
   os: string;
   cloud: string;
+  /** The topology's owner (see topology/owner.ts); every image this tool builds carries one. */
+  owner?: string;
   channel?: Channel;
   verified?: Verdict;
   source?: string;
@@ -54,6 +58,7 @@ export function imageTags(fields: {
     [TAGS.channel]: fields.channel ?? 'candidate',
     [TAGS.verified]: fields.verified ?? 'unverified',
   };
+  if (fields.owner) tags[TAGS.owner] = fields.owner;
   if (fields.source) tags[TAGS.source] = fields.source;
   if (fields.gitSha) tags[TAGS.gitSha] = fields.gitSha;
   if (fields.builtAt) tags[TAGS.builtAt] = fields.builtAt;

@@ -21,6 +21,7 @@ export const InputNames = {
   buildTimeout: 'build-timeout',
   workDir: 'work-dir',
   copyLimit: 'copy-limit',
+  copyTimeout: 'copy-timeout',
 } as const;
 
 export const Outputs = {

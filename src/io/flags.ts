@@ -87,6 +87,13 @@ export const INPUT_FLAGS: { readonly [K in keyof typeof InputNames]: FlagSpec } 
     description: 'distribute: copies in flight at once into one destination region.',
     default: '5',
   },
+  copyTimeout: {
+    value: 'MIN',
+    commands: ['distribute'],
+    description:
+      'distribute: minutes to wait for one copy; a copy still pending then goes on in the cloud, and the next distribute waits for it.',
+    default: '120',
+  },
 };
 
 /** Flags of the CLI alone, parsed with the inputs' flags. */

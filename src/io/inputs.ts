@@ -29,6 +29,8 @@ export interface Inputs {
   workDir: string;
   /** distribute: copies in flight at once into one destination region. */
   copyLimit: number;
+  /** distribute: minutes to wait for one copy before giving up on it (it goes on in the cloud). */
+  copyTimeoutMinutes: number;
 }
 
 /** Returns the raw value of an input, '' when unset. */
@@ -62,6 +64,7 @@ export function parseInputs(get: InputSource): Inputs {
     buildTimeoutMinutes: int(get, InputNames.buildTimeout, 120, 1, 24 * 60),
     workDir: get(InputNames.workDir).trim() || 'image-builder-work',
     copyLimit: int(get, InputNames.copyLimit, 5, 1, 100),
+    copyTimeoutMinutes: int(get, InputNames.copyTimeout, 120, 1, 24 * 60),
   };
 }
 

@@ -19,6 +19,10 @@
  *   there any more (the topology refuses a retired recipe that instances use).
  * - Never removed: an image in use, a pending image (a copy or build under
  *   way), and, in live lines, the gold and the newest `keep`.
+ * - An image whose `createdAt` is missing or not an ISO 8601 time (e.g.
+ *   "1717236000000") has no place in the order: it is kept (reason
+ *   `undated`), never gold, never outdated, never counted in `keep`, in live
+ *   and retired lines alike. Its age is unknown, so it is left as it is.
  * - Nothing is removed without `delete`: the candidates are reported instead.
  */
 import type { Channel, ImageState, Verdict } from '../images/index.js';
@@ -31,7 +35,7 @@ export interface LifecycleRecord {
   state: ImageState;
   channel: Channel;
   verified: Verdict;
-  /** ISO 8601. */
+  /** ISO 8601; anything else (or nothing) makes the image `undated`. */
   createdAt: string;
 }
 
@@ -51,7 +55,7 @@ export interface DecideInput<R extends LifecycleRecord = LifecycleRecord> {
   delete: boolean;
 }
 
-export type KeepReason = 'gold' | 'newest' | 'in-use' | 'pending';
+export type KeepReason = 'gold' | 'newest' | 'in-use' | 'pending' | 'undated';
 export type RemoveReason = 'beyond-keep' | 'retired';
 
 export interface Kept<R> {
@@ -78,21 +82,61 @@ export interface Decision<R extends LifecycleRecord = LifecycleRecord> {
   kept: Kept<R>[];
 }
 
-/** Newest first: creation time, then name, then id, so ties are still ordered. */
-export function newestFirst<R extends LifecycleRecord>(records: R[]): R[] {
-  return [...records].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.name.localeCompare(a.name) || b.id.localeCompare(a.id));
+/** A date, or a date and time with `Z` or an offset: ISO 8601 as the clouds write it. A time without a zone would depend on the runner's. */
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:[Zz]|[+-]\d{2}(?::?\d{2})?))?$/;
+
+/** Milliseconds since the epoch of an ISO 8601 `createdAt`; undefined when it is missing or anything else (never guessed). */
+export function createdTime(createdAt: unknown): number | undefined {
+  if (typeof createdAt !== 'string') return undefined;
+  if (parsed.has(createdAt)) return parsed.get(createdAt);
+  if (parsed.size >= 10_000) parsed.clear();
+  const ms = parseCreated(createdAt);
+  parsed.set(createdAt, ms);
+  return ms;
 }
 
-/** May this image become gold? */
+/** Parsed creation times (Date.parse is slow, and each time is read several times per decision). */
+const parsed = new Map<string, number | undefined>();
+
+function parseCreated(createdAt: string): number | undefined {
+  if (!ISO_8601.test(createdAt.trim())) return undefined;
+  const [y, m, d] = createdAt.trim().slice(0, 10).split('-').map(Number);
+  const day = new Date(Date.UTC(y, m - 1, d));
+  // Date.parse takes 2026-02-30 for March 2: a day that does not exist is no date.
+  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== m - 1 || day.getUTCDate() !== d) return undefined;
+  const ms = Date.parse(createdAt.trim().replace(',', '.'));
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** The image has a creation time lifecycle can order by. */
+export const dated = (record: Pick<LifecycleRecord, 'createdAt'>): boolean => createdTime(record.createdAt) !== undefined;
+
+/**
+ * Newest first: creation time, then name, then id, so ties are still ordered.
+ * Undated images (see createdTime) have no rank: they come last, by name and id.
+ */
+export function newestFirst<R extends LifecycleRecord>(records: R[]): R[] {
+  const time = new Map(records.map((r) => [r, createdTime(r.createdAt)]));
+  return [...records].sort((a, b) => {
+    const [ta, tb] = [time.get(a), time.get(b)];
+    if (ta === undefined || tb === undefined) {
+      if (ta !== tb) return ta === undefined ? 1 : -1;
+    } else if (ta !== tb) return tb - ta;
+    return b.name.localeCompare(a.name) || b.id.localeCompare(a.id);
+  });
+}
+
+/** May this image become gold? (Never an undated one.) */
 export function promotable(record: LifecycleRecord, currentFingerprint: string | undefined, allowUnverified: boolean): boolean {
   if (currentFingerprint === undefined || record.fingerprint !== currentFingerprint) return false;
-  if (record.state !== 'available') return false;
+  if (record.state !== 'available' || !dated(record)) return false;
   return record.verified === 'passed' || (allowUnverified && record.verified === 'unverified');
 }
 
 export function decide<R extends LifecycleRecord>(input: DecideInput<R>): Decision<R> {
   const keep = Math.max(1, Math.floor(input.keep));
-  const ordered = newestFirst(uniqueById(input.records));
+  const unique = newestFirst(uniqueById(input.records));
+  const ordered = unique.filter(dated);
   const golds = ordered.filter((r) => r.channel === 'gold');
 
   let gold: R | undefined;
@@ -112,6 +156,7 @@ export function decide<R extends LifecycleRecord>(input: DecideInput<R>): Decisi
     const removal: Removal<R> = { record, reason: input.retired ? 'retired' : 'beyond-keep' };
     (input.delete ? decision.remove : decision.wouldRemove).push(removal);
   });
+  for (const record of unique) if (!dated(record)) decision.kept.push({ record, reason: 'undated' });
   return decision;
 }
 

@@ -5,6 +5,7 @@
  */
 import type { FingerprintedImage } from '../plan/types.js';
 import { imageTags } from '../images/index.js';
+import { ansibleLiteral } from './extra-vars.js';
 import { PackerTemplateBuilder, PLUGINS, type BuiltTemplate } from './template.js';
 import type { LocalBuildFiles, SourceContext, SourceResult } from './sources/context.js';
 import { awsSource } from './sources/aws.js';
@@ -47,6 +48,7 @@ export function imageTemplate(input: ImageTemplateInput): BuiltTemplate {
     image: image.image,
     os: image.os,
     cloud: image.cloud,
+    owner: image.owner,
     source: describeSource(image),
     gitSha: input.gitSha,
     builtAt: input.buildTime.toISOString(),
@@ -103,12 +105,16 @@ export function describeSource(image: FingerprintedImage): string {
   return text.slice(0, 200);
 }
 
-/** The JSON extra-vars for the playbooks: the recipe's variables plus the image's facts. */
+/**
+ * The JSON extra-vars for the playbooks: the recipe's variables plus the
+ * image's facts, every string marked so that Ansible takes it literally
+ * (see extra-vars.ts).
+ */
 export function extraVars(
   image: FingerprintedImage,
   facts: { buildTime: Date; gitSha?: string; version: string },
 ): Record<string, unknown> {
-  return {
+  return ansibleLiteral({
     ...image.recipe.variables,
     image_builder_fingerprint: image.fingerprint,
     image_builder_name: image.name,
@@ -119,5 +125,5 @@ export function extraVars(
     image_builder_build_time: facts.buildTime.toISOString(),
     image_builder_git_sha: facts.gitSha ?? '',
     image_builder_version: facts.version,
-  };
+  }) as Record<string, unknown>;
 }

@@ -5,7 +5,7 @@
  * waited for, never started twice), failed does not.
  *
  * One record stands for the region, ranked available > deprecated > pending
- * (ties: the first listed).
+ * (ties: the newest, then the first listed).
  *
  * Where to copy from is a separate, named rule per caller:
  * - availableSource (distribute): the build region when it holds an available
@@ -21,6 +21,12 @@ export type HolderIndex = Map<string, Map<string, ImageRecord>>;
 
 const RANK: Record<ImageState, number> = { available: 0, deprecated: 1, pending: 2, failed: 3 };
 
+/** A rebuild of a fingerprint (force, or after a failed verification) is newer: it stands for the region. Unparseable dates never win. */
+function newer(a: ImageRecord, b: ImageRecord): boolean {
+  const [ta, tb] = [Date.parse(a.createdAt), Date.parse(b.createdAt)];
+  return Number.isFinite(ta) && (!Number.isFinite(tb) || ta > tb);
+}
+
 /** Built once per cloud, so callers stay linear in images + records (a scan per image is quadratic). */
 export function indexHolders(inventory: CloudInventory): HolderIndex {
   const index: HolderIndex = new Map();
@@ -29,7 +35,8 @@ export function indexHolders(inventory: CloudInventory): HolderIndex {
     for (const r of records) {
       if (r.state === 'failed') continue;
       const held = byFingerprint.get(r.fingerprint);
-      if (!held || RANK[r.state] < RANK[held.state]) byFingerprint.set(r.fingerprint, r);
+      if (!held || RANK[r.state] < RANK[held.state] || (RANK[r.state] === RANK[held.state] && newer(r, held)))
+        byFingerprint.set(r.fingerprint, r);
     }
     index.set(region, byFingerprint);
   }

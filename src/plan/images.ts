@@ -1,6 +1,7 @@
-/** The topology's images as every command sees them: resolved, filtered by cloud and recipe, fingerprinted and named. */
+/** The topology's images as every command sees them: resolved, filtered by cloud and recipe, fingerprinted, named and owned. */
 import { resolveImages } from '../topology/index.js';
 import type { Topology } from '../topology/model.js';
+import { topologyOwner, type Owner } from '../topology/owner.js';
 import { Fingerprinter } from './fingerprint.js';
 import { imageName } from './naming.js';
 import { filterImages } from './filter.js';
@@ -12,9 +13,27 @@ export interface ImageSelection {
   images: string[];
 }
 
-/** Resolved, filtered images with their fingerprints and names. */
+const owners = new WeakMap<Topology, Owner>();
+
+/**
+ * The owner of a loaded topology's images (topology/owner.ts), derived once
+ * per loaded topology: fingerprinting, the inventory and lifecycle all ask.
+ */
+export function ownerOf(topology: Topology): Owner {
+  let owner = owners.get(topology);
+  if (!owner) owners.set(topology, (owner = topologyOwner(topology)));
+  return owner;
+}
+
+/**
+ * Resolved, filtered images with their fingerprints, names and owner. The
+ * owner is who may touch an image, not what is in it: it stays out of the
+ * fingerprint, so images keep their fingerprints when the owner is set or
+ * changes.
+ */
 export function fingerprinted(topology: Topology, selection: ImageSelection): FingerprintedImage[] {
   const fingerprinter = new Fingerprinter(topology.dir);
+  const owner = ownerOf(topology).value;
   return filterImages(resolveImages(topology), selection.clouds, selection.images).map((config) => {
     let fingerprint: string;
     try {
@@ -22,6 +41,6 @@ export function fingerprinted(topology: Topology, selection: ImageSelection): Fi
     } catch (error) {
       throw new Error(`image ${config.image}/${config.os} of cloud "${config.cloud}": ${(error as Error).message}`, { cause: error });
     }
-    return { ...config, fingerprint, name: imageName(config.provider, config.image, config.os, fingerprint) };
+    return { ...config, fingerprint, name: imageName(config.provider, config.image, config.os, fingerprint), owner };
   });
 }

@@ -15,6 +15,8 @@ import { parse } from 'yaml';
 const INCLUDE_FILE = new Set(['include_tasks', 'import_tasks', 'include', 'include_vars', 'import_playbook']);
 const INCLUDE_ROLE = new Set(['include_role', 'import_role']);
 const TASK_LISTS = ['tasks', 'pre_tasks', 'post_tasks', 'handlers', 'block', 'rescue', 'always'];
+/** A string that may name a role folder (a templated role name is resolved to these). */
+const ROLE_NAME = /^[A-Za-z0-9_.-]+$/;
 
 export class PlaybookError extends Error {}
 
@@ -27,10 +29,12 @@ export function playbookFiles(playbooks: string[], variables: Record<string, unk
 
 class Walker {
   private readonly roles = new Set<string>();
+  /** Per search folder: the variables' strings that name a role there (found once, not per use). */
+  private readonly variableRoles = new Map<string, string[]>();
 
   constructor(
     private readonly found: Set<string>,
-    private readonly variableRoleNames: string[],
+    private readonly variableRoleNames: Set<string>,
   ) {}
 
   playbook(file: string): void {
@@ -71,9 +75,7 @@ class Walker {
   private role(name: unknown, searchDir: string): void {
     if (typeof name !== 'string' || name.length === 0) return;
     if (isTemplated(name)) {
-      for (const candidate of this.variableRoleNames) {
-        if (findRole(candidate, searchDir)) this.role(candidate, searchDir);
-      }
+      for (const candidate of this.rolesNamedByVariables(searchDir)) this.role(candidate, searchDir);
       return;
     }
     const dir = findRole(name, searchDir);
@@ -90,6 +92,20 @@ class Walker {
       const subdir = path.join(dir, sub);
       for (const file of listFiles(subdir).filter((f) => /\.ya?ml$/.test(f))) this.tasks(readYaml(file), subdir, searchDir);
     }
+  }
+
+  /**
+   * The variables' strings that name a role under `searchDir`, sorted. Only
+   * names that are entries of the two folders findRole looks in are checked
+   * on disk, so a recipe with many strings costs two folder listings.
+   */
+  private rolesNamedByVariables(searchDir: string): string[] {
+    const known = this.variableRoles.get(searchDir);
+    if (known) return known;
+    const entries = new Set([...listNames(path.join(searchDir, 'roles')), ...listNames(searchDir)]);
+    const roles = [...this.variableRoleNames].filter((name) => entries.has(name) && findRole(name, searchDir)).sort();
+    this.variableRoles.set(searchDir, roles);
+    return roles;
   }
 
   private taskFile(baseDir: string, target: string): string {
@@ -118,15 +134,32 @@ function findRole(name: string, searchDir: string): string | undefined {
   return candidates.find((c) => existsSync(path.join(c, 'tasks')) || existsSync(path.join(c, 'meta')));
 }
 
-function roleNamesIn(value: unknown, out: string[] = []): string[] {
-  if (typeof value === 'string') out.push(value);
-  else if (Array.isArray(value)) for (const v of value) roleNamesIn(v, out);
-  else if (isMap(value)) for (const v of Object.values(value)) roleNamesIn(v, out);
-  return out.filter((v) => /^[A-Za-z0-9_.-]+$/.test(v));
+/** Every string value of the variables, at any depth, that could name a role; one pass. */
+function roleNamesIn(variables: unknown): Set<string> {
+  const names = new Set<string>();
+  const pending: unknown[] = [variables];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value === 'string') {
+      if (ROLE_NAME.test(value)) names.add(value);
+    } else if (Array.isArray(value) || isMap(value)) {
+      for (const item of Object.values(value)) pending.push(item);
+    }
+  }
+  return names;
 }
 
 function roleRef(entry: unknown): unknown {
   return isMap(entry) ? (entry.role ?? entry.name) : entry;
+}
+
+/** The names in a folder (none when it does not exist). */
+function listNames(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }
 
 function listFiles(dir: string): string[] {

@@ -6,6 +6,8 @@ import type { ImageRecord } from '../images/index.js';
 export interface FingerprintedImage extends ImageConfig {
   fingerprint: string;
   name: string;
+  /** The topology's owner, written as `ib-owner` (not part of the fingerprint: see plan/images.ts). */
+  owner: string;
 }
 
 /** What one cloud holds, per region (a global-scope cloud lists the same images in every region). */

@@ -3,8 +3,9 @@
  * with. Providers never import commands or the planner; they speak the
  * image model (images/) and plain data.
  */
-import type { Cloud, ProviderName } from '../topology/model.js';
+import type { Cloud, ProviderName, ProviderSource } from '../topology/model.js';
 import type { ImageRecord } from '../images/index.js';
+import type { CopyProgress } from './copy-wait.js';
 
 export interface ProviderContext {
   /** Folder of the topology file: the local store path is relative to it. */
@@ -28,6 +29,10 @@ export interface CopyOptions {
   wait?: boolean;
   encrypted?: boolean;
   kmsKeyId?: string;
+  /** With wait: give up after this long (the copy goes on in the cloud; see copy-wait.ts). */
+  timeoutMs?: number;
+  /** With wait: called at every look at the pending copy. */
+  onProgress?: (progress: CopyProgress) => void;
 }
 
 export interface ShareOptions {
@@ -67,8 +72,14 @@ export interface Provider {
   /** Delete the image (and its snapshots); resolves when it is gone. */
   remove(image: ImageRecord): Promise<void>;
   inUse(image: ImageRecord): Promise<Usage>;
+  /** Where two runs could change the same images at once (local: one store), takes a lock for `command`; resolves to its release. */
+  lock?(command: string): Promise<() => Promise<void>>;
+  /** Makes the new gold image what consumers resolve (GCP: its family; Azure: `versions/latest`); called right after the gold tag. */
+  promote?(image: ImageRecord): Promise<void>;
   /** Readies the cloud for a build of this image line, where it needs it (Azure: the gallery image definition). */
-  prepareBuild?(line: { image: string; os: string; region: string }): Promise<void>;
+  prepareBuild?(line: { image: string; os: string; region: string; source?: ProviderSource }): Promise<void>;
+  /** What the Packer template needs from the cloud before a real build or verification (GCP: the zone, providers/gcp/zones.ts). */
+  buildSettings?(line: { image: string; os: string; region: string }): Promise<{ zone?: string }>;
 }
 
 /** The machine Packer boots for a provider that builds on this host (local: QEMU). */

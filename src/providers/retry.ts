@@ -20,6 +20,34 @@ export const RETRY_POLICY = {
 
 export type RetryPolicy = { [K in keyof typeof RETRY_POLICY]: number };
 
+/**
+ * Deadlines of one cloud call (one attempt: a call that runs out is a
+ * `transient` failure, retried under RETRY_POLICY, then reported naming the
+ * endpoint and the deadline). AWS applies them through the SDK's
+ * NodeHttpHandler, GCP through the auth client's transport, Azure through a
+ * pipeline policy on every request (token requests included).
+ */
+export const TIMEOUTS = {
+  /** Until the TCP connection is up (AWS; the others count it in requestMs). */
+  connectMs: 10_000,
+  /** One request until its whole answer arrived; also the longest silence on a socket. */
+  requestMs: 60_000,
+  /** One long poll: GCP globalOperations.wait answers after up to 2 minutes by design. */
+  longPollMs: 150_000,
+} as const;
+
+export type Timeouts = { [K in keyof typeof TIMEOUTS]: number };
+
+/** The deadlines with a caller's overrides (tests use a few hundred ms). */
+export function timeouts(overrides: Partial<Timeouts> = {}): Timeouts {
+  return { ...TIMEOUTS, ...overrides };
+}
+
+/** "60 s", "200 ms": a deadline as messages name it. */
+export function formatMs(ms: number): string {
+  return ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
+
 /** Throttling and transient failures are retried; quota, permission, not-found, conflict and other never are. */
 export function retryable(kind: ErrorKind): boolean {
   return kind === 'throttled' || kind === 'transient';

@@ -4,6 +4,7 @@
  */
 import { PROVIDERS, type ProviderName } from './model.js';
 import type { Path } from './positions.js';
+import { regionProblem } from './regions.js';
 import { asList, asMap, asName, has, type RawMap, type Report } from './raw.js';
 import { AWS_ACCOUNT } from './schema.js';
 import { didYouMean } from './suggest.js';
@@ -12,6 +13,7 @@ import { didYouMean } from './suggest.js';
 const OWNER: Record<string, ProviderName> = {
   account: 'aws',
   kms_key_id: 'aws',
+  kms_key_ids: 'aws',
   project: 'gcp',
   zone: 'gcp',
   subscription: 'azure',
@@ -42,13 +44,25 @@ export type Usage = Map<string, string>;
 interface Context {
   images?: RawMap;
   sources?: RawMap;
+  /** The names, listed once (suggestions are remembered per list). */
+  imageNames: string[];
+  osNames: string[];
   report: Report;
   used: Usage;
 }
 
 /** Checks every cloud; returns which recipes the instances use. */
 export function checkClouds(data: RawMap, report: Report): Usage {
-  const ctx: Context = { images: asMap(data.images), sources: asMap(data.sources), report, used: new Map() };
+  const images = asMap(data.images);
+  const sources = asMap(data.sources);
+  const ctx: Context = {
+    images,
+    sources,
+    imageNames: Object.keys(images ?? {}),
+    osNames: Object.keys(sources ?? {}),
+    report,
+    used: new Map(),
+  };
   const seen = new Map<string, number>();
   (asList(data.clouds) ?? []).forEach((value, i) => {
     const cloud = asMap(value);
@@ -89,12 +103,28 @@ function checkCloud(cloud: RawMap, i: number, name: string, ctx: Context): void 
   const regions = asMap(cloud.regions);
   if (!regions) return;
   const regionNames = Object.keys(regions);
+  if (provider) {
+    for (const region of regionNames) {
+      const wrong = regionProblem(provider, region);
+      if (wrong) report(['clouds', i, 'regions', region], wrong.message, wrong.hint, 'key');
+    }
+  }
   const buildRegion = asName(cloud.build_region);
   if (buildRegion !== undefined && regionNames.length > 0 && !has(regions, buildRegion)) {
     report(
       ['clouds', i, 'build_region'],
       `build_region "${buildRegion}" is not one of the regions of cloud "${name}"`,
       didYouMean(buildRegion, regionNames, 'regions', 'add it under regions'),
+    );
+  }
+  // A GCP zone is named <region>-<letter> (cloud.google.com/compute/docs/regions-zones); Packer builds in the build region's zone.
+  const zone = provider === 'gcp' ? asName(cloud.zone) : undefined;
+  const zoneRegion = buildRegion ?? regionNames[0];
+  if (zone !== undefined && zoneRegion !== undefined && !zone.startsWith(`${zoneRegion}-`)) {
+    report(
+      ['clouds', i, 'zone'],
+      `zone "${zone}" is not in the build region ${zoneRegion} of cloud "${name}"`,
+      `use a zone of ${zoneRegion} (e.g. ${zoneRegion}-b), or leave zone out: the build then picks a zone of ${zoneRegion} that is up`,
     );
   }
 
@@ -145,7 +175,7 @@ function checkImage(instance: RawMap, path: Path, where: string, ctx: Context): 
   ctx.report(
     [...path, 'image'],
     `unknown image "${image}"`,
-    didYouMean(image, Object.keys(ctx.images), 'images', 'add a recipe of that name under images'),
+    didYouMean(image, ctx.imageNames, 'images', 'add a recipe of that name under images'),
   );
 }
 
@@ -154,7 +184,7 @@ function checkOs(instance: RawMap, path: Path, ctx: Context): string | undefined
   const os = asName(instance.os);
   if (os === undefined || !ctx.sources) return undefined;
   if (has(ctx.sources, os)) return os;
-  const hint = didYouMean(os, Object.keys(ctx.sources), 'OS names (keys of sources)', 'add it under sources');
+  const hint = didYouMean(os, ctx.osNames, 'OS names (keys of sources)', 'add it under sources');
   ctx.report([...path, 'os'], `unknown os "${os}": it is not a key of sources`, hint);
   return undefined;
 }

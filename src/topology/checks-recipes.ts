@@ -4,6 +4,8 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
+import { MAX_EXTENDS_CHAIN } from './limits.js';
+import { outsideRepository } from './paths.js';
 import { asList, asMap, asName, has, type RawMap, type Report } from './raw.js';
 import { didYouMean, quoteList } from './suggest.js';
 
@@ -15,7 +17,6 @@ function parentOf(images: RawMap, name: string): string | undefined {
 
 export function checkExtends(images: RawMap, report: Report): void {
   const names = Object.keys(images);
-  const reported = new Set<string>();
   for (const name of names) {
     const wanted = asName(asMap(images[name])?.extends);
     if (wanted === undefined) continue;
@@ -31,30 +32,77 @@ export function checkExtends(images: RawMap, report: Report): void {
       );
     }
   }
+  const cyclic = reportCycles(images, names, report);
+  reportLongChains(images, names, cyclic, report);
+}
+
+/**
+ * Recipes that extend each other in a cycle: one problem per cycle, at the
+ * member that comes first in the file. Linear: each recipe has at most one
+ * parent, so every chain is followed once.
+ */
+function reportCycles(images: RawMap, names: string[], report: Report): Set<string> {
+  const cyclic = new Set<string>();
+  const state = new Map<string, 'open' | 'done'>();
+  const order = new Map(names.map((n, i) => [n, i]));
   for (const start of names) {
-    const seen: string[] = [];
+    const path: string[] = [];
     let cur: string | undefined = start;
-    while (cur !== undefined && !seen.includes(cur)) {
-      seen.push(cur);
+    while (cur !== undefined && !state.has(cur)) {
+      state.set(cur, 'open');
+      path.push(cur);
       cur = parentOf(images, cur);
     }
-    if (cur === undefined) continue;
-    const members = seen.slice(seen.indexOf(cur));
-    const key = [...members].sort().join('\n');
-    if (members.length < 2 || reported.has(key)) continue;
-    reported.add(key);
-    const first = names.find((n) => members.includes(n)) as string;
-    const at = members.indexOf(first);
-    const cycle = [...members.slice(at), ...members.slice(0, at)];
-    report(
-      ['images', first, 'extends'],
-      `recipes extend each other in a cycle: ${[...cycle, first].join(' -> ')}`,
-      `remove "extends" from one of ${quoteList(cycle)}`,
-    );
+    if (cur !== undefined && state.get(cur) === 'open') {
+      const members = path.slice(path.indexOf(cur));
+      for (const m of members) cyclic.add(m);
+      if (members.length >= 2) {
+        const first = members.reduce((a, b) => ((order.get(a) ?? 0) <= (order.get(b) ?? 0) ? a : b));
+        const at = members.indexOf(first);
+        const cycle = [...members.slice(at), ...members.slice(0, at)];
+        report(
+          ['images', first, 'extends'],
+          `recipes extend each other in a cycle: ${[...cycle, first].join(' -> ')}`,
+          `remove "extends" from one of ${quoteList(cycle)}`,
+        );
+      }
+    }
+    for (const n of path) state.set(n, 'done');
+  }
+  return cyclic;
+}
+
+/** A chain of extends longer than MAX_EXTENDS_CHAIN: one problem, at the recipe that makes it too long. */
+function reportLongChains(images: RawMap, names: string[], cyclic: Set<string>, report: Report): void {
+  const length = new Map<string, number>();
+  for (const start of names) {
+    const path: string[] = [];
+    let cur: string | undefined = start;
+    while (cur !== undefined && !length.has(cur) && !cyclic.has(cur)) {
+      path.push(cur);
+      cur = parentOf(images, cur);
+    }
+    let n = cur === undefined ? 0 : (length.get(cur) ?? Number.NaN);
+    for (let i = path.length - 1; i >= 0; i--) {
+      n += 1;
+      length.set(path[i], n);
+      if (n === MAX_EXTENDS_CHAIN + 1) {
+        report(
+          ['images', path[i], 'extends'],
+          `recipe "${path[i]}" is recipe number ${n} in one chain of extends, more than the ${MAX_EXTENDS_CHAIN} allowed`,
+          'build on a recipe nearer the top of the chain, or merge recipes that add little',
+        );
+      }
+    }
   }
 }
 
-function checkFile(dir: string, rel: string, path: (string | number)[], what: string, report: Report): void {
+function checkFile(dir: string, root: string, rel: string, path: (string | number)[], what: string, report: Report): void {
+  const outside = outsideRepository(rel, dir, root, what);
+  if (outside) {
+    report(path, outside.message, outside.hint);
+    return;
+  }
   const abs = resolve(dir, rel);
   let isFile: boolean;
   try {
@@ -81,17 +129,17 @@ function missingFileHint(dir: string, abs: string): string {
   return `paths are relative to the topology file's folder; looked for ${abs}`;
 }
 
-/** Every playbook and verify path must name a file next to the topology file. */
-export function checkRecipeFiles(images: RawMap, dir: string, report: Report): void {
+/** Every playbook and verify path must name a file inside the repository (paths.ts). */
+export function checkRecipeFiles(images: RawMap, dir: string, root: string, report: Report): void {
   for (const [name, value] of Object.entries(images)) {
     const spec = asMap(value);
     if (!spec) continue;
     (asList(spec.playbooks) ?? []).forEach((item, i) => {
       const rel = asName(item);
-      if (rel !== undefined) checkFile(dir, rel, ['images', name, 'playbooks', i], 'playbook', report);
+      if (rel !== undefined) checkFile(dir, root, rel, ['images', name, 'playbooks', i], 'playbook', report);
     });
     const verify = asName(spec.verify);
-    if (verify !== undefined) checkFile(dir, verify, ['images', name, 'verify'], 'verify playbook', report);
+    if (verify !== undefined) checkFile(dir, root, verify, ['images', name, 'verify'], 'verify playbook', report);
   }
 }
 

@@ -101,12 +101,17 @@ function isMap(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** Text for messages: long values are cut (a value may be a megabyte). */
+function clipText(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}
+
 /** A short rendering of a value for messages. */
 export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'empty';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a map';
-  if (typeof value === 'string') return `"${value}"`;
+  if (typeof value === 'string') return `"${clipText(value)}"`;
   return String(value);
 }
 
@@ -142,7 +147,12 @@ export function issueToProblems(issue: Issue, ctx: IssueContext): Problem[] {
       const shape = found ? (defOf(found).shape as Record<string, unknown> | undefined) : undefined;
       const allowed = shape ? Object.keys(shape) : [];
       return issue.keys.map((key) =>
-        locator.problem([...path, key], `unknown key "${key}" ${inside(path)}`, didYouMean(key, allowed, 'keys here', 'remove it'), 'key'),
+        locator.problem(
+          [...path, key],
+          `unknown key "${clipText(key)}" ${inside(path)}`,
+          didYouMean(key, allowed, 'keys here', 'remove it'),
+          'key',
+        ),
       );
     }
     case 'invalid_type': {
@@ -165,7 +175,7 @@ export function issueToProblems(issue: Issue, ctx: IssueContext): Problem[] {
       if (values.length === 1) {
         return [locator.problem(path, `${at} must be ${values[0]}, not ${describeValue(raw)}`, example(last, ''))];
       }
-      const word = typeof raw === 'string' ? raw : describeValue(raw);
+      const word = typeof raw === 'string' ? clipText(raw) : describeValue(raw);
       const hint = didYouMean(word, values, `${String(last)} values`);
       const suffix = hint.startsWith('did you mean') ? ` (one of ${quoteList(values)})` : '';
       return [locator.problem(path, `unknown ${String(last)} "${word}" ${inside(path.slice(0, -1))}`, hint + suffix)];

@@ -3,60 +3,42 @@
  * cross-reference recipes, sources, clouds and files. Every problem found is
  * collected and thrown at once as a TopologyError.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { LineCounter, parseDocument, type YAMLError } from 'yaml';
+import { LineCounter } from 'yaml';
+import { aliasProblem } from './aliases.js';
 import { checkClouds, checkRetired } from './checks-clouds.js';
+import { checkAdopt } from './checks-adopt.js';
 import { checkExtends, checkNames, checkRecipeFiles, checkUsedPlaybooks } from './checks-recipes.js';
-import { duplicateKeys } from './duplicate-keys.js';
+import { readDocument } from './document.js';
 import { TopologyError, type Problem } from './errors.js';
 import { issueToProblems } from './issues.js';
+import { MAX_ALIASES, MAX_TOPOLOGY_BYTES } from './limits.js';
+import { checkPackerValues, checkVariableKeys } from './literal.js';
 import { DEFAULT_STORE, type Cloud, type Topology } from './model.js';
+import { checkStores, repositoryRoot } from './paths.js';
 import { Locator } from './positions.js';
 import { asMap, type RawMap, type Report } from './raw.js';
+import { checkCharacters, decodeTopology, readTopologyBytes, tooLarge } from './read.js';
 import { topologySchema, type TopologyInput } from './schema.js';
-
-/** What to do about each kind of YAML syntax error. */
-const YAML_HINTS: Record<string, string> = {
-  TAB_AS_INDENT: 'indent with spaces, not tabs',
-  DUPLICATE_KEY: 'a key may appear once per map: merge the two entries or rename one',
-  MISSING_CHAR: 'close the quote or bracket opened before this point',
-  BAD_INDENT: 'indent the keys of one map alike, and close every [ and {',
-  MULTIPLE_DOCS: 'keep a single YAML document: remove the "---" and what follows it',
-  BLOCK_AS_IMPLICIT_KEY: 'quote a value that holds ": ", e.g. description: "role: web"',
-  MULTILINE_IMPLICIT_KEY: 'a key must fit on one line and be followed by ": "',
-  UNEXPECTED_TOKEN: 'quote values that hold ": ", " #", "[", "]", "{" or "}"',
-  BAD_ALIAS: 'define the anchor (&name) before using the alias (*name)',
-};
 
 const START_HINT = 'start with version: 1, then images, sources and clouds (see the README)';
 
-function yamlProblem(error: YAMLError, file: string): Problem {
-  const pos = error.linePos?.[0] ?? { line: 1, col: 1 };
-  const first =
-    error.code === 'MULTIPLE_DOCS'
-      ? 'the file holds more than one document'
-      : error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-  return {
-    file,
-    line: pos.line,
-    col: pos.col,
-    message: `YAML syntax error: ${first}`,
-    hint: YAML_HINTS[error.code] ?? 'fix the YAML syntax here',
-  };
-}
-
 /** The cross-reference checks; they read the raw data, so they run even when the schema failed. */
 function checkReferences(data: RawMap, dir: string, report: Report): void {
+  const root = repositoryRoot(dir);
   checkNames(data, report);
   const used = checkClouds(data, report);
+  checkStores(data, dir, root, report);
+  checkPackerValues(data, dir, report);
   const images = asMap(data.images);
   if (images) {
     checkExtends(images, report);
-    checkRecipeFiles(images, dir, report);
+    checkRecipeFiles(images, dir, root, report);
     checkUsedPlaybooks(images, used, report);
+    checkVariableKeys(images, report);
   }
   checkRetired(data, used, report);
+  checkAdopt(data, report);
 }
 
 /** Fills what the file may leave out: the build region and the local store. */
@@ -74,6 +56,8 @@ function finish(input: TopologyInput, file: string, dir: string): Topology {
     sources: input.sources,
     clouds,
     lifecycle: input.lifecycle,
+    namespace: input.namespace,
+    adopt: input.adopt,
   };
 }
 
@@ -86,33 +70,25 @@ function finish(input: TopologyInput, file: string, dir: string): Topology {
 export function parseTopology(text: string, file: string): Topology {
   const absolute = resolve(file);
   const dir = dirname(absolute);
+  // Text that did not come through loadTopology is held to the same size limit.
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_TOPOLOGY_BYTES) tooLarge(file, bytes);
+  checkCharacters(text, file);
   const lines = new LineCounter();
-  // Repeated keys are found by duplicateKeys(), in linear time.
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: false });
-  const repeated = duplicateKeys(doc, lines).map(({ line, col }): Problem => ({
-    file,
-    line,
-    col,
-    message: 'YAML syntax error: Map keys must be unique',
-    hint: YAML_HINTS.DUPLICATE_KEY,
-  }));
-  if (doc.errors.length > 0 || repeated.length > 0) {
-    // One mistake often trips several errors at the same spot: keep the first.
-    const seen = new Set<string>();
-    const problems = [...doc.errors.map((e) => yamlProblem(e, file)), ...repeated]
-      .sort((a, b) => a.line - b.line || a.col - b.col)
-      .filter((p) => !seen.has(`${p.line}:${p.col}`) && seen.add(`${p.line}:${p.col}`));
-    throw new TopologyError(file, problems);
-  }
-
+  const doc = readDocument(text, file, lines);
   const locator = new Locator(doc, lines, file);
+  const aliases = aliasProblem(doc, locator);
+  if (aliases) throw new TopologyError(file, [aliases]);
   let data: unknown;
   try {
-    data = doc.toJS({ maxAliasCount: 1000 });
+    // The yaml library's own limit (uses of an anchor x aliases inside it) fails without a position.
+    // aliasProblem() already holds the exact bounds, at most MAX_ALIASES aliases in the file, so both
+    // factors are at most MAX_ALIASES: this backstop is set where it cannot fire first.
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES * MAX_ALIASES });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     throw new TopologyError(file, [
-      { file, line: 1, col: 1, message: `cannot read the YAML: ${message}`, hint: 'simplify the anchors and aliases' },
+      { file, line: 1, col: 1, message: `cannot read the YAML: ${message}`, hint: `use at most ${MAX_ALIASES} aliases (*name)` },
     ]);
   }
   if (data === null || data === undefined) {
@@ -133,17 +109,7 @@ export function parseTopology(text: string, file: string): Topology {
   return finish(result.data, absolute, dir);
 }
 
-/** Reads and validates a topology file (see parseTopology). */
+/** Reads and validates a topology file (see parseTopology): a regular UTF-8 file of at most MAX_TOPOLOGY_BYTES. */
 export async function loadTopology(file: string): Promise<Topology> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const message = code === 'ENOENT' ? 'the topology file does not exist' : `cannot read the topology file (${code ?? String(err)})`;
-    throw new TopologyError(file, [
-      { file, line: 1, col: 1, message, hint: 'check the path given as "topology" (default topology.yml, relative to the workspace)' },
-    ]);
-  }
-  return parseTopology(text, file);
+  return parseTopology(decodeTopology(await readTopologyBytes(file), file), file);
 }

@@ -104,7 +104,7 @@ export interface Cloud {
   account?: string;
   /** GCP project id. */
   project?: string;
-  /** GCP zone used for builds (default: `<build_region>-a`). */
+  /** GCP zone used for builds (default: a zone of the build region that is UP, asked at build time). */
   zone?: string;
   /** Azure subscription id, resource group and Compute Gallery. */
   subscription?: string;
@@ -114,6 +114,8 @@ export interface Cloud {
   store?: string;
   /** AWS KMS key for encrypted copies. */
   kms_key_id?: string;
+  /** AWS KMS key per destination region (overrides kms_key_id there): KMS keys are regional. */
+  kms_key_ids?: Record<string, string>;
   build_region: string;
   regions: Record<string, Region>;
   share: Sharing;
@@ -134,6 +136,13 @@ export interface Topology {
   sources: Record<string, SourceSpec>;
   clouds: Cloud[];
   lifecycle: Lifecycle;
+  /**
+   * Who owns the images, as written (`ib-owner`); without it the owner is
+   * derived from the repository and the topology's path (owner.ts).
+   */
+  namespace?: string;
+  /** Cloud names whose images without `ib-owner` count as this topology's (and get its owner from lifecycle). */
+  adopt?: string[];
 }
 
 /**

@@ -6,7 +6,7 @@
  * the key; a missing key points at the map that lacks it; an empty value
  * (`key:` with nothing after it) points at its key.
  */
-import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Problem } from './errors.js';
 
 export type PathSegment = string | number;
@@ -39,11 +39,25 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 export class Locator {
+  /** Each map's pairs by key text, made on first use: a lookup stays cheap in a map of 100k keys. */
+  private readonly index = new WeakMap<YAMLMap, Map<string, Pair>>();
+
   constructor(
     private readonly doc: Document,
     private readonly lines: LineCounter,
     private readonly file: string,
   ) {}
+
+  private pairOf(map: YAMLMap, key: string): Pair | undefined {
+    let pairs = this.index.get(map);
+    if (!pairs) {
+      pairs = new Map();
+      // The first of repeated keys wins, as a linear search would find it.
+      for (const pair of map.items) if (!pairs.has(keyText(pair.key))) pairs.set(keyText(pair.key), pair);
+      this.index.set(map, pairs);
+    }
+    return pairs.get(key);
+  }
 
   private deref(node: unknown): Node | null | undefined {
     if (isAlias(node)) return node.resolve(this.doc) as Node | undefined;
@@ -55,7 +69,7 @@ export class Locator {
     let key: Node | undefined;
     for (const seg of path) {
       if (isMap(cur)) {
-        const pair = cur.items.find((p) => keyText(p.key) === String(seg));
+        const pair = this.pairOf(cur, String(seg));
         if (!pair) return { deepest: cur, key, found: false };
         key = pair.key as Node;
         cur = this.deref(pair.value);

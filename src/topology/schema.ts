@@ -15,6 +15,8 @@ import { PROVIDERS } from './model.js';
 
 /** Cloud names go into image names, so they are short lowercase DNS labels. */
 export const CLOUD_NAME = /^[a-z][a-z0-9-]{0,30}$/;
+/** A topology's namespace: the `ib-owner` tag of its images, so label-safe on every cloud. */
+export const NAMESPACE = /^[a-z0-9-]{1,40}$/;
 /** An AWS account id: exactly 12 digits. */
 export const AWS_ACCOUNT = /^\d{12}$/;
 
@@ -57,6 +59,18 @@ const cloudName = z.string().superRefine((value, ctx) => {
     },
   });
 });
+
+const namespace = z.preprocess(
+  toText,
+  z.string().superRefine((value, ctx) => {
+    if (NAMESPACE.test(value)) return;
+    ctx.addIssue({
+      code: 'custom',
+      message: `namespace "${value}" at {at} is not valid: it is written on every image as the ib-owner tag and label`,
+      params: { hint: 'use 1 to 40 characters: lowercase letters, digits and "-", e.g. namespace: acme-images' },
+    });
+  }),
+);
 
 function notEmpty(hint: string) {
   return (value: Record<string, unknown>, ctx: z.RefinementCtx) => {
@@ -125,8 +139,45 @@ export const azureSourceSchema = z.strictObject({
   ssh_username: text.optional(),
 });
 
+/**
+ * A Debian suite or codename, handed to debootstrap (as root) and used as a
+ * folder name under the store: a plain lowercase word, so never an option
+ * ("--unpack-tarball=…") nor a path ("../x").
+ */
+export const DEBIAN_SUITE = /^[a-z][a-z0-9-]{0,39}$/;
+
+const suite = z.string().superRefine((value, ctx) => {
+  if (DEBIAN_SUITE.test(value)) return;
+  ctx.addIssue({
+    code: 'custom',
+    message: `suite "${value.slice(0, 60)}" at {at} is not a Debian suite name: it is handed to debootstrap and names a folder`,
+    params: { hint: 'write a codename or suite: lowercase letters, digits and "-", starting with a letter, e.g. suite: bookworm' },
+  });
+});
+
+/** The Debian mirror debootstrap reads: an http(s) URL, never an option. */
+const mirror = z.string().superRefine((value, ctx) => {
+  let url: URL | undefined;
+  try {
+    url = /^https?:\/\/[^\s]+$/i.test(value) ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (url && (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname) return;
+  ctx.addIssue({
+    code: 'custom',
+    message: `mirror "${value.slice(0, 60)}" at {at} is not an http(s) URL: it is handed to debootstrap`,
+    params: { hint: 'write the URL of a Debian mirror, e.g. mirror: https://mirror.example.org/debian' },
+  });
+});
+
 export const localSourceSchema = z
-  .strictObject({ suite: text.optional(), mirror: text.optional(), image: text.optional(), ssh_username: text.optional() })
+  .strictObject({
+    suite: z.preprocess(toText, suite).optional(),
+    mirror: z.preprocess(toText, mirror).optional(),
+    image: text.optional(),
+    ssh_username: text.optional(),
+  })
   .superRefine((s, ctx) => {
     if (s.suite !== undefined || s.image !== undefined) return;
     ctx.addIssue({
@@ -170,6 +221,7 @@ export const cloudSchema = z.strictObject({
   gallery: text.optional(),
   store: text.optional(),
   kms_key_id: text.optional(),
+  kms_key_ids: z.record(z.string(), text).optional(),
   build_region: text.optional(),
   regions: z.record(z.string(), regionSchema).superRefine(notEmpty('add at least one region, e.g. eu-central-1: { instances: [...] }')),
   share: sharingSchema.default({ accounts: [], public: false }),
@@ -182,6 +234,10 @@ export const lifecycleSchema = z.strictObject({
 
 export const topologySchema = z.strictObject({
   version: z.literal(1),
+  /** Who owns the images (default: derived from the repository and the topology's path, see owner.ts). */
+  namespace: namespace.optional(),
+  /** Clouds whose images without an owner (made before ib-owner existed) this topology takes over. */
+  adopt: z.array(text).optional(),
   images: z
     .record(z.string(), recipeSpecSchema)
     .superRefine(notEmpty('add at least one recipe, e.g. base: { playbooks: [playbooks/provision.yml] }')),

@@ -31,6 +31,11 @@ function isAbbreviation(short: string, long: string): boolean {
   return i === short.length;
 }
 
+/** Longest word for which a suggestion is looked for. */
+const MAX_WORD = 64;
+/** Most candidates compared with one word (a suggestion among thousands of names helps little). */
+const MAX_COMPARED = 5000;
+
 /**
  * The known name closest to `word`, or undefined when none is close enough.
  * Case differences are free; a name is close when at most a third of its
@@ -38,13 +43,19 @@ function isAbbreviation(short: string, long: string): boolean {
  * that `word` abbreviates ("cnt" for "count"), the shortest first.
  */
 export function suggest(word: string, candidates: Iterable<string>): string | undefined {
+  // Names are short: a long word has no near name, and is not compared (its cost would grow with its length).
+  if (word.length > MAX_WORD) return undefined;
   const lower = word.toLowerCase();
   let best: string | undefined;
   let bestDistance = Infinity;
+  let compared = 0;
   for (const candidate of candidates) {
     if (candidate === word) continue;
-    const distance = editDistance(lower, candidate.toLowerCase());
     const allowed = Math.max(1, Math.floor(Math.max(word.length, candidate.length) / 3));
+    // The distance is at least the difference in length: most candidates need no table.
+    if (Math.abs(word.length - candidate.length) > Math.min(allowed, bestDistance - 1)) continue;
+    if (++compared > MAX_COMPARED) break;
+    const distance = editDistance(lower, candidate.toLowerCase());
     if (distance <= allowed && distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
@@ -62,12 +73,18 @@ export function quoteList(names: readonly string[], max = 12): string {
   return shown.join(', ');
 }
 
+const memo = new WeakMap<readonly string[], Map<string, string | undefined>>();
+
 /**
  * A hint for an unknown name: `did you mean "x"?` when one is close, else the
  * list of known names, else `fallback`.
  */
 export function didYouMean(word: string, candidates: readonly string[], what: string, fallback = ''): string {
-  const close = suggest(word, candidates);
+  // The same unknown word is often written many times (one per instance): look it up once per list of names.
+  let known = memo.get(candidates);
+  if (!known) memo.set(candidates, (known = new Map()));
+  if (!known.has(word)) known.set(word, suggest(word, candidates));
+  const close = known.get(word);
   if (close !== undefined) return `did you mean "${close}"?`;
   if (candidates.length > 0) return `known ${what}: ${quoteList(candidates)}`;
   return fallback;

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createGcpProvider } from '../../../src/providers/gcp/index.js';
 import { parseEndpoint } from '../../../src/providers/gcp/client.js';
+import { ProviderError } from '../../../src/providers/errors.js';
+import { startSilentServer, type SilentServer } from '../../helpers/silent-server.js';
 import { gcpCloud as cloud, useGcpFake } from '../../fakes/gcp/harness.js';
 
 const gcp = useGcpFake();
@@ -101,5 +103,67 @@ describe('endpoint and project', () => {
     });
     expect(parseEndpoint(undefined)).toBeUndefined();
     expect(() => parseEndpoint('https://x.example.com/compute/v1')).toThrow(/host \(and port\) only/);
+  });
+});
+
+describe('deadlines', () => {
+  let silent: SilentServer | undefined;
+  afterEach(async () => {
+    await silent?.close();
+    silent = undefined;
+  });
+
+  it('a compute endpoint that accepts connections and never answers fails at the deadline, retried, naming it', async () => {
+    silent = await startSilentServer();
+    const p = await createGcpProvider(
+      cloud,
+      { baseDir: '.', env: { IMAGE_BUILDER_GCP_ENDPOINT: silent.url }, gcpAccessToken: 'fake-access-token', sleep: async () => undefined },
+      { timeouts: { requestMs: 200 }, retry: { attempts: 3 } },
+    );
+    const started = Date.now();
+    const error = await p.inventory('europe-west1').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ kind: 'transient', operation: 'images.list' });
+    const message = (error as Error).message;
+    expect(message).toContain(`images.list failed with ETIMEDOUT: no answer from ${silent.url} within 200 ms (request deadline).`);
+    expect(message).toContain(
+      `${silent.url} did not answer within the deadline (200 ms, 150 s for globalOperations.wait), retries included`,
+    );
+    expect(silent.requests).toHaveLength(3);
+    expect(silent.requests[0]).toMatch(/^GET \/compute\/v1\/projects\/test-project\/global\/images/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('a token exchange that never answers fails at the deadline as a credentials failure', async () => {
+    silent = await startSilentServer();
+    const dir = await mkdtemp(path.join(tmpdir(), 'gcp-adc-'));
+    const saved = process.env.GOOGLE_APPLICATION_CREDENTIALS;
+    try {
+      await writeFile(path.join(dir, 'oidc-token'), 'header.payload.signature');
+      await writeFile(
+        path.join(dir, 'creds.json'),
+        JSON.stringify({
+          type: 'external_account',
+          audience: '//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/gh/providers/gh',
+          subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+          token_url: `${silent.url}/v1/token`,
+          credential_source: { file: path.join(dir, 'oidc-token') },
+        }),
+      );
+      process.env.GOOGLE_APPLICATION_CREDENTIALS = path.join(dir, 'creds.json');
+      const p = await gcp.provider({ timeouts: { requestMs: 200 }, retry: { attempts: 2 } }, null);
+      const error = (await p.inventory('europe-west1').catch((e: unknown) => e)) as Error;
+      expect(error.message).toMatch(/failed with ETIMEDOUT: no answer from http:\/\/127\.0\.0\.1:\d+ within 200 ms/);
+      expect(error.message).toMatch(/Getting credentials failed \(127\.0\.0\.1:\d+\)/);
+      expect(silent.requests).toEqual(['POST /v1/token', 'POST /v1/token']);
+      expect(gcp.fake.calls.count('images.list')).toBe(0);
+    } finally {
+      if (saved === undefined) delete process.env.GOOGLE_APPLICATION_CREDENTIALS;
+      else process.env.GOOGLE_APPLICATION_CREDENTIALS = saved;
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -103,3 +103,27 @@ describe('classification', () => {
     expect(failureKind(parseGcpError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })))).toBe('transient');
   });
 });
+
+describe('expired credentials', () => {
+  // An expired OAuth access token gets HTTP 401 with status UNAUTHENTICATED ("Request not authenticated due to
+  // missing, invalid, or expired OAuth token": Google API design guide, errors); the fake answers it as Compute does.
+  it('says the credential expired and what to do, not which role to grant', async () => {
+    gcp.fake.failNext('images.list', { status: 401, times: 5 });
+    const p = await gcp.provider();
+    const error = await p.inventory('europe-west1').then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error).toMatchObject({ kind: 'permission', statusCode: 401 });
+    expect(error?.message).toMatch(/images\.list failed with UNAUTHENTICATED, HTTP 401, authError/);
+    expect(error?.message).toMatch(/The credential is expired or not valid .*leave gcp-access-token unset .*then run again/);
+    expect(error?.message).not.toMatch(/Grant the workflow's identity/);
+    expect(gcp.fake.calls.count('images.list')).toBe(1);
+  });
+
+  it('a request cut by its deadline counts as a transient network failure', () => {
+    const aborted = Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' });
+    expect(parseGcpError(aborted).network).toBe('ETIMEDOUT');
+    expect(failureKind(parseGcpError(aborted))).toBe('transient');
+  });
+});

@@ -14,6 +14,7 @@
  */
 import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
 import { AwsRetryStrategy, type RetryEvent } from './retry.js';
+import { timeouts, type Timeouts } from '../retry.js';
 
 export type AwsCredentials = NonNullable<EC2ClientConfig['credentials']>;
 
@@ -32,6 +33,8 @@ export interface AwsClientOptions {
   backoff?: (attempt: number, throttled: boolean) => number;
   sleep: (ms: number) => Promise<void>;
   onRetry?: (event: RetryEvent) => void;
+  /** Deadlines of one attempt (default TIMEOUTS in providers/retry.ts). */
+  timeouts?: Partial<Timeouts>;
 }
 
 /** The endpoint the SDK would use from these variables, or undefined for AWS itself. */
@@ -54,14 +57,39 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv | undefined, mask?: (s
   return { accessKeyId, secretAccessKey, sessionToken };
 }
 
+/**
+ * The SDK's NodeHttpHandler options (@smithy/node-http-handler 4.x,
+ * NodeHttpHandlerOptions in @smithy/types): `connectionTimeout` abandons a
+ * connection not up in time; `requestTimeout` fails a request whose answer has
+ * not begun in time, but only with `throwOnRequestTimeout` (without it the
+ * handler merely logs a warning); `socketTimeout` fails a socket silent that
+ * long, which also bounds an answer that stalls midway. Each failure is a
+ * TimeoutError the retry strategy treats as transient.
+ */
+export function requestHandlerOptions(deadlines: Timeouts) {
+  return {
+    connectionTimeout: deadlines.connectMs,
+    requestTimeout: deadlines.requestMs,
+    throwOnRequestTimeout: true,
+    socketTimeout: deadlines.requestMs,
+  };
+}
+
 export class AwsClients {
   private readonly clients = new Map<string, EC2Client>();
   private readonly endpoint: string | undefined;
   private readonly credentials: AwsCredentials | undefined;
+  readonly timeouts: Timeouts;
 
   constructor(private readonly options: AwsClientOptions) {
     this.endpoint = options.endpoint ?? endpointFromEnv(options.env ?? process.env);
     this.credentials = options.credentials ?? credentialsFromEnv(options.env, options.mask);
+    this.timeouts = timeouts(options.timeouts);
+  }
+
+  /** The endpoint calls into `region` go to, for messages. */
+  endpointOf(region: string): string {
+    return this.endpoint ?? `https://ec2.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
   }
 
   get(region: string): EC2Client {
@@ -78,6 +106,7 @@ export class AwsClients {
         region,
         maxAttempts: retryStrategy.maxAttempts,
         retryStrategy,
+        requestHandler: requestHandlerOptions(this.timeouts),
         ...(this.endpoint ? { endpoint: this.endpoint } : {}),
         ...(this.credentials ? { credentials: this.credentials } : {}),
       });

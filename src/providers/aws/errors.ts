@@ -5,7 +5,7 @@
  * cloud, the operation, the region, EC2's error code and what to do.
  */
 import { ProviderError, type ErrorKind } from '../errors.js';
-import { retryable } from '../retry.js';
+import { formatMs, retryable, type Timeouts } from '../retry.js';
 
 /** EC2 codes that mean "slow down" (the SDK's list plus EC2's own spellings). */
 const THROTTLING = new Set([
@@ -33,6 +33,7 @@ const PERMISSION = new Set([
   'IncompleteSignature',
   'MissingAuthenticationToken',
   'ExpiredToken',
+  'ExpiredTokenException',
   'RequestExpired',
   'OptInRequired',
   'Blocked',
@@ -67,6 +68,26 @@ export function errorCode(error: unknown): string {
   const e = (error ?? {}) as SdkErrorLike;
   if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return e.code;
   return e.name ?? 'Error';
+}
+
+/**
+ * Credentials past their lifetime: ExpiredToken(Exception) ("The security
+ * token included in the request is expired", AWS common errors) and
+ * RequestExpired (EC2 common errors: the request reached EC2 more than 15
+ * minutes after its date stamp, which is also what an expired session's
+ * signature gets). Their own advice; their kind stays `permission`.
+ */
+const EXPIRED = new Set(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired']);
+
+/** Whether an EC2 error code means the credentials expired (see EXPIRED). */
+export function isExpired(code: string): boolean {
+  return EXPIRED.has(code);
+}
+
+/** A connection or request deadline of the SDK's NodeHttpHandler ran out (see client.ts). */
+export function isTimeout(error: unknown): boolean {
+  const e = (error ?? {}) as SdkErrorLike;
+  return e.name === 'TimeoutError' || e.code === 'ETIMEDOUT';
 }
 
 export function httpStatus(error: unknown): number | undefined {
@@ -105,6 +126,9 @@ export interface AwsCallSite {
   cloud: string;
   operation: string;
   region: string;
+  /** Where the call went and its deadlines, named when it timed out. */
+  endpoint?: string;
+  timeouts?: Timeouts;
 }
 
 /** What to do about an error of this kind, in one or two sentences. */
@@ -112,6 +136,14 @@ export function advice(kind: ErrorKind, code: string, site: AwsCallSite, attempt
   const action = `ec2:${site.operation}`;
   switch (kind) {
     case 'permission':
+      if (EXPIRED.has(code)) {
+        return (
+          'The AWS credentials expired before this call (the role session from aws-actions/configure-aws-credentials ' +
+          'lasts role-duration-seconds, 1 hour by default): set role-duration-seconds longer (up to the maximum session ' +
+          "duration of the role) or split the work into shorter jobs, then run again; if they are fresh, check this machine's clock " +
+          '(EC2 refuses requests dated more than 15 minutes off).'
+        );
+      }
       if (code === 'UnauthorizedOperation' || code.startsWith('AccessDenied')) {
         return (
           `Grant the IAM permission ${action} in ${site.region} to the role the workflow assumes ` +
@@ -144,6 +176,13 @@ export function advice(kind: ErrorKind, code: string, site: AwsCallSite, attempt
     case 'not-found':
       return `The resource does not exist in ${site.region} (deleted, never copied there, or owned by another account).`;
     case 'transient':
+      if (site.endpoint && site.timeouts) {
+        return (
+          `${site.endpoint} did not answer within the deadline (connect ${formatMs(site.timeouts.connectMs)}, ` +
+          `request ${formatMs(site.timeouts.requestMs)}) in ${attempts ?? 'several'} attempts: check the network path to it ` +
+          `(proxy, firewall, VPC endpoint) and AWS_ENDPOINT_URL_EC2 if set, and the AWS Health Dashboard for ${site.region}; then run again.`
+        );
+      }
       return `EC2 or the network failed after ${attempts ?? 'several'} attempts: re-run the job; check the AWS Health Dashboard for ${site.region}.`;
     case 'conflict':
       return 'Another operation holds the resource or it is in the wrong state: wait for it to finish and run again.';
@@ -160,10 +199,12 @@ export function awsError(error: unknown, site: AwsCallSite): ProviderError {
   const retried = attempts !== undefined && attempts > 1 ? `after ${attempts} attempts` : 'not retried';
   const raw = ((error as SdkErrorLike | undefined)?.message ?? String(error)).trim();
   const text = raw.length > 500 ? `${raw.slice(0, 500)}…` : raw;
+  const timedOut = isTimeout(error);
+  const where = { cloud: site.cloud, operation: site.operation, region: site.region };
   return new ProviderError(
     `${site.cloud}: EC2 ${site.operation} in ${site.region} failed with ${code} (${retried}): ${text}. ` +
-      advice(kind, code, site, attempts),
-    { ...site, kind, code, statusCode: httpStatus(error) },
+      advice(kind, code, timedOut ? site : where, attempts),
+    { ...where, kind, code, statusCode: httpStatus(error) },
     error,
   );
 }

@@ -50,19 +50,21 @@ function isoDate(value: string | undefined): string {
   return Number.isFinite(when) ? new Date(when).toISOString() : '';
 }
 
-/** EC2 Image -> ImageRecord, or undefined for images that no longer exist. */
-export function toRecord(image: Image, region: string, cloudName: string, now: Date): ImageRecord | undefined {
+/**
+ * EC2 Image -> ImageRecord, or undefined for images that no longer exist.
+ * The cloud is what `ib-cloud` says, empty without it: an AMI without the tag
+ * is nobody's, never taken for the current cloud's (images/ownership.ts).
+ */
+export function toRecord(image: Image, region: string, now: Date): ImageRecord | undefined {
   const state = mapState(image, now);
   if (!state || !image.ImageId) return undefined;
-  const record = fromTags(tagMap(image.Tags), {
+  return fromTags(tagMap(image.Tags), {
     id: image.ImageId,
     name: image.Name ?? image.ImageId,
     region,
     state,
     createdAt: isoDate(image.CreationDate),
   });
-  if (!record.cloud) record.cloud = cloudName;
-  return record;
 }
 
 export interface InventoryQuery {

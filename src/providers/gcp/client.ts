@@ -12,6 +12,7 @@
  */
 import { DisksClient, GlobalOperationsClient, ImagesClient, InstanceTemplatesClient } from '@google-cloud/compute';
 import { GoogleAuth, OAuth2Client } from 'google-auth-library';
+import { formatMs, timeouts, type Timeouts } from '../retry.js';
 
 export const ENDPOINT_ENV = 'IMAGE_BUILDER_GCP_ENDPOINT';
 
@@ -50,6 +51,79 @@ export interface GcpClientSettings {
   endpoint?: GcpEndpoint;
   accessToken?: string;
   mask?: (secret: string) => void;
+  /** Deadlines of one request (default TIMEOUTS in providers/retry.ts). */
+  timeouts?: Partial<Timeouts>;
+}
+
+/** globalOperations.wait is a long poll: Compute Engine answers it after up to 2 minutes. */
+const LONG_POLL = /\/operations\/[^/]+\/wait$/;
+
+/** What a fetch is given: a URL, its text, or a request-like object. */
+function urlOf(input: unknown): URL | undefined {
+  try {
+    if (input instanceof URL) return input;
+    if (typeof input === 'string') return new URL(input);
+    const url = (input as { url?: unknown } | undefined)?.url;
+    return url === undefined ? undefined : new URL(String(url));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Gives every compute request a deadline. In REST (fallback) mode gax ignores
+ * its own `timeout` call option (google-gax 5 fallbackServiceStub.js hands
+ * the request to `auth.fetch` with no deadline; measured: a call with
+ * `timeout: 200` against a silent server never returned), so the deadline
+ * goes to gaxios (`timeout`, an AbortSignal.timeout over the whole exchange,
+ * gaxios 7 common.d.ts). A request it cuts fails as ETIMEDOUT naming the host
+ * and the deadline; the provider retries it as transient.
+ */
+export function withDeadlines<A extends OAuth2Client | GoogleAuth>(auth: A, deadlines: Timeouts): A {
+  type Fetch = (input: unknown, init?: Record<string, unknown>) => Promise<unknown>;
+  const fetch = (auth.fetch as Fetch).bind(auth);
+  const timed = async (input: unknown, init?: Record<string, unknown>) => {
+    const url = urlOf(input);
+    const ms = url && LONG_POLL.test(url.pathname) ? deadlines.longPollMs : deadlines.requestMs;
+    try {
+      return await fetch(input, { ...init, timeout: ms });
+    } catch (error) {
+      const signal = init?.signal as AbortSignal | undefined;
+      if (!signal?.aborted && isAbort(error)) throw timedOut(error, url, ms);
+      throw error;
+    }
+  };
+  return Object.assign(auth, { fetch: timed as A['fetch'] });
+}
+
+function isAbort(error: unknown): boolean {
+  const e = error as { name?: unknown; cause?: { name?: unknown } } | undefined;
+  return [e?.name, e?.cause?.name].some((n) => n === 'AbortError' || n === 'TimeoutError');
+}
+
+/**
+ * The aborted request's error, now saying which deadline ran out where (code
+ * ETIMEDOUT: transient, see errors.ts). A token request made on the way (a
+ * refresh, the STS exchange) names its own URL and deadline, and keeps its
+ * config, so the error still reads as a credentials failure.
+ */
+function timedOut(error: unknown, url: URL | undefined, ms: number): Error {
+  const config = (error as { config?: { url?: unknown; timeout?: unknown } } | undefined)?.config;
+  const failed = (config?.url === undefined ? undefined : urlOf({ url: config.url })) ?? url;
+  const deadline = typeof config?.timeout === 'number' ? config.timeout : ms;
+  const message = `no answer from ${failed ? failed.origin : 'the endpoint'} within ${formatMs(deadline)} (request deadline)`;
+  return Object.assign(error instanceof Error ? error : new Error(String(error)), { message, code: 'ETIMEDOUT', timeoutMs: deadline });
+}
+
+/**
+ * google-auth-library 10 gives the STS token exchange of external_account
+ * credentials a Gaxios of its own (baseexternalclient.js: `new StsCredentials(
+ * { tokenExchangeEndpoint, clientAuthentication })`, no transporter), so the
+ * client's transporterOptions miss it: its defaults get the same deadline.
+ */
+function deadlineOnTokenExchange(client: unknown, ms: number): void {
+  const sts = (client as { stsCredential?: { transporter?: { defaults?: { timeout?: number } } } }).stsCredential;
+  if (sts?.transporter?.defaults) sts.transporter.defaults.timeout ??= ms;
 }
 
 /** One set of clients sharing one auth client; the optional ones are made on first use. */
@@ -59,20 +133,29 @@ export class GcpClients {
   private operationsClient?: GlobalOperationsClient;
   private disksClient?: DisksClient;
   private templatesClient?: InstanceTemplatesClient;
+  readonly timeouts: Timeouts;
+  /** Where the compute calls go, for messages. */
+  readonly url: string;
 
   constructor(settings: GcpClientSettings) {
     const options: ClientOptions = { fallback: true };
     if (settings.endpoint) Object.assign(options, settings.endpoint);
+    const { protocol = 'https', apiEndpoint = 'compute.googleapis.com', port = 443 } = settings.endpoint ?? {};
+    this.url = `${protocol}://${apiEndpoint.includes(':') ? `[${apiEndpoint}]` : apiEndpoint}:${port}`;
+    const deadlines = (this.timeouts = timeouts(settings.timeouts));
+    // Token requests (impersonation, refresh) go through the auth client's own transport: the same deadline.
+    const transporterOptions = { timeout: deadlines.requestMs };
     if (settings.accessToken) {
       settings.mask?.(settings.accessToken);
-      const auth = new OAuth2Client();
+      const auth = new OAuth2Client({ transporterOptions });
       auth.setCredentials({ access_token: settings.accessToken });
-      options.authClient = auth;
+      options.authClient = withDeadlines(auth, deadlines);
     } else {
       // One ADC instance for every client: one token exchange, not one per client. Without
       // projectId, external_account credentials ask Cloud Resource Manager for the project
       // behind the pool's project number (an extra call, and a permission the run may lack).
-      options.auth = new GoogleAuth({ scopes: ImagesClient.scopes, projectId: settings.project });
+      const auth = new GoogleAuth({ scopes: ImagesClient.scopes, projectId: settings.project, clientOptions: { transporterOptions } });
+      options.auth = withDeadlines(auth, deadlines);
     }
     this.options = options;
     this.images = new ImagesClient({ ...options });
@@ -87,7 +170,7 @@ export class GcpClients {
     const auth = this.options.auth;
     if (!(auth instanceof GoogleAuth)) return;
     try {
-      await auth.getClient();
+      deadlineOnTokenExchange(await auth.getClient(), this.timeouts.requestMs);
     } catch (error) {
       throw new Error(
         `cloud "${cloud}" (gcp): no Google credentials found (${(error as Error).message.split('.')[0]}): ` +

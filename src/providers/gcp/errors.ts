@@ -12,7 +12,7 @@
  * cannot look at the reason, so it never fires on these; see index.ts.
  */
 import { ProviderError, type ErrorKind } from '../errors.js';
-import { retryable } from '../retry.js';
+import { formatMs, retryable, type Timeouts } from '../retry.js';
 
 /** What one failure says, whatever its shape. */
 export interface GcpFailure {
@@ -88,6 +88,8 @@ export function parseGcpError(error: unknown): GcpFailure {
   if (typeof e.reason === 'string') failure.reason ??= e.reason;
   const net = [e.code, e.error?.code, e.cause?.code].find((c) => typeof c === 'string' && NETWORK.has(c));
   if (net) failure.network = net;
+  // A deadline cut the request (client.ts withDeadlines; nothing else aborts a call): a timeout.
+  else if ([e.name, e.cause?.name].some((n) => n === 'AbortError' || n === 'TimeoutError')) failure.network = 'ETIMEDOUT';
   if (failure.http !== undefined) failure.status ??= HTTP_STATUS[failure.http];
   const retryAfter = header(e, 'retry-after');
   if (retryAfter !== undefined) {
@@ -145,6 +147,9 @@ export interface FailureContext {
   /** API method, e.g. images.list. */
   operation: string;
   region: string;
+  /** Where the calls go and their deadlines, named when one timed out. */
+  endpoint?: string;
+  timeouts?: Timeouts;
 }
 
 /** The permission each method needs, and a predefined role that holds it. */
@@ -159,6 +164,7 @@ const NEEDS: Record<string, [permission: string, role: string]> = {
   'globalOperations.wait': ['compute.globalOperations.get', 'roles/compute.viewer'],
   'disks.aggregatedList': ['compute.disks.list', 'roles/compute.viewer'],
   'instanceTemplates.aggregatedList': ['compute.instanceTemplates.list', 'roles/compute.viewer'],
+  'zones.list': ['compute.zones.list', 'roles/compute.instanceAdmin.v1'],
 };
 
 /** The error naming the cloud, project, method, region, the cloud's code and what to do. */
@@ -177,10 +183,19 @@ export function describeGcpError(error: unknown, ctx: FailureContext): ProviderE
     const [permission, role] = NEEDS[ctx.operation] ?? ['the needed compute permission', 'roles/compute.storageAdmin'];
     advice =
       f.http === 401 || f.status === 'UNAUTHENTICATED'
-        ? ' The credentials were refused: check the workload identity provider or the gcp-access-token input (it may have expired).'
+        ? ' The credential is expired or not valid (401 UNAUTHENTICATED is what an expired access token gets): a gcp-access-token ' +
+          'is never renewed and lasts access_token_lifetime of google-github-actions/auth (1 hour by default); leave gcp-access-token ' +
+          'unset so the credentials file of google-github-actions/auth is used (it renews tokens), or raise access_token_lifetime, then run again.'
         : ` Grant the workflow's identity ${role} (it holds ${permission}) on project ${ctx.project}. Not retried.`;
   } else if (kind === 'quota') {
     advice = ` A quota of project ${ctx.project} is exhausted: raise it (IAM & Admin > Quotas) or remove unused images. Not retried.`;
+  } else if (f.network === 'ETIMEDOUT') {
+    const deadlines = ctx.timeouts
+      ? ` (${formatMs(ctx.timeouts.requestMs)}, ${formatMs(ctx.timeouts.longPollMs)} for globalOperations.wait)`
+      : '';
+    advice =
+      ` ${ctx.endpoint ?? 'Compute Engine'} did not answer within the deadline${deadlines}, retries included: check the network path ` +
+      `to it (proxy, firewall) and IMAGE_BUILDER_GCP_ENDPOINT if set, then run again.`;
   } else if (kind === 'throttled' || kind === 'transient') {
     advice = ' Gave up after retries; try again later.';
   }

@@ -18,12 +18,13 @@ import type { Cloud } from '../../topology/model.js';
 import type { ProviderContext } from '../provider.js';
 import type { ImageRecord } from '../../images/index.js';
 import type { CopyOptions, DeprecateOptions, Provider, ShareOptions, Usage } from '../provider.js';
-import { realSleep, withRetry } from '../../util/retry.js';
+import { realSleep } from '../../util/retry.js';
 import { ENDPOINT_ENV, GcpClients, parseEndpoint } from './client.js';
-import { describeGcpError, failureKind, operationError, parseGcpError, retryableGcp } from './errors.js';
+import { gcpCall, waitOperation, type GcpCallSite } from './calls.js';
 import { errorKind } from '../errors.js';
-import { RETRY_POLICY, retryDelay } from '../retry.js';
+import type { Timeouts } from '../retry.js';
 import { mergeLabels } from './labels.js';
+import { gcpImageFamily } from './family.js';
 import {
   IMAGE_USER_ROLE,
   MANAGED_FILTER,
@@ -49,6 +50,8 @@ export interface GcpProviderOptions {
   operationTimeoutMs?: number;
   /** Read-modify-write rounds on fingerprint / etag conflicts (default 5). */
   conflictAttempts?: number;
+  /** Deadlines of one request (default TIMEOUTS in providers/retry.ts; tests use a few hundred ms). */
+  timeouts?: Partial<Timeouts>;
 }
 
 export async function createGcpProvider(cloud: Cloud, context: ProviderContext, options: GcpProviderOptions = {}): Promise<Provider> {
@@ -59,6 +62,7 @@ export async function createGcpProvider(cloud: Cloud, context: ProviderContext, 
     endpoint: parseEndpoint(env[ENDPOINT_ENV]),
     accessToken: context.gcpAccessToken || undefined,
     mask: options.mask ?? context.mask,
+    timeouts: options.timeouts,
   });
   await clients.checkCredentials(cloud.name);
   return new GcpProvider(cloud, cloud.project, clients, context, options);
@@ -74,6 +78,7 @@ export class GcpProvider implements Provider {
   private listing?: Promise<GcpImage[]>;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly pageSize: number;
+  private readonly site: GcpCallSite;
 
   constructor(
     readonly cloud: Cloud,
@@ -84,6 +89,8 @@ export class GcpProvider implements Provider {
   ) {
     this.sleep = context.sleep ?? realSleep;
     this.pageSize = Math.min(Math.max(options.pageSize ?? 500, 1), 500);
+    const { url: endpoint, timeouts } = clients;
+    this.site = { cloud: cloud.name, project, endpoint, timeouts, retry: options.retry, sleep: this.sleep, log: context.log };
   }
 
   /** One images.list chain per provider (shared by concurrent callers); records carry the asked region. */
@@ -172,6 +179,27 @@ export class GcpProvider implements Provider {
     this.listing = undefined;
   }
 
+  /**
+   * Puts the gold image into its line's family (family.ts), so `family/ib-...`
+   * resolves to it from now on: a family serves its newest non-deprecated image
+   * (Compute API reference, images.getFromFamily), and builds leave candidates
+   * out of it. images.patch may change only family, description and deprecation
+   * status (Compute API reference, images.patch); an image already in the family is left alone.
+   */
+  async promote(image: ImageRecord): Promise<void> {
+    const family = gcpImageFamily(image.image, image.os);
+    const { id, region } = image;
+    const [current] = await this.call('images.get', region, () =>
+      this.clients.images.get({ project: this.project, image: id }, { retry: null }),
+    );
+    if (current.family === family) return;
+    const [op] = await this.call('images.patch', region, () =>
+      this.clients.images.patch({ project: this.project, image: id, imageResource: { family } }, { retry: null }),
+    );
+    await this.waitOperation(latest(op), 'images.patch', region);
+    this.listing = undefined;
+  }
+
   /** Deletes the image and waits for the global operation; an image already gone is done. */
   async remove(image: ImageRecord): Promise<void> {
     this.listing = undefined;
@@ -226,27 +254,9 @@ export class GcpProvider implements Provider {
     return images;
   }
 
-  /** Waits for a global operation (globalOperations.wait until DONE) and throws its errors. */
-  private async waitOperation(op: GcpOperation, operation: string, region: string): Promise<void> {
-    const deadline = Date.now() + (this.options.operationTimeoutMs ?? 20 * 60_000);
-    let current = op;
-    while (current.status !== 'DONE') {
-      if (!current.name) throw new Error(`cloud "${this.cloud.name}": ${operation} returned no operation name`);
-      if (Date.now() > deadline) {
-        throw new Error(
-          `cloud "${this.cloud.name}" (gcp project ${this.project}): ${operation} operation ` +
-            `${current.name} is still ${current.status ?? 'running'}; gave up waiting. Check it in the console.`,
-        );
-      }
-      const name = current.name;
-      [current] = await this.call('globalOperations.wait', region, () =>
-        this.clients.operations.wait({ project: this.project, operation: name }, { retry: null }),
-      );
-      if (current.status !== 'DONE') await this.sleep(this.options.pollIntervalMs ?? 2000);
-    }
-    if (current.error?.errors?.length) {
-      throw operationError(current, { cloud: this.cloud.name, project: this.project, operation, region });
-    }
+  private waitOperation(op: GcpOperation, operation: string, region: string): Promise<void> {
+    const wait = { pollMs: this.options.pollIntervalMs ?? 2000, timeoutMs: this.options.operationTimeoutMs ?? 20 * 60_000 };
+    return waitOperation(this.site, this.clients, wait, op, operation, region);
   }
 
   /** Runs a read-modify-write round again when GCP reports a fingerprint or etag conflict. */
@@ -262,35 +272,9 @@ export class GcpProvider implements Provider {
     }
   }
 
-  /** One API call with retries; failures become plain Errors that say what to do. */
-  private async call<T>(operation: string, region: string, fn: () => Promise<T>): Promise<T> {
-    const { attempts, baseMs, maxMs } = this.options.retry ?? {};
-    const policy = {
-      attempts: attempts ?? RETRY_POLICY.attempts,
-      throttledBaseMs: baseMs ?? RETRY_POLICY.throttledBaseMs,
-      transientBaseMs: baseMs ?? RETRY_POLICY.transientBaseMs,
-      maxDelayMs: maxMs ?? RETRY_POLICY.maxDelayMs,
-    };
-    try {
-      return await withRetry(fn, {
-        attempts: policy.attempts,
-        retryable: retryableGcp,
-        delay: (error, attempt) => {
-          const f = parseGcpError(error);
-          return retryDelay(attempt, failureKind(f), f.retryAfterMs, policy);
-        },
-        sleep: this.sleep,
-        onRetry: (error, attempt, delay) => {
-          const f = parseGcpError(error);
-          this.context.log?.(
-            `gcp ${this.cloud.name}: ${operation} ${f.status ?? f.network ?? f.http ?? 'failed'}` +
-              ` (attempt ${attempt}), retrying in ${delay} ms`,
-          );
-        },
-      });
-    } catch (error) {
-      throw describeGcpError(error, { cloud: this.cloud.name, project: this.project, operation, region });
-    }
+  /** One API call with retries; failures become plain Errors that say what to do (calls.ts). */
+  private call<T>(operation: string, region: string, fn: () => Promise<T>): Promise<T> {
+    return gcpCall(this.site, operation, region, fn);
   }
 }
 

@@ -3,15 +3,17 @@
  * under QEMU by direct kernel boot and accept Packer's SSH login, then
  * `mkfs.ext4 -d` + `qemu-img convert` (no loop devices, no bootloader).
  * Cached by its inputs under <store>/.base/; built in a hidden folder and
- * renamed into place, so a failed build leaves nothing behind.
+ * renamed into place, so a failed or cancelled build leaves nothing behind:
+ * the folder is removed after unmounting what debootstrap left mounted in it
+ * (staging.ts, mounts.ts), also on SIGINT/SIGTERM.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { canonicalJson } from '../../util/canonical.js';
 import { sha256 } from '../../util/hash.js';
-import { runProcess } from '../../util/process.js';
+import { removeStaging } from './mounts.js';
+import { Staging, type RunOutput, type StagingDeps } from './staging.js';
 
 /** Bump when the preparation below changes: it is part of the cache key. */
 export const BASE_RECIPE_VERSION = '1';
@@ -39,45 +41,70 @@ export function baseImageDir(options: Pick<BaseImageOptions, 'storeRoot' | 'suit
   return path.join(options.storeRoot, '.base', `${options.suite}-${key.slice(0, 16)}`);
 }
 
-export async function ensureBaseImage(options: BaseImageOptions): Promise<BaseImage> {
+/** Test seams: the debootstrap command, who counts as root, and the staging folder's (signals, mounts). */
+export interface BaseImageDeps extends StagingDeps {
+  debootstrap?: string;
+}
+
+export async function ensureBaseImage(options: BaseImageOptions, deps: BaseImageDeps = {}): Promise<BaseImage> {
   const dir = baseImageDir(options);
   if (existsSync(path.join(dir, 'credentials.json'))) return readBase(dir);
-  if (process.getuid?.() !== 0) {
+  if (!(deps.isRoot ?? (() => process.getuid?.() === 0))()) {
     throw new Error('building the local base image needs root (debootstrap and chroot): run as root, e.g. with sudo');
   }
-  const staging = `${dir}.staging-${process.pid}`;
-  await fs.rm(staging, { recursive: true, force: true });
-  await fs.mkdir(staging, { recursive: true });
+  const staging = new Staging(`${dir}.staging-${process.pid}`, { ...deps, log: deps.log ?? options.log });
+  // What an earlier run with this pid left, mounts included.
+  await staging.remove();
+  await fs.mkdir(staging.dir, { recursive: true });
+  const release = staging.guard();
   try {
-    const rootfs = path.join(staging, 'rootfs');
-    await step(options, 'debootstrap', [
-      '--variant=minbase',
-      `--include=${BASE_PACKAGES.join(',')}`,
-      options.suite,
-      rootfs,
-      options.mirror,
-    ]);
+    const rootfs = path.join(staging.dir, 'rootfs');
+    const args = ['--variant=minbase', `--include=${BASE_PACKAGES.join(',')}`, options.suite, rootfs, options.mirror];
+    options.log?.(`$ debootstrap ${args.join(' ')}`);
+    const debootstrap = await staging.run(deps.debootstrap ?? 'debootstrap', args, { onLine: options.log });
+    if (debootstrap.code !== 0) throw new Error(await debootstrapFailure(options, rootfs, debootstrap));
     const password = randomBytes(18).toString('base64url');
-    await prepareRootfs(rootfs, password, options);
+    await prepareRootfs(staging, rootfs, password, options);
     const boot = await fs.readdir(path.join(rootfs, 'boot'));
     const kernel = boot.find((f) => f.startsWith('vmlinuz-'));
     const initrd = boot.find((f) => f.startsWith('initrd.img-'));
     if (!kernel || !initrd) throw new Error(`debootstrap of ${options.suite} installed no kernel/initrd in /boot`);
-    await fs.copyFile(path.join(rootfs, 'boot', kernel), path.join(staging, 'vmlinuz'));
-    await fs.copyFile(path.join(rootfs, 'boot', initrd), path.join(staging, 'initrd.img'));
-    const raw = path.join(staging, 'root.raw');
-    await step(options, 'truncate', ['-s', DISK_SIZE, raw]);
-    await step(options, 'mkfs.ext4', ['-q', '-F', '-L', 'root', '-d', rootfs, raw]);
-    await step(options, 'qemu-img', ['convert', '-O', 'qcow2', raw, path.join(staging, 'base.qcow2')]);
+    await fs.copyFile(path.join(rootfs, 'boot', kernel), path.join(staging.dir, 'vmlinuz'));
+    await fs.copyFile(path.join(rootfs, 'boot', initrd), path.join(staging.dir, 'initrd.img'));
+    const raw = path.join(staging.dir, 'root.raw');
+    await step(staging, options, 'truncate', ['-s', DISK_SIZE, raw]);
+    await step(staging, options, 'mkfs.ext4', ['-q', '-F', '-L', 'root', '-d', rootfs, raw]);
+    await step(staging, options, 'qemu-img', ['convert', '-O', 'qcow2', raw, path.join(staging.dir, 'base.qcow2')]);
     await fs.rm(raw);
-    await fs.rm(rootfs, { recursive: true, force: true });
-    await fs.writeFile(path.join(staging, 'credentials.json'), JSON.stringify({ user: 'root', password }) + '\n', { mode: 0o600 });
-    await fs.rename(staging, dir);
+    await removeStaging(rootfs, { ...deps, log: options.log });
+    await fs.writeFile(path.join(staging.dir, 'credentials.json'), JSON.stringify({ user: 'root', password }) + '\n', { mode: 0o600 });
+    await fs.rename(staging.dir, dir);
     return readBase(dir);
   } catch (error) {
-    await fs.rm(staging, { recursive: true, force: true });
+    await staging.remove().catch((cleanup: unknown) => options.log?.((cleanup as Error).message));
     throw error;
+  } finally {
+    release();
   }
+}
+
+/** The last lines of debootstrap's own log, `<target>/debootstrap/debootstrap.log` (undefined when it wrote none). */
+export async function debootstrapLogTail(rootfs: string, lines = 20): Promise<string[] | undefined> {
+  const text = await fs.readFile(path.join(rootfs, 'debootstrap', 'debootstrap.log'), 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .slice(-lines);
+}
+
+/** Why debootstrap failed: the end of its log (its output only says "see the log"), else of its output. */
+async function debootstrapFailure(options: BaseImageOptions, rootfs: string, run: RunOutput): Promise<string> {
+  const log = await debootstrapLogTail(rootfs);
+  const cause = log?.length
+    ? `the end of its log (${path.join(rootfs, 'debootstrap', 'debootstrap.log')}):\n${log.join('\n')}`
+    : `the end of its output:\n${run.tail.slice(-15).join('\n')}`;
+  return `debootstrap of ${options.suite} from ${options.mirror} failed (exit ${run.code}); ${cause}`;
 }
 
 async function readBase(dir: string): Promise<BaseImage> {
@@ -96,13 +123,14 @@ async function readBase(dir: string): Promise<BaseImage> {
 }
 
 /** Boots under QEMU with DHCP, root login by password for Packer, fstab for /dev/vda. */
-async function prepareRootfs(rootfs: string, password: string, options: BaseImageOptions): Promise<void> {
+async function prepareRootfs(staging: Staging, rootfs: string, password: string, options: BaseImageOptions): Promise<void> {
   const write = async (rel: string, text: string) => {
     const file = path.join(rootfs, rel);
     await fs.mkdir(path.dirname(file), { recursive: true });
     await fs.writeFile(file, text);
   };
-  await runWithInput('chroot', [rootfs, 'chpasswd'], `root:${password}\n`);
+  const chpasswd = await staging.run('chroot', [rootfs, 'chpasswd'], { input: `root:${password}\n` });
+  if (chpasswd.code !== 0) throw new Error(`chroot chpasswd failed (exit ${chpasswd.code}): ${chpasswd.tail.join(' ').trim()}`);
   await write('etc/ssh/sshd_config.d/10-image-builder.conf', 'PermitRootLogin yes\nPasswordAuthentication yes\nUseDNS no\n');
   await write('etc/hostname', 'image-builder\n');
   await write('etc/hosts', '127.0.0.1 localhost\n127.0.1.1 image-builder\n');
@@ -114,28 +142,15 @@ async function prepareRootfs(rootfs: string, password: string, options: BaseImag
   await fs.symlink('/lib/systemd/system/systemd-networkd.service', path.join(wants, 'systemd-networkd.service'));
   await fs.rm(path.join(rootfs, 'etc/resolv.conf'), { force: true });
   await write('etc/resolv.conf', 'nameserver 10.0.2.3\n');
-  await step(options, 'chroot', [rootfs, 'apt-get', 'clean']);
+  await step(staging, options, 'chroot', [rootfs, 'apt-get', 'clean']);
   for (const rel of ['var/lib/apt/lists', 'usr/share/doc', 'usr/share/man', 'usr/share/locale']) {
     await fs.rm(path.join(rootfs, rel), { recursive: true, force: true });
     await fs.mkdir(path.join(rootfs, rel), { recursive: true });
   }
 }
 
-async function step(options: BaseImageOptions, command: string, args: string[]): Promise<void> {
+async function step(staging: Staging, options: BaseImageOptions, command: string, args: string[]): Promise<void> {
   options.log?.(`$ ${command} ${args.join(' ')}`);
-  const result = await runProcess(command, args, { onLine: (l) => options.log?.(l) });
+  const result = await staging.run(command, args, { onLine: (l) => options.log?.(l) });
   if (result.code !== 0) throw new Error(`${command} failed (exit ${result.code}):\n${result.tail.slice(-15).join('\n')}`);
-}
-
-function runWithInput(command: string, args: string[], input: string): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['pipe', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => {
-      err += d.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${command} failed (exit ${code}): ${err.trim()}`))));
-    child.stdin.end(input);
-  });
 }

@@ -1,0 +1,109 @@
+/** The lifecycle summary says what happened, not what was planned (src/report/lifecycle-summary.ts). */
+import { describe, expect, it } from '@jest/globals';
+import type { ImageRecord } from '../../src/images/index.js';
+import type { LineDecision } from '../../src/lifecycle/lines.js';
+import type { StepFailure } from '../../src/distribute/rules.js';
+import {
+  doneKey,
+  lifecycleHeadline,
+  lifecycleMarkdown,
+  lifecycleText,
+  type AppliedSteps,
+  type LifecycleReport,
+} from '../../src/report/lifecycle-summary.js';
+
+const record = (id: string, fingerprint: string, channel: ImageRecord['channel']): ImageRecord => ({
+  id,
+  name: `base-${id}`,
+  cloud: 'aws-prod',
+  region: 'eu-west-1',
+  fingerprint,
+  image: 'base',
+  os: 'debian12',
+  state: 'available',
+  channel,
+  verified: 'passed',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  tags: {},
+});
+
+const newGold = record('ami-new', 'f-new', 'candidate');
+const oldGold = record('ami-old', 'f-old', 'gold');
+const surplus = record('ami-older', 'f-older', 'outdated');
+/** One line: promote ami-new, mark ami-old outdated, remove ami-older. */
+const line: LineDecision = {
+  location: { cloud: 'aws-prod', image: 'base', os: 'debian12', regions: ['eu-west-1'], records: [newGold, oldGold, surplus] },
+  retired: false,
+  current: 'f-new',
+  decision: {
+    gold: newGold,
+    promote: newGold,
+    outdated: [oldGold],
+    remove: [{ record: surplus, reason: 'beyond-keep' }],
+    wouldRemove: [],
+    kept: [],
+  },
+  usage: {},
+};
+
+const nothingApplied: AppliedSteps = { promoted: 0, outdated: 0, removed: 0, done: new Set() };
+const report = (extra: Partial<LifecycleReport>): LifecycleReport => ({
+  dryRun: false,
+  delete: true,
+  keep: 1,
+  lines: [line],
+  failures: [],
+  drift: [],
+  applied: nothingApplied,
+  ...extra,
+});
+const promotionFailed: StepFailure = {
+  cloud: 'aws-prod',
+  region: 'eu-west-1',
+  name: 'base-ami-new',
+  step: 'tag',
+  message: 'UnauthorizedOperation: not allowed',
+};
+
+describe('lifecycle summary', () => {
+  it('counts what was applied: a failed promotion is 0 promotions, and the steps after it are listed as not done', () => {
+    const r = report({ failures: [promotionFailed] });
+    expect(lifecycleHeadline(r)).toBe('0 promotions, 0 outdated, 0 images removed; 1 line location, 1 failure, 3 planned steps not done');
+    const text = lifecycleText(r);
+    expect(text).not.toMatch(/Promoted to gold/);
+    expect(text).not.toMatch(/Marked outdated/);
+    expect(text).toMatch(/Not done:\n/);
+    expect(text).toMatch(/promote to gold\s+base-ami-new \(ami-new\)\s+failed \(tag\): see Failures/);
+    expect(text).toMatch(/mark outdated\s+base-ami-old \(ami-old\)\s+not tried: an earlier step of this line failed/);
+    expect(text).toMatch(/remove\s+base-ami-older \(ami-older\)\s+not tried/);
+    expect(text).toMatch(/Failures:\n[\s\S]*base-ami-new\s+tag\s+UnauthorizedOperation: not allowed/);
+    expect(lifecycleMarkdown(r)).toMatch(/### Not done\n/);
+  });
+
+  it('lists done steps as done and the rest as not done', () => {
+    const applied: AppliedSteps = {
+      promoted: 1,
+      outdated: 1,
+      removed: 0,
+      done: new Set([doneKey('promote', 'aws-prod', newGold), doneKey('outdated', 'aws-prod', oldGold)]),
+    };
+    const failure: StepFailure = { ...promotionFailed, name: 'base-ami-older', step: 'remove', message: 'InvalidAMIID.Unavailable' };
+    const r = report({ applied, failures: [failure] });
+    expect(lifecycleHeadline(r)).toBe('1 promotion, 1 outdated, 0 images removed; 1 line location, 1 failure, 1 planned step not done');
+    const text = lifecycleText(r);
+    expect(text).toMatch(/Promoted to gold:\n[\s\S]*base-ami-new \(ami-new\)/);
+    expect(text).toMatch(/Marked outdated \(deprecated, replacement named\):\n[\s\S]*base-ami-old \(ami-old\)/);
+    expect(text).not.toMatch(/\bremoved\s*$/m); // no removal row says "removed"
+    expect(text).toMatch(/remove\s+base-ami-older \(ami-older\)\s+failed \(remove\): see Failures/);
+  });
+
+  it('a dry run says what would be done, whatever was applied', () => {
+    const r = report({ dryRun: true });
+    expect(lifecycleHeadline(r)).toBe('dry run, nothing changed: would be 1 promotion, 1 outdated, 1 image removed; 1 line location');
+    const text = lifecycleText(r);
+    expect(text).toMatch(/Would promote to gold:\n[\s\S]*base-ami-new/);
+    expect(text).toMatch(/Would mark outdated \(deprecate, naming the replacement\):\n[\s\S]*base-ami-old/);
+    expect(text).toMatch(/base-ami-older \(ami-older\).*would remove/);
+    expect(text).not.toMatch(/Not done/);
+  });
+});
