@@ -1,4 +1,4 @@
-import { imageName, isValidName } from '../../src/plan/naming.js';
+import { buildStamp, imageName, isValidName } from '../../src/plan/naming.js';
 import { PROVIDERS } from '../../src/topology/model.js';
 
 const FP = '0123456789abcdef0123456789abcdef';
@@ -45,5 +45,34 @@ describe('imageName', () => {
 
   it('differs when only the fingerprint differs', () => {
     expect(imageName('gcp', 'base', 'debian12', FP)).not.toBe(imageName('gcp', 'base', 'debian12', 'f' + FP.slice(1)));
+  });
+
+  it('a build adds its start time (UTC, to the second) to the planned name', () => {
+    const at = new Date('2026-11-28T20:10:15.789Z');
+    expect(buildStamp(at)).toBe('20261128201015');
+    expect(imageName('aws', 'base', 'debian12', FP, at)).toBe('ib-base-debian12-0123456789abcdef-20261128201015');
+    expect(imageName('gcp', 'base', 'debian12', FP, at)).toBe(`${imageName('gcp', 'base', 'debian12', FP)}-20261128201015`);
+  });
+
+  it('two builds of one fingerprint get two names (#6): rebuilds never meet the image already there', () => {
+    const first = new Date('2026-11-28T20:10:15Z');
+    const second = new Date('2026-11-28T20:10:16Z');
+    for (const provider of PROVIDERS) {
+      expect(imageName(provider, 'base', 'debian12', FP, first)).not.toBe(imageName(provider, 'base', 'debian12', FP, second));
+    }
+  });
+
+  it.each(PROVIDERS)('built names stay valid for %s, keeping the fingerprint and the whole stamp', (provider) => {
+    const at = new Date('2026-12-31T23:59:59Z');
+    for (const recipe of ['Web_Server.v2', 'a'.repeat(200), '--edge--']) {
+      for (const osName of ['debian12', 'b'.repeat(90)]) {
+        const name = imageName(provider, recipe, osName, FP, at);
+        expect({ name, valid: isValidName(provider, name) }).toEqual({ name, valid: true });
+        expect(name.endsWith('-0123456789abcdef-20261231235959')).toBe(true);
+      }
+    }
+    // The tightest limits: GCP 63 (images.name), Azure managed images 80.
+    expect(imageName('gcp', 'x'.repeat(80), 'debian12', FP, at).length).toBe(63);
+    expect(imageName('azure', 'x'.repeat(80), 'debian12', FP, at).length).toBe(80);
   });
 });

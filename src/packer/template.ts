@@ -108,11 +108,17 @@ export class PackerTemplateBuilder {
   }
 }
 
-/** Plugins of modern Packer, pinned to a minor line (`packer init` installs them). */
+/**
+ * Plugins of modern Packer, pinned to a minor line (`packer init` installs
+ * them). azure: 2.6.0 is the first release whose `skip_create_image` needs no
+ * capture, managed-image or gallery destination (commit 6748e283, "relax
+ * parameter check when skip_create_image is true"), which verification needs;
+ * 2.6.3 is the newest release of that line.
+ */
 export const PLUGINS: Record<string, PluginRequirement> = {
   amazon: { source: 'github.com/hashicorp/amazon', version: '~> 1.3.3' },
   googlecompute: { source: 'github.com/hashicorp/googlecompute', version: '~> 1.1.0' },
-  azure: { source: 'github.com/hashicorp/azure', version: '~> 2.1.0' },
+  azure: { source: 'github.com/hashicorp/azure', version: '~> 2.6.3' },
   qemu: { source: 'github.com/hashicorp/qemu', version: '~> 1.1.0' },
   ansible: { source: 'github.com/hashicorp/ansible', version: '~> 1.1.1' },
 };

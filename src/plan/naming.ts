@@ -1,10 +1,21 @@
 /**
- * Image names carry the fingerprint and obey each cloud's naming rules:
- * - GCP: [a-z]([-a-z0-9]*[a-z0-9])?, at most 63 characters
- * - AWS: 3-128 characters of letters, digits and ()[] ./-'@_
+ * Image names carry the fingerprint and, once built, the build time, and obey
+ * each cloud's naming rules:
+ * - GCP: [a-z]([-a-z0-9]{0,61}[a-z0-9])?, at most 63 characters (Compute
+ *   API reference, images resource, `name`; packer-plugin-googlecompute
+ *   checks the same: builder/googlecompute/config.go v1.1.9:28 and :453-459)
+ * - AWS: 3-128 characters of letters, digits and ()[] ./-'@_ (EC2 API
+ *   reference, CreateImage / RegisterImage, `Name`)
  * - Azure managed images: 1-80 of letters, digits, _ . -, starting with an
- *   alphanumeric, ending with an alphanumeric or _
- * - local: a folder name, letters, digits, . _ -
+ *   alphanumeric, ending with an alphanumeric or _ (Azure resource naming
+ *   rules, Microsoft.Compute/images; packer-plugin-azure
+ *   builder/azure/arm/config.go v2.6.3:58-62 and :1667 assertManagedImageName)
+ * - local: a folder name, letters, digits, . _ - (the store's safeSegment)
+ *
+ * The planned name (`ib-<recipe>-<os>-<fp16>`) names a matrix cell; every
+ * build adds its start time (`-<yyyymmddhhmmss>`, UTC), so a rebuild of a
+ * fingerprint (plan --force, or after a failed verification) never collides
+ * with the image already there. Identity is the fingerprint tag, not the name.
  */
 import type { ProviderName } from '../topology/model.js';
 
@@ -14,13 +25,21 @@ export const NAME_FP_LENGTH = 16;
 
 const LIMITS: Record<ProviderName, number> = { gcp: 63, aws: 128, azure: 80, local: 128 };
 
-export function imageName(provider: ProviderName, recipe: string, os: string, fingerprint: string): string {
+/** The planned name, or with `builtAt` the name a build gives its image. */
+export function imageName(provider: ProviderName, recipe: string, os: string, fingerprint: string, builtAt?: Date): string {
   const fp = fingerprint.slice(0, NAME_FP_LENGTH).toLowerCase();
+  const tail = builtAt ? `${fp}-${buildStamp(builtAt)}` : fp;
   const words = [NAME_PREFIX, recipe, os].map((w) => clean(provider, w)).filter((w) => w.length > 0);
-  const budget = LIMITS[provider] - fp.length - 1;
+  const budget = LIMITS[provider] - tail.length - 1;
   let head = words.join('-');
-  if (head.length > budget) head = head.slice(0, budget).replace(/[-._]+$/, '');
-  return `${head}-${fp}`;
+  if (head.length > budget) head = head.slice(0, budget).replace(/[-._ ]+$/, '');
+  return `${head}-${tail}`;
+}
+
+/** A build's start time as 14 digits, UTC: 2026-11-21T10:20:30Z -> 20261121102030. */
+export function buildStamp(at: Date): string {
+  if (Number.isNaN(at.getTime())) throw new Error('buildStamp: invalid date');
+  return at.toISOString().replace(/[-:T]/g, '').slice(0, 14);
 }
 
 function clean(provider: ProviderName, word: string): string {
@@ -44,13 +63,4 @@ export function isValidName(provider: ProviderName, name: string): boolean {
     case 'local':
       return name.length <= 128 && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name);
   }
-}
-
-/** The GCP image family of an image line (recipe, os): newest non-deprecated image wins. */
-export function imageFamily(recipe: string, os: string): string {
-  const head = [NAME_PREFIX, recipe, os]
-    .map((w) => clean('gcp', w))
-    .filter((w) => w.length > 0)
-    .join('-');
-  return head.slice(0, 63).replace(/-+$/, '');
 }

@@ -40,7 +40,7 @@ export function plan(input: PlanInput): Plan {
     }
     if (holding.size > 0 && [...holding.values()].every((r) => r.verified === 'failed')) {
       notes.add(
-        `${config.cloud}/${config.name} failed verification: it is never promoted; change its inputs (or plan with force) to build it again`,
+        `${config.cloud}/${config.name} failed verification: it is never promoted; change its inputs, or plan with force to build it again (under a new name, beside it)`,
       );
     }
     if (global) {

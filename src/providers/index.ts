@@ -20,7 +20,8 @@ export async function createProvider(cloud: Cloud, context: ProviderContext): Pr
     }
     case 'gcp': {
       const { createGcpProvider } = await import('./gcp/index.js');
-      return createGcpProvider(cloud, context);
+      const { withBuildZone } = await import('./gcp/zones.js');
+      return withBuildZone(await createGcpProvider(cloud, context), context);
     }
     case 'azure': {
       const { createAzureProvider } = await import('./azure/index.js');

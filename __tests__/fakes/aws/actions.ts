@@ -3,7 +3,8 @@
  * `<ActionResponse>` or throwing Ec2FakeError with EC2's code.
  */
 import { Ec2FakeError, Params, matches, page, tagSpecification } from './params.js';
-import type { Ec2FakeState, FakeImage, FakeInstance, FakeRegion } from './state.js';
+import { awsEbsKeyArn, type Ec2FakeState, type FakeImage, type FakeInstance, type FakeRegion } from './state.js';
+import { MORE_ACTIONS, listed } from './actions-more.js';
 import { el, imageXml, launchTemplateXml, reservationXml, set, versionXml } from './xml.js';
 
 export interface ActionOptions {
@@ -12,6 +13,8 @@ export interface ActionOptions {
   copyPendingMs: number;
   copyOutcome: 'available' | 'failed';
   maxConcurrentCopies?: number;
+  copyHiddenPolls: number;
+  deregisteredPolls: number;
 }
 
 export interface ActionContext {
@@ -28,7 +31,7 @@ const TRUE = el('return', true);
 
 function imageIn(region: FakeRegion, id: string): FakeImage {
   if (!/^ami-[0-9a-f]{8,17}$/.test(id)) throw new Ec2FakeError('InvalidAMIID.Malformed', `Invalid id: "${id}"`);
-  const image = region.images.get(id);
+  const image = region.images.get(id) ?? region.deregistered.get(id);
   if (!image) throw new Ec2FakeError('InvalidAMIID.NotFound', `The image id '[${id}]' does not exist`);
   return image;
 }
@@ -57,7 +60,8 @@ function describeImages({ state, region, params, options }: ActionContext): stri
   const reg = state.region(region);
   const ids = params.list('ImageId');
   const owners = params.list('Owner');
-  let images = ids.length > 0 ? ids.map((id) => imageIn(reg, id)) : [...reg.images.values()];
+  let images = ids.length > 0 ? ids.map((id) => imageIn(reg, id)) : [...reg.images.values(), ...reg.deregistered.values()];
+  images = images.filter((i) => listed(reg, i, ids.length > 0));
   if (owners.length > 0) {
     images = images.filter((i) => owners.some((o) => (o === 'self' ? i.ownerId === state.account : i.ownerId === o)));
   }
@@ -93,7 +97,13 @@ function copyImage({ state, region, params, options, now }: ActionContext): stri
       `You have reached the maximum number of concurrent AMI copies (${options.maxConcurrentCopies}) in ${region}`,
     );
   }
-  const encrypted = params.bool('Encrypted') ?? source.encrypted;
+  const encrypted = params.bool('Encrypted') || source.encrypted;
+  // CopyImageRequest.KmsKeyId (SDK models_0.d.ts): "Amazon EC2 authenticates the KMS key
+  // asynchronously ... can appear to complete, but eventually fails. The specified KMS key must
+  // exist in the destination Region." A key ARN names its region; another region's key fails late.
+  const kmsKeyId = encrypted ? (params.get('KmsKeyId') ?? awsEbsKeyArn(region, state.account)) : undefined;
+  const keyRegion = /^arn:aws[-a-z]*:kms:([^:]+):/.exec(kmsKeyId ?? '')?.[1];
+  const wrongKey = keyRegion !== undefined && keyRegion !== region;
   const copy: FakeImage = {
     ...structuredClone(source),
     id: state.newId('ami'),
@@ -107,14 +117,18 @@ function copyImage({ state, region, params, options, now }: ActionContext): stri
     tags: { ...(params.bool('CopyImageTags') ? source.tags : {}), ...tagSpecification(params, 'image') },
     snapshotIds: source.snapshotIds.map(() => ''),
     encrypted,
-    kmsKeyId: encrypted ? (params.get('KmsKeyId') ?? source.kmsKeyId ?? 'alias/aws/ebs') : undefined,
+    kmsKeyId,
     launchPermission: { userIds: [], groups: [], public: false },
     sourceImageId: source.id,
     sourceRegion,
     clientToken: token,
     pendingPolls: options.copyPendingPolls,
     availableAt: now().getTime() + options.copyPendingMs,
-    outcome: options.copyOutcome,
+    outcome: wrongKey ? 'failed' : options.copyOutcome,
+    failReason: wrongKey
+      ? { code: 'Client.InvalidKMSKey.InvalidState', message: `The KMS key ${kmsKeyId} is not in ${region}` }
+      : undefined,
+    hiddenPolls: options.copyHiddenPolls,
     snapshotTags: tagSpecification(params, 'snapshot'),
   };
   dest.images.set(copy.id, copy);
@@ -146,6 +160,16 @@ function createTags({ state, region, params }: ActionContext): string {
 function modifyImageAttribute({ state, region, params }: ActionContext): string {
   const image = imageIn(state.region(region), params.required('ImageId'));
   const perm = image.launchPermission;
+  if (params.groups('LaunchPermission.Add').some((g) => g.Group === 'all')) {
+    // EC2 user guide "Make your AMI publicly available": AMIs with encrypted volumes cannot be
+    // made public. The error code is not documented; InvalidParameter stands in for it.
+    if (image.encrypted) throw new Ec2FakeError('InvalidParameter', 'Encrypted images cannot be made public.');
+    // EC2 user guide "Understand block public access for AMIs": while enabled, requests to make
+    // an AMI public are blocked (code not documented; OperationNotPermitted stands in).
+    if (state.region(region).imageBlockPublicAccess === 'block-new-sharing') {
+      throw new Ec2FakeError('OperationNotPermitted', 'Block public access for AMIs is enabled in this Region.');
+    }
+  }
   for (const g of params.groups('LaunchPermission.Add')) {
     if (g.UserId && !perm.userIds.includes(g.UserId)) perm.userIds.push(g.UserId);
     if (g.Group && !perm.groups.includes(g.Group)) perm.groups.push(g.Group);
@@ -162,6 +186,11 @@ function modifySnapshotAttribute({ state, region, params }: ActionContext): stri
   const id = params.required('SnapshotId');
   const snap = state.region(region).snapshots.get(id);
   if (!snap) throw new Ec2FakeError('InvalidSnapshot.NotFound', `The snapshot '${id}' does not exist.`);
+  // API_ModifySnapshotAttribute: "Snapshots encrypted with your default KMS key cannot be shared
+  // with other accounts." (The error code is not documented; InvalidParameter stands in.)
+  if (snap.encrypted && snap.kmsKeyId === awsEbsKeyArn(region, state.account)) {
+    throw new Ec2FakeError('InvalidParameter', 'Snapshots encrypted with the AWS managed key cannot be shared.');
+  }
   const add = params
     .groups('CreateVolumePermission.Add')
     .map((g) => g.UserId)
@@ -185,9 +214,19 @@ function disableImageDeprecation({ state, region, params }: ActionContext): stri
   return TRUE;
 }
 
-function deregisterImage({ state, region, params }: ActionContext): string {
+function deregisterImage({ state, region, params, options }: ActionContext): string {
   const reg = state.region(region);
-  reg.images.delete(imageIn(reg, params.required('ImageId')).id);
+  const image = imageIn(reg, params.required('ImageId'));
+  // EC2 error codes: InvalidAMIID.Unavailable, "The specified AMI has been deregistered or is in an invalid state".
+  if (image.state === 'deregistered') throw new Ec2FakeError('InvalidAMIID.Unavailable', `The image ${image.id} is no longer available`);
+  // API_DescribeImages: "Recently deregistered images appear in the returned results for a short
+  // interval and then return empty results."
+  image.state = 'deregistered';
+  image.deregisteredPolls = options.deregisteredPolls;
+  reg.images.delete(image.id);
+  reg.deregistered.set(image.id, image);
+  // DeregisterImageRequest.DeleteAssociatedSnapshots (SDK models_3.d.ts): deletes the AMI's snapshots too.
+  if (params.bool('DeleteAssociatedSnapshots')) for (const id of image.snapshotIds) reg.snapshots.delete(id);
   return TRUE;
 }
 
@@ -195,7 +234,7 @@ function deleteSnapshot({ state, region, params }: ActionContext): string {
   const reg = state.region(region);
   const id = params.required('SnapshotId');
   if (!reg.snapshots.has(id)) throw new Ec2FakeError('InvalidSnapshot.NotFound', `The snapshot '${id}' does not exist.`);
-  const user = [...reg.images.values()].find((i) => i.snapshotIds.includes(id));
+  const user = [...reg.images.values()].find((i) => i.state !== 'deregistered' && i.snapshotIds.includes(id));
   if (user) throw new Ec2FakeError('InvalidSnapshot.InUse', `The snapshot ${id} is currently in use by ${user.id}`);
   reg.snapshots.delete(id);
   return TRUE;
@@ -291,4 +330,5 @@ export const ACTIONS: Record<string, Handler> = {
   DescribeInstances: describeInstances,
   DescribeLaunchTemplates: describeLaunchTemplates,
   DescribeLaunchTemplateVersions: describeLaunchTemplateVersions,
+  ...MORE_ACTIONS,
 };

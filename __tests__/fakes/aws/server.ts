@@ -35,6 +35,12 @@ export interface Ec2FakeOptions {
   copyPendingMs?: number;
   /** What copies become when they settle (default available). */
   copyOutcome?: 'available' | 'failed';
+  /** A new copy's id answers InvalidAMIID.NotFound for this many DescribeImages looks (default 0). */
+  copyHiddenPolls?: number;
+  /** DescribeImages still lists a deregistered image this many times (default 1). */
+  deregisteredPolls?: number;
+  /** Block public access for AMIs in every region (default block-new-sharing, as for new accounts). */
+  imageBlockPublicAccess?: 'block-new-sharing' | 'unblocked';
   /** CopyImage answers ResourceLimitExceeded beyond this many pending copies per region. */
   maxConcurrentCopies?: number;
   /** Added to every request before answering, e.g. 50 for benchmarks. */
@@ -97,12 +103,15 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 export async function startEc2Fake(options: Ec2FakeOptions = {}): Promise<Ec2Fake> {
   const now = options.now ?? (() => new Date());
   const state = new Ec2FakeState(options.account ?? '123456789012', now);
+  state.imageBlockPublicAccess = options.imageBlockPublicAccess ?? 'block-new-sharing';
   const actionOptions: ActionOptions = {
     pageSize: options.pageSize,
     copyPendingPolls: options.copyPendingPolls ?? 2,
     copyPendingMs: options.copyPendingMs ?? 0,
     copyOutcome: options.copyOutcome ?? 'available',
     maxConcurrentCopies: options.maxConcurrentCopies,
+    copyHiddenPolls: options.copyHiddenPolls ?? 0,
+    deregisteredPolls: options.deregisteredPolls ?? 1,
   };
   const calls: Ec2Call[] = [];
   const failures = new Map<string, (FailureSpec & { left: number })[]>();

@@ -32,6 +32,16 @@ export interface FakeImage {
   outcome: 'available' | 'failed';
   /** Tags the copy's snapshots get when they appear (TagSpecification snapshot). */
   snapshotTags: Record<string, string>;
+  /**
+   * A new copy's id answers InvalidAMIID.NotFound for this many DescribeImages
+   * looks (EC2 API reference "Eventual consistency in the Amazon EC2 API": a
+   * new resource id may briefly be reported as not found).
+   */
+  hiddenPolls?: number;
+  /** Why a pending copy ends `failed` (e.g. a KMS key of another region). */
+  failReason?: { code: string; message: string };
+  /** A `deregistered` image stays listed for this many more DescribeImages looks. */
+  deregisteredPolls?: number;
 }
 
 export interface FakeSnapshot {
@@ -68,7 +78,18 @@ export interface FakeLaunchTemplate {
 }
 
 export class FakeRegion {
+  /**
+   * Block public access for AMIs: on (`block-new-sharing`) by default for new
+   * accounts (EC2 user guide "Understand block public access for AMIs").
+   */
+  imageBlockPublicAccess: 'block-new-sharing' | 'unblocked' = 'block-new-sharing';
+  /** GetEbsDefaultKmsKeyId's answer: `alias/aws/ebs` until the account sets a customer managed key. */
+  ebsDefaultKmsKeyId = 'alias/aws/ebs';
+  /** SSM parameters (name -> AMI id), seen by DescribeImageReferences as ssm:Parameter. */
+  readonly ssmParameters = new Map<string, string>();
   readonly images = new Map<string, FakeImage>();
+  /** Deregistered AMIs DescribeImages still lists for a while (see actions-more.ts `listed`). */
+  readonly deregistered = new Map<string, FakeImage>();
   readonly snapshots = new Map<string, FakeSnapshot>();
   readonly instances = new Map<string, FakeInstance>();
   readonly launchTemplates = new Map<string, FakeLaunchTemplate>();
@@ -89,10 +110,24 @@ export interface SeedImage {
   description?: string;
   /** A seeded `pending` image stays pending for this many DescribeImages answers (default: for ever). */
   pendingPolls?: number;
+  /** The KMS key of an encrypted image's snapshots (default: the region's AWS managed aws/ebs key). */
+  kmsKeyId?: string;
+}
+
+/**
+ * The ARN of a region's AWS managed `aws/ebs` key in the fake. Real EC2 uses
+ * it when no key is named and the account default was not changed
+ * (GetEbsDefaultKmsKeyId answers `alias/aws/ebs`, SDK model
+ * GetEbsDefaultKmsKeyIdResult.KmsKeyId).
+ */
+export function awsEbsKeyArn(region: string, account: string): string {
+  return `arn:aws:kms:${region}:${account}:key/00000000-0000-4000-8000-0000000ae8b5`;
 }
 
 export class Ec2FakeState {
   readonly regions = new Map<string, FakeRegion>();
+  /** Block public access for AMIs in each new region (see FakeRegion). */
+  imageBlockPublicAccess: 'block-new-sharing' | 'unblocked' = 'block-new-sharing';
   private serial = 0;
 
   constructor(
@@ -104,6 +139,7 @@ export class Ec2FakeState {
     let region = this.regions.get(name);
     if (!region) {
       region = new FakeRegion(name);
+      region.imageBlockPublicAccess = this.imageBlockPublicAccess;
       this.regions.set(name, region);
     }
     return region;
@@ -142,6 +178,7 @@ export class Ec2FakeState {
       snapshotIds: [],
       volumeSizeGb: 8,
       encrypted: seed.encrypted ?? false,
+      kmsKeyId: seed.encrypted ? (seed.kmsKeyId ?? awsEbsKeyArn(seed.region, this.account)) : undefined,
       launchPermission: { userIds: [], groups: [], public: false },
       pendingPolls: seed.pendingPolls ?? Infinity,
       availableAt: 0,
@@ -149,7 +186,7 @@ export class Ec2FakeState {
       snapshotTags: {},
     };
     for (let i = 0; i < (seed.volumes ?? 1); i++) {
-      image.snapshotIds.push(this.newSnapshot(seed.region, image.volumeSizeGb, image.encrypted, {}).id);
+      image.snapshotIds.push(this.newSnapshot(seed.region, image.volumeSizeGb, image.encrypted, {}, image.kmsKeyId).id);
     }
     this.region(seed.region).images.set(image.id, image);
     return image;
@@ -204,7 +241,10 @@ export class Ec2FakeState {
     }
     if (image.outcome === 'failed') {
       image.state = 'failed';
-      image.stateReason = { code: 'Client.InternalError', message: 'Client.InternalError: copy failed (injected by the fake)' };
+      image.stateReason = image.failReason ?? {
+        code: 'Client.InternalError',
+        message: 'Client.InternalError: copy failed (injected by the fake)',
+      };
       return;
     }
     image.state = 'available';

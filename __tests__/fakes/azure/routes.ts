@@ -58,6 +58,11 @@ export const ROUTES: [RegExp, Record<string, string>][] = [
   [new RegExp(`${GALLERY}/share$`, 'i'), { POST: 'GallerySharingProfile_Update' }],
   [new RegExp(`${GALLERY}/images$`, 'i'), { GET: 'GalleryImages_ListByGallery' }],
   [new RegExp(`${GALLERY}/images/([^/]+)$`, 'i'), { GET: 'GalleryImages_Get', PUT: 'GalleryImages_CreateOrUpdate' }],
+  // RBAC on a gallery image definition (rbac.ts).
+  [
+    new RegExp(`${GALLERY}/images/([^/]+)/providers/Microsoft\\.Authorization/roleAssignments/([^/]+)$`, 'i'),
+    { PUT: 'RoleAssignments_Create' },
+  ],
   [new RegExp(`${VERSIONS}$`, 'i'), { GET: 'GalleryImageVersions_ListByGalleryImage' }],
   [
     new RegExp(`${VERSIONS}/([^/]+)$`, 'i'),
@@ -281,6 +286,12 @@ function galleryRoutes(ctx: RouteContext, op: string): Reply {
       : armError(404, 'ResourceNotFound', `The Resource 'Microsoft.Compute/galleries/${g.name}/images/${name}' was not found.`);
   }
   const { location = g.location, tags = {}, properties = {} } = ctx.body ?? {};
+  // "Changing property 'galleryImage.properties.hyperVGeneration' is not allowed" (ARM: a definition's
+  // generation is fixed at creation, image-version docs: the version must match the definition's generation).
+  const had = def?.properties.hyperVGeneration ?? 'V1';
+  if (def && properties.hyperVGeneration && properties.hyperVGeneration !== had) {
+    return armError(409, 'PropertyChangeNotAllowed', "Changing property 'galleryImage.properties.hyperVGeneration' is not allowed.");
+  }
   const created = def ?? { name, location, tags, properties, versions: new Map() };
   Object.assign(created, { tags, properties });
   g.definitions.set(key(name), created);

@@ -17,6 +17,8 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { fakeCertificate } from './tls.js';
+import { roleAssignmentRoutes, type FakeRoleAssignment } from './rbac.js';
+import { DEFAULT_MARKETPLACE, MARKETPLACE_ROUTES, marketplaceRoutes, type FakeMarketplaceImage } from './marketplace.js';
 import { armError, ROUTES, route, type Reply, type RouteContext } from './routes.js';
 import {
   key,
@@ -26,6 +28,7 @@ import {
   type FakeManagedImage,
   type FakeVersion,
   type ReplicationState,
+  latestVersion,
 } from './state.js';
 
 export interface AzureFakeOptions {
@@ -44,7 +47,10 @@ export interface AzureFakeOptions {
   lroPolls?: number;
   /** Fixed delay before answering each request (benchmarks use 50). */
   latencyMs?: number;
-  /** The gallery's sharing permission (default Groups). */
+  /**
+   * The gallery's sharing permission (default Private: a gallery created without a
+   * sharingProfile is private; Groups needs the direct-shared-gallery preview, share-gallery-direct docs).
+   */
   galleryPermissions?: FakeGallery['permissions'];
   /** Bearer token to require (default: any). */
   token?: string;
@@ -102,7 +108,13 @@ export interface AzureFake {
   seedManagedImage(spec: { name: string; location: string; tags?: Record<string, string>; provisioningState?: string }): string;
   seedVm(spec: Omit<FakeConsumer, 'resourceGroup' | 'location'> & { resourceGroup?: string; location?: string }): void;
   seedScaleSet(spec: Omit<FakeConsumer, 'resourceGroup' | 'location'> & { resourceGroup?: string; location?: string }): void;
+  /** Marketplace images (marketplace.ts; Debian 12 Gen1 and Gen2 by default). */
+  marketplace: FakeMarketplaceImage[];
+  /** Role assignments created through RBAC PUTs (rbac.ts). */
+  roleAssignments: FakeRoleAssignment[];
   version(definition: string, version: string, gallery?: string): FakeVersion | undefined;
+  /** The version `versions/latest` of the definition resolves to in `region` (state.ts latestVersion). */
+  latest(definition: string, region: string, gallery?: string): FakeVersion | undefined;
   close(): Promise<void>;
 }
 
@@ -147,11 +159,13 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
     operations: new Map(),
   };
   const calls: FakeCall[] = [];
+  const roleAssignments: FakeRoleAssignment[] = [];
+  const marketplace: FakeMarketplaceImage[] = DEFAULT_MARKETPLACE.map((i) => ({ ...i }));
   const faults = new Map<string, AzureFakeFault[]>();
   const failReplication = new Map<string, string>();
   let base = '';
 
-  const seedGallery = (name: string, permissions = options.galleryPermissions ?? 'Groups') => {
+  const seedGallery = (name: string, permissions = options.galleryPermissions ?? 'Private') => {
     const gallery = state.galleries.get(key(name)) ?? { name, location, permissions, groups: [], definitions: new Map() };
     gallery.permissions = permissions;
     state.galleries.set(key(name), gallery);
@@ -165,7 +179,7 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
     const method = (req.method ?? 'GET').toUpperCase();
     let op = 'Unknown';
     let params: string[] = [];
-    for (const [pattern, methods] of ROUTES) {
+    for (const [pattern, methods] of [...ROUTES, ...MARKETPLACE_ROUTES]) {
       const match = pattern.exec(url.pathname);
       if (match) {
         op = methods[method] ?? 'MethodNotAllowed';
@@ -205,7 +219,7 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
     if (params[0]?.toLowerCase() !== state.subscription.toLowerCase()) {
       return reply(armError(404, 'SubscriptionNotFound', `The subscription '${params[0]}' could not be found.`));
     }
-    const scoped = !/_ListAll$|^AsyncOperation/.test(op);
+    const scoped = !/_ListAll$|^AsyncOperation|^VirtualMachineImages$/.test(op);
     if (scoped && params[1]?.toLowerCase() !== state.resourceGroup.toLowerCase()) {
       return reply(armError(404, 'ResourceGroupNotFound', `Resource group '${params[1]}' could not be found.`));
     }
@@ -223,6 +237,8 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
       lroPolls: options.lroPolls ?? 1,
       failReplication,
     };
+    if (op === 'RoleAssignments_Create') return reply(roleAssignmentRoutes(ctx, roleAssignments));
+    if (op === 'VirtualMachineImages') return reply(marketplaceRoutes(ctx, marketplace));
     reply(route(ctx, op));
   };
 
@@ -316,6 +332,12 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
     seedVm: (spec) => void state.vms.push(consumer(spec)),
     seedScaleSet: (spec) => void state.scaleSets.push(consumer(spec)),
     version: (definition, version, gallery) => galleryOf(gallery).definitions.get(key(definition))?.versions.get(key(version)),
+    roleAssignments,
+    marketplace,
+    latest: (definition, region, gallery) => {
+      const def = galleryOf(gallery).definitions.get(key(definition));
+      return def && latestVersion(def, region);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -112,6 +112,28 @@ export function settle(version: FakeVersion): void {
   version.phase = version.regions.some((r) => r.state === 'Failed') ? 'Failed' : 'Succeeded';
 }
 
+/**
+ * What `.../images/{definition}/versions/latest` resolves to in `region`: the highest version
+ * number that is not excluded from latest, where a target region's own excludeFromLatest
+ * overrides the version's (ARM reference, GalleryImageVersionPublishingProfile.excludeFromLatest:
+ * "If set to true, Virtual Machines deployed from the latest version of the Image Definition won't
+ * use this Image Version"; TargetRegion.excludeFromLatest: the same, per region).
+ */
+export function latestVersion(def: FakeDefinition, region: string): FakeVersion | undefined {
+  const at = key(region).replace(/\s+/g, '');
+  const parts = (v: FakeVersion) => v.name.split('.').map(Number);
+  return [...def.versions.values()]
+    .filter((v) => {
+      const target = v.regions.find((r) => key(r.name).replace(/\s+/g, '') === at);
+      return target !== undefined && !(target.excludeFromLatest ?? v.excludeFromLatest ?? false);
+    })
+    .sort((x, y) => {
+      const [a, b] = [parts(x), parts(y)];
+      for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return (b[i] ?? 0) - (a[i] ?? 0);
+      return 0;
+    })[0];
+}
+
 export function isBusy(version: FakeVersion): boolean {
   return version.phase === 'Creating' || version.phase === 'Updating' || version.phase === 'Deleting';
 }

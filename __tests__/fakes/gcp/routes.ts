@@ -13,6 +13,7 @@
  *   POST   /compute/v1/projects/{p}/global/operations/{op}/wait
  *   GET    /compute/v1/projects/{p}/aggregated/{disks|instances|instanceTemplates}
  *   GET    /compute/v1/projects/{p}/global/instanceTemplates
+ *   GET    /compute/v1/projects/{p}/zones?filter=&maxResults=&pageToken=
  */
 import { GcpFakeState, invalidLabels, type FakeBinding, type FakeImage, SELF_LINK_BASE } from './state.js';
 
@@ -51,6 +52,47 @@ export function handleCompute(state: GcpFakeState, method: string, url: URL, bod
     const name = rest[2];
     const verb = rest[3];
     if (!name && method === 'GET') return route('images.list', () => listImages(state, project, q, pageCap));
+    // GET .../global/images/family/{family}: the newest image of the family that is not deprecated
+    // (Compute API reference, images.getFromFamily: "Returns the latest image that is part of an image
+    // family and is not deprecated"); 404 when there is none.
+    if (name === 'family' && verb && !rest[4] && method === 'GET') {
+      return route('images.getFromFamily', () => {
+        const image = state.fromFamily(project, verb);
+        return image ? ok(image) : gcpError(404, `The resource 'projects/${project}/global/images/family/${verb}' was not found`);
+      });
+    }
+    // PATCH .../global/images/{image}: "Only the following fields can be modified: family, description,
+    // deprecation status" (Compute API reference, images.patch); anything else is a 400.
+    if (name && !verb && method === 'PATCH') {
+      return route('images.patch', (opError) =>
+        withImage(name, (image) => {
+          // The client's proto JSON always carries map fields (`labels: {}`): an empty value sets nothing.
+          const set = Object.keys(b).filter((k) => !isEmptyValue(b[k]));
+          const fixed = set.filter((k) => !['family', 'description', 'deprecated', 'name'].includes(k));
+          if (fixed.length > 0)
+            return gcpError(
+              400,
+              `Invalid value for field 'resource': only family, description and deprecated can be patched, not ${fixed.join(', ')}`,
+            );
+          if (typeof b.family === 'string' && !/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(b.family)) {
+            return gcpError(400, `Invalid value for field 'resource.family': '${b.family}'`);
+          }
+          return ok(
+            state.operation(
+              project,
+              'patch',
+              image.selfLink,
+              0,
+              () => {
+                if (typeof b.family === 'string') image.family = b.family;
+                if (typeof b.description === 'string') image.description = b.description;
+              },
+              opError,
+            ),
+          );
+        })(),
+      );
+    }
     if (name && !verb && method === 'GET')
       return route(
         'images.get',
@@ -200,7 +242,51 @@ export function handleCompute(state: GcpFakeState, method: string, url: URL, bod
       return paged(items, q, pageCap, 'compute#instanceTemplateList');
     });
   }
+  if (rest[0] === 'zones' && rest.length === 1 && method === 'GET') {
+    return route('zones.list', () => listZones(state, project, q, pageCap));
+  }
   return route('unknown', () => gcpError(404, `Not Found: ${method} ${url.pathname}`));
+}
+
+/**
+ * zones.list (Compute API v1): Zone resources with `name`, `status` (UP or
+ * DOWN) and `region` (the region's URL). The filter may use the regular
+ * expression form, `(field eq literal) (field ne literal)`, where the literal
+ * is an RE2 expression that must match the whole field, or `field = "value"`
+ * terms; the two forms cannot be mixed in one request (the `filter`
+ * parameter's description, @google-cloud/compute 6.15 zones_client.d.ts).
+ */
+function listZones(state: GcpFakeState, project: string, q: URLSearchParams, pageCap: number): Reply {
+  const filter = q.get('filter') ?? '';
+  const zones = [...state.zones.entries()].map(([name, status], i) => {
+    const region = name.replace(/-[a-z]$/, '');
+    return {
+      kind: 'compute#zone',
+      id: String(2000 + i),
+      name,
+      description: name,
+      status,
+      region: `${SELF_LINK_BASE}/projects/${project}/regions/${region}`,
+      selfLink: `${SELF_LINK_BASE}/projects/${project}/zones/${name}`,
+    } as Json;
+  });
+  const invalid = gcpError(400, `Invalid value for field 'filter': '${filter}'. Invalid list filter expression.`);
+  const term = /\(\s*([a-zA-Z][\w.]*)\s+(eq|ne)\s+([^)\s]+)\s*\)/g;
+  const regex = [...filter.matchAll(term)];
+  let keep: (zone: Json) => boolean = () => true;
+  if (regex.length > 0) {
+    if (filter.replace(term, '').trim()) return invalid;
+    const tests = regex.map(([, field, op, literal]) => {
+      const re = new RegExp(`^(?:${literal.replace(/^['"]|['"]$/g, '')})$`);
+      return (zone: Json) => re.test(String(zone[field] ?? '')) === (op === 'eq');
+    });
+    keep = (zone) => tests.every((t) => t(zone));
+  } else if (filter) {
+    const terms = parseFilter(filter);
+    if (!terms) return invalid;
+    keep = (zone) => terms.every(([field, value]) => zone[field] === value);
+  }
+  return paged(zones.filter(keep), q, pageCap, 'compute#zoneList');
 }
 
 const REASONS: Record<number, [reason: string, status: string, message: string]> = {
@@ -324,4 +410,9 @@ function aggregated(entries: Entry[], q: URLSearchParams, pageCap: number): Repl
   const next = nextToken(bounds.end, entries.length);
   if (next) body.nextPageToken = next;
   return ok(body);
+}
+
+function isEmptyValue(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length === 0;
+  return value !== null && typeof value === 'object' && Object.keys(value).length === 0;
 }

@@ -13,7 +13,7 @@
  * images.delete, images.setLabels, images.deprecate, images.getIamPolicy,
  * images.setIamPolicy, globalOperations.get, globalOperations.wait,
  * disks.aggregatedList, instances.aggregatedList, instanceTemplates.list,
- * instanceTemplates.aggregatedList, sts.token (the token exchange that
+ * instanceTemplates.aggregatedList, zones.list, sts.token (the token exchange that
  * external_account credentials call, at POST /v1/token).
  */
 import http from 'node:http';
@@ -100,6 +100,7 @@ const PERMISSION: Record<string, string> = {
   'disks.aggregatedList': 'compute.disks.list',
   'instances.aggregatedList': 'compute.instances.list',
   'instanceTemplates.aggregatedList': 'compute.instanceTemplates.list',
+  'zones.list': 'compute.zones.list',
 };
 
 export async function startGcpFake(options: GcpFakeOptions = {}): Promise<GcpFake> {

@@ -106,7 +106,23 @@ export function invalidLabels(labels: Record<string, string>): string | undefine
   return undefined;
 }
 
+/**
+ * The zones the fake's projects have, with their status. Real names: many
+ * regions have no `-a` zone; europe-west1 has b, c and d, so has us-east1
+ * (cloud.google.com/compute/docs/regions-zones, "Available regions and zones").
+ */
+export const DEFAULT_ZONES: Record<string, 'UP' | 'DOWN'> = {
+  'europe-west1-b': 'UP',
+  'europe-west1-c': 'UP',
+  'europe-west1-d': 'UP',
+  'us-east1-b': 'UP',
+  'us-east1-c': 'UP',
+  'us-east1-d': 'UP',
+};
+
 export class GcpFakeState {
+  /** Zone name -> status (UP or DOWN, the Zone resource's `status`); its region is the name without the last `-x`. */
+  readonly zones = new Map<string, 'UP' | 'DOWN'>(Object.entries(DEFAULT_ZONES));
   readonly images = new Map<string, FakeImage>();
   readonly policies = new Map<string, FakePolicy>();
   readonly operations = new Map<string, PendingOperation>();
@@ -125,6 +141,18 @@ export class GcpFakeState {
 
   image(project: string, name: string): FakeImage | undefined {
     return this.images.get(this.key(project, name));
+  }
+
+  /**
+   * What `family/<family>` resolves to: the newest READY image of the family whose
+   * deprecation state is unset or ACTIVE (Compute API reference, images.getFromFamily;
+   * "Image families" docs: the family points to the most recent non-deprecated image).
+   */
+  fromFamily(project: string, family: string): FakeImage | undefined {
+    return [...this.images.values()]
+      .filter((i) => i.selfLink.includes(`/projects/${project}/`) && i.family === family && i.status === 'READY')
+      .filter((i) => !i.deprecated || i.deprecated.state === 'ACTIVE')
+      .sort((x, y) => Date.parse(y.creationTimestamp) - Date.parse(x.creationTimestamp))[0];
   }
 
   /** Every image of a project, in creation order (as GCP lists by name, ties do not matter here). */

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { type AwsProvider, type AwsProviderOptions } from '../../../src/providers/aws/index.js';
 import { createProvider } from '../../../src/providers/index.js';
 import { TAGS } from '../../../src/images/index.js';
+import { copyToken } from '../../../src/providers/aws/copy.js';
 import type { Ec2Fake, Ec2FakeOptions, SeedImage } from '../../fakes/aws/server.js';
 import { FAKE_ACCOUNT as ACCOUNT, startAwsHarness, type AwsHarness } from '../../fakes/aws/harness.js';
 
@@ -101,10 +102,12 @@ describe('copy, tag, share, deprecate, remove', () => {
       SourceImageId: src.id,
       SourceRegion: BUILD,
       Name: src.name,
-      CopyImageTags: 'true',
+      ClientToken: copyToken(src.id, OTHER, src.name),
       'TagSpecification.1.ResourceType': 'image',
       'TagSpecification.2.ResourceType': 'snapshot',
     });
+    // TagSpecifications carry the tags; CopyImageTags would copy the same keys again (audit #15).
+    expect(fake.calls.at(-1)?.params.CopyImageTags).toBeUndefined();
     fake.state.region(OTHER).images.clear();
     fake.clearCalls();
     delays.length = 0;
@@ -131,7 +134,10 @@ describe('copy, tag, share, deprecate, remove', () => {
     const first = await provider.copy(src, OTHER);
     const again = await provider.copy(src, OTHER);
     expect(again.id).toBe(first.id);
-    expect(fake.calls.filter((c) => c.error === 'InvalidAMIName.Duplicate')).toHaveLength(1);
+    // The same ClientToken gets the same ImageId back: no InvalidAMIName.Duplicate round trip.
+    const tokens = fake.calls.filter((c) => c.action === 'CopyImage').map((c) => c.params.ClientToken);
+    expect(tokens).toEqual([copyToken(src.id, OTHER, src.name), copyToken(src.id, OTHER, src.name)]);
+    expect(fake.calls.filter((c) => c.error === 'InvalidAMIName.Duplicate')).toHaveLength(0);
   });
 
   test('a copy that fails while waited for is an error naming the image and region', async () => {
@@ -159,7 +165,7 @@ describe('copy, tag, share, deprecate, remove', () => {
   });
 
   test('share grants launch permission (and public) and snapshot volume permission', async () => {
-    await setup();
+    await setup({ imageBlockPublicAccess: 'unblocked' });
     const img = seed(BUILD, 'f5');
     const rec = await record(BUILD, img.id);
     await provider.share(rec, { accounts: ['210987654321', '210987654321', ACCOUNT], public: true });
@@ -185,20 +191,24 @@ describe('copy, tag, share, deprecate, remove', () => {
     expect(states).toEqual({ f6: 'deprecated', f7: 'available' });
   });
 
-  test('remove deregisters, waits until gone, deletes the snapshots; again is a no-op', async () => {
+  test('remove deregisters with its snapshots, waits until deregistered; again is a no-op', async () => {
     await setup();
     const img = seed(BUILD, 'f8', { volumes: 2 });
     const keep = seed(BUILD, 'f9');
     const rec = await record(BUILD, img.id);
     await provider.remove(rec);
     const region = fake.state.region(BUILD);
+    // Still listed for a while as deregistered (API_DescribeImages), its snapshots gone with it.
     expect(region.images.has(img.id)).toBe(false);
+    expect(region.deregistered.get(img.id)?.state).toBe('deregistered');
     expect(img.snapshotIds.map((id) => region.snapshots.has(id))).toEqual([false, false]);
     expect(region.snapshots.has(keep.snapshotIds[0])).toBe(true);
-    expect(fake.count('DeleteSnapshot')).toBe(2);
+    expect(fake.calls.find((c) => c.action === 'DeregisterImage')?.params).toMatchObject({ DeleteAssociatedSnapshots: 'true' });
+    expect(fake.count('DeleteSnapshot')).toBe(0);
     await provider.remove(rec);
-    expect(fake.count('DeleteSnapshot')).toBe(2);
+    expect(fake.count('DeleteSnapshot')).toBe(0);
     expect((await provider.inventory(BUILD)).map((r) => r.fingerprint)).toEqual(['f9']);
+    expect(region.deregistered.has(img.id)).toBe(false);
   });
 });
 
@@ -213,7 +223,7 @@ describe('inUse', () => {
     fake.state.seedInstance({ region: BUILD, imageId: other.id });
     const latest = fake.state.seedLaunchTemplate({ region: BUILD, name: 'web', imageIds: [other.id, img.id] });
     const byDefault = fake.state.seedLaunchTemplate({ region: BUILD, name: 'db', imageIds: [img.id, other.id], defaultVersion: 1 });
-    fake.state.seedLaunchTemplate({ region: BUILD, name: 'old', imageIds: [img.id, other.id], defaultVersion: 2 });
+    const old = fake.state.seedLaunchTemplate({ region: BUILD, name: 'old', imageIds: [img.id, other.id], defaultVersion: 2 });
     const rec = await record(BUILD, img.id);
 
     const usage = await provider.inUse(rec);
@@ -224,6 +234,8 @@ describe('inUse', () => {
         `instance/${stopped.id}`,
         `launch-template/${byDefault.id} (db) v1`,
         `launch-template/${latest.id} (web) v2`,
+        // An older version still names it: found by DescribeImageReferences (audit #18).
+        `ec2-launchtemplate/arn:aws:ec2:${BUILD}:${ACCOUNT}:launch-template/${old.id}`,
       ].sort(),
     );
     expect(fake.count('DescribeInstances')).toBe(2);

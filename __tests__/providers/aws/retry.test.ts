@@ -104,12 +104,13 @@ describe('retries and errors', () => {
   });
 
   test('a missing image is not retried', async () => {
-    await setup();
+    await setup({ imageBlockPublicAccess: 'unblocked' });
     const rec = await record(BUILD, seed(BUILD, 'n1').id);
     fake.state.region(BUILD).images.delete(rec.id);
     fake.clearCalls();
     await expect(provider.share(rec, { accounts: [], public: true })).rejects.toThrow(/failed with InvalidAMIID.NotFound \(not retried\)/);
-    expect(fake.count()).toBe(1);
+    // The checks before sharing (snapshots, block public access) came first; the failing call went once.
+    expect(fake.count('ModifyImageAttribute')).toBe(1);
   });
 
   test('throttling beyond maxAttempts fails with the attempt count', async () => {

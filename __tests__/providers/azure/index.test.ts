@@ -12,7 +12,8 @@ import {
   parseAzureVersionName,
 } from '../../../src/providers/azure/index.js';
 import { azureCredential, azureEndpoints, staticTokenCredential } from '../../../src/providers/azure/client.js';
-import { parseShareAccount } from '../../../src/providers/azure/share.js';
+import { EOL_LEAD_MS } from '../../../src/providers/azure/versions.js';
+import { READER_ROLE_ID, assignmentName, sharePrincipals } from '../../../src/providers/azure/share.js';
 import { imageTags, type ImageRecord } from '../../../src/images/index.js';
 import type { Cloud } from '../../../src/topology/model.js';
 
@@ -81,10 +82,16 @@ describe('azure names', () => {
     expect(later[1]! > earlier[1]!).toBe(true);
   });
 
-  it('reads share accounts as subscriptions or tenants', () => {
-    expect(parseShareAccount('tenant:abc')).toEqual({ type: 'AADTenants', id: 'abc' });
-    expect(parseShareAccount('/subscriptions/s1')).toEqual({ type: 'Subscriptions', id: 's1' });
-    expect(parseShareAccount('s2')).toEqual({ type: 'Subscriptions', id: 's2' });
+  it('reads share accounts as principal object ids and refuses anything else with advice', () => {
+    const a = 'AAAAAAAA-0000-4000-8000-000000000001';
+    expect(sharePrincipals([a, ` ${a.toLowerCase()} `], 'x')).toEqual([a.toLowerCase()]);
+    expect(() => sharePrincipals(['tenant:abc', '/subscriptions/s1', a], 'where')).toThrow(
+      /where: share\.accounts for Azure must be Entra ID object ids.*"tenant:abc", "\/subscriptions\/s1".*subscription or tenant cannot be granted/,
+    );
+    const scope = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/galleries/g/images/d';
+    expect(assignmentName(scope, a)).toBe(assignmentName(scope.toUpperCase(), a.toLowerCase()));
+    expect(assignmentName(scope, a)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(assignmentName(`${scope}2`, a)).not.toBe(assignmentName(scope, a));
   });
 });
 
@@ -203,6 +210,16 @@ describe('azure provider against the ARM fake', () => {
     expect(fake.count('GalleryImages_ListByGallery')).toBe(2);
   });
 
+  it('reports one record per build: a managed image with a gallery version of its build is left out (#13)', async () => {
+    const { fake, provider } = await setup();
+    fake.seedVersion({ definition: 'base-debian12', version: '2025.101.1', regions: ['westeurope'], tags: tags('fp1') });
+    fake.seedManagedImage({ name: 'base-debian12-fp1', location: 'westeurope', tags: tags('fp1') });
+    fake.seedManagedImage({ name: 'base-ubuntu24-fp1', location: 'westeurope', tags: tags('fp1', 'base', 'ubuntu24') });
+    fake.seedManagedImage({ name: 'base-debian12-fp0', location: 'westeurope', tags: tags('fp0') });
+    const names = (await provider.inventory('westeurope')).map((r) => r.name).sort();
+    expect(names).toEqual(['base-debian12-fp0', 'base-debian12/2025.101.1', 'base-ubuntu24-fp1']);
+  });
+
   it('copies into a region: pending first, available after replication, existing regions kept', async () => {
     const { fake, provider } = await setup({ replicationPolls: 3 });
     fake.seedVersion({ definition: 'base-debian12', version: '2025.101.1', regions: ['westeurope', 'eastus'], tags: tags('fp1') });
@@ -256,6 +273,23 @@ describe('azure provider against the ARM fake', () => {
     );
   });
 
+  it('gives up waiting for a replication at the deadline, reporting progress; the copy goes on', async () => {
+    // replicationPolls: the fake keeps the new region Replicating (and the update running) for that many observations.
+    const { fake, provider } = await setup({ replicationPolls: 1_000_000 });
+    fake.seedVersion({ definition: 'base-debian12', version: '2025.101.1', regions: ['westeurope'], tags: tags('fp1') });
+    const [image] = await provider.inventory('westeurope');
+    const progress: string[] = [];
+    const error = (await provider
+      .copy(image!, 'eastus', { wait: true, timeoutMs: 300, onProgress: (p) => void progress.push(p.state) })
+      .catch((e: unknown) => e)) as Error;
+    expect(error.name).toBe('CopyPendingError');
+    expect(error.message).toMatch(
+      /^the copy of base-debian12\/2025\.101\.1 into eastus is still updating after 0 min; it continues in the cloud; run distribute again to wait for it$/,
+    );
+    expect(progress.length).toBeGreaterThan(0);
+    expect(fake.version('base-debian12', '2025.101.1')?.regions.map((r) => r.name)).toEqual(['westeurope', 'eastus']);
+  });
+
   it('tags, deprecates and removes versions and managed images', async () => {
     const { fake, provider } = await setup();
     fake.seedVersion({ definition: 'base-debian12', version: '2025.101.1', regions: ['westeurope', 'eastus'], tags: tags('fp1') });
@@ -266,9 +300,13 @@ describe('azure provider against the ARM fake', () => {
 
     await provider.tag(current, { 'ib-channel': 'gold', 'ib-verified': 'passed' });
     await provider.tag(legacy, { 'ib-channel': 'outdated' });
+    const sent = Date.now();
     await provider.deprecate(old, { replacement: current, at: new Date('2025-03-01T00:00:00Z') });
     const deprecated = fake.version('base-debian12', '2025.101.1')!;
-    expect(deprecated).toMatchObject({ endOfLifeDate: '2025-03-01T00:00:00.000Z', excludeFromLatest: true });
+    expect(deprecated).toMatchObject({ excludeFromLatest: true });
+    expect(deprecated.tags['ib-deprecated-at']).toBe('2025-03-01T00:00:00.000Z');
+    // A past `at` never reaches ARM as the EOL date (finding #21): it lands EOL_LEAD_MS ahead.
+    expect(Date.parse(deprecated.endOfLifeDate!)).toBeGreaterThanOrEqual(sent + EOL_LEAD_MS);
     expect(deprecated.tags['ib-replacement']).toBe('base-debian12/2025.102.1');
     expect(deprecated.regions.map((r) => r.name)).toEqual(['westeurope', 'eastus']);
 
@@ -285,24 +323,83 @@ describe('azure provider against the ARM fake', () => {
     await provider.remove(old); // already gone: nothing to do
   });
 
-  it('shares the gallery with subscriptions and tenants, refuses public with advice', async () => {
+  it('never sends an end-of-life date already past: deprecation now lands EOL_LEAD_MS ahead', async () => {
+    const { fake, provider } = await setup();
+    fake.seedVersion({ definition: 'base-debian12', version: '2025.101.1', regions: ['westeurope'], tags: tags('fp1') });
+    const [old] = await provider.inventory('westeurope');
+    const sent = Date.now();
+    await provider.deprecate(old!);
+    const eol = Date.parse(fake.version('base-debian12', '2025.101.1')!.endOfLifeDate!);
+    expect(eol).toBeGreaterThanOrEqual(sent + EOL_LEAD_MS);
+    expect(eol).toBeLessThan(sent + EOL_LEAD_MS + 60_000);
+    expect((await provider.inventory('westeurope'))[0]?.state).toBe('deprecated');
+    const later = new Date('2099-03-01T00:00:00Z');
+    await provider.deprecate(old!, { at: later }); // a date ahead is kept as it is
+    expect(fake.version('base-debian12', '2025.101.1')!.endOfLifeDate).toBe(later.toISOString());
+  });
+
+  it('promotes: versions/latest moves from the old gold to the new one, never to a newer candidate', async () => {
+    const { fake, provider } = await setup();
+    const regions = [{ name: 'westeurope' }, { name: 'eastus' }];
+    fake.seedVersion({ definition: 'base-debian12', version: '2025.101.1', regions: ['westeurope', 'eastus'], tags: tags('fp1') });
+    for (const [version, fp] of [
+      ['2025.102.1', 'fp2'],
+      ['2025.103.1', 'fp3'],
+    ] as const) {
+      fake.seedVersion({ definition: 'base-debian12', version, regions, tags: tags(fp), excludeFromLatest: true });
+    }
+    fake.version('base-debian12', '2025.102.1')!.regions[1]!.excludeFromLatest = true;
+    expect(fake.latest('base-debian12', 'westeurope')?.name).toBe('2025.101.1');
+    const records = byName(await provider.inventory('westeurope'));
+    await provider.promote(records['base-debian12/2025.102.1']!);
+    const gold = fake.version('base-debian12', '2025.102.1')!;
+    expect(gold.excludeFromLatest).toBe(false);
+    expect(gold.regions.map((r) => r.excludeFromLatest)).toEqual([undefined, false]);
+    expect(fake.latest('base-debian12', 'westeurope')?.name).toBe('2025.102.1');
+    expect(fake.latest('base-debian12', 'eastus')?.name).toBe('2025.102.1');
+    await provider.deprecate(records['base-debian12/2025.101.1']!, { replacement: records['base-debian12/2025.102.1'] });
+    expect(fake.latest('base-debian12', 'westeurope')?.name).toBe('2025.102.1');
+    const updates = fake.count('GalleryImageVersions_Update');
+    await provider.promote(records['base-debian12/2025.102.1']!); // already in latest: nothing sent
+    expect(fake.count('GalleryImageVersions_Update')).toBe(updates);
+  });
+
+  it('shares through RBAC: Reader on the image definition per principal, idempotent, in a private gallery', async () => {
     const { fake, provider } = await setup();
     fake.seedVersion({ definition: 'base-debian12', version: '2025.101.1', regions: ['westeurope'], tags: tags('fp1') });
     const [image] = await provider.inventory('westeurope');
-    await provider.share(image!, { accounts: ['sub-a', 'tenant:tenant-b'], public: false });
-    expect(fake.state.galleries.get('image_builder')!.groups).toEqual([
-      { type: 'Subscriptions', ids: ['sub-a'] },
-      { type: 'AADTenants', ids: ['tenant-b'] },
+    expect(fake.state.galleries.get('image_builder')!.permissions).toBe('Private');
+    const [p1, p2] = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222'];
+    await provider.share(image!, { accounts: [p1, p2], public: false });
+    const scope = `/subscriptions/${SUB}/resourceGroups/images-rg/providers/Microsoft.Compute/galleries/image_builder/images/base-debian12`;
+    const reader = `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${READER_ROLE_ID}`;
+    expect(fake.roleAssignments).toEqual([
+      { name: assignmentName(scope, p1), scope, principalId: p1, roleDefinitionId: reader },
+      { name: assignmentName(scope, p2), scope, principalId: p2, roleDefinitionId: reader },
     ]);
-    await provider.share(image!, { accounts: ['sub-a'], public: false });
-    expect(fake.count('GallerySharingProfile_Update')).toBe(1);
+    await provider.share(image!, { accounts: [p1], public: false }); // the same name again: nothing new
+    expect(fake.roleAssignments).toHaveLength(2);
+    expect(fake.count('GallerySharingProfile_Update')).toBe(0);
+
+    // An assignment made by hand under another name: 409 RoleAssignmentExists counts as done.
+    fake.roleAssignments.find((a) => a.principalId === p2)!.name = '33333333-3333-4333-8333-333333333333';
+    await provider.share(image!, { accounts: [p2], public: false });
+    expect(fake.roleAssignments).toHaveLength(2);
 
     const before = fake.calls.length;
     await expect(provider.share(image!, { accounts: [], public: true })).rejects.toThrow(/as public is not supported.*community gallery/);
+    await expect(provider.share(image!, { accounts: ['sub-c'], public: false })).rejects.toThrow(/must be Entra ID object ids.*"sub-c"/);
     expect(fake.calls.length).toBe(before);
+  });
 
-    fake.seedGallery('image_builder', 'Private');
-    await expect(provider.share(image!, { accounts: ['sub-c'], public: false })).rejects.toThrow(/permission "Private".*az sig update/);
+  it('says which role is missing when a role assignment is refused', async () => {
+    const { fake, provider } = await setup();
+    fake.seedVersion({ definition: 'base-debian12', version: '2025.101.1', regions: ['westeurope'], tags: tags('fp1') });
+    const [image] = await provider.inventory('westeurope');
+    fake.failNext('RoleAssignments_Create', { status: 403, code: 'AuthorizationFailed', message: 'no roleAssignments/write' });
+    await expect(provider.share(image!, { accounts: ['11111111-1111-4111-8111-111111111111'], public: false })).rejects.toThrow(
+      /403 AuthorizationFailed: no roleAssignments\/write.*Role Based Access Control Administrator/,
+    );
   });
 
   it('finds VMs and scale sets using a version, directly or as latest', async () => {
@@ -343,6 +440,52 @@ describe('azure provider against the ARM fake', () => {
       'image-builder': 'true',
       'ib-recipe': 'Controller',
     });
+  });
+});
+
+describe('azure image definitions follow the source generation (#11)', () => {
+  const line = (sku: string, version?: string) => ({
+    image: 'base',
+    os: 'debian12',
+    region: 'westeurope',
+    source: { publisher: 'Debian', offer: 'debian-12', sku, ...(version ? { version } : {}) },
+  });
+  const generation = (fake: AzureFake) =>
+    fake.state.galleries.get('image_builder')!.definitions.get('base-debian12')?.properties.hyperVGeneration;
+
+  it('creates a V1 definition for a Gen1 marketplace SKU, reading the newest version', async () => {
+    const { fake, provider } = await setup();
+    fake.marketplace.push({ publisher: 'Debian', offer: 'debian-12', sku: '12', version: '0.20250901.5', hyperVGeneration: 'V1' });
+    await provider.prepareBuild(line('12', 'latest'));
+    expect(generation(fake)).toBe('V1');
+    expect(fake.calls.filter((c) => c.op === 'VirtualMachineImages').map((c) => c.path.split('/skus/')[1])).toEqual([
+      '12/versions',
+      '12/versions/0.20250901.5',
+    ]);
+  });
+
+  it('creates a V2 definition for a Gen2 SKU, and refuses a source of another generation than the existing definition', async () => {
+    const { fake, provider } = await setup();
+    await provider.prepareBuild(line('12-gen2', '0.20250101.1'));
+    expect(generation(fake)).toBe('V2');
+    await expect(provider.prepareBuild(line('12'))).rejects.toThrow(
+      /image definition "base-debian12" in gallery "image_builder" is Hyper-V V2, the source image is V1;.*delete the definition/,
+    );
+    expect(fake.count('GalleryImages_CreateOrUpdate')).toBe(1);
+  });
+
+  it('takes the generation from the SKU name when the marketplace cannot be read (403)', async () => {
+    const logs: string[] = [];
+    const { fake, provider } = await setup({}, logs);
+    fake.failNext('VirtualMachineImages', { status: 403, code: 'AuthorizationFailed' });
+    await provider.prepareBuild(line('12'));
+    expect(generation(fake)).toBe('V1');
+    expect(logs.some((l) => /cannot read the marketplace image Debian:debian-12:12 \(403\); taking Hyper-V V1/.test(l))).toBe(true);
+  });
+
+  it('says when the marketplace image does not exist', async () => {
+    const { provider } = await setup();
+    await expect(provider.prepareBuild(line('13', '1.0.0'))).rejects.toThrow(/lookup of the source image/);
   });
 });
 

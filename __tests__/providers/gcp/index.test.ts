@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { labelValue, sanitizeLabels } from '../../../src/providers/gcp/labels.js';
+import type { GcpProvider } from '../../../src/providers/gcp/index.js';
 import { startGcpFake } from '../../fakes/gcp/server.js';
 import { PROJECT, gcpCloud as cloud, useGcpFake } from '../../fakes/gcp/harness.js';
 
@@ -201,6 +202,35 @@ describe('deprecate', () => {
       path: `/compute/v1/projects/${PROJECT}/global/images/old/deprecate`,
     });
     expect((await gcp.record(p, 'old')).state).toBe('deprecated');
+  });
+});
+
+describe('promote', () => {
+  it('puts the gold image into its family, so family/ resolves to it and never to a newer candidate', async () => {
+    gcp.seedManaged('old', {}, { family: 'ib-base-debian12' });
+    gcp.seedManaged('gold');
+    gcp.seedManaged('candidate');
+    const p = await gcp.provider();
+    expect(gcp.fake.state.fromFamily(PROJECT, 'ib-base-debian12')?.name).toBe('old');
+    await p.promote!(await gcp.record(p, 'gold'));
+    expect(gcp.fake.state.image(PROJECT, 'gold')!.family).toBe('ib-base-debian12');
+    expect(gcp.fake.state.image(PROJECT, 'candidate')!.family).toBeUndefined();
+    expect(gcp.fake.calls.log.find((c) => c.op === 'images.patch')).toMatchObject({
+      method: 'PATCH',
+      path: `/compute/v1/projects/${PROJECT}/global/images/gold`,
+      body: { family: 'ib-base-debian12' },
+    });
+    const [served] = await (p as GcpProvider).clients.images.getFromFamily({ project: PROJECT, family: 'ib-base-debian12' });
+    expect(served.name).toBe('gold');
+    await p.deprecate(await gcp.record(p, 'old'), { replacement: await gcp.record(p, 'gold') });
+    expect(gcp.fake.state.fromFamily(PROJECT, 'ib-base-debian12')?.name).toBe('gold');
+  });
+
+  it('leaves an image already in its family alone', async () => {
+    gcp.seedManaged('gold', {}, { family: 'ib-base-debian12' });
+    const p = await gcp.provider();
+    await p.promote!(await gcp.record(p, 'gold'));
+    expect(gcp.fake.calls.count('images.patch')).toBe(0);
   });
 });
 

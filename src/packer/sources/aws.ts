@@ -41,6 +41,10 @@ export function awsSource(ctx: SourceContext): SourceResult {
       },
     ];
   }
+  // The build region's customer-managed key (kms_key_ids, else kms_key_id): an AMI on the default aws/ebs key cannot be shared.
+  const kms = ctx.image.target.kms_key_ids?.[ctx.image.buildRegion] ?? ctx.image.target.kms_key_id;
+  if (kms && ctx.mode === 'build')
+    Object.assign(config, { encrypt_boot: true, kms_key_id: v.variable('kms_key_id', { type: 'string' }, kms) });
   if (ctx.mode === 'verify') config.skip_create_ami = requireModern(ctx, 'skip_create_ami');
   if (ctx.modernPacker) {
     // Only the runner's own address may reach SSH on the temporary instance; IMDSv2 only.

@@ -18,6 +18,8 @@ export interface SourceContext {
   modernPacker: boolean;
   local?: LocalBuildFiles;
   builder: PackerTemplateBuilder;
+  /** Where sign-in settings are read from (Azure's GitHub OIDC); default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface SourceResult {

@@ -5,9 +5,7 @@
  * so the SDK is imported only when a topology names an aws cloud.
  */
 import {
-  CopyImageCommand,
   CreateTagsCommand,
-  DeleteSnapshotCommand,
   DeregisterImageCommand,
   EnableImageDeprecationCommand,
   ModifyImageAttributeCommand,
@@ -21,9 +19,14 @@ import { TAGS, type ImageRecord } from '../../images/index.js';
 import { type CopyOptions, type DeprecateOptions, type Provider, type ShareOptions, type Usage } from '../provider.js';
 import { realSleep } from '../../util/retry.js';
 import { AwsClients, type AwsClientOptions } from './client.js';
-import { awsError, errorCode } from './errors.js';
-import { describeByName, describeManaged, describeOne, snapshotIds, toRecord } from './records.js';
-import { instancesUsing, launchTemplatesUsing } from './usage.js';
+import { awsError, errorCode, isExpired } from './errors.js';
+import { ProviderError } from '../errors.js';
+import { waitForCopy } from '../copy-wait.js';
+import { startCopy } from './copy.js';
+import { checkCopyKeys, keyInRegion, kmsKeyFor } from './kms.js';
+import { describeManaged, describeOne, snapshotIds, toRecord } from './records.js';
+import { shareBlockers } from './sharing.js';
+import { imageReferences, instancesUsing, launchTemplatesUsing } from './usage.js';
 
 export { endpointFromEnv, credentialsFromEnv } from './client.js';
 
@@ -53,6 +56,7 @@ export class AwsProvider implements Provider {
   private readonly pageSize: number;
   private readonly pollMs: number;
   private readonly maxPolls: number;
+  private readonly waitTimeoutMs: number;
   /** Snapshot ids of available AMIs, by region/id: they never change. */
   private readonly snapshotCache = new Map<string, string[]>();
 
@@ -65,7 +69,8 @@ export class AwsProvider implements Provider {
     this.now = options.now ?? (() => new Date());
     this.pageSize = options.pageSize ?? 500;
     this.pollMs = options.pollIntervalMs ?? 15_000;
-    this.maxPolls = Math.max(1, Math.ceil((options.waitTimeoutMs ?? 2 * 3600_000) / Math.max(1, this.pollMs)));
+    this.waitTimeoutMs = options.waitTimeoutMs ?? 2 * 3600_000;
+    this.maxPolls = Math.max(1, Math.ceil(this.waitTimeoutMs / Math.max(1, this.pollMs)));
     const log = context.log;
     this.clients = new AwsClients({
       ...options,
@@ -89,7 +94,7 @@ export class AwsProvider implements Provider {
     const now = this.now();
     const records: ImageRecord[] = [];
     for (const image of images) {
-      const record = toRecord(image, region, this.cloud.name, now);
+      const record = toRecord(image, region, now);
       if (!record) continue;
       if (image.State === 'available') this.snapshotCache.set(`${region}/${record.id}`, snapshotIds(image));
       records.push(record);
@@ -99,36 +104,17 @@ export class AwsProvider implements Provider {
 
   async copy(image: ImageRecord, region: string, options: CopyOptions = {}): Promise<ImageRecord> {
     if (region === image.region) return image;
-    const kmsKeyId = options.kmsKeyId ?? this.cloud.kms_key_id;
+    // Every destination's key is checked before the first copy starts (KMS keys are regional).
+    if (!options.kmsKeyId) checkCopyKeys(this.cloud, Object.keys(this.cloud.regions));
+    const configured = options.kmsKeyId ?? kmsKeyFor(this.cloud, region);
+    const checked = configured ? keyInRegion(this.cloud, configured, region) : undefined;
+    if (checked && 'problem' in checked) throw new Error(`${this.cloud.name}: no copy was started: ${checked.problem}`);
+    const kmsKeyId = checked?.key;
     const encrypted = options.encrypted ?? (kmsKeyId ? true : undefined);
-    const tags = tagList(image.tags);
-    const id = await this.call(region, 'CopyImage', async (c) => {
-      try {
-        const out = await c.send(
-          new CopyImageCommand({
-            SourceImageId: image.id,
-            SourceRegion: image.region,
-            Name: image.name,
-            CopyImageTags: true,
-            // Also set explicitly: CopyImageTags copies only user tags the caller can read.
-            TagSpecifications: [
-              { ResourceType: 'image', Tags: tags },
-              { ResourceType: 'snapshot', Tags: tags },
-            ],
-            Encrypted: encrypted,
-            KmsKeyId: encrypted ? kmsKeyId : undefined,
-          }),
-        );
-        if (!out.ImageId) throw new Error('CopyImage returned no ImageId');
-        return out.ImageId;
-      } catch (error) {
-        // A re-run: the copy already exists (or is under way) under the same name.
-        if (errorCode(error) !== 'InvalidAMIName.Duplicate') throw error;
-        const existing = await describeByName(c, this.cloud.account ?? 'self', image.name);
-        if (!existing?.ImageId || tagValue(existing.Tags, TAGS.fingerprint) !== image.fingerprint) throw error;
-        return existing.ImageId;
-      }
-    });
+    const request = { image, region, owner: this.cloud.account ?? 'self', tags: tagList(image.tags), kmsKeyId, encrypted };
+    const started = await this.call(region, 'CopyImage', (c) => startCopy(c, request));
+    if ('foreign' in started) throw new Error(`${this.cloud.name}: ${started.foreign}`);
+    const id = started.id;
     const pending: ImageRecord = {
       ...image,
       id,
@@ -139,7 +125,7 @@ export class AwsProvider implements Provider {
     };
     if (!options.wait) return pending;
     // The new snapshots were tagged by CopyImage's TagSpecifications.
-    return this.waitAvailable(pending);
+    return this.waitAvailable(pending, options);
   }
 
   async tag(image: ImageRecord, tags: Record<string, string>): Promise<void> {
@@ -153,6 +139,10 @@ export class AwsProvider implements Provider {
     const accounts = [...new Set(options.accounts)].filter((a) => a && a !== this.cloud.account);
     const add = [...accounts.map((UserId) => ({ UserId })), ...(options.public ? [{ Group: 'all' as const }] : [])];
     if (add.length === 0) return;
+    const check = { cloud: this.cloud, region: image.region, imageId: image.id, accounts, public: !!options.public };
+    const snapshotIds = await this.snapshotsOf(image);
+    const problems = await this.call(image.region, 'DescribeSnapshots', (c) => shareBlockers(c, { ...check, snapshotIds }));
+    if (problems.length > 0) throw new Error(`${this.cloud.name}: ${image.name} was not shared: ${problems.join('; ')}`);
     await this.call(image.region, 'ModifyImageAttribute', (c) =>
       c.send(new ModifyImageAttributeCommand({ ImageId: image.id, LaunchPermission: { Add: add } })),
     );
@@ -188,15 +178,17 @@ export class AwsProvider implements Provider {
     }
   }
 
-  /** Deregisters the AMI, waits until EC2 no longer lists it, then deletes its snapshots. */
+  /**
+   * Deregisters the AMI with its snapshots (DeregisterImageRequest.DeleteAssociatedSnapshots),
+   * then waits until EC2 lists it as deregistered or no longer at all.
+   */
   async remove(image: ImageRecord): Promise<void> {
     const region = image.region;
-    const snapshots = await this.snapshotsOf(image);
     await this.call(region, 'DeregisterImage', async (c) => {
       try {
-        await c.send(new DeregisterImageCommand({ ImageId: image.id }));
+        await c.send(new DeregisterImageCommand({ ImageId: image.id, DeleteAssociatedSnapshots: true }));
       } catch (error) {
-        if (errorCode(error) !== 'InvalidAMIID.NotFound') throw error;
+        if (errorCode(error) !== 'InvalidAMIID.NotFound' && errorCode(error) !== 'InvalidAMIID.Unavailable') throw error;
       }
     });
     for (let poll = 0; ; poll++) {
@@ -205,7 +197,6 @@ export class AwsProvider implements Provider {
       if (poll >= this.maxPolls) throw new Error(`${this.cloud.name}: ${image.id} in ${region} is still listed after DeregisterImage`);
       await this.sleep(this.pollMs);
     }
-    for (const snapshot of snapshots) await this.deleteSnapshot(region, snapshot);
     this.snapshotCache.delete(`${region}/${image.id}`);
   }
 
@@ -214,7 +205,8 @@ export class AwsProvider implements Provider {
     const templates = await this.call(image.region, 'DescribeLaunchTemplateVersions', (c) =>
       launchTemplatesUsing(c, image.id, this.pageSize),
     );
-    const references = [...instances, ...templates];
+    const others = await this.call(image.region, 'DescribeImageReferences', (c) => imageReferences(c, image.id, templates));
+    const references = [...instances, ...templates, ...others];
     return { inUse: references.length > 0, references };
   }
 
@@ -223,8 +215,13 @@ export class AwsProvider implements Provider {
     try {
       return await fn(this.clients.get(region));
     } catch (error) {
-      throw awsError(error, { cloud: this.cloud.name, operation, region });
+      throw awsError(error, this.site(operation, region));
     }
+  }
+
+  /** Where a call goes, for its error: the endpoint and deadlines are named when it timed out. */
+  private site(operation: string, region: string) {
+    return { cloud: this.cloud.name, operation, region, endpoint: this.clients.endpointOf(region), timeouts: this.clients.timeouts };
   }
 
   private async snapshotsOf(image: ImageRecord): Promise<string[]> {
@@ -238,42 +235,24 @@ export class AwsProvider implements Provider {
     return ids;
   }
 
-  private async waitAvailable(pending: ImageRecord): Promise<ImageRecord> {
+  private async waitAvailable(pending: ImageRecord, options: CopyOptions): Promise<ImageRecord> {
     const { id, region } = pending;
-    for (let poll = 1; poll <= this.maxPolls; poll++) {
-      await this.sleep(this.pollMs);
+    const timeoutMs = options.timeoutMs ?? this.waitTimeoutMs;
+    const wait = { image: pending.name, region, timeoutMs, pollMs: this.pollMs, sleep: this.sleep, pauseFirst: true };
+    return waitForCopy<ImageRecord>({ ...wait, now: () => this.now().getTime(), onProgress: options.onProgress }, async () => {
       // Right after CopyImage, EC2 may not list the new id yet: keep polling.
-      const image = await this.call(region, 'DescribeImages', (c) => describeOne(c, id));
-      if (!image || image.State === 'pending' || image.State === 'transient') continue;
-      const record = toRecord(image, region, this.cloud.name, this.now());
+      const image = await this.call(region, 'DescribeImages', (c) => describeOne(c, id)).catch((error: unknown) => {
+        throw expiredWhileWaiting(error, this.cloud.name, id, pending.name, region);
+      });
+      if (!image || image.State === 'pending' || image.State === 'transient') return { state: image?.State ?? 'pending' };
+      const record = toRecord(image, region, this.now());
       if (image.State !== 'available' || !record) {
         const reason = image.StateReason?.Message ?? image.StateReason?.Code ?? 'no reason given';
         throw new Error(`${this.cloud.name}: the copy ${id} of ${pending.name} into ${region} ended ${image.State}: ${reason}`);
       }
       this.snapshotCache.set(`${region}/${id}`, snapshotIds(image));
-      return record;
-    }
-    throw new Error(
-      `${this.cloud.name}: the copy ${id} of ${pending.name} into ${region} was still pending after ` +
-        `${Math.round((this.maxPolls * this.pollMs) / 60_000)} min; it may still finish: re-run distribute later.`,
-    );
-  }
-
-  /** Deleting right after deregistration can meet InvalidSnapshot.InUse for a while. */
-  private async deleteSnapshot(region: string, snapshotId: string): Promise<void> {
-    for (let poll = 0; ; poll++) {
-      try {
-        await this.clients.get(region).send(new DeleteSnapshotCommand({ SnapshotId: snapshotId }));
-        return;
-      } catch (error) {
-        const code = errorCode(error);
-        if (code === 'InvalidSnapshot.NotFound') return;
-        if (code !== 'InvalidSnapshot.InUse' || poll >= Math.min(this.maxPolls, 20)) {
-          throw awsError(error, { cloud: this.cloud.name, operation: 'DeleteSnapshot', region });
-        }
-        await this.sleep(this.pollMs);
-      }
-    }
+      return { done: record };
+    });
   }
 }
 
@@ -284,6 +263,17 @@ function tagList(tags: Record<string, string>): Tag[] {
     .map(([Key, Value]) => ({ Key, Value }));
 }
 
-function tagValue(tags: Tag[] | undefined, key: string): string | undefined {
-  return tags?.find((t) => t.Key === key)?.Value;
+/**
+ * Credentials that expire while a copy is waited for stop the wait, not the
+ * copy: EC2 goes on copying. The advice from errors.ts is kept.
+ */
+function expiredWhileWaiting(error: unknown, cloud: string, id: string, name: string, region: string): unknown {
+  if (!(error instanceof ProviderError) || !isExpired(error.code)) return error;
+  return new ProviderError(
+    `${cloud}: the AWS credentials expired while waiting for the copy ${id} of ${name} into ${region}. ` +
+      'The copy goes on in EC2: run distribute again with fresh credentials, it finds the copy and waits for it. ' +
+      error.message,
+    { cloud, operation: 'DescribeImages', region, kind: error.kind, code: error.code, statusCode: error.statusCode },
+    error,
+  );
 }

@@ -7,7 +7,7 @@ import { ComputeManagementClient } from '@azure/arm-compute';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { rememberArmError } from './errors.js';
-import { RETRY_POLICY } from '../retry.js';
+import { RETRY_POLICY, formatMs, timeouts, type Timeouts } from '../retry.js';
 import { AZURE_ACCESS_TOKEN_ENV, tokenFromEnv } from './endpoint-token.js';
 
 /** Options beyond ProviderContext, for tests and embedding. */
@@ -30,6 +30,8 @@ export interface AzureProviderOptions {
   cacheMs?: number;
   /** Clock (tests). */
   now?: () => Date;
+  /** Deadlines of one request, token requests included (default TIMEOUTS in providers/retry.ts). */
+  timeouts?: Partial<Timeouts>;
 }
 
 interface SovereignCloud {
@@ -87,20 +89,23 @@ export async function azureCredential(
   if (token) return { credential: staticTokenCredential(token), kind: 'access-token' };
   const identity = await import('@azure/identity');
   const { AZURE_CLIENT_ID: clientId, AZURE_TENANT_ID: tenantId } = env;
+  const deadlines = timeouts(options.timeouts);
+  // Token requests to Microsoft Entra ID get the same per-attempt deadline as ARM calls.
+  const common = { authorityHost, additionalPolicies: [{ policy: timeoutPolicy(deadlines), position: 'perRetry' as const }] };
   if (env.ACTIONS_ID_TOKEN_REQUEST_URL && clientId && tenantId) {
     const getIdToken = options.getIdToken ?? (async (audience: string) => (await import('@actions/core')).getIDToken(audience));
     const assertion = async (): Promise<string> => {
-      const token = await getIdToken(OIDC_AUDIENCE);
+      const token = await withinDeadline(getIdToken(OIDC_AUDIENCE), deadlines.requestMs, 'the GitHub OIDC token request');
       options.mask?.(token);
       return token;
     };
     return {
-      credential: new identity.ClientAssertionCredential(tenantId, clientId, assertion, { authorityHost }),
+      credential: new identity.ClientAssertionCredential(tenantId, clientId, assertion, common),
       kind: 'github-oidc',
     };
   }
   return {
-    credential: new identity.DefaultAzureCredential({ authorityHost, ...(tenantId ? { tenantId } : {}) }),
+    credential: new identity.DefaultAzureCredential({ ...common, ...(tenantId ? { tenantId } : {}) }),
     kind: 'default-chain',
   };
 }
@@ -114,6 +119,56 @@ const armErrorPolicy: PipelinePolicy = {
     return response;
   },
 };
+
+/**
+ * One deadline per request attempt, on the whole exchange (connection, TLS,
+ * the answer's headers and body). core-rest-pipeline's own `timeout` request
+ * field stops counting once the headers arrive and fails as an AbortError,
+ * which its retry policy never retries (it retries RestErrors only,
+ * policies/retryPolicy.js); so this policy aborts through the request's
+ * abortSignal and fails as a RestError with code ETIMEDOUT, which the
+ * exponential retry strategy retries like any socket timeout
+ * (isSystemError). `isRestError` accepts any Error named RestError.
+ */
+export function timeoutPolicy(deadlines: Timeouts, log?: (message: string) => void): PipelinePolicy {
+  return {
+    name: 'imageBuilderTimeout',
+    async sendRequest(request, next) {
+      const ms = deadlines.requestMs;
+      const outer = request.abortSignal;
+      const deadline = new AbortController();
+      const onAbort = () => deadline.abort();
+      outer?.addEventListener('abort', onAbort);
+      const timer = setTimeout(() => deadline.abort(), ms);
+      request.abortSignal = deadline.signal;
+      try {
+        return await next(request);
+      } catch (error) {
+        if (!deadline.signal.aborted || outer?.aborted) throw error;
+        const origin = new URL(request.url).origin;
+        log?.(`azure: ${request.method} ${origin} gave no answer within ${formatMs(ms)}`);
+        throw Object.assign(new Error(`no answer from ${origin} within ${formatMs(ms)} (request deadline)`), {
+          name: 'RestError',
+          code: 'ETIMEDOUT',
+          request,
+        });
+      } finally {
+        clearTimeout(timer);
+        outer?.removeEventListener('abort', onAbort);
+        request.abortSignal = outer;
+      }
+    },
+  };
+}
+
+/** A promise that gives up after `ms` (for calls outside any pipeline). */
+function withinDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} gave no answer within ${formatMs(ms)}: run again`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
 
 /** Logs each throttled or failed attempt the SDK is about to retry. */
 function retryLogPolicy(log: (message: string) => void): PipelinePolicy {
@@ -147,7 +202,7 @@ export function createComputeClient(
   options: AzureProviderOptions,
   log?: (message: string) => void,
 ): ComputeManagementClient {
-  return new ComputeManagementClient(credential, subscription, {
+  const client = new ComputeManagementClient(credential, subscription, {
     endpoint: endpoints.endpoint,
     credentials: { scopes: [endpoints.scope] },
     retryOptions: {
@@ -163,4 +218,7 @@ export function createComputeClient(
     ],
     userAgentOptions: { userAgentPrefix: 'multicloud-image-builder' },
   });
+  // After the Sign phase: the deadline counts the request itself, not the wait for a token (which has its own).
+  client.pipeline.addPolicy(timeoutPolicy(timeouts(options.timeouts), log), { afterPhase: 'Sign' });
+  return client;
 }

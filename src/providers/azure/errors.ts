@@ -105,6 +105,14 @@ function advice(failure: ArmFailure, call: AzureCallContext): string {
   if (status === 403 || PERMISSION_CODES.has(code)) {
     return `The signed-in identity lacks permission: grant it ${call.role}.`;
   }
+  if (code === 'ExpiredAuthenticationToken') {
+    // ARM's 401 for a token past its expiry (Azure Resource Manager error codes: ExpiredAuthenticationToken).
+    return (
+      'The Azure access token expired before this call: a token passed in IMAGE_BUILDER_AZURE_ACCESS_TOKEN is never renewed ' +
+      '(tokens last about an hour); leave it unset so the action signs in itself (GitHub OIDC with AZURE_CLIENT_ID / AZURE_TENANT_ID, ' +
+      'or azure/login), which renews tokens, or fetch a fresh token right before this step, then run again.'
+    );
+  }
   if (status === 401 || AUTH_CODES.has(code)) {
     return 'Azure refused the credentials: check the azure/login step, or AZURE_CLIENT_ID / AZURE_TENANT_ID and the federated credential of the app registration (subject must match this repository and ref), and the azure-cloud input.';
   }
@@ -125,6 +133,12 @@ function advice(failure: ArmFailure, call: AzureCallContext): string {
   }
   if (status !== undefined && status >= 500) {
     return 'Azure failed on its side even after retries: try again later.';
+  }
+  if (status === undefined && code === 'ETIMEDOUT') {
+    return (
+      'No answer within the deadline in any attempt, retries included: check the network path to the ARM endpoint ' +
+      '(proxy, firewall) and IMAGE_BUILDER_AZURE_ENDPOINT if set, then run again.'
+    );
   }
   return 'Details are in the activity log of the resource group (Azure portal > Activity log).';
 }

@@ -1,7 +1,9 @@
 /**
  * Azure: images are Compute Gallery image versions (one definition per
  * recipe × os, see names.ts) replicated to target regions; managed
- * images tagged by this tool are listed too. Loaded lazily by index.ts, so the
+ * images tagged by this tool are listed too, unless a gallery version of the
+ * same build exists (records.ts). Sharing is RBAC (share.ts); promotion puts
+ * the gold into `versions/latest`. Loaded lazily by index.ts, so the
  * Azure SDK is imported only when an azure cloud is used.
  *
  * Environment: IMAGE_BUILDER_AZURE_ENDPOINT (ARM endpoint override),
@@ -12,7 +14,7 @@
  * (an extra CA to trust) serve private endpoints and fakes (endpoint-token.ts).
  */
 import type { ComputeManagementClient, TargetRegion } from '@azure/arm-compute';
-import type { Cloud } from '../../topology/model.js';
+import type { AzureSource, Cloud, ProviderSource } from '../../topology/model.js';
 import type { ProviderContext } from '../provider.js';
 import { TAGS, type ImageRecord } from '../../images/index.js';
 import { type CopyOptions, type DeprecateOptions, type Provider, type ShareOptions, type Usage } from '../provider.js';
@@ -21,10 +23,12 @@ import { AZURE_CA_FILE_ENV, caFromEnv } from './endpoint-token.js';
 import { azureCredential, azureEndpoints, createComputeClient, type AzureProviderOptions } from './client.js';
 import { azureError, isNotFound, isSdkError, type AzureCallContext } from './errors.js';
 import { GalleryInventory, recordsIn, versionRecord, versionState } from './records.js';
-import { DEFAULT_GALLERY, azureImageDefinition, normalizeRegion, parseAzureImageId, type AzureImageRef } from './names.js';
-import { sharingGroups } from './share.js';
+import { DEFAULT_GALLERY, azureImageDefinition, definitionId, normalizeRegion, parseAzureImageId, type AzureImageRef } from './names.js';
+import { grantReader, sharePrincipals } from './share.js';
 import { UsageIndex } from './usage.js';
-import { GalleryVersions, publishingProfile } from './versions.js';
+import { requiredRole, type RoleKind } from './roles.js';
+import { sourceGeneration, type HyperVGeneration } from './generation.js';
+import { GalleryVersions, latestChange } from './versions.js';
 
 export { azureImageDefinition, azureVersionName, parseAzureVersionName } from './names.js';
 export type { AzureProviderOptions } from './client.js';
@@ -40,6 +44,7 @@ export class AzureProvider implements Provider {
   private readonly versions: GalleryVersions;
   private readonly usageIndex: UsageIndex;
   private readonly now: () => Date;
+  private readonly log?: (message: string) => void;
   private readonly pollIntervalMs: number;
 
   constructor(
@@ -52,6 +57,7 @@ export class AzureProvider implements Provider {
     this.resourceGroup = cloud.resource_group ?? '';
     this.gallery = cloud.gallery ?? DEFAULT_GALLERY;
     this.now = options.now ?? (() => new Date());
+    this.log = context.log;
     this.pollIntervalMs = options.pollIntervalMs ?? 15_000;
     const cacheMs = options.cacheMs ?? 60_000;
     this.inventoryCache = new GalleryInventory(client, this.resourceGroup, this.gallery, cacheMs, this.now);
@@ -64,20 +70,8 @@ export class AzureProvider implements Provider {
     });
   }
 
-  private role(kind: 'read' | 'write' | 'delete' | 'share' | 'usage'): string {
-    const rg = `resource group "${this.resourceGroup}"`;
-    switch (kind) {
-      case 'read':
-        return `Reader on ${rg} (Microsoft.Compute/galleries/images/versions/read, Microsoft.Compute/images/read)`;
-      case 'write':
-        return `Contributor on ${rg}, or "Compute Gallery Artifacts Publisher" on gallery "${this.gallery}" (Microsoft.Compute/galleries/images/versions/write)`;
-      case 'delete':
-        return `Contributor on ${rg} (Microsoft.Compute/galleries/images/versions/delete, Microsoft.Compute/images/delete)`;
-      case 'share':
-        return `"Compute Gallery Sharing Admin" on gallery "${this.gallery}" (Microsoft.Compute/galleries/share/action)`;
-      case 'usage':
-        return `Reader on subscription "${this.subscription}" (Microsoft.Compute/virtualMachines/read, Microsoft.Compute/virtualMachineScaleSets/read)`;
-    }
+  private role(kind: RoleKind): string {
+    return requiredRole(kind, this.resourceGroup, this.gallery, this.subscription);
   }
 
   /** Runs an ARM call; SDK failures become one clear Error (our own Errors pass through). */
@@ -125,8 +119,8 @@ export class AzureProvider implements Provider {
     const { before, poller } = await this.arm(call, () => this.versions.copy(ref, target));
     this.inventoryCache.invalidate();
     if (options.wait) {
-      if (poller) await this.arm(call, () => poller.pollUntilDone());
-      const { entry, state } = await this.arm(call, () => this.versions.waitForRegion(ref, region));
+      const wait = { image: image.name, timeoutMs: options.timeoutMs, onProgress: options.onProgress };
+      const { entry, state } = await this.arm(call, () => this.versions.waitForCopy(ref, region, poller, wait));
       return versionRecord(entry, region, state);
     }
     if (!poller) {
@@ -168,25 +162,14 @@ export class AzureProvider implements Provider {
       );
     }
     if (options.accounts.length === 0) return;
+    const principals = sharePrincipals(options.accounts, where);
     if (ref.kind === 'managed-image') {
       this.unsupportedForManaged(image, 'share', 'grant the other principals Reader on the image (Azure RBAC), or publish to the gallery');
     }
-    const call = { operation: `share of gallery "${ref.gallery}"`, region: image.region, role: this.role('share') };
+    const scope = definitionId(ref);
+    const call = { operation: `share of image definition "${ref.definition}"`, region: image.region, role: this.role('share') };
     await this.arm(call, async () => {
-      const gallery = await this.client.galleries.get(ref.resourceGroup, ref.gallery, { expand: 'SharingProfile/Groups' });
-      const permissions = gallery.sharingProfile?.permissions ?? 'Private';
-      if (permissions.toLowerCase() !== 'groups') {
-        throw new Error(
-          `${where}: gallery "${ref.gallery}" has sharing permission "${permissions}", direct sharing needs "Groups". ` +
-            'That setting governs the whole gallery, so this tool does not change it: run ' +
-            `az sig update --resource-group ${ref.resourceGroup} --gallery-name ${ref.gallery} --permissions groups, then run again.`,
-        );
-      }
-      const groups = sharingGroups(options.accounts, gallery.sharingProfile?.groups ?? []);
-      if (groups.length === 0) return;
-      await this.client.gallerySharingProfile
-        .update(ref.resourceGroup, ref.gallery, { operationType: 'Add', groups }, { updateIntervalInMs: this.pollIntervalMs })
-        .pollUntilDone();
+      for (const principal of principals) await grantReader(this.client, scope, principal);
     });
   }
 
@@ -202,17 +185,24 @@ export class AzureProvider implements Provider {
         await this.client.images.update(ref.resourceGroup, ref.name, { tags }, { updateIntervalInMs: this.pollIntervalMs }).pollUntilDone();
         return;
       }
-      await this.versions.update(ref, (version) => ({
-        ...(options.replacement ? { tags: { ...version.tags, ...replacement } } : {}),
-        publishingProfile: publishingProfile(version, {
-          endOfLifeDate: at,
-          excludeFromLatest: true,
-          targetRegions: version.publishingProfile?.targetRegions?.map((r) =>
-            r.excludeFromLatest === false ? { ...r, excludeFromLatest: true } : { ...r },
-          ),
-        }),
-      }));
+      await this.versions.update(ref, (version) => {
+        const change = latestChange(version, true, { at, now: this.now() });
+        return { tags: { ...version.tags, ...replacement, [TAGS.deprecatedAt]: at.toISOString() }, ...change };
+      });
     });
+    this.inventoryCache.invalidate();
+  }
+
+  /**
+   * Lets `versions/latest` resolve to the new gold: builds publish versions
+   * excluded from latest (packer/sources/azure.ts), so only a promoted version
+   * is what consumers of `latest` get. A managed image has no `latest`.
+   */
+  async promote(image: ImageRecord): Promise<void> {
+    const ref = this.ref(image);
+    if (ref.kind === 'managed-image') return;
+    const call = { operation: `promotion of ${image.name}`, region: image.region, role: this.role('write') };
+    await this.arm(call, () => this.versions.update(ref, (version) => latestChange(version, false)));
     this.inventoryCache.invalidate();
   }
 
@@ -235,42 +225,54 @@ export class AzureProvider implements Provider {
     return this.arm(call, () => this.usageIndex.usage(image));
   }
 
-  async prepareBuild(line: { image: string; os: string; region: string }): Promise<void> {
-    await this.ensureImageDefinition(line.image, line.os, { location: line.region });
+  /** Creates the line's image definition, of the source's Hyper-V generation (generation.ts), unless it exists. */
+  async prepareBuild(line: { image: string; os: string; region: string; source?: ProviderSource }): Promise<void> {
+    const source = line.source && 'offer' in line.source ? (line.source as AzureSource) : undefined;
+    const call = { operation: 'lookup of the source image', region: line.region, role: this.role('source') };
+    const hyperVGeneration = source && (await this.arm(call, () => sourceGeneration(this.client, line.region, source, this.log)));
+    await this.ensureImageDefinition(line.image, line.os, { location: line.region, hyperVGeneration });
   }
 
   /**
    * Creates the gallery image definition for (recipe, os) unless it exists
-   * (Packer publishes versions only into an existing definition).
+   * (Packer publishes versions only into an existing definition). An existing
+   * definition of another Hyper-V generation cannot take the version and
+   * cannot be changed: that is an error saying what to do.
    */
   async ensureImageDefinition(
     recipe: string,
     os: string,
-    options: { osType?: 'Linux' | 'Windows'; hyperVGeneration?: 'V1' | 'V2'; location?: string } = {},
+    options: { osType?: 'Linux' | 'Windows'; hyperVGeneration?: HyperVGeneration; location?: string } = {},
   ): Promise<string> {
     const name = azureImageDefinition(recipe, os);
     const location = options.location ?? this.cloud.build_region;
+    const generation = options.hyperVGeneration ?? 'V2';
     const call = { operation: `creation of image definition "${name}"`, region: location, role: this.role('write') };
     await this.arm(call, async () => {
-      try {
-        await this.client.galleryImages.get(this.resourceGroup, this.gallery, name);
+      const existing = await this.client.galleryImages.get(this.resourceGroup, this.gallery, name).catch((error: unknown) => {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      });
+      if (existing) {
+        const has = existing.hyperVGeneration ?? 'V1';
+        if (options.hyperVGeneration && has !== generation) {
+          throw new Error(
+            `image definition "${name}" in gallery "${this.gallery}" is Hyper-V ${has}, the source image is ${generation}; ` +
+              "a definition's generation cannot be changed: use a source of generation " +
+              `${has}, or delete the definition (and its versions) so that it is created again as ${generation}`,
+          );
+        }
         return;
-      } catch (error) {
-        if (!isNotFound(error)) throw error;
       }
+      const identifier = { publisher: 'image-builder', offer: name, sku: normalizeRegion(os) || 'default' };
+      const tags = { [TAGS.managedBy]: 'true', [TAGS.recipe]: recipe, [TAGS.os]: os, [TAGS.cloud]: this.cloud.name };
+      const definition = { location, osType: options.osType ?? 'Linux', osState: 'Generalized' as const, identifier, tags };
       await this.client.galleryImages
         .createOrUpdate(
           this.resourceGroup,
           this.gallery,
           name,
-          {
-            location,
-            osType: options.osType ?? 'Linux',
-            osState: 'Generalized',
-            hyperVGeneration: options.hyperVGeneration ?? 'V2',
-            identifier: { publisher: 'image-builder', offer: name, sku: normalizeRegion(os) || 'default' },
-            tags: { [TAGS.managedBy]: 'true', [TAGS.recipe]: recipe, [TAGS.os]: os, [TAGS.cloud]: this.cloud.name },
-          },
+          { ...definition, hyperVGeneration: generation },
           { updateIntervalInMs: this.pollIntervalMs },
         )
         .pollUntilDone();

@@ -147,6 +147,9 @@ export function versionState(entry: VersionEntry, region: string, now: Date): Im
   if (replication === 'failed') return 'failed';
   if (replication === 'replicating' || replication === 'unknown') return 'pending';
   if (!regional && provisioning !== 'succeeded') return provisioning === 'failed' ? 'failed' : 'pending';
+  // Deprecated from the tool's own mark (deprecate() keeps the EOL date a little ahead, versions.ts latestChange) or the EOL date.
+  const marked = version.tags?.[TAGS.deprecatedAt];
+  if (marked && new Date(marked).getTime() <= now.getTime()) return 'deprecated';
   const eol = version.publishingProfile?.endOfLifeDate;
   if (eol && eol.getTime() <= now.getTime()) return 'deprecated';
   return 'available';
@@ -197,9 +200,19 @@ export function recordsIn(snapshot: GallerySnapshot, region: string, now: Date):
     const state = versionState(entry, region, now);
     if (state) records.push(versionRecord(entry, region, state));
   }
+  // Older builds made a managed image besides the gallery version, both tagged (packer-plugin-azure
+  // step_publish_to_shared_image_gallery.go: the SIG version gets the same azure_tags): one build is one
+  // record, the gallery version; a managed image is reported only when no version of its build exists.
+  const built = new Set(snapshot.versions.map((entry) => buildKey(entry.version.tags)));
   const target = normalizeRegion(region);
   for (const image of snapshot.managed) {
+    if (image.tags?.[TAGS.fingerprint] && built.has(buildKey(image.tags))) continue;
     if (normalizeRegion(image.location ?? '') === target) records.push(managedRecord(image, region, now));
   }
   return records;
+}
+
+/** What identifies one build across its resources: the line and its fingerprint. */
+function buildKey(tags: Record<string, string> | undefined): string {
+  return [TAGS.cloud, TAGS.recipe, TAGS.os, TAGS.fingerprint].map((t) => tags?.[t] ?? '').join('\u0000');
 }

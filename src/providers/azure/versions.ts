@@ -20,6 +20,7 @@ import { isBusy, versionState, type VersionEntry } from './records.js';
 import { isNotFound } from './errors.js';
 import { galleryVersionId, normalizeRegion } from './names.js';
 import type { ImageState } from '../../images/index.js';
+import { CopyPendingError, waitForCopy, type CopyProgress } from '../copy-wait.js';
 
 export interface VersionRef {
   subscription: string;
@@ -62,6 +63,39 @@ export function publishingProfile(
     excludeFromLatest: current.excludeFromLatest,
     endOfLifeDate: current.endOfLifeDate,
     ...overrides,
+  };
+}
+
+/** Leaves EOL dates this far ahead of the request, so ARM never receives a date already past. */
+export const EOL_LEAD_MS = 10 * 60_000;
+
+/**
+ * The update that takes a version out of (`exclude`) or puts it into what
+ * `versions/latest` resolves to: the version's excludeFromLatest and every
+ * target region's own flag, which overrides it per region (ARM reference,
+ * GalleryImageVersionPublishingProfile and TargetRegion, `excludeFromLatest`).
+ * `endOfLifeDate` is informational ("This property can be used for
+ * decommissioning purposes"; VMs can still be created after it), so a
+ * deprecation sets it no earlier than EOL_LEAD_MS from `now`.
+ * Undefined when nothing would change.
+ */
+export function latestChange(
+  version: GalleryImageVersion,
+  exclude: boolean,
+  eol?: { at: Date; now: Date },
+): GalleryImageVersionUpdate | undefined {
+  const current = version.publishingProfile ?? {};
+  const regions = current.targetRegions ?? [];
+  const flip = (r: TargetRegion) => (r.excludeFromLatest === !exclude ? { ...r, excludeFromLatest: exclude } : { ...r });
+  const unchanged = (current.excludeFromLatest ?? false) === exclude && regions.every((r) => r.excludeFromLatest !== !exclude);
+  if (unchanged && !eol) return undefined;
+  const endOfLifeDate = eol && new Date(Math.max(eol.at.getTime(), eol.now.getTime() + EOL_LEAD_MS));
+  return {
+    publishingProfile: publishingProfile(version, {
+      excludeFromLatest: exclude,
+      targetRegions: current.targetRegions?.map(flip),
+      ...(endOfLifeDate ? { endOfLifeDate } : {}),
+    }),
   };
 }
 
@@ -165,32 +199,53 @@ export class GalleryVersions {
     return { before, poller };
   }
 
-  /** Polls until the version is replicated to `region`; throws when replication failed or took too long. */
-  async waitForRegion(ref: VersionRef, region: string): Promise<{ entry: VersionEntry; state: ImageState }> {
-    const deadline = this.deadline();
-    for (;;) {
-      const version = await this.get(ref);
-      const entry = { definition: ref.definition, version, status: version.replicationStatus };
-      const state = versionState(entry, region, this.timing.now());
-      if (state === 'available' || state === 'deprecated') return { entry, state };
-      if (state === 'failed' || state === undefined) {
-        const detail = version.replicationStatus?.summary?.find(
-          (s) => normalizeRegion(s.region ?? '') === normalizeRegion(region),
-        )?.details;
-        throw new Error(
-          `replication of gallery image version ${ref.definition}/${ref.version} to ${region} ` +
-            `${state === 'failed' ? `failed${detail ? `: ${detail}` : ''}` : 'is no longer targeted'}; ` +
-            'remove the region from the version and copy again',
-        );
+  /**
+   * Waits for the update that added `region` (when one was sent), then polls
+   * until the version is replicated there; throws when replication failed,
+   * and gives up at the deadline (copy-wait.ts) with the copy still going on.
+   */
+  async waitForCopy(
+    ref: VersionRef,
+    region: string,
+    poller: VersionPoller | undefined,
+    options: { image: string; timeoutMs?: number; onProgress?: (progress: CopyProgress) => void },
+  ): Promise<{ entry: VersionEntry; state: ImageState }> {
+    const now = () => this.timing.now().getTime();
+    const started = now();
+    const timeoutMs = options.timeoutMs ?? this.timing.waitTimeoutMs;
+    if (poller) {
+      const deadline = AbortSignal.timeout(Math.max(1, timeoutMs));
+      const stop = poller.onProgress(() => options.onProgress?.({ state: 'updating', elapsedMs: now() - started }));
+      try {
+        await poller.pollUntilDone({ abortSignal: deadline });
+      } catch (error) {
+        if (deadline.aborted) throw new CopyPendingError(options.image, region, now() - started, 'updating');
+        throw error;
+      } finally {
+        stop();
       }
-      if (this.timing.now().getTime() >= deadline) {
-        throw new Error(
-          `gallery image version ${ref.definition}/${ref.version} is still replicating to ${region} after ` +
-            `${Math.round(this.timing.waitTimeoutMs / 1000)} s; run distribute again later to pick it up`,
-        );
-      }
-      await this.timing.sleep(this.timing.pollIntervalMs);
     }
+    const spent = now() - started;
+    const wait = { image: options.image, region, pollMs: this.timing.pollIntervalMs, sleep: this.timing.sleep, now };
+    const onProgress = options.onProgress && ((p: CopyProgress) => options.onProgress?.({ ...p, elapsedMs: p.elapsedMs + spent }));
+    return waitForCopy<{ entry: VersionEntry; state: ImageState }>(
+      { ...wait, timeoutMs: Math.max(0, timeoutMs - spent), onProgress },
+      async () => {
+        const version = await this.get(ref);
+        const entry = { definition: ref.definition, version, status: version.replicationStatus };
+        const state = versionState(entry, region, this.timing.now());
+        if (state === 'available' || state === 'deprecated') return { done: { entry, state } };
+        const regional = version.replicationStatus?.summary?.find((s) => normalizeRegion(s.region ?? '') === normalizeRegion(region));
+        if (state === 'failed' || state === undefined) {
+          throw new Error(
+            `replication of gallery image version ${ref.definition}/${ref.version} to ${region} ` +
+              `${state === 'failed' ? `failed${regional?.details ? `: ${regional.details}` : ''}` : 'is no longer targeted'}; ` +
+              'remove the region from the version and copy again',
+          );
+        }
+        return { state: (regional?.state ?? 'pending').toLowerCase() };
+      },
+    );
   }
 
   /** One PATCH built from the settled version; `change` returns undefined when nothing is to change. */
