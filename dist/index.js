@@ -28381,8 +28381,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: USAGE, parseArgs, usage
 
-// EXTERNAL MODULE: ./src/commands/index.ts + 68 modules
-var commands = __nccwpck_require__(18035);
+// EXTERNAL MODULE: ./src/commands/index.ts + 79 modules
+var commands = __nccwpck_require__(3345);
 // EXTERNAL MODULE: ./src/io/constants.ts
 var constants = __nccwpck_require__(65609);
 ;// CONCATENATED MODULE: ./src/io/cli-reporter.ts
@@ -28494,6 +28494,12 @@ const INPUT_FLAGS = {
         commands: ['distribute'],
         description: 'distribute: copies in flight at once into one destination region.',
         default: '5',
+    },
+    copyTimeout: {
+        value: 'MIN',
+        commands: ['distribute'],
+        description: 'distribute: minutes to wait for one copy; a copy still pending then goes on in the cloud, and the next distribute waits for it.',
+        default: '120',
     },
 };
 /** Flags of the CLI alone, parsed with the inputs' flags. */
@@ -28619,7 +28625,7 @@ function jsonOf(result) {
 
 /***/ }),
 
-/***/ 18035:
+/***/ 3345:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28647,138 +28653,199 @@ function filterImages(images, clouds, recipes) {
     return images.filter((i) => cloudOk(i.cloud) && recipeOk(i.image));
 }
 
-;// CONCATENATED MODULE: ./src/providers/index.ts
-async function createProvider(cloud, context) {
-    switch (cloud.provider) {
-        case 'local': {
-            const { LocalProvider } = await __nccwpck_require__.e(/* import() */ 403).then(__nccwpck_require__.bind(__nccwpck_require__, 42403));
-            return new LocalProvider(cloud, context);
-        }
-        case 'aws': {
-            const { createAwsProvider } = await Promise.all(/* import() */[__nccwpck_require__.e(193), __nccwpck_require__.e(834)]).then(__nccwpck_require__.bind(__nccwpck_require__, 70834));
-            return createAwsProvider(cloud, context);
-        }
-        case 'gcp': {
-            const { createGcpProvider } = await Promise.all(/* import() */[__nccwpck_require__.e(324), __nccwpck_require__.e(999), __nccwpck_require__.e(440)]).then(__nccwpck_require__.bind(__nccwpck_require__, 36440));
-            return createGcpProvider(cloud, context);
-        }
-        case 'azure': {
-            const { createAzureProvider } = await Promise.all(/* import() */[__nccwpck_require__.e(669), __nccwpck_require__.e(800), __nccwpck_require__.e(523), __nccwpck_require__.e(564)]).then(__nccwpck_require__.bind(__nccwpck_require__, 96564));
-            return createAzureProvider(cloud, context);
-        }
-    }
-}
-/**
- * The provider's part in builds and verification beyond Packer's cloud
- * builders. Needs no credentials: a dry run makes them without logging in.
- */
-async function createBuildHooks(cloud, context) {
-    switch (cloud.provider) {
-        case 'local': {
-            const { LocalBuildHooks } = await __nccwpck_require__.e(/* import() */ 341).then(__nccwpck_require__.bind(__nccwpck_require__, 65341));
-            return new LocalBuildHooks(cloud, context);
-        }
-        case 'aws':
-        case 'gcp':
-        case 'azure':
-            // Packer creates the image in the cloud and verification boots its id.
-            return {};
-    }
-}
-
-;// CONCATENATED MODULE: ./src/util/pool.ts
-/** Maps `items` through `fn` with at most `limit` calls in flight; results keep input order. */
-async function mapLimit(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await fn(items[index], index);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-    return results;
-}
-
-;// CONCATENATED MODULE: ./src/commands/clouds.ts
-
-
-
-/** The ProviderContext every command gives the providers: credentials from the inputs, logs and masking through the reporter. */
-function providerContext(baseDir, inputs, reporter, extra = {}) {
-    return {
-        baseDir,
-        gcpAccessToken: inputs.gcpAccessToken,
-        azureCloud: inputs.azureCloud,
-        log: (m) => reporter.info(m),
-        mask: (secret) => reporter.mask(secret),
-        ...extra,
-    };
-}
-/**
- * Providers and inventories of the selected clouds: one inventory call per
- * (cloud, region), all at once up to `concurrency`; a global-scope cloud (GCP)
- * is asked once, in its build region, and its answer serves every region (its records keep the
- * region they were asked in).
- */
-async function openClouds(topology, inputs, reporter, deps, options) {
-    const clouds = topology.clouds.filter((c) => matcher(inputs.clouds)(c.name));
-    const context = providerContext(topology.dir, inputs, reporter, deps.context);
-    const make = deps.providerFor ?? createProvider;
-    const list = await Promise.all(clouds.map((cloud) => make(cloud, context)));
-    const global = (c) => list[c].scope === 'global';
-    const calls = clouds.flatMap((cloud, c) => {
-        const asked = !global(c) ? Object.keys(cloud.regions).sort() : [cloud.build_region];
-        return asked.map((region) => ({ c, region }));
-    });
-    const failures = [];
-    const unreachable = new Set();
-    const answers = await mapLimit(calls, inputs.concurrency, async ({ c, region }) => {
-        try {
-            return await list[c].inventory(region);
-        }
-        catch (error) {
-            const cloud = clouds[c];
-            const message = `inventory of cloud "${cloud.name}" in ${region} failed: ${error.message}`;
-            if (options.onFailure === 'throw')
-                throw new Error(message, { cause: error });
-            for (const r of global(c) ? Object.keys(cloud.regions) : [region])
-                unreachable.add(`${cloud.name}|${r}`);
-            failures.push({ cloud: cloud.name, region, name: '', step: 'inventory', message: error.message });
-            reporter.error(message);
-            return undefined;
-        }
-    });
-    const inventory = {};
-    clouds.forEach((cloud, c) => {
-        const regions = {};
-        calls.forEach((call, k) => {
-            const records = answers[k];
-            if (call.c !== c || !records)
-                return;
-            if (global(c))
-                for (const region of Object.keys(cloud.regions))
-                    regions[region] = records.map((r) => ({ ...r }));
-            else
-                regions[call.region] = records.map((r) => ({ ...r, region: call.region }));
-        });
-        inventory[cloud.name] = { provider: cloud.provider, scope: list[c].scope, regions };
-    });
-    return { clouds, providers: new Map(clouds.map((cloud, c) => [cloud.name, list[c]])), inventory, unreachable, failures };
-}
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(51455);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(38815);
+;// CONCATENATED MODULE: ./src/topology/limits.ts
+/**
+ * What a topology file may cost. Each limit is far above what a real fleet
+ * needs and far below what exhausts memory or time, so a small mistaken (or
+ * hostile) file fails fast with a position instead of running for minutes or
+ * aborting Node (audit A02, A03, A05).
+ */
+/** The file itself: 5 MiB of YAML describes tens of thousands of instances. */
+const MAX_TOPOLOGY_BYTES = 5 * 1024 * 1024;
+/**
+ * How deeply lists and maps may nest, in the file and once aliases are
+ * expanded. A topology needs 7 levels (clouds > regions > instances), Ansible
+ * variables rarely 10; the YAML library recurses once per level, and a deep
+ * enough stack overflow aborts Node.
+ */
+const MAX_NESTING = 64;
+/**
+ * What aliases (`*name`) may add in total, counted as if each were replaced
+ * by a copy of its anchored node: values (scalars, lists and maps) and
+ * characters of text. The YAML library shares one object per anchor, but
+ * everything after it (validation, fingerprints, JSON for Packer and Ansible)
+ * walks every copy.
+ */
+const MAX_ALIAS_VALUES = 100_000;
+const MAX_ALIAS_CHARS = 4 * 1024 * 1024;
+/** How many aliases a file may hold (the YAML library's own `maxAliasCount`). */
+const MAX_ALIASES = 1000;
+/** How long a chain of `extends` may be (each recipe is merged over its parent). */
+const MAX_EXTENDS_CHAIN = 20;
+
+;// CONCATENATED MODULE: ./src/topology/aliases.ts
+/**
+ * Bounds what anchors and aliases may expand to (audit A02, A03). The yaml
+ * library's `maxAliasCount` limits how many aliases there are, not what
+ * they weigh: a 60k-key map aliased 999 times stays under it, and the
+ * canonical JSON of the result exhausted the heap from a 0.8 MB file.
+ *
+ * One walk in file order computes, for every node, its size once expanded
+ * (values, characters, nesting). An alias can only name an anchor defined
+ * before it, so its target's size is known when the alias is met, unless
+ * the target is one of the alias's own parents: a cycle, which would make
+ * the data infinite.
+ */
+
+
+const EMPTY = { values: 0, chars: 0, depth: 0 };
+class AliasWalk {
+    doc;
+    locator;
+    sizes = new Map();
+    open = new Set();
+    addedValues = 0;
+    addedChars = 0;
+    count = 0;
+    problem;
+    constructor(doc, locator) {
+        this.doc = doc;
+        this.locator = locator;
+    }
+    /** The expanded size of `node`, found `level` lists and maps deep in the file. */
+    size(node, level) {
+        if (this.problem || node === null || node === undefined)
+            return EMPTY;
+        if ((0,dist/* isAlias */.Vj)(node))
+            return this.alias(node, level);
+        if ((0,dist/* isScalar */.jn)(node)) {
+            const text = typeof node.value === 'string' ? node.value : String(node.value);
+            return { values: 1, chars: text.length, depth: 0 };
+        }
+        if (!(0,dist/* isMap */.jh)(node) && !(0,dist/* isSeq */.oP)(node))
+            return EMPTY;
+        this.open.add(node);
+        let values = 1;
+        let chars = 0;
+        let depth = 0;
+        for (const item of node.items) {
+            const parts = (0,dist/* isPair */.tO)(item) ? [item.key, item.value] : [item];
+            for (const part of parts) {
+                const s = this.size(part, level + 1);
+                values += s.values;
+                chars += s.chars;
+                depth = Math.max(depth, s.depth);
+            }
+        }
+        this.open.delete(node);
+        const size = { values, chars, depth: depth + 1 };
+        this.sizes.set(node, size);
+        return size;
+    }
+    alias(alias, level) {
+        const target = alias.resolve(this.doc);
+        if (!target)
+            return EMPTY; // an undefined anchor is a YAML error, reported before
+        const name = `*${alias.source}`;
+        if (++this.count > MAX_ALIASES) {
+            return this.fail(alias, `more than ${MAX_ALIASES} aliases: this one (${name}) is alias number ${this.count}`, 'repeat less: write shared data once and let recipes share it through extends');
+        }
+        if (this.open.has(target)) {
+            return this.fail(alias, `the alias ${name} is inside the node it names, so it would repeat for ever`, 'remove the alias, or anchor a node that does not contain it');
+        }
+        const size = this.sizes.get(target) ?? ((0,dist/* isScalar */.jn)(target) ? this.size(target, level) : EMPTY);
+        this.addedValues += size.values;
+        this.addedChars += size.chars;
+        if (this.addedValues > MAX_ALIAS_VALUES || this.addedChars > MAX_ALIAS_CHARS) {
+            return this.fail(alias, `aliases expand to too much data by this one (${name}): more than ${MAX_ALIAS_VALUES.toLocaleString('en')} values ` +
+                `or ${MAX_ALIAS_CHARS / 1024 / 1024} MiB of text in all`, 'repeat less: alias small maps and lists, or write the data once and let recipes share it through extends');
+        }
+        if (level + size.depth > MAX_NESTING) {
+            return this.fail(alias, `with ${name} expanded, lists and maps nest more than ${MAX_NESTING} levels deep here`, 'flatten the data, or alias a smaller part of it');
+        }
+        return size;
+    }
+    fail(alias, message, hint) {
+        this.problem ??= this.locator.problemAt(alias, message, hint);
+        return EMPTY;
+    }
+}
+/** The first problem with the document's aliases: a cycle, too many, too much expanded data, or too deep. */
+function aliasProblem(doc, locator) {
+    const walk = new AliasWalk(doc, locator);
+    walk.size(doc.contents, 0);
+    return walk.problem;
+}
+
 // EXTERNAL MODULE: ./src/topology/model.ts
 var model = __nccwpck_require__(64876);
+;// CONCATENATED MODULE: ./src/topology/regions.ts
+const REGION_SYNTAX = {
+    /**
+     * AWS region codes: the union of the `regionRegex` of every partition in
+     * the AWS SDK's partition table (@aws-sdk/core, client/index.js: aws
+     * `^(us|eu|ap|sa|ca|me|af|il|mx)-\w+-\d+$`, aws-cn `^cn-\w+-\d+$`,
+     * aws-us-gov `^us-gov-\w+-\d+$`, aws-iso `^us-iso-\w+-\d+$`, aws-iso-b
+     * `^us-isob-\w+-\d+$`, aws-iso-e `^eu-isoe-\w+-\d+$`, aws-iso-f
+     * `^us-isof-\w+-\d+$`, aws-eusc `^eusc-(de)-\w+-\d+$`), with letters
+     * where the SDK writes \w, as every listed region has them.
+     */
+    aws: { pattern: /^(?:[a-z]{2}|eusc)(?:-[a-z]+)+-\d{1,2}$/, example: 'eu-central-1, us-gov-west-1 or cn-north-1' },
+    /**
+     * Compute Engine regions (cloud.google.com/compute/docs/regions-zones):
+     * a continent or country, "-", a direction and a number: us-central1,
+     * europe-west1, northamerica-northeast1, me-central2.
+     */
+    gcp: { pattern: /^[a-z]+-[a-z]+\d+$/, example: 'europe-west1' },
+    /**
+     * Azure location names, as `az account list-locations` prints them in its
+     * "name" column (learn.microsoft.com/cli/azure/account#az-account-list-locations):
+     * lowercase letters and digits, e.g. westeurope, eastus2, usgovvirginia.
+     */
+    azure: { pattern: /^[a-z][a-z0-9]{1,39}$/, example: 'westeurope' },
+    /**
+     * Local regions are folders of the store: one safe path segment, no
+     * leading "." (hidden folders and "..").
+     */
+    local: { pattern: /^[a-z0-9][a-z0-9._-]{0,62}$/, example: 'rack1' },
+};
+const PROVIDER_NAMES = { aws: 'an AWS', gcp: 'a GCP', azure: 'an Azure', local: 'a local' };
+/** Why `name` is not a region of `provider`, and what to write instead; undefined when it is one. */
+function regionProblem(provider, name) {
+    const { pattern, example } = REGION_SYNTAX[provider];
+    if (pattern.test(name))
+        return undefined;
+    const shown = name.length > 60 ? `${name.slice(0, 59)}…` : name;
+    const message = `"${shown}" is not ${PROVIDER_NAMES[provider]} region name`;
+    const lower = name.toLowerCase();
+    if (provider === 'aws' && /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}[a-z]$/.test(lower)) {
+        return { message, hint: `that is an availability zone: write its region, ${lower.slice(0, -1)}` };
+    }
+    if (provider === 'gcp' && /^[a-z]+-[a-z]+\d+-[a-z]$/.test(lower)) {
+        return { message, hint: `that is a zone: write its region, ${lower.slice(0, -2)} (set the zone with zone:)` };
+    }
+    if (provider === 'azure') {
+        const compact = lower.replace(/[^a-z0-9]/g, '');
+        if (REGION_SYNTAX.azure.pattern.test(compact) && compact !== name) {
+            return { message, hint: `write the location's name, not its display name: ${compact}` };
+        }
+    }
+    if (provider === 'local') {
+        return {
+            message,
+            hint: `it names a folder of the store: use up to 63 lowercase letters, digits, ".", "_" and "-", starting with a letter or digit, e.g. ${example}`,
+        };
+    }
+    if (pattern.test(lower))
+        return { message, hint: `write it in lowercase: ${lower}` };
+    return { message, hint: `write the region's code, e.g. ${example}` };
+}
+
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -33849,7 +33916,7 @@ function _isoDuration(Class, params) {
 }
 // @__NO_SIDE_EFFECTS__
 function _number(Class, params) {
-    return new Class(snapshotChecks({ type: "number", checks: [], ...util.normalizeParams(params) }));
+    return new Class(snapshotChecks({ type: "number", checks: [], ...normalizeParams(params) }));
 }
 // @__NO_SIDE_EFFECTS__
 function _coercedNumber(Class, params) {
@@ -37430,7 +37497,7 @@ const ZodNumber = /*@__PURE__*/ $constructor("ZodNumber", (inst, def) => {
     },
 }));
 function schemas_number(params) {
-    return core._number(ZodNumber, params);
+    return _number(ZodNumber, params);
 }
 const ZodNumberFormat = /*@__PURE__*/ $constructor("ZodNumberFormat", (inst, def) => {
     $ZodNumberFormat.init(inst, def);
@@ -37700,7 +37767,7 @@ function looseObject(shape, params) {
         type: "object",
         shape,
         catchall: unknown(),
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 const ZodUnion = /*@__PURE__*/ $constructor("ZodUnion", (inst, def) => {
@@ -38331,6 +38398,8 @@ function preprocess(fn, schema) {
 
 /** Cloud names go into image names, so they are short lowercase DNS labels. */
 const CLOUD_NAME = /^[a-z][a-z0-9-]{0,30}$/;
+/** A topology's namespace: the `ib-owner` tag of its images, so label-safe on every cloud. */
+const NAMESPACE = /^[a-z0-9-]{1,40}$/;
 /** An AWS account id: exactly 12 digits. */
 const AWS_ACCOUNT = /^\d{12}$/;
 /**
@@ -38368,6 +38437,15 @@ const cloudName = schemas_string().superRefine((value, ctx) => {
         },
     });
 });
+const namespace = preprocess(toText, schemas_string().superRefine((value, ctx) => {
+    if (NAMESPACE.test(value))
+        return;
+    ctx.addIssue({
+        code: 'custom',
+        message: `namespace "${value}" at {at} is not valid: it is written on every image as the ib-owner tag and label`,
+        params: { hint: 'use 1 to 40 characters: lowercase letters, digits and "-", e.g. namespace: acme-images' },
+    });
+}));
 function notEmpty(hint) {
     return (value, ctx) => {
         if (Object.keys(value).length > 0)
@@ -38430,7 +38508,44 @@ const azureSourceSchema = strictObject({
     version: schema_text.default('latest'),
     ssh_username: schema_text.optional(),
 });
-const localSourceSchema = strictObject({ suite: schema_text.optional(), mirror: schema_text.optional(), image: schema_text.optional(), ssh_username: schema_text.optional() })
+/**
+ * A Debian suite or codename, handed to debootstrap (as root) and used as a
+ * folder name under the store: a plain lowercase word, so never an option
+ * ("--unpack-tarball=…") nor a path ("../x").
+ */
+const DEBIAN_SUITE = /^[a-z][a-z0-9-]{0,39}$/;
+const suite = schemas_string().superRefine((value, ctx) => {
+    if (DEBIAN_SUITE.test(value))
+        return;
+    ctx.addIssue({
+        code: 'custom',
+        message: `suite "${value.slice(0, 60)}" at {at} is not a Debian suite name: it is handed to debootstrap and names a folder`,
+        params: { hint: 'write a codename or suite: lowercase letters, digits and "-", starting with a letter, e.g. suite: bookworm' },
+    });
+});
+/** The Debian mirror debootstrap reads: an http(s) URL, never an option. */
+const mirror = schemas_string().superRefine((value, ctx) => {
+    let url;
+    try {
+        url = /^https?:\/\/[^\s]+$/i.test(value) ? new URL(value) : undefined;
+    }
+    catch {
+        url = undefined;
+    }
+    if (url && (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname)
+        return;
+    ctx.addIssue({
+        code: 'custom',
+        message: `mirror "${value.slice(0, 60)}" at {at} is not an http(s) URL: it is handed to debootstrap`,
+        params: { hint: 'write the URL of a Debian mirror, e.g. mirror: https://mirror.example.org/debian' },
+    });
+});
+const localSourceSchema = strictObject({
+    suite: preprocess(toText, suite).optional(),
+    mirror: preprocess(toText, mirror).optional(),
+    image: schema_text.optional(),
+    ssh_username: schema_text.optional(),
+})
     .superRefine((s, ctx) => {
     if (s.suite !== undefined || s.image !== undefined)
         return;
@@ -38470,6 +38585,7 @@ const cloudSchema = strictObject({
     gallery: schema_text.optional(),
     store: schema_text.optional(),
     kms_key_id: schema_text.optional(),
+    kms_key_ids: record(schemas_string(), schema_text).optional(),
     build_region: schema_text.optional(),
     regions: record(schemas_string(), regionSchema).superRefine(notEmpty('add at least one region, e.g. eu-central-1: { instances: [...] }')),
     share: sharingSchema.default({ accounts: [], public: false }),
@@ -38480,6 +38596,10 @@ const lifecycleSchema = strictObject({
 });
 const topologySchema = strictObject({
     version: literal(1),
+    /** Who owns the images (default: derived from the repository and the topology's path, see owner.ts). */
+    namespace: namespace.optional(),
+    /** Clouds whose images without an owner (made before ib-owner existed) this topology takes over. */
+    adopt: array(schema_text).optional(),
     images: record(schemas_string(), recipeSpecSchema)
         .superRefine(notEmpty('add at least one recipe, e.g. base: { playbooks: [playbooks/provision.yml] }')),
     sources: record(schemas_string(), sourceSpecSchema),
@@ -38538,6 +38658,10 @@ function isAbbreviation(short, long) {
             i += 1;
     return i === short.length;
 }
+/** Longest word for which a suggestion is looked for. */
+const MAX_WORD = 64;
+/** Most candidates compared with one word (a suggestion among thousands of names helps little). */
+const MAX_COMPARED = 5000;
 /**
  * The known name closest to `word`, or undefined when none is close enough.
  * Case differences are free; a name is close when at most a third of its
@@ -38545,14 +38669,23 @@ function isAbbreviation(short, long) {
  * that `word` abbreviates ("cnt" for "count"), the shortest first.
  */
 function suggest(word, candidates) {
+    // Names are short: a long word has no near name, and is not compared (its cost would grow with its length).
+    if (word.length > MAX_WORD)
+        return undefined;
     const lower = word.toLowerCase();
     let best;
     let bestDistance = Infinity;
+    let compared = 0;
     for (const candidate of candidates) {
         if (candidate === word)
             continue;
-        const distance = editDistance(lower, candidate.toLowerCase());
         const allowed = Math.max(1, Math.floor(Math.max(word.length, candidate.length) / 3));
+        // The distance is at least the difference in length: most candidates need no table.
+        if (Math.abs(word.length - candidate.length) > Math.min(allowed, bestDistance - 1))
+            continue;
+        if (++compared > MAX_COMPARED)
+            break;
+        const distance = editDistance(lower, candidate.toLowerCase());
         if (distance <= allowed && distance < bestDistance) {
             best = candidate;
             bestDistance = distance;
@@ -38570,12 +38703,19 @@ function quoteList(names, max = 12) {
         shown.push(`and ${names.length - max} more`);
     return shown.join(', ');
 }
+const suggest_memo = new WeakMap();
 /**
  * A hint for an unknown name: `did you mean "x"?` when one is close, else the
  * list of known names, else `fallback`.
  */
 function didYouMean(word, candidates, what, fallback = '') {
-    const close = suggest(word, candidates);
+    // The same unknown word is often written many times (one per instance): look it up once per list of names.
+    let known = suggest_memo.get(candidates);
+    if (!known)
+        suggest_memo.set(candidates, (known = new Map()));
+    if (!known.has(word))
+        known.set(word, suggest(word, candidates));
+    const close = known.get(word);
     if (close !== undefined)
         return `did you mean "${close}"?`;
     if (candidates.length > 0)
@@ -38592,10 +38732,12 @@ function didYouMean(word, candidates, what, fallback = '') {
 
 
 
+
 /** Fields that only make sense for one provider. */
 const OWNER = {
     account: 'aws',
     kms_key_id: 'aws',
+    kms_key_ids: 'aws',
     project: 'gcp',
     zone: 'gcp',
     subscription: 'azure',
@@ -38619,7 +38761,16 @@ const SOURCE_EXAMPLES = {
 };
 /** Checks every cloud; returns which recipes the instances use. */
 function checkClouds(data, report) {
-    const ctx = { images: asMap(data.images), sources: asMap(data.sources), report, used: new Map() };
+    const images = asMap(data.images);
+    const sources = asMap(data.sources);
+    const ctx = {
+        images,
+        sources,
+        imageNames: Object.keys(images ?? {}),
+        osNames: Object.keys(sources ?? {}),
+        report,
+        used: new Map(),
+    };
     const seen = new Map();
     (asList(data.clouds) ?? []).forEach((value, i) => {
         const cloud = asMap(value);
@@ -38659,9 +38810,22 @@ function checkCloud(cloud, i, name, ctx) {
     if (!regions)
         return;
     const regionNames = Object.keys(regions);
+    if (provider) {
+        for (const region of regionNames) {
+            const wrong = regionProblem(provider, region);
+            if (wrong)
+                report(['clouds', i, 'regions', region], wrong.message, wrong.hint, 'key');
+        }
+    }
     const buildRegion = asName(cloud.build_region);
     if (buildRegion !== undefined && regionNames.length > 0 && !has(regions, buildRegion)) {
         report(['clouds', i, 'build_region'], `build_region "${buildRegion}" is not one of the regions of cloud "${name}"`, didYouMean(buildRegion, regionNames, 'regions', 'add it under regions'));
+    }
+    // A GCP zone is named <region>-<letter> (cloud.google.com/compute/docs/regions-zones); Packer builds in the build region's zone.
+    const zone = provider === 'gcp' ? asName(cloud.zone) : undefined;
+    const zoneRegion = buildRegion ?? regionNames[0];
+    if (zone !== undefined && zoneRegion !== undefined && !zone.startsWith(`${zoneRegion}-`)) {
+        report(['clouds', i, 'zone'], `zone "${zone}" is not in the build region ${zoneRegion} of cloud "${name}"`, `use a zone of ${zoneRegion} (e.g. ${zoneRegion}-b), or leave zone out: the build then picks a zone of ${zoneRegion} that is up`);
     }
     let total = 0;
     let malformed = false;
@@ -38703,7 +38867,7 @@ function checkImage(instance, path, where, ctx) {
             ctx.used.set(image, `an instance in ${where}`);
         return;
     }
-    ctx.report([...path, 'image'], `unknown image "${image}"`, didYouMean(image, Object.keys(ctx.images), 'images', 'add a recipe of that name under images'));
+    ctx.report([...path, 'image'], `unknown image "${image}"`, didYouMean(image, ctx.imageNames, 'images', 'add a recipe of that name under images'));
 }
 /** Returns the os when it names a known source. */
 function checkOs(instance, path, ctx) {
@@ -38712,7 +38876,7 @@ function checkOs(instance, path, ctx) {
         return undefined;
     if (has(ctx.sources, os))
         return os;
-    const hint = didYouMean(os, Object.keys(ctx.sources), 'OS names (keys of sources)', 'add it under sources');
+    const hint = didYouMean(os, ctx.osNames, 'OS names (keys of sources)', 'add it under sources');
     ctx.report([...path, 'os'], `unknown os "${os}": it is not a key of sources`, hint);
     return undefined;
 }
@@ -38735,11 +38899,176 @@ function checkRetired(data, used, report) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/topology/checks-adopt.ts
+/**
+ * `adopt:` names clouds of this topology: a misspelt name would adopt
+ * nothing, silently.
+ */
+
+
+function checkAdopt(data, report) {
+    const clouds = (asList(data.clouds) ?? []).flatMap((c) => asName(asMap(c)?.name) ?? []);
+    (asList(data.adopt) ?? []).forEach((item, k) => {
+        const name = asName(item);
+        if (name === undefined || clouds.includes(name))
+            return;
+        report(['adopt', k], `adopt names cloud "${name}", which is not a cloud of this topology`, didYouMean(name, clouds, 'cloud names', 'write the name of a cloud under clouds, or remove it'));
+    });
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+;// CONCATENATED MODULE: ./src/topology/paths.ts
+/**
+ * Paths in the topology stay inside the repository (audit A25-A29, B6):
+ * playbooks and verify playbooks are relative paths whose file, symlinks
+ * resolved, lies inside the repository that holds the topology; so is a
+ * relative `store`.
+ *
+ * The repository is the nearest folder above the topology file that holds
+ * `.git`; without one (a copy, a tarball), the working directory when the
+ * topology lies inside it (GitHub runs actions in the checkout), else the
+ * topology's own folder.
+ *
+ * `store` may also be an absolute path: the images of a lab host often live
+ * outside any checkout (/var/lib/image-builder), and writing the full path is
+ * the explicit choice. It must then be normal (no "." or ".." segments) and
+ * not a system folder, since lifecycle removes folders inside it.
+ */
+
+
+
+/** The root of the repository that holds the topology folder `dir` (absolute). */
+function repositoryRoot(dir) {
+    const git = gitRoot(dir);
+    if (git)
+        return git;
+    const cwd = process.cwd();
+    return within(cwd, dir) ? cwd : dir;
+}
+/** The nearest folder at or above `start` holding `.git` (a folder, or a file in worktrees and submodules). */
+function gitRoot(start) {
+    for (let cur = start;; cur = external_node_path_default().dirname(cur)) {
+        if ((0,external_node_fs_.existsSync)(external_node_path_default().join(cur, '.git')))
+            return cur;
+        if (external_node_path_default().dirname(cur) === cur)
+            return undefined;
+    }
+}
+/** `child` is `parent` or inside it (both absolute and normal). */
+function within(parent, child) {
+    const rel = external_node_path_default().relative(parent, child);
+    return rel === '' || (!rel.startsWith('..') && !external_node_path_default().isAbsolute(rel));
+}
+/** The real path of `p`, or of its deepest existing parent with the rest appended. */
+function realish(p) {
+    const rest = [];
+    let cur = p;
+    for (;;) {
+        try {
+            return external_node_path_default().join((0,external_node_fs_.realpathSync)(cur), ...rest.reverse());
+        }
+        catch {
+            const parent = external_node_path_default().dirname(cur);
+            if (parent === cur)
+                return p;
+            rest.push(external_node_path_default().basename(cur));
+            cur = parent;
+        }
+    }
+}
+/**
+ * Why the relative path `rel` (from the topology folder `dir`) may not be
+ * used, or undefined. Checks the text and, for what exists, where its
+ * symlinks lead; whether the file exists is the caller's business.
+ */
+function outsideRepository(rel, dir, root, what) {
+    const shown = rel.length > 80 ? `${rel.slice(0, 79)}…` : rel;
+    const where = external_node_path_default().relative(dir, root) || '.';
+    if (external_node_path_default().isAbsolute(rel) || /^[A-Za-z]:[\\/]/.test(rel)) {
+        return {
+            message: `${what} "${shown}" is an absolute path`,
+            hint: `write it relative to the topology file's folder, inside the repository (${root})`,
+        };
+    }
+    if (rel.includes('\0'))
+        return { message: `${what} "${shown}" holds a NUL character`, hint: 'write a plain relative path' };
+    const abs = external_node_path_default().resolve(dir, rel);
+    if (!within(root, abs)) {
+        return {
+            message: `${what} "${shown}" is outside the repository (${root})`,
+            hint: `keep it inside the repository: paths are relative to the topology file's folder, whose repository root is "${where}"`,
+        };
+    }
+    const real = realish(abs);
+    if (!within(realish(root), real)) {
+        return {
+            message: `${what} "${shown}" leads through a symlink to ${real}, outside the repository (${root})`,
+            hint: 'copy what it needs into the repository, or point the link at a folder inside it',
+        };
+    }
+    return undefined;
+}
+/** Folders a store may not be (lifecycle removes image folders inside it). */
+const SYSTEM_FOLDERS = new Set([
+    '/',
+    '/bin',
+    '/boot',
+    '/dev',
+    '/etc',
+    '/home',
+    '/lib',
+    '/lib64',
+    '/proc',
+    '/root',
+    '/run',
+    '/sbin',
+    '/sys',
+    '/tmp',
+    '/usr',
+    '/var',
+]);
+/** Why `store` may not be used, or undefined (see the rules at the top). */
+function storeProblem(store, dir, root) {
+    if (!external_node_path_default().isAbsolute(store)) {
+        const problem = outsideRepository(store, dir, root, 'store');
+        return (problem && {
+            ...problem,
+            hint: `${problem.hint}; or write an absolute path, e.g. /var/lib/image-builder, to keep the images elsewhere`,
+        });
+    }
+    const normal = external_node_path_default().normalize(store).replace(/(.)\/+$/, '$1');
+    if (normal !== store.replace(/(.)\/+$/, '$1')) {
+        return { message: `store "${store}" is not a normal absolute path`, hint: `write it without "." or ".." segments: ${normal}` };
+    }
+    if (SYSTEM_FOLDERS.has(normal)) {
+        return {
+            message: `store "${store}" is a system folder, and lifecycle removes image folders inside the store`,
+            hint: 'give the store a folder of its own, e.g. /var/lib/image-builder, or a relative path inside the repository',
+        };
+    }
+    return undefined;
+}
+/** The `store` of every local cloud (see storeProblem). */
+function checkStores(data, dir, root, report) {
+    (asList(data.clouds) ?? []).forEach((value, i) => {
+        const cloud = asMap(value);
+        const store = asName(cloud?.store);
+        if (!cloud || cloud.provider !== 'local' || store === undefined)
+            return;
+        const problem = storeProblem(store, dir, root);
+        if (problem)
+            report(['clouds', i, 'store'], problem.message, problem.hint);
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/topology/checks-recipes.ts
 /**
  * Checks on recipes that the schema cannot make: `extends` targets and
  * cycles, playbook and verify files on disk, playbooks of used recipes.
  */
+
+
 
 
 
@@ -38751,7 +39080,6 @@ function parentOf(images, name) {
 }
 function checkExtends(images, report) {
     const names = Object.keys(images);
-    const reported = new Set();
     for (const name of names) {
         const wanted = asName(asMap(images[name])?.extends);
         if (wanted === undefined)
@@ -38765,27 +39093,68 @@ function checkExtends(images, report) {
             report(path, `recipe "${name}" extends unknown recipe "${wanted}"`, didYouMean(wanted, others, 'recipes', 'add that recipe under images'));
         }
     }
+    const cyclic = reportCycles(images, names, report);
+    reportLongChains(images, names, cyclic, report);
+}
+/**
+ * Recipes that extend each other in a cycle: one problem per cycle, at the
+ * member that comes first in the file. Linear: each recipe has at most one
+ * parent, so every chain is followed once.
+ */
+function reportCycles(images, names, report) {
+    const cyclic = new Set();
+    const state = new Map();
+    const order = new Map(names.map((n, i) => [n, i]));
     for (const start of names) {
-        const seen = [];
+        const path = [];
         let cur = start;
-        while (cur !== undefined && !seen.includes(cur)) {
-            seen.push(cur);
+        while (cur !== undefined && !state.has(cur)) {
+            state.set(cur, 'open');
+            path.push(cur);
             cur = parentOf(images, cur);
         }
-        if (cur === undefined)
-            continue;
-        const members = seen.slice(seen.indexOf(cur));
-        const key = [...members].sort().join('\n');
-        if (members.length < 2 || reported.has(key))
-            continue;
-        reported.add(key);
-        const first = names.find((n) => members.includes(n));
-        const at = members.indexOf(first);
-        const cycle = [...members.slice(at), ...members.slice(0, at)];
-        report(['images', first, 'extends'], `recipes extend each other in a cycle: ${[...cycle, first].join(' -> ')}`, `remove "extends" from one of ${quoteList(cycle)}`);
+        if (cur !== undefined && state.get(cur) === 'open') {
+            const members = path.slice(path.indexOf(cur));
+            for (const m of members)
+                cyclic.add(m);
+            if (members.length >= 2) {
+                const first = members.reduce((a, b) => ((order.get(a) ?? 0) <= (order.get(b) ?? 0) ? a : b));
+                const at = members.indexOf(first);
+                const cycle = [...members.slice(at), ...members.slice(0, at)];
+                report(['images', first, 'extends'], `recipes extend each other in a cycle: ${[...cycle, first].join(' -> ')}`, `remove "extends" from one of ${quoteList(cycle)}`);
+            }
+        }
+        for (const n of path)
+            state.set(n, 'done');
+    }
+    return cyclic;
+}
+/** A chain of extends longer than MAX_EXTENDS_CHAIN: one problem, at the recipe that makes it too long. */
+function reportLongChains(images, names, cyclic, report) {
+    const length = new Map();
+    for (const start of names) {
+        const path = [];
+        let cur = start;
+        while (cur !== undefined && !length.has(cur) && !cyclic.has(cur)) {
+            path.push(cur);
+            cur = parentOf(images, cur);
+        }
+        let n = cur === undefined ? 0 : (length.get(cur) ?? Number.NaN);
+        for (let i = path.length - 1; i >= 0; i--) {
+            n += 1;
+            length.set(path[i], n);
+            if (n === MAX_EXTENDS_CHAIN + 1) {
+                report(['images', path[i], 'extends'], `recipe "${path[i]}" is recipe number ${n} in one chain of extends, more than the ${MAX_EXTENDS_CHAIN} allowed`, 'build on a recipe nearer the top of the chain, or merge recipes that add little');
+            }
+        }
     }
 }
-function checkFile(dir, rel, path, what, report) {
+function checkFile(dir, root, rel, path, what, report) {
+    const outside = outsideRepository(rel, dir, root, what);
+    if (outside) {
+        report(path, outside.message, outside.hint);
+        return;
+    }
     const abs = (0,external_node_path_.resolve)(dir, rel);
     let isFile;
     try {
@@ -38813,8 +39182,8 @@ function missingFileHint(dir, abs) {
     }
     return `paths are relative to the topology file's folder; looked for ${abs}`;
 }
-/** Every playbook and verify path must name a file next to the topology file. */
-function checkRecipeFiles(images, dir, report) {
+/** Every playbook and verify path must name a file inside the repository (paths.ts). */
+function checkRecipeFiles(images, dir, root, report) {
     for (const [name, value] of Object.entries(images)) {
         const spec = asMap(value);
         if (!spec)
@@ -38822,11 +39191,11 @@ function checkRecipeFiles(images, dir, report) {
         (asList(spec.playbooks) ?? []).forEach((item, i) => {
             const rel = asName(item);
             if (rel !== undefined)
-                checkFile(dir, rel, ['images', name, 'playbooks', i], 'playbook', report);
+                checkFile(dir, root, rel, ['images', name, 'playbooks', i], 'playbook', report);
         });
         const verify = asName(spec.verify);
         if (verify !== undefined)
-            checkFile(dir, verify, ['images', name, 'verify'], 'verify playbook', report);
+            checkFile(dir, root, verify, ['images', name, 'verify'], 'verify playbook', report);
     }
 }
 /**
@@ -38922,6 +39291,143 @@ function duplicateKeys(doc, lines) {
 
 // EXTERNAL MODULE: ./src/topology/errors.ts
 var errors = __nccwpck_require__(98078);
+;// CONCATENATED MODULE: ./src/topology/document.ts
+/**
+ * The YAML document of a topology, or every syntax problem with its position.
+ *
+ * The text is parsed in two steps, as the yaml library's parseDocument does
+ * it: the parser (iterative) makes a concrete syntax tree, the composer
+ * (recursive, once per nesting level) makes the document. Nesting is counted
+ * on the syntax tree first, so a file of 20,000 "[" never reaches the
+ * composer, whose stack overflow can abort Node.
+ *
+ * Warnings are errors here: an unknown tag (`!foo`, or `!!binary`, `!!set`,
+ * `!!timestamp`, which would hand buffers, sets and dates to the recipes) was
+ * silently read as plain text (audit A44).
+ */
+
+
+
+
+/** What to do about each kind of YAML error or warning. */
+const YAML_HINTS = {
+    TAB_AS_INDENT: 'indent with spaces, not tabs',
+    DUPLICATE_KEY: 'a key may appear once per map: merge the two entries or rename one',
+    MISSING_CHAR: 'close the quote or bracket opened before this point',
+    BAD_INDENT: 'indent the keys of one map alike, and close every [ and {',
+    MULTIPLE_DOCS: 'keep a single YAML document: remove the "---" and what follows it',
+    BLOCK_AS_IMPLICIT_KEY: 'quote a value that holds ": ", e.g. description: "role: web"',
+    MULTILINE_IMPLICIT_KEY: 'a key must fit on one line and be followed by ": "',
+    UNEXPECTED_TOKEN: 'quote values that hold ": ", " #", "[", "]", "{" or "}"',
+    BAD_ALIAS: 'define the anchor (&name) before using the alias (*name)',
+    TAG_RESOLVE_FAILED: 'remove the tag: a topology holds text, numbers, true/false, lists and maps (to keep "!" in a value, quote it)',
+    BAD_COLLECTION_TYPE: 'remove the tag: a topology holds text, numbers, true/false, lists and maps',
+    BAD_DIRECTIVE: 'remove the directive line (%...): the topology is YAML 1.2',
+};
+/**
+ * The schema: YAML 1.2 core (text, numbers, booleans, null, lists, maps).
+ * `resolveKnownTags: false` leaves YAML 1.1's !!binary, !!set, !!omap,
+ * !!pairs and !!timestamp unknown, so they are refused like any other tag.
+ * Repeated keys are found by duplicateKeys(), in linear time.
+ */
+const OPTIONS = { uniqueKeys: false, resolveKnownTags: false, version: '1.2' };
+/** The tags of the YAML 1.2 core schema, which the topology's values use. */
+const CORE_TAGS = ['!!str', '!!int', '!!float', '!!bool', '!!null', '!!map', '!!seq'];
+function yamlProblem(error, file, lines) {
+    const pos = error.pos[0] >= 0 ? lines.linePos(error.pos[0]) : { line: 1, col: 1 };
+    let message;
+    if (error.code === 'MULTIPLE_DOCS')
+        message = 'YAML syntax error: the file holds more than one document';
+    else if (error.code === 'TAG_RESOLVE_FAILED') {
+        const tag = error.message
+            .replace(/^Unresolved tag: /, '')
+            .split('\n')[0]
+            .replace('tag:yaml.org,2002:', '!!');
+        // A core tag on the wrong kind of value (!!seq on a map, !!float on text) is known, but does not fit.
+        message = CORE_TAGS.includes(tag) ? `YAML tag ${tag} does not fit this value` : `unknown YAML tag ${tag}`;
+    }
+    else
+        message = `YAML syntax error: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`;
+    // The core schema's tags by their short names (!!map, not tag:yaml.org,2002:map).
+    message = message.replaceAll('tag:yaml.org,2002:', '!!');
+    return { file, line: pos.line, col: pos.col, message, hint: YAML_HINTS[error.code] ?? 'fix the YAML syntax here' };
+}
+/** The offset of the first list or map (in file order) nested deeper than MAX_NESTING. */
+function tooDeep(tokens, limit = MAX_NESTING) {
+    const stack = tokens.map((t) => [t, 0]).reverse();
+    while (stack.length > 0) {
+        const [token, depth] = stack.pop();
+        if (token.type === 'document') {
+            if (token.value)
+                stack.push([token.value, depth]);
+        }
+        else if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') {
+            if (depth + 1 > limit)
+                return token.offset;
+            const children = [];
+            for (const item of token.items) {
+                if ('key' in item && item.key)
+                    children.push(item.key);
+                if (item.value)
+                    children.push(item.value);
+            }
+            for (let i = children.length - 1; i >= 0; i--)
+                stack.push([children[i], depth + 1]);
+        }
+    }
+    return undefined;
+}
+/**
+ * Parses the topology text into one YAML document. Throws a TopologyError
+ * with every syntax problem (the first of those at one position), a
+ * repeated key, an unknown tag, or nesting deeper than MAX_NESTING.
+ */
+function readDocument(text, file, lines) {
+    const tokens = [...new dist/* Parser */.iX(lines.addNewLine).parse(text)];
+    const deep = tooDeep(tokens);
+    if (deep !== undefined) {
+        const pos = lines.linePos(deep);
+        throw new errors/* TopologyError */.kA(file, [
+            {
+                file,
+                line: pos.line,
+                col: pos.col,
+                message: `lists and maps nest more than ${MAX_NESTING} levels deep here`,
+                hint: 'flatten the data: a topology needs 7 levels, recipe variables rarely more than 10',
+            },
+        ]);
+    }
+    let doc;
+    for (const next of new dist/* Composer */.Dk(OPTIONS).compose(tokens, true, text.length)) {
+        if (!doc) {
+            doc = next;
+        }
+        else {
+            doc.errors.push(new dist/* YAMLParseError */.XT([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'more than one document'));
+            break;
+        }
+    }
+    // compose(…, forceDoc = true) always yields a document, empty text included.
+    const parsed = doc;
+    const repeated = duplicateKeys(parsed, lines).map(({ line, col }) => ({
+        file,
+        line,
+        col,
+        message: 'YAML syntax error: Map keys must be unique',
+        hint: YAML_HINTS.DUPLICATE_KEY,
+    }));
+    const found = [...parsed.errors, ...parsed.warnings].map((e) => yamlProblem(e, file, lines));
+    if (found.length > 0 || repeated.length > 0) {
+        // One mistake often trips several errors at the same spot: keep the first.
+        const seen = new Set();
+        const problems = [...found, ...repeated]
+            .sort((a, b) => a.line - b.line || a.col - b.col)
+            .filter((p) => !seen.has(`${p.line}:${p.col}`) && seen.add(`${p.line}:${p.col}`));
+        throw new errors/* TopologyError */.kA(file, problems);
+    }
+    return parsed;
+}
+
 ;// CONCATENATED MODULE: ./src/topology/positions.ts
 /**
  * Maps a path in the parsed data (["clouds", 0, "regions"]) back to the YAML
@@ -38950,10 +39456,24 @@ class Locator {
     doc;
     lines;
     file;
+    /** Each map's pairs by key text, made on first use: a lookup stays cheap in a map of 100k keys. */
+    index = new WeakMap();
     constructor(doc, lines, file) {
         this.doc = doc;
         this.lines = lines;
         this.file = file;
+    }
+    pairOf(map, key) {
+        let pairs = this.index.get(map);
+        if (!pairs) {
+            pairs = new Map();
+            // The first of repeated keys wins, as a linear search would find it.
+            for (const pair of map.items)
+                if (!pairs.has(keyText(pair.key)))
+                    pairs.set(keyText(pair.key), pair);
+            this.index.set(map, pairs);
+        }
+        return pairs.get(key);
     }
     deref(node) {
         if ((0,dist/* isAlias */.Vj)(node))
@@ -38965,7 +39485,7 @@ class Locator {
         let key;
         for (const seg of path) {
             if ((0,dist/* isMap */.jh)(cur)) {
-                const pair = cur.items.find((p) => keyText(p.key) === String(seg));
+                const pair = this.pairOf(cur, String(seg));
                 if (!pair)
                     return { deepest: cur, key, found: false };
                 key = pair.key;
@@ -39107,6 +39627,10 @@ function inside(path) {
 function isMap(value) {
     return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
+/** Text for messages: long values are cut (a value may be a megabyte). */
+function clipText(text) {
+    return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}
 /** A short rendering of a value for messages. */
 function describeValue(value) {
     if (value === null || value === undefined)
@@ -39116,7 +39640,7 @@ function describeValue(value) {
     if (typeof value === 'object')
         return 'a map';
     if (typeof value === 'string')
-        return `"${value}"`;
+        return `"${clipText(value)}"`;
     return String(value);
 }
 function example(key, fallback) {
@@ -39141,7 +39665,7 @@ function issueToProblems(issue, ctx) {
             const found = schemaAt(ctx.schema, path);
             const shape = found ? defOf(found).shape : undefined;
             const allowed = shape ? Object.keys(shape) : [];
-            return issue.keys.map((key) => locator.problem([...path, key], `unknown key "${key}" ${inside(path)}`, didYouMean(key, allowed, 'keys here', 'remove it'), 'key'));
+            return issue.keys.map((key) => locator.problem([...path, key], `unknown key "${clipText(key)}" ${inside(path)}`, didYouMean(key, allowed, 'keys here', 'remove it'), 'key'));
         }
         case 'invalid_type': {
             const found = schemaAt(ctx.schema, path);
@@ -39163,7 +39687,7 @@ function issueToProblems(issue, ctx) {
             if (values.length === 1) {
                 return [locator.problem(path, `${at} must be ${values[0]}, not ${describeValue(raw)}`, example(last, ''))];
             }
-            const word = typeof raw === 'string' ? raw : describeValue(raw);
+            const word = typeof raw === 'string' ? clipText(raw) : describeValue(raw);
             const hint = didYouMean(word, values, `${String(last)} values`);
             const suffix = hint.startsWith('did you mean') ? ` (one of ${quoteList(values)})` : '';
             return [locator.problem(path, `unknown ${String(last)} "${word}" ${inside(path.slice(0, -1))}`, hint + suffix)];
@@ -39192,6 +39716,259 @@ function kindHint(expected) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/topology/literal.ts
+/**
+ * Values reach Packer and Ansible as written.
+ *
+ * Packer: every value we hand it (paths, names, ids, regions) travels in the
+ * variables file, and HCL leaves `${…}` there alone; but each plugin then
+ * decodes its configuration with Packer's Go template engine on
+ * (packer-plugin-ansible provisioner/ansible/provisioner.go `Prepare`:
+ * `config.Decode(… Interpolate: true …)`, only inventory_file_template
+ * excluded; `Provision` renders extra_arguments again; the builders do the
+ * same, and Packer 1.6.6's own builders too). So `{{ uuid }}` in a playbook
+ * path became a random id (audit, section 8), and `{{` without `}}` fails the
+ * build. Packer documents no escape that survives being rendered twice, so
+ * `{{` and `}}` are refused in every value outside the recipes' variables
+ * and descriptions, which never go to Packer.
+ *
+ * Ansible: variables are handed over marked unsafe (src/packer/extra-vars.ts),
+ * which covers values only: JSON keys cannot be marked. So a key in variables
+ * may not hold a template marker, nor start with "__ansible_" (Ansible's JSON
+ * decoder reads {"__ansible_unsafe": …} and {"__ansible_vault": …} objects as
+ * markers, not as data), nor be "__proto__" (not a key once in JavaScript).
+ */
+
+
+/** Go template delimiters, as Packer's interpolation reads them. */
+const PACKER_MARKERS = ['{{', '}}'];
+/** Jinja2 block, expression and comment starts, as Ansible reads them. */
+const JINJA_MARKERS = ['{{', '{%', '{#'];
+/** A value for messages: long ones are cut. */
+function clip(text, max = 60) {
+    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+function marker(text, markers) {
+    return markers.find((m) => text.includes(m));
+}
+/** Strings outside recipe variables and descriptions, with their paths (iteratively: no deep recursion). */
+function* packerStrings(data) {
+    const pending = [[[], data]];
+    while (pending.length > 0) {
+        const [path, value] = pending.pop();
+        if (typeof value === 'string') {
+            yield [path, value];
+        }
+        else if (Array.isArray(value)) {
+            for (let i = value.length - 1; i >= 0; i--)
+                pending.push([[...path, i], value[i]]);
+        }
+        else if (value !== null && typeof value === 'object') {
+            const ownedByAnsible = path.length === 2 && path[0] === 'images';
+            const entries = Object.entries(value).reverse();
+            for (const [key, item] of entries) {
+                if (ownedByAnsible && (key === 'variables' || key === 'description'))
+                    continue;
+                pending.push([[...path, key], item]);
+            }
+        }
+    }
+}
+/** `{{` or `}}` in a value handed to Packer; the topology's own folder counts (playbook paths start with it). */
+function checkPackerValues(data, dir, report) {
+    const inDir = marker(dir, PACKER_MARKERS);
+    if (inDir) {
+        report([], `the topology's folder path ${dir} holds "${inDir}", which Packer reads as a template in every playbook path`, 'move the repository to a folder whose path has no "{{" or "}}"');
+    }
+    for (const [path, text] of packerStrings(data)) {
+        const found = marker(text, PACKER_MARKERS);
+        if (!found)
+            continue;
+        report(path, `${formatPath(path)} "${clip(text)}" holds "${found}": Packer reads it as a template, so the value would not reach the build as written`, 'remove "{{" and "}}" (Packer renders every value as a Go template and has no escape for them); recipe variables may hold them');
+    }
+}
+/** Keys of every map inside each recipe's variables. */
+function checkVariableKeys(images, report) {
+    for (const [name, spec] of Object.entries(images)) {
+        const variables = asMap(asMap(spec)?.variables);
+        if (!variables)
+            continue;
+        const pending = [[['images', name, 'variables'], variables]];
+        while (pending.length > 0) {
+            const [path, value] = pending.pop();
+            if (value === null || typeof value !== 'object')
+                continue;
+            const isList = Array.isArray(value);
+            for (const [key, item] of Object.entries(value)) {
+                const at = [...path, isList ? Number(key) : key];
+                if (!isList)
+                    checkKey(key, at, report);
+                pending.push([at, item]);
+            }
+        }
+    }
+}
+function checkKey(key, path, report) {
+    const found = marker(key, JINJA_MARKERS);
+    if (found) {
+        report(path, `the variable key "${clip(key)}" holds "${found}": Ansible may evaluate keys as templates, and only values can be passed literally`, 'rename the key without "{{", "{%" or "{#" (values may hold them)', 'key');
+    }
+    else if (key.startsWith('__ansible_')) {
+        report(path, `the variable key "${clip(key)}" is reserved: Ansible reads a map with a "__ansible_…" key as a marker, not as data`, 'rename the key', 'key');
+    }
+    else if (key === '__proto__') {
+        report(path, 'the variable key "__proto__" is reserved', 'rename the key', 'key');
+    }
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(51455);
+;// CONCATENATED MODULE: ./src/topology/read.ts
+/**
+ * From a path to the topology's text: a regular file, at most
+ * MAX_TOPOLOGY_BYTES, and UTF-8. A byte that is not UTF-8 is an error at its
+ * line and column (it used to be replaced by U+FFFD silently, audit A09).
+ */
+
+
+
+const PATH_HINT = 'check the path given as "topology" (default topology.yml, relative to the workspace)';
+function fail(file, message, hint, line = 1, col = 1) {
+    const problem = { file, line, col, message, hint };
+    throw new errors/* TopologyError */.kA(file, [problem]);
+}
+const mib = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+function tooLarge(file, bytes) {
+    fail(file, `the topology file is ${mib(bytes)}, more than the ${mib(MAX_TOPOLOGY_BYTES)} a topology may be`, 'keep one topology per fleet, and large data (package lists, files) in the playbooks or their vars files');
+}
+/** The bytes of the topology file; refuses what is missing, not a regular file, or too large. */
+async function readTopologyBytes(file) {
+    let size;
+    try {
+        const info = await (0,promises_.stat)(file);
+        if (info.isDirectory())
+            fail(file, 'the topology path is a folder, not a file', PATH_HINT);
+        // A FIFO or device (/dev/zero) could be read for ever.
+        if (!info.isFile())
+            fail(file, 'the topology path is not a regular file', PATH_HINT);
+        size = info.size;
+    }
+    catch (err) {
+        if (err instanceof errors/* TopologyError */.kA)
+            throw err;
+        const code = err.code;
+        fail(file, code === 'ENOENT' ? 'the topology file does not exist' : `cannot read the topology file (${code ?? String(err)})`, PATH_HINT);
+    }
+    if (size > MAX_TOPOLOGY_BYTES)
+        tooLarge(file, size);
+    // Read at most one byte more than allowed: the file may grow after stat.
+    const handle = await (0,promises_.open)(file, 'r');
+    try {
+        const buffer = new Uint8Array(MAX_TOPOLOGY_BYTES + 1);
+        let length = 0;
+        for (;;) {
+            const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+            if (bytesRead === 0)
+                break;
+            length += bytesRead;
+            if (length > MAX_TOPOLOGY_BYTES)
+                tooLarge(file, length);
+        }
+        return buffer.subarray(0, length);
+    }
+    finally {
+        await handle.close();
+    }
+}
+/**
+ * Where the first byte that is not UTF-8 sits (-1 when every byte is).
+ * Follows the WHATWG UTF-8 decoder, as TextDecoder does: no overlong forms,
+ * no surrogates, nothing above U+10FFFF, no truncated sequence.
+ */
+function firstInvalidUtf8(bytes) {
+    let i = 0;
+    while (i < bytes.length) {
+        const b = bytes[i];
+        if (b < 0x80) {
+            i += 1;
+            continue;
+        }
+        let need;
+        let low = 0x80;
+        let high = 0xbf;
+        if (b >= 0xc2 && b <= 0xdf)
+            need = 1;
+        else if (b >= 0xe0 && b <= 0xef) {
+            need = 2;
+            if (b === 0xe0)
+                low = 0xa0;
+            if (b === 0xed)
+                high = 0x9f;
+        }
+        else if (b >= 0xf0 && b <= 0xf4) {
+            need = 3;
+            if (b === 0xf0)
+                low = 0x90;
+            if (b === 0xf4)
+                high = 0x8f;
+        }
+        else
+            return i;
+        for (let k = 1; k <= need; k++) {
+            const next = bytes[i + k];
+            if (next === undefined || next < (k === 1 ? low : 0x80) || next > (k === 1 ? high : 0xbf))
+                return i;
+        }
+        i += need + 1;
+    }
+    return -1;
+}
+/** The text of the file; a byte that is not UTF-8 is an error at its line and column. */
+function decodeTopology(bytes, file) {
+    if (bytes.length > MAX_TOPOLOGY_BYTES)
+        tooLarge(file, bytes.length);
+    try {
+        return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    }
+    catch {
+        const at = Math.max(0, firstInvalidUtf8(bytes));
+        let lineStart = 0;
+        let line = 1;
+        for (let i = 0; i < at; i++) {
+            if (bytes[i] === 0x0a) {
+                line += 1;
+                lineStart = i + 1;
+            }
+        }
+        // Columns count characters as the YAML positions do (UTF-16 code units); the BOM is not one.
+        const before = new TextDecoder('utf-8').decode(bytes.subarray(lineStart, at));
+        const col = before.length + 1;
+        const hex = bytes[at].toString(16).toUpperCase().padStart(2, '0');
+        fail(file, `the topology file is not UTF-8: byte 0x${hex} here is not valid UTF-8`, 'save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8), or write the character again in an editor set to UTF-8', line, col);
+    }
+}
+/**
+ * Characters YAML does not allow (C0 controls but tab and line breaks, DEL:
+ * YAML 1.2 "c-printable"), and carriage returns not followed by a line feed
+ * (old Mac line ends, which the YAML library does not count as line breaks,
+ * so every later position would be wrong). The yaml library lets a NUL
+ * through, which later fails as a process argument.
+ */
+function checkCharacters(text, file) {
+    // eslint-disable-next-line no-control-regex -- finding control characters is the point
+    const bad = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]|\r(?!\n)/.exec(text);
+    if (!bad)
+        return;
+    const before = text.slice(0, bad.index);
+    const line = before.split('\n').length;
+    const col = bad.index - before.lastIndexOf('\n');
+    const code = bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    if (bad[0] === '\r') {
+        fail(file, 'a line ends with a carriage return alone (U+000D)', 'save the file with LF (or CRLF) line ends', line, col);
+    }
+    fail(file, `control character U+${code} is not allowed in YAML`, 'remove it (a value that needs a tab or line break can write "\\t" or "\\n" inside double quotes)', line, col);
+}
+
 ;// CONCATENATED MODULE: ./src/topology/load.ts
 /**
  * Loads topology.yml: YAML with positions, the schema, then the checks that
@@ -39210,43 +39987,28 @@ function kindHint(expected) {
 
 
 
-/** What to do about each kind of YAML syntax error. */
-const YAML_HINTS = {
-    TAB_AS_INDENT: 'indent with spaces, not tabs',
-    DUPLICATE_KEY: 'a key may appear once per map: merge the two entries or rename one',
-    MISSING_CHAR: 'close the quote or bracket opened before this point',
-    BAD_INDENT: 'indent the keys of one map alike, and close every [ and {',
-    MULTIPLE_DOCS: 'keep a single YAML document: remove the "---" and what follows it',
-    BLOCK_AS_IMPLICIT_KEY: 'quote a value that holds ": ", e.g. description: "role: web"',
-    MULTILINE_IMPLICIT_KEY: 'a key must fit on one line and be followed by ": "',
-    UNEXPECTED_TOKEN: 'quote values that hold ": ", " #", "[", "]", "{" or "}"',
-    BAD_ALIAS: 'define the anchor (&name) before using the alias (*name)',
-};
+
+
+
+
+
 const START_HINT = 'start with version: 1, then images, sources and clouds (see the README)';
-function yamlProblem(error, file) {
-    const pos = error.linePos?.[0] ?? { line: 1, col: 1 };
-    const first = error.code === 'MULTIPLE_DOCS'
-        ? 'the file holds more than one document'
-        : error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-    return {
-        file,
-        line: pos.line,
-        col: pos.col,
-        message: `YAML syntax error: ${first}`,
-        hint: YAML_HINTS[error.code] ?? 'fix the YAML syntax here',
-    };
-}
 /** The cross-reference checks; they read the raw data, so they run even when the schema failed. */
 function checkReferences(data, dir, report) {
+    const root = repositoryRoot(dir);
     checkNames(data, report);
     const used = checkClouds(data, report);
+    checkStores(data, dir, root, report);
+    checkPackerValues(data, dir, report);
     const images = asMap(data.images);
     if (images) {
         checkExtends(images, report);
-        checkRecipeFiles(images, dir, report);
+        checkRecipeFiles(images, dir, root, report);
         checkUsedPlaybooks(images, used, report);
+        checkVariableKeys(images, report);
     }
     checkRetired(data, used, report);
+    checkAdopt(data, report);
 }
 /** Fills what the file may leave out: the build region and the local store. */
 function finish(input, file, dir) {
@@ -39264,6 +40026,8 @@ function finish(input, file, dir) {
         sources: input.sources,
         clouds,
         lifecycle: input.lifecycle,
+        namespace: input.namespace,
+        adopt: input.adopt,
     };
 }
 /**
@@ -39275,33 +40039,28 @@ function finish(input, file, dir) {
 function parseTopology(text, file) {
     const absolute = (0,external_node_path_.resolve)(file);
     const dir = (0,external_node_path_.dirname)(absolute);
+    // Text that did not come through loadTopology is held to the same size limit.
+    const bytes = Buffer.byteLength(text);
+    if (bytes > MAX_TOPOLOGY_BYTES)
+        tooLarge(file, bytes);
+    checkCharacters(text, file);
     const lines = new dist/* LineCounter */.HN();
-    // Repeated keys are found by duplicateKeys(), in linear time.
-    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: false });
-    const repeated = duplicateKeys(doc, lines).map(({ line, col }) => ({
-        file,
-        line,
-        col,
-        message: 'YAML syntax error: Map keys must be unique',
-        hint: YAML_HINTS.DUPLICATE_KEY,
-    }));
-    if (doc.errors.length > 0 || repeated.length > 0) {
-        // One mistake often trips several errors at the same spot: keep the first.
-        const seen = new Set();
-        const problems = [...doc.errors.map((e) => yamlProblem(e, file)), ...repeated]
-            .sort((a, b) => a.line - b.line || a.col - b.col)
-            .filter((p) => !seen.has(`${p.line}:${p.col}`) && seen.add(`${p.line}:${p.col}`));
-        throw new errors/* TopologyError */.kA(file, problems);
-    }
+    const doc = readDocument(text, file, lines);
     const locator = new Locator(doc, lines, file);
+    const aliases = aliasProblem(doc, locator);
+    if (aliases)
+        throw new errors/* TopologyError */.kA(file, [aliases]);
     let data;
     try {
-        data = doc.toJS({ maxAliasCount: 1000 });
+        // The yaml library's own limit (uses of an anchor x aliases inside it) fails without a position.
+        // aliasProblem() already holds the exact bounds, at most MAX_ALIASES aliases in the file, so both
+        // factors are at most MAX_ALIASES: this backstop is set where it cannot fire first.
+        data = doc.toJS({ maxAliasCount: MAX_ALIASES * MAX_ALIASES });
     }
     catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         throw new errors/* TopologyError */.kA(file, [
-            { file, line: 1, col: 1, message: `cannot read the YAML: ${message}`, hint: 'simplify the anchors and aliases' },
+            { file, line: 1, col: 1, message: `cannot read the YAML: ${message}`, hint: `use at most ${MAX_ALIASES} aliases (*name)` },
         ]);
     }
     if (data === null || data === undefined) {
@@ -39322,20 +40081,9 @@ function parseTopology(text, file) {
         throw new errors/* TopologyError */.kA(file, problems);
     return finish(result.data, absolute, dir);
 }
-/** Reads and validates a topology file (see parseTopology). */
+/** Reads and validates a topology file (see parseTopology): a regular UTF-8 file of at most MAX_TOPOLOGY_BYTES. */
 async function loadTopology(file) {
-    let text;
-    try {
-        text = await (0,promises_.readFile)(file, 'utf8');
-    }
-    catch (err) {
-        const code = err.code;
-        const message = code === 'ENOENT' ? 'the topology file does not exist' : `cannot read the topology file (${code ?? String(err)})`;
-        throw new errors/* TopologyError */.kA(file, [
-            { file, line: 1, col: 1, message, hint: 'check the path given as "topology" (default topology.yml, relative to the workspace)' },
-        ]);
-    }
-    return parseTopology(text, file);
+    return parseTopology(decodeTopology(await readTopologyBytes(file), file), file);
 }
 
 ;// CONCATENATED MODULE: ./src/topology/merge.ts
@@ -39468,6 +40216,133 @@ function resolveImages(topology) {
 
 
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+;// CONCATENATED MODULE: ./src/topology/owner.ts
+/**
+ * Who owns a topology's images: the value of the `ib-owner` tag written on
+ * every image the topology builds, and required on every image its plan,
+ * distribute and lifecycle count as theirs. Two repositories (or two
+ * topologies of one repository) that name a cloud alike in one account so
+ * never see, let alone prune, each other's images.
+ *
+ * The value, always label-safe (lowercase letters, digits and `-`, at most
+ * 63 characters, as GCP labels require):
+ *  1. `namespace:` at the top level of the topology, as written;
+ *  2. otherwise `<repository>-<hash>`:
+ *     - the repository root is the nearest folder at or above the topology
+ *       file's folder that holds `.git` (a folder, or a file as in worktrees
+ *       and submodules); without one, the topology file's folder;
+ *     - the repository is `GITHUB_REPOSITORY` (`owner/name`) when set, else
+ *       the URL of the root's `origin` remote (the first remote when there is
+ *       no origin) reduced to its last two path segments (`owner/name`), else
+ *       the root folder's name; lowercased;
+ *     - the path is the topology file's path relative to the root, with `/`;
+ *     - the hash is the first 8 hex digits of SHA-256 of `<repository>:<path>`;
+ *     - the readable part is the repository with every run of other
+ *       characters than [a-z0-9] made one `-`, cut to 54 characters.
+ *     e.g. `acme/images` and `infra/topology.yml` -> `acme-images-<8 hex>`.
+ *
+ * A GitHub run and a local CLI run of the same clone agree when the clone's
+ * `origin` points at the GitHub repository (any URL form: https, ssh, scp).
+ * Without such a remote, set `namespace:`.
+ *
+ * Node built-ins only: this module imports nothing of ours.
+ */
+
+
+
+
+/** GCP's limit on a label value. */
+const MAX = 63;
+const HASH_LENGTH = 8;
+/** The owner of the images of the topology in `file` (absolute), see the module comment. */
+function topologyOwner(topology, env = process.env) {
+    if (topology.namespace)
+        return { value: topology.namespace, from: 'namespace' };
+    const file = external_node_path_default().resolve(topology.file);
+    const git = gitRoot(external_node_path_default().dirname(file));
+    // Without a repository, the topology's own folder: the owner never depends on where the command runs.
+    const root = { dir: git ?? external_node_path_default().dirname(file), gitDir: git ? gitDirOf(external_node_path_default().join(git, '.git')) : undefined };
+    const relative = external_node_path_default().relative(root.dir, file).split((external_node_path_default()).sep).join('/');
+    const fromEnv = env.GITHUB_REPOSITORY?.trim();
+    const remote = fromEnv ? undefined : root.gitDir && remoteRepository(root.gitDir);
+    const repository = (fromEnv || remote || external_node_path_default().basename(root.dir)).toLowerCase();
+    const from = fromEnv ? 'GITHUB_REPOSITORY' : remote ? 'git remote' : 'folder name';
+    return { value: ownerValue(repository, relative), from, repository, path: relative };
+}
+/** `<readable repository>-<hash of repository and path>`, label-safe and at most 63 characters. */
+function ownerValue(repository, relativePath) {
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(`${repository}:${relativePath}`).digest('hex').slice(0, HASH_LENGTH);
+    const readable = repository
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .slice(0, MAX - HASH_LENGTH - 1)
+        .replace(/^-+|-+$/g, '') || 'topology';
+    return `${readable}-${hash}`;
+}
+/** `.git` is the git folder, or (worktrees, submodules) a file `gitdir: <path>`. */
+function gitDirOf(dotGit) {
+    try {
+        if ((0,external_node_fs_.statSync)(dotGit).isDirectory())
+            return dotGit;
+        const match = /^gitdir:\s*(.+?)\s*$/m.exec((0,external_node_fs_.readFileSync)(dotGit, 'utf8'));
+        return match ? external_node_path_default().resolve(external_node_path_default().dirname(dotGit), match[1]) : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The `owner/name` of the origin remote (or the first remote), from the git config. */
+function remoteRepository(gitDir) {
+    const config = readText(external_node_path_default().join(commonDir(gitDir), 'config'));
+    if (config === undefined)
+        return undefined;
+    const urls = new Map();
+    let remote;
+    for (const line of config.split(/\r?\n/)) {
+        const section = /^\s*\[\s*([^\]\s]+)(?:\s+"([^"]*)")?\s*\]/.exec(line);
+        if (section) {
+            remote = section[1].toLowerCase() === 'remote' ? section[2] : undefined;
+            continue;
+        }
+        const url = /^\s*url\s*=\s*(.+?)\s*$/i.exec(line);
+        if (remote !== undefined && url && !urls.has(remote))
+            urls.set(remote, url[1].replace(/^"(.*)"$/, '$1'));
+    }
+    const url = urls.get('origin') ?? [...urls.values()][0];
+    return url === undefined ? undefined : repositoryOfUrl(url);
+}
+/** A worktree's git folder names the shared one in `commondir`. */
+function commonDir(gitDir) {
+    const common = readText(external_node_path_default().join(gitDir, 'commondir'))?.trim();
+    return common ? external_node_path_default().resolve(gitDir, common) : gitDir;
+}
+function readText(file) {
+    try {
+        return (0,external_node_fs_.readFileSync)(file, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * The last two path segments of a remote URL, without `.git`:
+ * `https://github.com/acme/images.git`, `git@github.com:acme/images.git` and
+ * `ssh://git@github.com:22/acme/images` all give `acme/images`. Credentials
+ * in the URL are never part of it.
+ */
+function repositoryOfUrl(url) {
+    const withoutHost = /^[a-z][a-z0-9+.-]*:\/\//i.test(url)
+        ? url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '')
+        : url.replace(/^[^/:]+:(?!\/)/, '');
+    const segments = withoutHost
+        .replace(/\.git\/?$/i, '')
+        .split(/[/\\]/)
+        .filter((s) => s.length > 0);
+    return segments.length > 0 ? segments.slice(-2).join('/') : undefined;
+}
+
 // EXTERNAL MODULE: ./src/util/canonical.ts
 var canonical = __nccwpck_require__(41130);
 // EXTERNAL MODULE: ./src/util/hash.ts
@@ -39489,6 +40364,8 @@ var util_hash = __nccwpck_require__(95138);
 const INCLUDE_FILE = new Set(['include_tasks', 'import_tasks', 'include', 'include_vars', 'import_playbook']);
 const INCLUDE_ROLE = new Set(['include_role', 'import_role']);
 const TASK_LISTS = ['tasks', 'pre_tasks', 'post_tasks', 'handlers', 'block', 'rescue', 'always'];
+/** A string that may name a role folder (a templated role name is resolved to these). */
+const ROLE_NAME = /^[A-Za-z0-9_.-]+$/;
 class PlaybookError extends Error {
 }
 function playbookFiles(playbooks, variables) {
@@ -39502,6 +40379,8 @@ class Walker {
     found;
     variableRoleNames;
     roles = new Set();
+    /** Per search folder: the variables' strings that name a role there (found once, not per use). */
+    variableRoles = new Map();
     constructor(found, variableRoleNames) {
         this.found = found;
         this.variableRoleNames = variableRoleNames;
@@ -39558,10 +40437,8 @@ class Walker {
         if (typeof name !== 'string' || name.length === 0)
             return;
         if (isTemplated(name)) {
-            for (const candidate of this.variableRoleNames) {
-                if (findRole(candidate, searchDir))
-                    this.role(candidate, searchDir);
-            }
+            for (const candidate of this.rolesNamedByVariables(searchDir))
+                this.role(candidate, searchDir);
             return;
         }
         const dir = findRole(name, searchDir);
@@ -39582,6 +40459,20 @@ class Walker {
             for (const file of listFiles(subdir).filter((f) => /\.ya?ml$/.test(f)))
                 this.tasks(readYaml(file), subdir, searchDir);
         }
+    }
+    /**
+     * The variables' strings that name a role under `searchDir`, sorted. Only
+     * names that are entries of the two folders findRole looks in are checked
+     * on disk, so a recipe with many strings costs two folder listings.
+     */
+    rolesNamedByVariables(searchDir) {
+        const known = this.variableRoles.get(searchDir);
+        if (known)
+            return known;
+        const entries = new Set([...listNames(external_node_path_default().join(searchDir, 'roles')), ...listNames(searchDir)]);
+        const roles = [...this.variableRoleNames].filter((name) => entries.has(name) && findRole(name, searchDir)).sort();
+        this.variableRoles.set(searchDir, roles);
+        return roles;
     }
     taskFile(baseDir, target) {
         const direct = relative(baseDir, target);
@@ -39612,19 +40503,34 @@ function findRole(name, searchDir) {
     const candidates = external_node_path_default().isAbsolute(name) ? [name] : [external_node_path_default().join(searchDir, 'roles', name), external_node_path_default().join(searchDir, name)];
     return candidates.find((c) => (0,external_node_fs_.existsSync)(external_node_path_default().join(c, 'tasks')) || (0,external_node_fs_.existsSync)(external_node_path_default().join(c, 'meta')));
 }
-function roleNamesIn(value, out = []) {
-    if (typeof value === 'string')
-        out.push(value);
-    else if (Array.isArray(value))
-        for (const v of value)
-            roleNamesIn(v, out);
-    else if (playbook_files_isMap(value))
-        for (const v of Object.values(value))
-            roleNamesIn(v, out);
-    return out.filter((v) => /^[A-Za-z0-9_.-]+$/.test(v));
+/** Every string value of the variables, at any depth, that could name a role; one pass. */
+function roleNamesIn(variables) {
+    const names = new Set();
+    const pending = [variables];
+    while (pending.length > 0) {
+        const value = pending.pop();
+        if (typeof value === 'string') {
+            if (ROLE_NAME.test(value))
+                names.add(value);
+        }
+        else if (Array.isArray(value) || playbook_files_isMap(value)) {
+            for (const item of Object.values(value))
+                pending.push(item);
+        }
+    }
+    return names;
 }
 function roleRef(entry) {
     return playbook_files_isMap(entry) ? (entry.role ?? entry.name) : entry;
+}
+/** The names in a folder (none when it does not exist). */
+function listNames(dir) {
+    try {
+        return (0,external_node_fs_.readdirSync)(dir);
+    }
+    catch {
+        return [];
+    }
 }
 function listFiles(dir) {
     if (!(0,external_node_fs_.existsSync)(dir))
@@ -39721,14 +40627,22 @@ const NAME_PREFIX = 'ib';
 /** Fingerprint characters kept in a name (64 bits of the hash). */
 const NAME_FP_LENGTH = 16;
 const LIMITS = { gcp: 63, aws: 128, azure: 80, local: 128 };
-function imageName(provider, recipe, os, fingerprint) {
+/** The planned name, or with `builtAt` the name a build gives its image. */
+function imageName(provider, recipe, os, fingerprint, builtAt) {
     const fp = fingerprint.slice(0, NAME_FP_LENGTH).toLowerCase();
+    const tail = builtAt ? `${fp}-${buildStamp(builtAt)}` : fp;
     const words = [NAME_PREFIX, recipe, os].map((w) => clean(provider, w)).filter((w) => w.length > 0);
-    const budget = LIMITS[provider] - fp.length - 1;
+    const budget = LIMITS[provider] - tail.length - 1;
     let head = words.join('-');
     if (head.length > budget)
-        head = head.slice(0, budget).replace(/[-._]+$/, '');
-    return `${head}-${fp}`;
+        head = head.slice(0, budget).replace(/[-._ ]+$/, '');
+    return `${head}-${tail}`;
+}
+/** A build's start time as 14 digits, UTC: 2026-11-21T10:20:30Z -> 20261121102030. */
+function buildStamp(at) {
+    if (Number.isNaN(at.getTime()))
+        throw new Error('buildStamp: invalid date');
+    return at.toISOString().replace(/[-:T]/g, '').slice(0, 14);
 }
 function clean(provider, word) {
     const lower = provider === 'gcp' || provider === 'local' ? word.toLowerCase() : word;
@@ -39751,24 +40665,34 @@ function isValidName(provider, name) {
             return name.length <= 128 && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name);
     }
 }
-/** The GCP image family of an image line (recipe, os): newest non-deprecated image wins. */
-function imageFamily(recipe, os) {
-    const head = [NAME_PREFIX, recipe, os]
-        .map((w) => clean('gcp', w))
-        .filter((w) => w.length > 0)
-        .join('-');
-    return head.slice(0, 63).replace(/-+$/, '');
-}
 
 ;// CONCATENATED MODULE: ./src/plan/images.ts
-/** The topology's images as every command sees them: resolved, filtered by cloud and recipe, fingerprinted and named. */
+/** The topology's images as every command sees them: resolved, filtered by cloud and recipe, fingerprinted, named and owned. */
 
 
 
 
-/** Resolved, filtered images with their fingerprints and names. */
+
+const owners = new WeakMap();
+/**
+ * The owner of a loaded topology's images (topology/owner.ts), derived once
+ * per loaded topology: fingerprinting, the inventory and lifecycle all ask.
+ */
+function ownerOf(topology) {
+    let owner = owners.get(topology);
+    if (!owner)
+        owners.set(topology, (owner = topologyOwner(topology)));
+    return owner;
+}
+/**
+ * Resolved, filtered images with their fingerprints, names and owner. The
+ * owner is who may touch an image, not what is in it: it stays out of the
+ * fingerprint, so images keep their fingerprints when the owner is set or
+ * changes.
+ */
 function fingerprinted(topology, selection) {
     const fingerprinter = new Fingerprinter(topology.dir);
+    const owner = ownerOf(topology).value;
     return filterImages(resolveImages(topology), selection.clouds, selection.images).map((config) => {
         let fingerprint;
         try {
@@ -39777,12 +40701,185 @@ function fingerprinted(topology, selection) {
         catch (error) {
             throw new Error(`image ${config.image}/${config.os} of cloud "${config.cloud}": ${error.message}`, { cause: error });
         }
-        return { ...config, fingerprint, name: imageName(config.provider, config.image, config.os, fingerprint) };
+        return { ...config, fingerprint, name: imageName(config.provider, config.image, config.os, fingerprint), owner };
     });
+}
+
+// EXTERNAL MODULE: ./src/images/index.ts + 2 modules
+var src_images = __nccwpck_require__(93041);
+;// CONCATENATED MODULE: ./src/providers/index.ts
+async function createProvider(cloud, context) {
+    switch (cloud.provider) {
+        case 'local': {
+            const { LocalProvider } = await __nccwpck_require__.e(/* import() */ 910).then(__nccwpck_require__.bind(__nccwpck_require__, 43910));
+            return new LocalProvider(cloud, context);
+        }
+        case 'aws': {
+            const { createAwsProvider } = await Promise.all(/* import() */[__nccwpck_require__.e(193), __nccwpck_require__.e(327)]).then(__nccwpck_require__.bind(__nccwpck_require__, 76327));
+            return createAwsProvider(cloud, context);
+        }
+        case 'gcp': {
+            const { createGcpProvider } = await Promise.all(/* import() */[__nccwpck_require__.e(324), __nccwpck_require__.e(999), __nccwpck_require__.e(854)]).then(__nccwpck_require__.bind(__nccwpck_require__, 77854));
+            const { withBuildZone } = await Promise.all(/* import() */[__nccwpck_require__.e(324), __nccwpck_require__.e(999), __nccwpck_require__.e(180)]).then(__nccwpck_require__.bind(__nccwpck_require__, 82180));
+            return withBuildZone(await createGcpProvider(cloud, context), context);
+        }
+        case 'azure': {
+            const { createAzureProvider } = await Promise.all(/* import() */[__nccwpck_require__.e(669), __nccwpck_require__.e(800), __nccwpck_require__.e(523), __nccwpck_require__.e(479)]).then(__nccwpck_require__.bind(__nccwpck_require__, 90479));
+            return createAzureProvider(cloud, context);
+        }
+    }
+}
+/**
+ * The provider's part in builds and verification beyond Packer's cloud
+ * builders. Needs no credentials: a dry run makes them without logging in.
+ */
+async function createBuildHooks(cloud, context) {
+    switch (cloud.provider) {
+        case 'local': {
+            const { LocalBuildHooks } = await Promise.all(/* import() */[__nccwpck_require__.e(910), __nccwpck_require__.e(184)]).then(__nccwpck_require__.bind(__nccwpck_require__, 61184));
+            return new LocalBuildHooks(cloud, context);
+        }
+        case 'aws':
+        case 'gcp':
+        case 'azure':
+            // Packer creates the image in the cloud and verification boots its id.
+            return {};
+    }
+}
+
+;// CONCATENATED MODULE: ./src/util/pool.ts
+/** Maps `items` through `fn` with at most `limit` calls in flight; results keep input order. */
+async function mapLimit(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await fn(items[index], index);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/commands/clouds.ts
+
+
+
+
+
+/** The ProviderContext every command gives the providers: credentials from the inputs, logs and masking through the reporter. */
+function providerContext(baseDir, inputs, reporter, extra = {}) {
+    return {
+        baseDir,
+        gcpAccessToken: inputs.gcpAccessToken,
+        azureCloud: inputs.azureCloud,
+        log: (m) => reporter.info(m),
+        mask: (secret) => reporter.mask(secret),
+        ...extra,
+    };
+}
+/**
+ * Providers and inventories of the selected clouds: one inventory call per
+ * (cloud, region), all at once up to `concurrency`; a global-scope cloud (GCP)
+ * is asked once, in its build region, and its answer serves every region (its records keep the
+ * region they were asked in).
+ *
+ * The inventory holds only this topology's images (images/ownership.ts): every
+ * tool tag, `ib-cloud` this cloud, `ib-owner` this topology's owner; images
+ * without an owner only where the topology adopts the cloud. What is left out
+ * is counted in one line per cloud. Plan, distribute and lifecycle so never
+ * see, let alone touch, another owner's image or one tagged by hand.
+ */
+async function openClouds(topology, inputs, reporter, deps, options) {
+    const clouds = topology.clouds.filter((c) => matcher(inputs.clouds)(c.name));
+    const context = providerContext(topology.dir, inputs, reporter, deps.context);
+    const make = deps.providerFor ?? createProvider;
+    const list = await Promise.all(clouds.map((cloud) => make(cloud, context)));
+    const global = (c) => list[c].scope === 'global';
+    const calls = clouds.flatMap((cloud, c) => {
+        const asked = !global(c) ? Object.keys(cloud.regions).sort() : [cloud.build_region];
+        return asked.map((region) => ({ c, region }));
+    });
+    const failures = [];
+    const unreachable = new Set();
+    const answers = await mapLimit(calls, inputs.concurrency, async ({ c, region }) => {
+        try {
+            return await list[c].inventory(region);
+        }
+        catch (error) {
+            const cloud = clouds[c];
+            const message = `inventory of cloud "${cloud.name}" in ${region} failed: ${error.message}`;
+            if (options.onFailure === 'throw')
+                throw new Error(message, { cause: error });
+            for (const r of global(c) ? Object.keys(cloud.regions) : [region])
+                unreachable.add(`${cloud.name}|${r}`);
+            failures.push({ cloud: cloud.name, region, name: '', step: 'inventory', message: error.message });
+            reporter.error(message);
+            return undefined;
+        }
+    });
+    const owner = ownerOf(topology).value;
+    const adopted = new Set(topology.adopt ?? []);
+    // Ids per kind: an Azure version listed in several regions is one image.
+    const left = clouds.map(() => ({}));
+    const ours = answers.map((records, k) => {
+        const { c } = calls[k];
+        return records?.filter((record) => {
+            const whose = (0,src_images/* ownership */.kG)(record, clouds[c].name, owner);
+            if (whose === 'ours' || (whose === 'unowned' && adopted.has(clouds[c].name)))
+                return true;
+            (left[c][whose] ??= new Set()).add(record.id);
+            return false;
+        });
+    });
+    clouds.forEach((cloud, c) => noteLeftAlone(cloud.name, left[c], reporter));
+    const inventory = {};
+    clouds.forEach((cloud, c) => {
+        const regions = {};
+        calls.forEach((call, k) => {
+            const records = ours[k];
+            if (call.c !== c || !records)
+                return;
+            if (global(c))
+                for (const region of Object.keys(cloud.regions))
+                    regions[region] = records.map((r) => ({ ...r }));
+            else
+                regions[call.region] = records.map((r) => ({ ...r, region: call.region }));
+        });
+        inventory[cloud.name] = { provider: cloud.provider, scope: list[c].scope, regions };
+    });
+    return { clouds, providers: new Map(clouds.map((cloud, c) => [cloud.name, list[c]])), inventory, unreachable, failures, owner };
+}
+const clouds_images = (n) => (n === 1 ? '1 image' : `${n} images`);
+/** One line per cloud for what its inventory held that is not this topology's (other clouds' images are not counted). */
+function noteLeftAlone(cloud, ids, reporter) {
+    const left = (kind) => ids[kind]?.size ?? 0;
+    const parts = [];
+    if (left('other-owner'))
+        parts.push(`${clouds_images(left('other-owner'))} of other owners left alone`);
+    if (left('incomplete'))
+        parts.push(`${clouds_images(left('incomplete'))} without every image-builder tag (made by hand?) left alone`);
+    if (left('unowned')) {
+        parts.push(`${clouds_images(left('unowned'))} without an ${src_images/* TAGS */.gp.owner} tag left alone: if they are this topology's ` +
+            `(made before ${src_images/* TAGS */.gp.owner} existed), add "${cloud}" to adopt: in the topology and run lifecycle to tag them`);
+    }
+    if (parts.length === 0)
+        return;
+    const line = `cloud "${cloud}": ${parts.join('; ')}`;
+    if (left('unowned'))
+        reporter.warning(line);
+    else
+        reporter.info(line);
 }
 
 ;// CONCATENATED MODULE: ./src/plan/holders.ts
 const RANK = { available: 0, deprecated: 1, pending: 2, failed: 3 };
+/** A rebuild of a fingerprint (force, or after a failed verification) is newer: it stands for the region. Unparseable dates never win. */
+function newer(a, b) {
+    const [ta, tb] = [Date.parse(a.createdAt), Date.parse(b.createdAt)];
+    return Number.isFinite(ta) && (!Number.isFinite(tb) || ta > tb);
+}
 /** Built once per cloud, so callers stay linear in images + records (a scan per image is quadratic). */
 function indexHolders(inventory) {
     const index = new Map();
@@ -39792,7 +40889,7 @@ function indexHolders(inventory) {
             if (r.state === 'failed')
                 continue;
             const held = byFingerprint.get(r.fingerprint);
-            if (!held || RANK[r.state] < RANK[held.state])
+            if (!held || RANK[r.state] < RANK[held.state] || (RANK[r.state] === RANK[held.state] && newer(r, held)))
                 byFingerprint.set(r.fingerprint, r);
         }
         index.set(region, byFingerprint);
@@ -39845,7 +40942,7 @@ function plan(input) {
             builds.push(cell);
         }
         if (holding.size > 0 && [...holding.values()].every((r) => r.verified === 'failed')) {
-            notes.add(`${config.cloud}/${config.name} failed verification: it is never promoted; change its inputs (or plan with force) to build it again`);
+            notes.add(`${config.cloud}/${config.name} failed verification: it is never promoted; change its inputs, or plan with force to build it again (under a new name, beside it)`);
         }
         if (global) {
             if (config.regions.length > 1)
@@ -40118,8 +41215,48 @@ async function runPlan(inputs, reporter, deps = {}) {
     return { plan: result, matrix, chunkCount: chunks.length, planFile };
 }
 
-// EXTERNAL MODULE: ./src/images/index.ts + 1 modules
-var src_images = __nccwpck_require__(8122);
+;// CONCATENATED MODULE: ./src/packer/extra-vars.ts
+/**
+ * Values handed to Ansible are literal: every string in the extra-vars JSON
+ * is written as `{"__ansible_unsafe": "<string>"}`, so Ansible never
+ * templates it (`{{ lookup('pipe', 'id') }}` stays text and runs nothing).
+ *
+ * Why this works: `ansible-playbook --extra-vars @file.json` reads the file
+ * with `DataLoader.load_from_file` -> `from_yaml`, which first tries
+ * `json.loads(data, cls=AnsibleJSONDecoder)`; that decoder's `object_hook`
+ * turns an object whose key is `__ansible_unsafe` into `wrap_var(value)`, an
+ * AnsibleUnsafeText (ansible-core 2.14: lib/ansible/utils/vars.py
+ * `load_extra_vars`, lib/ansible/parsing/utils/yaml.py `from_yaml`,
+ * lib/ansible/parsing/ajson.py `AnsibleJSONDecoder.object_hook`). Unsafe text
+ * is a `str` subclass, so modules and filters see ordinary strings; Ansible's
+ * documentation calls these "unsafe or raw strings" (the `!unsafe` YAML tag,
+ * "Advanced playbook syntax").
+ *
+ * Keys of maps cannot be marked (JSON keys are plain strings): the topology
+ * loader refuses template markers in variable keys instead.
+ */
+/** The key Ansible's JSON decoder reads as "this string is never templated". */
+const ANSIBLE_UNSAFE = '__ansible_unsafe';
+/**
+ * `value` with every string, at any depth in lists and maps, marked unsafe.
+ * Keys stay plain; numbers, booleans and null are left as they are.
+ */
+function ansibleLiteral(value) {
+    if (typeof value === 'string')
+        return { [ANSIBLE_UNSAFE]: value };
+    if (Array.isArray(value))
+        return value.map(ansibleLiteral);
+    if (value !== null && typeof value === 'object') {
+        const out = {};
+        for (const [key, item] of Object.entries(value)) {
+            // defineProperty: a key named "__proto__" stays a key, as JSON.parse would make it.
+            Object.defineProperty(out, key, { value: ansibleLiteral(item), enumerable: true, writable: true, configurable: true });
+        }
+        return out;
+    }
+    return value;
+}
+
 ;// CONCATENATED MODULE: ./src/packer/template.ts
 /**
  * The Packer template builder: assembles an HCL2-JSON template (`*.pkr.json`)
@@ -40197,11 +41334,17 @@ class PackerTemplateBuilder {
         return { template: { ...ordered, variable: template.variable, source: template.source, build: template.build }, variables: values };
     }
 }
-/** Plugins of modern Packer, pinned to a minor line (`packer init` installs them). */
+/**
+ * Plugins of modern Packer, pinned to a minor line (`packer init` installs
+ * them). azure: 2.6.0 is the first release whose `skip_create_image` needs no
+ * capture, managed-image or gallery destination (commit 6748e283, "relax
+ * parameter check when skip_create_image is true"), which verification needs;
+ * 2.6.3 is the newest release of that line.
+ */
 const PLUGINS = {
     amazon: { source: 'github.com/hashicorp/amazon', version: '~> 1.3.3' },
     googlecompute: { source: 'github.com/hashicorp/googlecompute', version: '~> 1.1.0' },
-    azure: { source: 'github.com/hashicorp/azure', version: '~> 2.1.0' },
+    azure: { source: 'github.com/hashicorp/azure', version: '~> 2.6.3' },
     qemu: { source: 'github.com/hashicorp/qemu', version: '~> 1.1.0' },
     ansible: { source: 'github.com/hashicorp/ansible', version: '~> 1.1.1' },
 };
@@ -40262,6 +41405,10 @@ function awsSource(ctx) {
             },
         ];
     }
+    // The build region's customer-managed key (kms_key_ids, else kms_key_id): an AMI on the default aws/ebs key cannot be shared.
+    const kms = ctx.image.target.kms_key_ids?.[ctx.image.buildRegion] ?? ctx.image.target.kms_key_id;
+    if (kms && ctx.mode === 'build')
+        Object.assign(config, { encrypt_boot: true, kms_key_id: v.variable('kms_key_id', { type: 'string' }, kms) });
     if (ctx.mode === 'verify')
         config.skip_create_ami = requireModern(ctx, 'skip_create_ami');
     if (ctx.modernPacker) {
@@ -40277,7 +41424,8 @@ var labels = __nccwpck_require__(55928);
 ;// CONCATENATED MODULE: ./src/packer/sources/gcp.ts
 
 
-
+/** The zone a dry run writes when the topology names none: a real build asks Compute Engine for an UP zone. */
+const zoneAtBuildTime = (region) => `${region}-zone-chosen-at-build-time`;
 function gcpSource(ctx) {
     const source = ctx.image.source;
     const target = ctx.image.target;
@@ -40285,26 +41433,24 @@ function gcpSource(ctx) {
     const user = sshUser(ctx, source.ssh_username);
     const config = {
         project_id: v.variable('project', { type: 'string' }, target.project),
-        zone: v.variable('zone', { type: 'string' }, target.zone ?? `${ctx.image.buildRegion}-a`),
+        zone: v.variable('zone', { type: 'string' }, target.zone ?? zoneAtBuildTime(ctx.image.buildRegion)),
         machine_type: v.variable('machine_type', { type: 'string' }, ctx.image.recipe.build.instance_type ?? 'e2-standard-2'),
         ssh_username: v.variable('ssh_username', { type: 'string' }, user),
-        image_name: v.variable('image_name', { type: 'string' }, ctx.image.name),
-        image_family: v.variable('image_family', { type: 'string' }, imageFamily(ctx.image.image, ctx.image.os)),
-        image_labels: v.variable('labels', { type: 'map(string)' }, (0,labels/* sanitizeLabels */.X7)(ctx.tags)),
         labels: { 'image-builder-run': 'true' },
     };
     if (ctx.mode === 'verify') {
         config.source_image = v.variable('source_image', { type: 'string' }, ctx.verifyImage);
         config.skip_create_image = true;
     }
-    else if (source.image) {
-        config.source_image = v.variable('source_image', { type: 'string' }, source.image);
-    }
     else {
-        config.source_image_family = v.variable('source_image_family', { type: 'string' }, source.family);
-    }
-    if (ctx.mode === 'build' && source.project) {
-        config.source_image_project_id = [v.variable('source_project', { type: 'string' }, source.project)];
+        config.image_name = v.variable('image_name', { type: 'string' }, ctx.image.name);
+        config.image_labels = v.variable('labels', { type: 'map(string)' }, (0,labels/* sanitizeLabels */.X7)(ctx.tags));
+        if (source.image)
+            config.source_image = v.variable('source_image', { type: 'string' }, source.image);
+        else
+            config.source_image_family = v.variable('source_image_family', { type: 'string' }, source.family);
+        if (source.project)
+            config.source_image_project_id = [v.variable('source_project', { type: 'string' }, source.project)];
     }
     if (ctx.image.recipe.build.disk_size_gb) {
         config.disk_size = v.variable('disk_size_gb', { type: 'number' }, ctx.image.recipe.build.disk_size_gb);
@@ -40317,6 +41463,13 @@ var names = __nccwpck_require__(6754);
 ;// CONCATENATED MODULE: ./src/packer/sources/azure.ts
 
 
+/** GitHub's OIDC request (set in jobs with `id-token: write`) and the identity azure/login signs in as. */
+const AZURE_OIDC_ENV = {
+    url: 'ACTIONS_ID_TOKEN_REQUEST_URL',
+    token: 'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+    clientId: 'AZURE_CLIENT_ID',
+    tenantId: 'AZURE_TENANT_ID',
+};
 function azureSource(ctx) {
     const source = ctx.image.source;
     const target = ctx.image.target;
@@ -40327,9 +41480,9 @@ function azureSource(ctx) {
     const gallery = v.variable('gallery', { type: 'string' }, target.gallery ?? names/* DEFAULT_GALLERY */.zw);
     const definition = v.variable('image_definition', { type: 'string' }, (0,names/* azureImageDefinition */._g)(ctx.image.image, ctx.image.os));
     const config = {
-        use_azure_cli_auth: true,
+        ...signIn(ctx),
         subscription_id: subscription,
-        location: v.variable('location', { type: 'string' }, ctx.image.buildRegion),
+        build_resource_group_name: resourceGroup,
         vm_size: v.variable('vm_size', { type: 'string' }, ctx.image.recipe.build.instance_type ?? 'Standard_B2s'),
         os_type: 'Linux',
         ssh_username: v.variable('ssh_username', { type: 'string' }, user),
@@ -40341,7 +41494,7 @@ function azureSource(ctx) {
             resource_group: resourceGroup,
             gallery_name: gallery,
             image_name: definition,
-            image_version: v.variable('source_version', { type: 'string' }, ctx.verifyImage),
+            image_version: v.variable('source_version', { type: 'string' }, versionName(ctx)),
         };
         config.skip_create_image = requireModern(ctx, 'skip_create_image');
     }
@@ -40350,21 +41503,63 @@ function azureSource(ctx) {
         config.image_offer = v.variable('image_offer', { type: 'string' }, source.offer);
         config.image_sku = v.variable('image_sku', { type: 'string' }, source.sku);
         config.image_version = v.variable('image_version', { type: 'string' }, source.version ?? 'latest');
-        config.managed_image_name = v.variable('image_name', { type: 'string' }, ctx.image.name);
-        config.managed_image_resource_group_name = resourceGroup;
+        // One image per build: the gallery version only. v2.x publishes straight to the gallery without a
+        // managed image (config.go v2.6.3:1200 accepts a shared_image_gallery_destination alone), so no
+        // managed image is made, tagged or left behind; Packer < 1.7's built-in azure-arm needs one to publish from.
+        if (!ctx.modernPacker) {
+            config.managed_image_name = v.variable('image_name', { type: 'string' }, ctx.image.name);
+            config.managed_image_resource_group_name = resourceGroup;
+        }
+        const region = v.variable('region', { type: 'string' }, ctx.image.buildRegion);
         config.shared_image_gallery_destination = {
             subscription,
             resource_group: resourceGroup,
             gallery_name: gallery,
             image_name: definition,
             image_version: v.variable('gallery_version', { type: 'string' }, (0,names/* azureVersionName */.lV)(ctx.buildTime)),
-            replication_regions: ['${var.location}'],
+            ...(ctx.modernPacker ? { target_region: [{ name: region }] } : { replication_regions: [region] }),
         };
+        config.shared_gallery_image_version_exclude_from_latest = true;
     }
     if (ctx.image.recipe.build.disk_size_gb) {
         config.os_disk_size_gb = v.variable('disk_size_gb', { type: 'number' }, ctx.image.recipe.build.disk_size_gb);
     }
     return { type: 'azure-arm', name: 'image', config, sshUser: user, plugin: 'azure' };
+}
+/**
+ * GitHub OIDC when the job can request a token and names the identity
+ * (values in the variables file, the URL and token marked sensitive);
+ * otherwise the Azure CLI's login.
+ */
+function signIn(ctx) {
+    const env = ctx.env ?? process.env;
+    const [url, token, clientId] = [env[AZURE_OIDC_ENV.url], env[AZURE_OIDC_ENV.token], env[AZURE_OIDC_ENV.clientId]];
+    if (!ctx.modernPacker || !url || !token || !clientId)
+        return { use_azure_cli_auth: true };
+    const v = ctx.builder;
+    const tenant = env[AZURE_OIDC_ENV.tenantId];
+    return {
+        use_azure_cli_auth: false,
+        client_id: v.variable('client_id', { type: 'string' }, clientId),
+        // Without tenant_id the plugin looks the tenant up from the subscription.
+        ...(tenant ? { tenant_id: v.variable('tenant_id', { type: 'string' }, tenant) } : {}),
+        oidc_request_url: v.variable('oidc_request_url', { type: 'string', sensitive: true }, url),
+        oidc_request_token: v.variable('oidc_request_token', { type: 'string', sensitive: true }, token),
+    };
+}
+/**
+ * The gallery version verification boots: the build records the version's
+ * resource id (packer/manifest.ts); a bare version name is taken as it is.
+ */
+function versionName(ctx) {
+    const id = ctx.verifyImage;
+    if (!id?.startsWith('/'))
+        return id;
+    const ref = (0,names/* parseAzureImageId */.Bk)(id);
+    if (ref.kind === 'gallery-version')
+        return ref.version;
+    throw new Error(`${ctx.image.name}: the build result names the managed image ${id}, not a gallery image version: ` +
+        'it was built by an older version of this tool; build the image again to verify it');
 }
 
 ;// CONCATENATED MODULE: ./src/packer/sources/qemu.ts
@@ -40420,6 +41615,7 @@ function qemuSource(ctx) {
 
 
 
+
 const SOURCES = {
     aws: awsSource,
     gcp: gcpSource,
@@ -40434,6 +41630,7 @@ function imageTemplate(input) {
         image: image.image,
         os: image.os,
         cloud: image.cloud,
+        owner: image.owner,
         source: describeSource(image),
         gitSha: input.gitSha,
         builtAt: input.buildTime.toISOString(),
@@ -40486,9 +41683,13 @@ function describeSource(image) {
         (s.suite ? `debian:${s.suite}` : 'unknown');
     return text.slice(0, 200);
 }
-/** The JSON extra-vars for the playbooks: the recipe's variables plus the image's facts. */
+/**
+ * The JSON extra-vars for the playbooks: the recipe's variables plus the
+ * image's facts, every string marked so that Ansible takes it literally
+ * (see extra-vars.ts).
+ */
 function extraVars(image, facts) {
-    return {
+    return ansibleLiteral({
         ...image.recipe.variables,
         image_builder_fingerprint: image.fingerprint,
         image_builder_name: image.name,
@@ -40499,23 +41700,123 @@ function extraVars(image, facts) {
         image_builder_build_time: facts.buildTime.toISOString(),
         image_builder_git_sha: facts.gitSha ?? '',
         image_builder_version: facts.version,
-    };
+    });
 }
 
 // EXTERNAL MODULE: ./src/io/paths.ts + 1 modules
 var paths = __nccwpck_require__(68764);
+;// CONCATENATED MODULE: ./src/commands/results.ts
+/**
+ * The files that carry results between jobs: build writes one per image,
+ * verify adds its verdict, distribute and lifecycle read them all.
+ */
+
+
+
+
+/**
+ * A cloud or image name that may be part of a file name: one path segment
+ * ("/", "\\" and ".." could write outside the results folder).
+ */
+const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+function isSafeSegment(value) {
+    return typeof value === 'string' && SAFE_SEGMENT.test(value) && !value.includes('..');
+}
+function resultFile(dir, result) {
+    for (const field of ['cloud', 'name']) {
+        const value = result[field];
+        if (!isSafeSegment(value)) {
+            throw new Error(`a build result's ${field} ${JSON.stringify(value)} cannot name a file in ${dir}: ` +
+                'it must be one name of letters, digits, ".", "_" and "-" (no "/", "\\" or ".."); was the result file edited by hand?');
+        }
+    }
+    return external_node_path_default().join(dir, `${result.cloud}--${result.name}.json`);
+}
+const segment = schemas_string().refine(isSafeSegment, { message: 'not a plain name (letters, digits, ".", "_", "-")' });
+/** What a result file must hold (extra fields are kept). */
+const ResultSchema = looseObject({
+    version: literal(1),
+    cloud: segment,
+    provider: schemas_enum(model/* PROVIDERS */.x),
+    image: schemas_string().min(1),
+    os: schemas_string().min(1),
+    fingerprint: schemas_string().min(1),
+    name: segment,
+    region: schemas_string().min(1),
+    regions: array(schemas_string()),
+    imageId: schemas_string().min(1),
+    builtAt: schemas_string(),
+    durationSeconds: schemas_number(),
+    packerVersion: schemas_string(),
+    verified: schemas_enum(['passed', 'failed', 'unverified']),
+    verifiedAt: schemas_string().optional(),
+    verifyLog: array(schemas_string()).optional(),
+});
+const NOT_A_RESULT = "remove it from the results folder, or download the build job's artifact again";
+async function writeResult(dir, result) {
+    await external_node_fs_.promises.mkdir(dir, { recursive: true });
+    const file = resultFile(dir, result);
+    const tmp = `${file}.tmp-${process.pid}`;
+    await external_node_fs_.promises.writeFile(tmp, JSON.stringify(result, null, 2) + '\n');
+    await external_node_fs_.promises.rename(tmp, file);
+    return file;
+}
+/** Every result in `dir` and its subfolders (downloaded artifacts land in one folder each). */
+async function readResults(dir) {
+    let entries;
+    try {
+        entries = (await external_node_fs_.promises.readdir(dir, { recursive: true })).map(String);
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return [];
+        throw error;
+    }
+    const results = [];
+    for (const entry of entries.filter((e) => e.endsWith('.json')).sort()) {
+        const file = external_node_path_default().join(dir, entry);
+        let text;
+        try {
+            text = await external_node_fs_.promises.readFile(file, 'utf8');
+        }
+        catch (error) {
+            const code = error.code;
+            if (code === 'EISDIR')
+                continue;
+            throw new Error(`${file}: cannot read this build result (${code ?? error.message})`, { cause: error });
+        }
+        let value;
+        try {
+            value = JSON.parse(text);
+        }
+        catch (error) {
+            throw new Error(`${file} is not a build result: not JSON (${error.message}): ${NOT_A_RESULT}`, { cause: error });
+        }
+        const parsed = ResultSchema.safeParse(value);
+        if (!parsed.success) {
+            const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || '(the whole file)'))].slice(0, 8).join(', ');
+            throw new Error(`${file} is not a build result (check ${fields}): ${NOT_A_RESULT}`);
+        }
+        results.push(parsed.data);
+    }
+    return results;
+}
+
 ;// CONCATENATED MODULE: ./src/commands/cell.ts
 /** One matrix cell (build, verify): parsed, checked, and matched to the topology's image. */
 
 
 
+
+/** Cloud and image names become file names (work folders, result files): one plain segment each. */
+const cell_segment = schemas_string().refine(isSafeSegment);
 const CellSchema = object({
-    cloud: schemas_string().min(1),
+    cloud: cell_segment,
     provider: schemas_enum(model/* PROVIDERS */.x),
     image: schemas_string().min(1),
     os: schemas_string().min(1),
     fingerprint: schemas_string().min(1),
-    name: schemas_string().min(1),
+    name: cell_segment,
     region: schemas_string().min(1),
     regions: array(schemas_string()).default([]),
 });
@@ -40548,59 +41849,19 @@ function imageForCell(topology, cell) {
     return image;
 }
 
-;// CONCATENATED MODULE: ./src/commands/results.ts
-/**
- * The files that carry results between jobs: build writes one per image,
- * verify adds its verdict, distribute and lifecycle read them all.
- */
-
-
-function resultFile(dir, result) {
-    return external_node_path_default().join(dir, `${result.cloud}--${result.name}.json`);
-}
-async function writeResult(dir, result) {
-    await external_node_fs_.promises.mkdir(dir, { recursive: true });
-    const file = resultFile(dir, result);
-    const tmp = `${file}.tmp-${process.pid}`;
-    await external_node_fs_.promises.writeFile(tmp, JSON.stringify(result, null, 2) + '\n');
-    await external_node_fs_.promises.rename(tmp, file);
-    return file;
-}
-/** Every result in `dir` and its subfolders (downloaded artifacts land in one folder each). */
-async function readResults(dir) {
-    let entries;
-    try {
-        entries = (await external_node_fs_.promises.readdir(dir, { recursive: true })).map(String);
-    }
-    catch (error) {
-        if (error.code === 'ENOENT')
-            return [];
-        throw error;
-    }
-    const results = [];
-    for (const entry of entries.filter((e) => e.endsWith('.json')).sort()) {
-        const file = external_node_path_default().join(dir, entry);
-        let parsed;
-        try {
-            parsed = JSON.parse(await external_node_fs_.promises.readFile(file, 'utf8'));
-        }
-        catch (error) {
-            throw new Error(`${file} is not a build result: ${error.message}`, { cause: error });
-        }
-        if (parsed.version !== 1 || !parsed.imageId || !parsed.fingerprint)
-            throw new Error(`${file} is not a build result (version 1 with imageId and fingerprint)`);
-        results.push(parsed);
-    }
-    return results;
-}
-
 ;// CONCATENATED MODULE: ./src/packer/manifest.ts
+
 /**
- * The last build's artifact id, per builder: amazon-ebs "region:ami-..." (the
- * AMI id is returned), googlecompute the image name, azure-arm the managed
- * image id, qemu the disk path.
+ * The built image's id, per builder: amazon-ebs's artifact id is
+ * "region:ami-..." (the AMI id is returned), googlecompute's the image name,
+ * qemu's the disk path. azure-arm's is the managed image id whenever it made
+ * one (packer-plugin-azure builder/azure/arm/artifact.go v2.6.3:91-105:
+ * Id() returns ManagedImageId before the gallery version id), but the image
+ * this tool tracks, verifies and distributes is the gallery version: its id
+ * is returned, made of the names the template gave it (the version name is
+ * `buildTime`'s, as in sources/azure.ts).
  */
-function artifactId(manifest, image) {
+function artifactId(manifest, image, buildTime) {
     const build = manifest.builds?.at(-1);
     const raw = build?.artifact_id;
     if (!raw)
@@ -40614,7 +41875,33 @@ function artifactId(manifest, image) {
             throw new Error(`${image.name}: Packer's manifest has no AMI in ${image.buildRegion} (${raw})`);
         return pair[1];
     }
+    if (image.provider === 'azure')
+        return azureVersionOf(raw, image, buildTime);
     return raw;
+}
+function azureVersionOf(raw, image, buildTime) {
+    const ref = manifest_safeParse(raw);
+    const { subscription, resource_group: resourceGroup, gallery } = image.target;
+    const version = {
+        subscription: subscription ?? '',
+        resourceGroup: resourceGroup ?? '',
+        gallery: gallery ?? names/* DEFAULT_GALLERY */.zw,
+        definition: (0,names/* azureImageDefinition */._g)(image.image, image.os),
+        version: (0,names/* azureVersionName */.lV)(buildTime),
+    };
+    if (ref?.kind === 'gallery-version')
+        return raw;
+    if (ref?.kind === 'managed-image' && ref.name.toLowerCase() === image.name.toLowerCase())
+        return (0,names/* galleryVersionId */.aX)(version);
+    throw new Error(`${image.name}: Packer's manifest names ${raw}, not the managed image or gallery version this build made`);
+}
+function manifest_safeParse(raw) {
+    try {
+        return (0,names/* parseAzureImageId */.Bk)(raw);
+    }
+    catch {
+        return undefined;
+    }
 }
 
 // EXTERNAL MODULE: ./src/util/process.ts
@@ -40839,13 +42126,20 @@ async function packerStep(job, args, reporter, what, env = process.env, timeoutM
 
 
 
+
+
+
 async function runBuild(inputs, reporter) {
     const cell = parseCell(inputs.cell);
     const topology = await loadTopology(inputs.topology);
-    const image = imageForCell(topology, cell);
+    const planned = imageForCell(topology, cell);
     const started = new Date();
     const context = providerContext(topology.dir, inputs, reporter);
-    const hooks = await createBuildHooks(image.target, context);
+    const hooks = await createBuildHooks(planned.target, context);
+    // A real build asks the cloud what the template needs (GCP: the zone) before writing it; a dry run needs no login.
+    const provider = inputs.dryRun ? undefined : await createProvider(planned.target, context);
+    // Every build names its image anew (the planned name and the start time), so a rebuild never meets an image of that name.
+    const image = await forThisRun({ ...planned, name: imageName(planned.provider, planned.image, planned.os, planned.fingerprint, started) }, provider, reporter);
     const job = await preparePackerJob({
         image,
         topologyDir: topology.dir,
@@ -40854,12 +42148,11 @@ async function runBuild(inputs, reporter) {
         hooks,
         playbooks: image.recipe.playbooks.map((p) => external_node_path_default().resolve(topology.dir, p)),
     }, inputs, reporter);
-    if (inputs.dryRun) {
+    if (!provider) {
         reporter.info(`${image.name}: dry run, template ${job.template} and variables ${job.varFile} written, nothing built`);
         return { template: job.template, varFile: job.varFile };
     }
-    const provider = await createProvider(image.target, context);
-    await provider.prepareBuild?.({ image: image.image, os: image.os, region: image.buildRegion });
+    await provider.prepareBuild?.({ image: image.image, os: image.os, region: image.buildRegion, source: image.source });
     await runPackerJob(job, inputs, reporter);
     const imageId = await keep(image, job, hooks, started);
     const result = {
@@ -40887,9 +42180,30 @@ async function runBuild(inputs, reporter) {
     await external_node_fs_.promises.rm(job.outputDir, { recursive: true, force: true });
     return { template: job.template, varFile: job.varFile, result };
 }
+/**
+ * The image as this run builds or verifies it, with what the cloud told the
+ * provider (GCP: the zone, unless the topology names one). A dry run asks no
+ * cloud: a GCP template without a zone in the topology gets a placeholder.
+ * On GitHub, Azure's Packer signs in with the job's OIDC request token: it
+ * is masked before Packer runs.
+ */
+async function forThisRun(image, provider, reporter) {
+    const settings = (await provider?.buildSettings?.({ image: image.image, os: image.os, region: image.buildRegion })) ?? {};
+    const zone = settings.zone ?? image.target.zone;
+    if (image.provider === 'gcp' && !zone) {
+        if (provider)
+            throw new Error(`${image.cloud}/${image.name}: no zone to build in: set zone: in the topology (a zone of ${image.buildRegion})`);
+        reporter.warning(`${image.cloud}/${image.name}: the topology names no zone, so the dry run's template has the placeholder ` +
+            `${zoneAtBuildTime(image.buildRegion)}; a real build picks a zone of ${image.buildRegion} that is up (or set zone: in the topology)`);
+    }
+    const token = process.env[AZURE_OIDC_ENV.token];
+    if (image.provider === 'azure' && token)
+        reporter.mask(token);
+    return zone ? { ...image, target: { ...image.target, zone } } : image;
+}
 /** The built image's id: Packer's artifact id, or where the provider's store hook put it. */
 async function keep(image, job, hooks, started) {
-    const artifact = artifactId(JSON.parse(await external_node_fs_.promises.readFile(job.manifestFile, 'utf8')), image);
+    const artifact = artifactId(JSON.parse(await external_node_fs_.promises.readFile(job.manifestFile, 'utf8')), image, started);
     if (!hooks.store)
         return artifact;
     const source = describeSource(image);
@@ -40915,6 +42229,7 @@ async function keep(image, job, hooks, started) {
                 image: image.image,
                 os: image.os,
                 cloud: image.cloud,
+                owner: image.owner,
                 source,
                 builtAt,
                 version: (0,paths/* productVersion */.Ud)(),
@@ -40924,6 +42239,33 @@ async function keep(image, job, hooks, started) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/providers/locks.ts
+/** Takes every provider's lock for `command`; resolves to one release for all (each attempted, the first failure rethrown). */
+async function lockAll(providers, command) {
+    const releases = [];
+    const release = async () => {
+        let failure;
+        for (const r of releases.splice(0).reverse())
+            await r().catch((error) => (failure ??= error));
+        if (failure !== undefined)
+            throw failure;
+    };
+    try {
+        for (const provider of [...providers].sort((a, b) => a.cloud.name.localeCompare(b.cloud.name))) {
+            const r = await provider.lock?.(command);
+            if (r)
+                releases.push(r);
+        }
+    }
+    catch (error) {
+        await release().catch(() => undefined);
+        throw error;
+    }
+    return release;
+}
+
+// EXTERNAL MODULE: ./src/providers/copy-wait.ts
+var copy_wait = __nccwpck_require__(72079);
 // EXTERNAL MODULE: ./src/util/retry.ts
 var retry = __nccwpck_require__(4266);
 ;// CONCATENATED MODULE: ./src/distribute/rules.ts
@@ -41149,6 +42491,8 @@ function distributeMermaid(report) {
 
 
 
+
+
 /** Errors that mean "too many copies into this region right now": worth waiting for. */
 const COPY_LIMIT = /ResourceLimitExceeded|concurrent (AMI )?cop(y|ies)/i;
 async function runDistribute(inputs, reporter, deps = {}) {
@@ -41177,12 +42521,19 @@ async function runDistribute(inputs, reporter, deps = {}) {
     }
     else {
         const provider = (cloud) => open.providers.get(cloud);
-        await retagSources(distribution.images, provider, failures, reporter);
-        outcomes = await copyAll(jobs, distribution.images, provider, inputs.copyLimit, reporter, deps);
-        for (const o of outcomes)
-            if (!o.ok)
-                failures.push({ cloud: o.job.cloud, region: o.job.to, name: o.job.name, step: 'copy', message: o.error ?? 'failed' });
-        await shareExisting(distribution.images, provider, inputs.concurrency, failures, reporter);
+        // One run at a time changes a store (the local one): the next waits, or stops naming this one.
+        const unlock = await lockAll(open.providers.values(), 'distribute');
+        try {
+            await retagSources(distribution.images, provider, failures, reporter);
+            outcomes = await copyAll(jobs, distribution.images, provider, inputs, reporter, deps);
+            for (const o of outcomes)
+                if (!o.ok)
+                    failures.push({ cloud: o.job.cloud, region: o.job.to, name: o.job.name, step: 'copy', message: o.error ?? 'failed' });
+            await shareExisting(distribution.images, provider, inputs.concurrency, failures, reporter);
+        }
+        finally {
+            await unlock();
+        }
     }
     const copied = outcomes.filter((o) => o.ok).length;
     reporter.setOutput(constants/* Outputs */.tY.copiedCount, String(copied));
@@ -41256,8 +42607,20 @@ async function retagSources(images, provider, failures, reporter) {
         }
     }));
 }
-/** Every job at once: one queue per destination (cloud, region), each with `limit` copies in flight. */
-async function copyAll(jobs, images, provider, limit, reporter, deps) {
+/** A pending copy is reported at least this often (providers look every 15 s at most). */
+const PROGRESS_EVERY_MS = 30_000;
+/** "45 s", "2 min 30 s". */
+function waited(ms) {
+    const s = Math.round(ms / 1000);
+    return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ''}`;
+}
+/**
+ * Every job at once: one queue per destination (cloud, region), each with
+ * `copy-limit` copies in flight; each copy waited for up to `copy-timeout`,
+ * with a progress line every 30 s while it is pending.
+ */
+async function copyAll(jobs, images, provider, inputs, reporter, deps) {
+    const timeoutMs = inputs.copyTimeoutMinutes * 60_000;
     const clock = deps.clock ?? (() => performance.now());
     const sleep = deps.sleep ?? retry/* realSleep */.u;
     const queues = new Map();
@@ -41271,7 +42634,15 @@ async function copyAll(jobs, images, provider, limit, reporter, deps) {
         let step = 'copy';
         try {
             reporter.info(`${job.cloud}/${job.name}: ${job.resume ? 'waiting for the copy under way' : 'copying'} ${job.from} -> ${job.to}`);
-            const copy = await (0,retry/* withRetry */.b)(() => p.copy(job.source, job.to, { wait: true }), {
+            let reported = 0;
+            const onProgress = ({ state, elapsedMs }) => {
+                if (elapsedMs - reported < PROGRESS_EVERY_MS)
+                    return;
+                reported = elapsedMs;
+                reporter.info(`${job.cloud}/${job.name}: copy into ${job.to} still ${state} after ${waited(elapsedMs)} ` +
+                    `(copy-timeout ${inputs.copyTimeoutMinutes} min)`);
+            };
+            const copy = await (0,retry/* withRetry */.b)(() => p.copy(job.source, job.to, { wait: true, timeoutMs, onProgress }), {
                 attempts: 6,
                 baseMs: 5_000,
                 maxMs: 60_000,
@@ -41290,12 +42661,13 @@ async function copyAll(jobs, images, provider, limit, reporter, deps) {
             return { job, ok: true, seconds: seconds(), copy };
         }
         catch (error) {
-            const message = `${step} failed: ${error.message}`;
+            // Still pending at copy-timeout: not a failure of the copy, which goes on in the cloud.
+            const message = (0,copy_wait/* isCopyPending */.JN)(error) ? `${job.cloud}: ${error.message}` : `${step} failed: ${error.message}`;
             reporter.error(`${job.cloud}/${job.name} -> ${job.to}: ${message}`);
             return { job, ok: false, seconds: seconds(), error: message };
         }
     };
-    const done = await Promise.all([...queues.values()].map((queue) => mapLimit(queue, limit, one)));
+    const done = await Promise.all([...queues.values()].map((queue) => mapLimit(queue, inputs.copyLimit, one)));
     return done.flat();
 }
 /** Shares what was already there (idempotent): a run interrupted before sharing is completed here. */
@@ -41313,21 +42685,64 @@ async function shareExisting(images, provider, concurrency, failures, reporter) 
 }
 
 ;// CONCATENATED MODULE: ./src/lifecycle/decide.ts
-/** Newest first: creation time, then name, then id, so ties are still ordered. */
-function newestFirst(records) {
-    return [...records].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.name.localeCompare(a.name) || b.id.localeCompare(a.id));
+/** A date, or a date and time with `Z` or an offset: ISO 8601 as the clouds write it. A time without a zone would depend on the runner's. */
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:[Zz]|[+-]\d{2}(?::?\d{2})?))?$/;
+/** Milliseconds since the epoch of an ISO 8601 `createdAt`; undefined when it is missing or anything else (never guessed). */
+function createdTime(createdAt) {
+    if (typeof createdAt !== 'string')
+        return undefined;
+    if (parsed.has(createdAt))
+        return parsed.get(createdAt);
+    if (parsed.size >= 10_000)
+        parsed.clear();
+    const ms = parseCreated(createdAt);
+    parsed.set(createdAt, ms);
+    return ms;
 }
-/** May this image become gold? */
+/** Parsed creation times (Date.parse is slow, and each time is read several times per decision). */
+const parsed = new Map();
+function parseCreated(createdAt) {
+    if (!ISO_8601.test(createdAt.trim()))
+        return undefined;
+    const [y, m, d] = createdAt.trim().slice(0, 10).split('-').map(Number);
+    const day = new Date(Date.UTC(y, m - 1, d));
+    // Date.parse takes 2026-02-30 for March 2: a day that does not exist is no date.
+    if (day.getUTCFullYear() !== y || day.getUTCMonth() !== m - 1 || day.getUTCDate() !== d)
+        return undefined;
+    const ms = Date.parse(createdAt.trim().replace(',', '.'));
+    return Number.isNaN(ms) ? undefined : ms;
+}
+/** The image has a creation time lifecycle can order by. */
+const dated = (record) => createdTime(record.createdAt) !== undefined;
+/**
+ * Newest first: creation time, then name, then id, so ties are still ordered.
+ * Undated images (see createdTime) have no rank: they come last, by name and id.
+ */
+function newestFirst(records) {
+    const time = new Map(records.map((r) => [r, createdTime(r.createdAt)]));
+    return [...records].sort((a, b) => {
+        const [ta, tb] = [time.get(a), time.get(b)];
+        if (ta === undefined || tb === undefined) {
+            if (ta !== tb)
+                return ta === undefined ? 1 : -1;
+        }
+        else if (ta !== tb)
+            return tb - ta;
+        return b.name.localeCompare(a.name) || b.id.localeCompare(a.id);
+    });
+}
+/** May this image become gold? (Never an undated one.) */
 function promotable(record, currentFingerprint, allowUnverified) {
     if (currentFingerprint === undefined || record.fingerprint !== currentFingerprint)
         return false;
-    if (record.state !== 'available')
+    if (record.state !== 'available' || !dated(record))
         return false;
     return record.verified === 'passed' || (allowUnverified && record.verified === 'unverified');
 }
 function decide(input) {
     const keep = Math.max(1, Math.floor(input.keep));
-    const ordered = newestFirst(uniqueById(input.records));
+    const unique = newestFirst(uniqueById(input.records));
+    const ordered = unique.filter(dated);
     const golds = ordered.filter((r) => r.channel === 'gold');
     let gold;
     if (!input.retired) {
@@ -41345,6 +42760,9 @@ function decide(input) {
         const removal = { record, reason: input.retired ? 'retired' : 'beyond-keep' };
         (input.delete ? decision.remove : decision.wouldRemove).push(removal);
     });
+    for (const record of unique)
+        if (!dated(record))
+            decision.kept.push({ record, reason: 'undated' });
     return decision;
 }
 function keepReason(record, index, keep, gold, input) {
@@ -41502,21 +42920,37 @@ function driftText(rows) {
 ;// CONCATENATED MODULE: ./src/report/lifecycle-summary.ts
 
 
+/** Names one planned step, for AppliedSteps.done. */
+const doneKey = (step, cloud, record) => `${step}|${cloud}|${record.region}|${record.id}`;
 const where = (l) => l.location.regions.join(' ');
 const line = (l) => [l.location.cloud, where(l), l.location.image, l.location.os];
+/** Every step the decisions plan, with its image. */
+function planned(r) {
+    return r.lines.flatMap((line) => [
+        ...(line.decision.promote ? [{ line, step: 'promote', record: line.decision.promote }] : []),
+        ...line.decision.outdated.map((record) => ({ line, step: 'outdated', record })),
+        ...line.decision.remove.map((x) => ({ line, step: 'remove', record: x.record })),
+    ]);
+}
+/** Whether a planned step counts: in a dry run every one (as "would"), in a real run those done. */
+const counted = (r, step, l, record) => r.dryRun || r.applied.done.has(doneKey(step, l.location.cloud, record));
 function lifecycleHeadline(r) {
-    const promoted = r.lines.filter((l) => l.decision.promote).length;
-    const outdated = r.lines.reduce((n, l) => n + l.decision.outdated.length, 0);
-    const removed = r.lines.reduce((n, l) => n + l.decision.remove.length, 0);
-    const would = r.lines.reduce((n, l) => n + l.decision.wouldRemove.length, 0);
+    const plan = planned(r);
+    const n = (step) => plan.filter((p) => p.step === step).length;
+    const [promoted, outdated, removed] = r.dryRun
+        ? [n('promote'), n('outdated'), n('remove')]
+        : [r.applied.promoted, r.applied.outdated, r.applied.removed];
+    const would = r.lines.reduce((sum, l) => sum + l.decision.wouldRemove.length, 0);
     const mode = r.dryRun ? 'dry run, nothing changed: would be ' : '';
     const removal = r.delete ? `${count(removed, 'image')} removed` : `${count(would, 'image')} to remove (delete is off: nothing removed)`;
+    const notDone = notDoneRows(r).length;
     return (`${mode}${count(promoted, 'promotion')}, ${outdated} outdated, ${removal}; ${count(r.lines.length, 'line location')}` +
-        (r.failures.length > 0 ? `, ${count(r.failures.length, 'failure')}` : ''));
+        (r.failures.length > 0 ? `, ${count(r.failures.length, 'failure')}` : '') +
+        (notDone > 0 ? `, ${count(notDone, 'planned step')} not done` : ''));
 }
 const PROMOTE_HEADER = ['cloud', 'regions', 'image', 'os', 'new gold', 'fingerprint', 'verdict', 'replaces'];
 const promoteRows = (r) => r.lines
-    .filter((l) => l.decision.promote)
+    .filter((l) => l.decision.promote && counted(r, 'promote', l, l.decision.promote))
     .map((l) => {
     const gold = l.decision.promote;
     return [
@@ -41528,10 +42962,14 @@ const promoteRows = (r) => r.lines
     ];
 });
 const OUTDATED_HEADER = ['cloud', 'regions', 'image', 'os', 'outdated', 'replaced by'];
-const outdatedRows = (r) => r.lines.flatMap((l) => l.decision.outdated.map((o) => [...line(l), `${o.name} (${o.id})`, l.decision.gold?.name ?? '-']));
+const outdatedRows = (r) => r.lines.flatMap((l) => l.decision.outdated
+    .filter((o) => counted(r, 'outdated', l, o))
+    .map((o) => [...line(l), `${o.name} (${o.id})`, l.decision.gold?.name ?? '-']));
 const REMOVE_HEADER = ['cloud', 'regions', 'image', 'os', 'image name', 'created', 'channel', 'reason', 'action'];
 const removeRows = (r) => r.lines.flatMap((l) => [
-    ...l.decision.remove.map((x) => ({ ...x, action: r.dryRun ? 'would remove' : 'removed' })),
+    ...l.decision.remove
+        .filter((x) => counted(r, 'remove', l, x.record))
+        .map((x) => ({ ...x, action: r.dryRun ? 'would remove' : 'removed' })),
     ...l.decision.wouldRemove.map((x) => ({ ...x, action: 'would remove with delete: true' })),
 ].map((x) => [...line(l), `${x.record.name} (${x.record.id})`, x.record.createdAt, x.record.channel, x.reason, x.action]));
 const KEPT_HEADER = ['cloud', 'regions', 'image', 'os', 'gold', 'newest', 'in use', 'pending'];
@@ -41542,6 +42980,22 @@ const keptRows = (r) => r.lines.map((l) => {
         .map((k) => `${k.record.name}${l.usage[k.record.id]?.length ? ` [${l.usage[k.record.id].slice(0, 3).join(', ')}]` : ''}`);
     return [...line(l), l.decision.gold?.name ?? '-', n('newest'), inUse.join(' ') || '0', n('pending')];
 });
+const STEP_TEXT = { promote: 'promote to gold', outdated: 'mark outdated', remove: 'remove' };
+/** The failure behind a step: promoting and marking outdated are tags (outdated also a deprecation). */
+const FAILED_AS = { promote: ['tag'], outdated: ['tag', 'deprecate'], remove: ['remove'] };
+const NOT_DONE_HEADER = ['cloud', 'regions', 'image', 'os', 'step', 'image name', 'why'];
+/** Planned steps of a real run that did not happen: failed (see Failures), or not tried after an earlier failure. */
+function notDoneRows(r) {
+    if (r.dryRun)
+        return [];
+    return planned(r)
+        .filter((p) => !r.applied.done.has(doneKey(p.step, p.line.location.cloud, p.record)))
+        .map(({ line: l, step, record }) => {
+        const failure = r.failures.find((f) => f.cloud === l.location.cloud && f.region === record.region && f.name === record.name && FAILED_AS[step].includes(f.step));
+        const why = failure ? `failed (${failure.step}): see Failures` : 'not tried: an earlier step of this line failed';
+        return [...line(l), STEP_TEXT[step], `${record.name} (${record.id})`, why];
+    });
+}
 const lifecycle_summary_FAIL_HEADER = ['cloud', 'region', 'image', 'step', 'error'];
 const lifecycle_summary_failRows = (r) => r.failures.map((f) => [f.cloud, f.region, f.name || '-', f.step, f.message]);
 function sections(r, table, heading) {
@@ -41550,10 +43004,11 @@ function sections(r, table, heading) {
         if (rows.length > 0)
             parts.push(`${heading(title)}${table(header, rows)}`);
     };
-    add('Promoted to gold', PROMOTE_HEADER, promoteRows(r));
-    add('Marked outdated (deprecated, replacement named)', OUTDATED_HEADER, outdatedRows(r));
+    add(r.dryRun ? 'Would promote to gold' : 'Promoted to gold', PROMOTE_HEADER, promoteRows(r));
+    add(r.dryRun ? 'Would mark outdated (deprecate, naming the replacement)' : 'Marked outdated (deprecated, replacement named)', OUTDATED_HEADER, outdatedRows(r));
     add(`Removals (keep ${r.keep} per line and region; retired lines entirely)`, REMOVE_HEADER, removeRows(r));
     add('Kept', KEPT_HEADER, keptRows(r));
+    add('Not done', NOT_DONE_HEADER, notDoneRows(r));
     add('Failures', lifecycle_summary_FAIL_HEADER, lifecycle_summary_failRows(r));
     return parts;
 }
@@ -41573,6 +43028,7 @@ function lifecycleText(r) {
  * only with delete: true and never what is gold, newest or in use. dry-run
  * changes nothing. Orchestration only: the rules are in lifecycle/decide.ts.
  */
+
 
 
 
@@ -41609,7 +43065,9 @@ async function runLifecycle(inputs, reporter, deps = {}) {
         }));
     });
     const provider = (cloud) => open.providers.get(cloud);
-    const applied = { promoted: 0, outdated: 0, removed: 0 };
+    const applied = { promoted: 0, outdated: 0, removed: 0, adopted: 0, done: new Set() };
+    // One run at a time changes a store (the local one): the next waits, or stops naming this one.
+    const unlock = inputs.dryRun ? async () => undefined : await lockAll(open.providers.values(), 'lifecycle');
     const lines = await mapLimit(locations, inputs.concurrency, async ({ location, mayDelete }) => {
         const config = configs.get(lineId(location));
         const input = {
@@ -41650,17 +43108,26 @@ async function runLifecycle(inputs, reporter, deps = {}) {
             usage,
         };
         if (inputs.dryRun)
-            lifecycle_describe(line, reporter);
+            lifecycle_describe(line, open.owner, reporter);
         else
-            await apply(line, provider(location.cloud), applied, failures, reporter);
+            await apply(line, provider(location.cloud), open.owner, applied, failures, reporter);
         return line;
-    });
+    }).finally(unlock);
     const drift = driftRows(images, lines.map((l) => ({ ...l.location, gold: l.decision.gold })));
-    const result = { lines, drift, failures, ...applied };
+    const { done, ...counts } = applied;
+    const result = { lines, drift, failures, ...counts };
     reporter.setOutput(constants/* Outputs */.tY.promotedCount, String(result.promoted));
     reporter.setOutput(constants/* Outputs */.tY.removedCount, String(result.removed));
     reporter.setOutput(constants/* Outputs */.tY.failedCount, String(failures.length));
-    const report = { dryRun: inputs.dryRun, delete: inputs.delete, keep: topology.lifecycle.keep, lines, failures, drift };
+    const report = {
+        dryRun: inputs.dryRun,
+        delete: inputs.delete,
+        keep: topology.lifecycle.keep,
+        lines,
+        failures,
+        drift,
+        applied: { ...counts, done },
+    };
     if (inputs.summary)
         await reporter.summary(lifecycleMarkdown(report), lifecycleText(report));
     if (failures.length > 0) {
@@ -41671,9 +43138,20 @@ async function runLifecycle(inputs, reporter, deps = {}) {
     return result;
 }
 const label = (l) => `${l.cloud}/${l.image}/${l.os} in ${l.regions.join(', ')}`;
-function lifecycle_describe(line, reporter) {
+/**
+ * The images of a line without an owner that stay: the inventory holds such
+ * images only for clouds the topology adopts, and lifecycle tags them with
+ * the owner, so adoption takes one run.
+ */
+function toAdopt(line) {
+    const removed = new Set(line.decision.remove.map((x) => x.record.id));
+    return line.location.records.filter((r) => !r.tags[src_images/* TAGS */.gp.owner] && !removed.has(r.id));
+}
+function lifecycle_describe(line, owner, reporter) {
     const say = (m) => reporter.info(`dry-run: ${label(line.location)}: ${m}`);
     const { decision } = line;
+    for (const record of toAdopt(line))
+        say(`would adopt ${record.name} (${record.id}): tag ${src_images/* TAGS */.gp.owner}=${owner}`);
     if (decision.promote)
         say(`would promote ${decision.promote.name} (${decision.promote.id}) to gold`);
     for (const old of decision.outdated)
@@ -41684,11 +43162,12 @@ function lifecycle_describe(line, reporter) {
         say(`would remove ${x.record.name} (${x.record.id}) with delete: true: ${x.reason}`);
 }
 /**
- * Promote first (there is always a gold), then outdated marks, then removals.
- * Each failure is recorded and the rest goes on, except that a failed
- * promotion stops its line: the old gold is still the current one.
+ * Adopt first (tag the owner), promote (there is always a gold), then
+ * outdated marks, then removals. Each failure is recorded and the rest goes
+ * on, except that a failed promotion stops its line: the old gold is still
+ * the current one.
  */
-async function apply(line, provider, applied, failures, reporter) {
+async function apply(line, provider, owner, applied, failures, reporter) {
     const { decision, location } = line;
     const step = async (record, kind, fn, done) => {
         try {
@@ -41702,6 +43181,11 @@ async function apply(line, provider, applied, failures, reporter) {
             return false;
         }
     };
+    for (const record of toAdopt(line)) {
+        const tags = { [src_images/* TAGS */.gp.owner]: owner };
+        if (await step(record, 'tag', () => provider.tag(record, tags), `adopted ${record.name} (${record.id}): tagged ${src_images/* TAGS */.gp.owner}=${owner}`))
+            applied.adopted += 1;
+    }
     const gold = decision.gold;
     if (decision.promote && gold) {
         const tags = { [src_images/* TAGS */.gp.channel]: 'gold', [src_images/* TAGS */.gp.verified]: gold.verified };
@@ -41709,18 +43193,28 @@ async function apply(line, provider, applied, failures, reporter) {
         if (!(await step(gold, 'tag', () => provider.tag(gold, tags), `promoted ${gold.name} (${gold.id}) to gold`)))
             return;
         applied.promoted += 1;
+        applied.done.add(doneKey('promote', location.cloud, gold));
+    }
+    // Consumers resolve the gold (GCP family, Azure versions/latest) before an old gold is deprecated; again after a failed try.
+    if (gold && provider.promote && (decision.promote || decision.outdated.length > 0)) {
+        if (!(await step(gold, 'tag', () => provider.promote?.(gold) ?? Promise.resolve(), `${gold.name} is what consumers resolve`)))
+            return;
     }
     for (const old of decision.outdated) {
         const marked = await step(old, 'tag', () => provider.tag(old, { [src_images/* TAGS */.gp.channel]: 'outdated' }), `marked ${old.name} outdated`);
         if (marked) {
             const deprecated = await step(old, 'deprecate', () => provider.deprecate(old, { replacement: gold }), `deprecated ${old.name}, replaced by ${gold?.name}`);
-            if (deprecated)
+            if (deprecated) {
                 applied.outdated += 1;
+                applied.done.add(doneKey('outdated', location.cloud, old));
+            }
         }
     }
     for (const { record, reason } of decision.remove) {
-        if (await step(record, 'remove', () => provider.remove(record), `removed ${record.name} (${record.id}, ${reason})`))
+        if (await step(record, 'remove', () => provider.remove(record), `removed ${record.name} (${record.id}, ${reason})`)) {
             applied.removed += 1;
+            applied.done.add(doneKey('remove', location.cloud, record));
+        }
     }
 }
 
@@ -41744,19 +43238,28 @@ async function apply(line, provider, applied, failures, reporter) {
 
 
 
+
 async function runVerify(inputs, reporter) {
     const cell = parseCell(inputs.cell);
     const topology = await loadTopology(inputs.topology);
-    const image = imageForCell(topology, cell);
+    const planned = imageForCell(topology, cell);
     const resultsDir = external_node_path_default().resolve(inputs.results);
-    const result = (await readResults(resultsDir)).find((r) => r.cloud === image.cloud && r.fingerprint === image.fingerprint);
+    // The newest build of this fingerprint (a forced rebuild leaves two results, each naming its own image).
+    const result = (await readResults(resultsDir))
+        .filter((r) => r.cloud === planned.cloud && r.fingerprint === planned.fingerprint)
+        .sort((a, b) => b.builtAt.localeCompare(a.builtAt))[0];
     if (!result)
-        throw new Error(`${image.cloud}/${image.name}: no build result in ${resultsDir}: run build for this cell first (in a workflow: download its artifact)`);
-    const playbook = image.recipe.verify ? external_node_path_default().resolve(topology.dir, image.recipe.verify) : external_node_path_default().join((0,paths/* bundledPlaybooks */.DV)(), 'verify.yml');
-    const hooks = await createBuildHooks(image.target, providerContext(topology.dir, inputs, reporter));
+        throw new Error(`${planned.cloud}/${planned.name}: no build result in ${resultsDir}: run build for this cell first (in a workflow: download its artifact)`);
+    const playbook = planned.recipe.verify ? external_node_path_default().resolve(topology.dir, planned.recipe.verify) : external_node_path_default().join((0,paths/* bundledPlaybooks */.DV)(), 'verify.yml');
+    const context = providerContext(topology.dir, inputs, reporter);
+    const hooks = await createBuildHooks(planned.target, context);
+    // A real verification asks the cloud what the template needs (GCP: the zone) before writing it.
+    const provider = inputs.dryRun ? undefined : await createProvider(planned.target, context);
+    // The image the build made, by the name it got (the build stamps the planned name with its start time).
+    const image = await forThisRun({ ...planned, name: result.name }, provider, reporter);
     // The provider's verification source (local: an overlay, so the stored disk is never written to); a dry run boots nothing.
     const booted = !inputs.dryRun && hooks.verifySource
-        ? await hooks.verifySource({ region: result.region, name: image.name, imageId: result.imageId }, inputs.workDir)
+        ? await hooks.verifySource({ region: result.region, name: result.name, imageId: result.imageId }, inputs.workDir)
         : { source: result.imageId, release: async () => { } };
     let job;
     try {
@@ -41774,7 +43277,7 @@ async function runVerify(inputs, reporter) {
         await booted.release();
         throw error;
     }
-    if (inputs.dryRun) {
+    if (!provider) {
         reporter.info(`${image.name}: dry run, verification template ${job.template} written, nothing booted`);
         return { verdict: result.verified, result };
     }
@@ -41798,16 +43301,23 @@ async function runVerify(inputs, reporter) {
     }
     const updated = { ...result, verified: verdict, verifiedAt: new Date().toISOString() };
     await writeResult(resultsDir, updated);
-    await markImage(image, result, verdict, topology.dir, inputs, reporter);
+    await markImage(provider, image, result, verdict);
     if (failure)
         throw new Error(`${image.cloud}/${image.name} failed verification with ${external_node_path_default().basename(playbook)}; it is marked ${src_images/* TAGS */.gp.verified}=failed and will never be promoted.\n${failure.message}`);
     reporter.info(`${image.cloud}/${image.name}: verification passed (${external_node_path_default().basename(playbook)})`);
     return { verdict, result: updated };
 }
-/** Records the verdict on the image itself, so lifecycle sees it whatever happens to the result files. */
-async function markImage(image, result, verdict, baseDir, inputs, reporter) {
-    const provider = await createProvider(image.target, providerContext(baseDir, inputs, reporter));
-    const record = (await provider.inventory(result.region)).find((r) => r.id === result.imageId || r.fingerprint === image.fingerprint);
+/**
+ * Records the verdict on the image itself, so lifecycle sees it whatever
+ * happens to the result files: the image of the result's id (ids compared
+ * without case: Azure's are case-insensitive), else the one image of this
+ * fingerprint, never a guess between several.
+ */
+async function markImage(provider, image, result, verdict) {
+    const records = await provider.inventory(result.region);
+    const sameFingerprint = records.filter((r) => r.fingerprint === image.fingerprint);
+    const record = records.find((r) => r.id.toLowerCase() === result.imageId.toLowerCase()) ??
+        (sameFingerprint.length === 1 ? sameFingerprint[0] : undefined);
     if (!record)
         throw new Error(`${image.cloud}/${image.name}: the image ${result.imageId} is not in ${result.region} any more, cannot record its verdict`);
     await provider.tag(record, { [src_images/* TAGS */.gp.verified]: verdict });
@@ -41859,7 +43369,7 @@ g.__dirname ??= node_path__WEBPACK_IMPORTED_MODULE_0___default().dirname(g.__fil
 
 /***/ }),
 
-/***/ 8122:
+/***/ 93041:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41868,10 +43378,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   gp: () => (/* reexport */ TAGS),
   B1: () => (/* reexport */ currentTags),
   y8: () => (/* reexport */ fromTags),
-  rK: () => (/* reexport */ imageTags)
+  rK: () => (/* reexport */ imageTags),
+  kG: () => (/* reexport */ ownership)
 });
 
-// UNUSED EXPORTS: LEGACY_TAGS
+// UNUSED EXPORTS: LEGACY_TAGS, REQUIRED_TAGS
 
 ;// CONCATENATED MODULE: ./src/images/tags.ts
 const TAGS = {
@@ -41880,6 +43391,8 @@ const TAGS = {
     recipe: 'ib-recipe',
     os: 'ib-os',
     cloud: 'ib-cloud',
+    /** Who owns the image: the topology's namespace, or its repository and path (topology/owner.ts). */
+    owner: 'ib-owner',
     channel: 'ib-channel',
     verified: 'ib-verified',
     source: 'ib-source',
@@ -41911,6 +43424,8 @@ function imageTags(fields) {
         [TAGS.channel]: fields.channel ?? 'candidate',
         [TAGS.verified]: fields.verified ?? 'unverified',
     };
+    if (fields.owner)
+        tags[TAGS.owner] = fields.owner;
     if (fields.source)
         tags[TAGS.source] = fields.source;
     if (fields.gitSha)
@@ -41948,7 +43463,30 @@ function fromTags(raw, base) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/images/ownership.ts
+
+/** The tags an image needs, besides `ib-owner`, to be considered at all. */
+const REQUIRED_TAGS = [TAGS.managedBy, TAGS.fingerprint, TAGS.recipe, TAGS.os, TAGS.cloud];
+/**
+ * Whose `record` is, seen from cloud `cloud` of the topology owned by `owner`.
+ * `record.cloud` is the cloud name as the provider read it back from
+ * `ib-cloud` (GCP's sanitized label mapped back to the name); a missing
+ * `ib-cloud` is never taken for this cloud.
+ */
+function ownership(record, cloud, owner) {
+    const tags = record.tags;
+    if (tags[TAGS.cloud] && record.cloud !== cloud)
+        return 'other-cloud';
+    if (tags[TAGS.managedBy] !== 'true' || REQUIRED_TAGS.some((key) => !tags[key]))
+        return 'incomplete';
+    const theirs = tags[TAGS.owner];
+    if (!theirs)
+        return 'unowned';
+    return theirs === owner ? 'ours' : 'other-owner';
+}
+
 ;// CONCATENATED MODULE: ./src/images/index.ts
+
 
 
 
@@ -42003,6 +43541,7 @@ const InputNames = {
     buildTimeout: 'build-timeout',
     workDir: 'work-dir',
     copyLimit: 'copy-limit',
+    copyTimeout: 'copy-timeout',
 };
 const Outputs = {
     matrix: 'matrix',
@@ -42109,6 +43648,7 @@ function parseInputs(get) {
         buildTimeoutMinutes: int(get, _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .InputNames */ .nL.buildTimeout, 120, 1, 24 * 60),
         workDir: get(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .InputNames */ .nL.workDir).trim() || 'image-builder-work',
         copyLimit: int(get, _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .InputNames */ .nL.copyLimit, 5, 1, 100),
+        copyTimeoutMinutes: int(get, _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .InputNames */ .nL.copyTimeout, 120, 1, 24 * 60),
     };
 }
 function list(raw) {
@@ -42203,8 +43743,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var core = __nccwpck_require__(33838);
-// EXTERNAL MODULE: ./src/commands/index.ts + 68 modules
-var commands = __nccwpck_require__(18035);
+// EXTERNAL MODULE: ./src/commands/index.ts + 79 modules
+var commands = __nccwpck_require__(3345);
 ;// CONCATENATED MODULE: ./src/io/action-reporter.ts
 /** The Reporter of the GitHub Action: workflow commands, outputs, job summary. */
 
@@ -42355,6 +43895,77 @@ function galleryVersionId(ref) {
 }
 function definitionId(ref) {
     return `/subscriptions/${ref.subscription}/resourceGroups/${ref.resourceGroup}/providers/Microsoft.Compute/galleries/${ref.gallery}/images/${ref.definition}`;
+}
+
+
+/***/ }),
+
+/***/ 72079:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A4: () => (/* binding */ waitForCopy),
+/* harmony export */   JN: () => (/* binding */ isCopyPending),
+/* harmony export */   V1: () => (/* binding */ CopyPendingError)
+/* harmony export */ });
+/* unused harmony export minutes */
+/**
+ * Waiting for a copy into another region, one loop for every provider: each
+ * reports the same progress (state and time waited at every look) and gives
+ * up at the same deadline with the same message. Giving up never cancels the
+ * copy: it goes on in the cloud, and the next distribute finds it pending and
+ * waits for it instead of starting another.
+ */
+/** The copy did not finish within the deadline; it continues in the cloud. */
+class CopyPendingError extends Error {
+    image;
+    region;
+    waitedMs;
+    state;
+    constructor(image, region, waitedMs, state) {
+        super(`the copy of ${image} into ${region} is still ${state} after ${minutes(waitedMs)} min; ` +
+            'it continues in the cloud; run distribute again to wait for it');
+        this.image = image;
+        this.region = region;
+        this.waitedMs = waitedMs;
+        this.state = state;
+        this.name = 'CopyPendingError';
+    }
+}
+function isCopyPending(error) {
+    return error instanceof CopyPendingError;
+}
+/** Whole minutes, at least one decimal below one minute ("0.5"). */
+function minutes(ms) {
+    const m = ms / 60_000;
+    return m >= 1 ? String(Math.round(m)) : String(Math.round(m * 10) / 10);
+}
+/**
+ * Looks until `look` answers done. The time waited is the clock's, or the sum
+ * of the pauses when that is larger (a sleep that does not really wait, as in
+ * tests, still reaches the deadline).
+ */
+async function waitForCopy(wait, look) {
+    const now = wait.now ?? Date.now;
+    const started = now();
+    let paused = 0;
+    const elapsed = () => Math.max(now() - started, paused);
+    const pause = async (ms) => {
+        await wait.sleep(ms);
+        paused += ms;
+    };
+    if (wait.pauseFirst)
+        await pause(Math.min(wait.pollMs, wait.timeoutMs));
+    for (;;) {
+        const seen = await look();
+        if ('done' in seen)
+            return seen.done;
+        const waited = elapsed();
+        wait.onProgress?.({ state: seen.state, elapsedMs: waited });
+        if (waited >= wait.timeoutMs)
+            throw new CopyPendingError(wait.image, wait.region, waited, seen.state);
+        await pause(Math.max(1, Math.min(wait.pollMs, wait.timeoutMs - waited)));
+    }
 }
 
 
@@ -45620,11 +47231,11 @@ var visit = __nccwpck_require__(10204);
 
 
 
-__webpack_unused_export__ = composer.Composer;
+exports.Dk = composer.Composer;
 __webpack_unused_export__ = Document.Document;
 __webpack_unused_export__ = Schema.Schema;
 __webpack_unused_export__ = errors.YAMLError;
-__webpack_unused_export__ = errors.YAMLParseError;
+exports.XT = errors.YAMLParseError;
 __webpack_unused_export__ = errors.YAMLWarning;
 __webpack_unused_export__ = Alias.Alias;
 exports.Vj = identity.isAlias;
@@ -45632,7 +47243,7 @@ __webpack_unused_export__ = identity.isCollection;
 __webpack_unused_export__ = identity.isDocument;
 exports.jh = identity.isMap;
 __webpack_unused_export__ = identity.isNode;
-__webpack_unused_export__ = identity.isPair;
+exports.tO = identity.isPair;
 exports.jn = identity.isScalar;
 exports.oP = identity.isSeq;
 __webpack_unused_export__ = Pair.Pair;
@@ -45642,10 +47253,10 @@ __webpack_unused_export__ = YAMLSeq.YAMLSeq;
 __webpack_unused_export__ = cst;
 __webpack_unused_export__ = lexer.Lexer;
 exports.HN = lineCounter.LineCounter;
-__webpack_unused_export__ = parser.Parser;
+exports.iX = parser.Parser;
 exports.qg = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
-exports.Tp = publicApi.parseDocument;
+__webpack_unused_export__ = publicApi.parseDocument;
 __webpack_unused_export__ = publicApi.stringify;
 exports.YR = visit.visit;
 __webpack_unused_export__ = visit.visitAsync;
