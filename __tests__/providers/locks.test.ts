@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { lockAll } from '../../src/providers/locks.js';
+import { hostLockDir, lockAll } from '../../src/providers/locks.js';
 import type { Provider } from '../../src/providers/provider.js';
 import type { CommandDeps } from '../../src/commands/clouds.js';
 import { runDistribute } from '../../src/commands/distribute.js';
@@ -169,5 +169,46 @@ lifecycle: { keep: 1 }
     expect(removed.removed).toBe(1);
     expect(folders()).toEqual([[image.name], [image.name]]);
     expect(existsSync(lockFile)).toBe(false);
+  });
+});
+
+describe('host lock of a cloud without a lock of its own (AWS, GCP, Azure)', () => {
+  const cloud = { name: 'aws-prod', provider: 'aws', account: '111122223333' } as unknown as Provider['cloud'];
+  const provider = { cloud } as unknown as Provider;
+
+  function liveProcess(): Promise<number> {
+    const child = spawn('sleep', ['60'], { stdio: 'ignore' });
+    children.push(child);
+    return new Promise((resolve, reject) => {
+      child.once('spawn', () => resolve(child.pid as number));
+      child.once('error', reject);
+    });
+  }
+
+  it('is one file per provider, account and cloud in IMAGE_BUILDER_LOCK_DIR, taken and released', async () => {
+    const env = { IMAGE_BUILDER_LOCK_DIR: writeTree({}), [LOCK_WAIT_ENV]: '0' };
+    const dir = hostLockDir(cloud, env);
+    expect(path.basename(dir)).toBe('aws--111122223333--aws-prod');
+    const release = await lockAll([provider], 'distribute', { env });
+    expect(JSON.parse(readFileSync(path.join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: process.pid, command: 'distribute' });
+    await release();
+    expect(existsSync(path.join(dir, LOCK_FILE))).toBe(false);
+  });
+
+  it('a second run on this host stops naming the holder, for the same cloud only', async () => {
+    const env = { IMAGE_BUILDER_LOCK_DIR: writeTree({}), [LOCK_WAIT_ENV]: '0' };
+    const pid = await liveProcess();
+    const dir = hostLockDir(cloud, env);
+    await import('node:fs/promises').then((fs) => fs.mkdir(dir, { recursive: true }));
+    writeFileSync(
+      path.join(dir, LOCK_FILE),
+      JSON.stringify({ pid, host: os.hostname(), command: 'lifecycle', since: '2026-01-01T00:00:00.000Z', token: 'theirs' }),
+    );
+    await expect(lockAll([provider], 'distribute', { env, sleep: async () => undefined })).rejects.toThrow(
+      `cloud "aws-prod" (this host's lock ${dir}) is locked by pid ${pid} (lifecycle, since 2026-01-01T00:00:00.000Z)`,
+    );
+    const other = { cloud: { ...cloud, account: '444455556666' } } as unknown as Provider;
+    const release = await lockAll([other], 'distribute', { env });
+    await release();
   });
 });

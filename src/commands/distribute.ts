@@ -69,7 +69,11 @@ export async function runDistribute(inputs: Inputs, reporter: Reporter, deps: Co
   } else {
     const provider = (cloud: string) => open.providers.get(cloud) as Provider;
     // One run at a time changes a store (the local one): the next waits, or stops naming this one.
-    const unlock = await lockAll(open.providers.values(), 'distribute');
+    const unlock = await lockAll(open.providers.values(), 'distribute', {
+      log: (m) => reporter.info(m),
+      env: deps.context?.env,
+      sleep: deps.sleep,
+    });
     try {
       await retagSources(distribution.images, provider, failures, reporter);
       outcomes = await copyAll(jobs, distribution.images, provider, inputs, reporter, deps);

@@ -71,7 +71,9 @@ export async function runLifecycle(inputs: Inputs, reporter: Reporter, deps: Com
   const provider = (cloud: string) => open.providers.get(cloud) as Provider;
   const applied: Applied = { promoted: 0, outdated: 0, removed: 0, adopted: 0, done: new Set() };
   // One run at a time changes a store (the local one): the next waits, or stops naming this one.
-  const unlock = inputs.dryRun ? async () => undefined : await lockAll(open.providers.values(), 'lifecycle');
+  const unlock = inputs.dryRun
+    ? async () => undefined
+    : await lockAll(open.providers.values(), 'lifecycle', { log: (m) => reporter.info(m), env: deps.context?.env, sleep: deps.sleep });
   const lines = await mapLimit(locations, inputs.concurrency, async ({ location, mayDelete }) => {
     const config = configs.get(lineId(location));
     const input = {

@@ -34,6 +34,8 @@ export interface LockOptions {
   log: (message: string) => void;
   env?: NodeJS.ProcessEnv;
   sleep?: (ms: number) => Promise<void>;
+  /** What the lock guards, in messages (default: "local store <root>"). */
+  label?: string;
   /** How long to wait for another run (default: the environment's IMAGE_BUILDER_LOCK_WAIT_SECONDS, else 10 minutes). */
   waitMs?: number;
 }
@@ -134,15 +136,19 @@ async function acquire(file: string, options: LockOptions): Promise<Holder> {
       if (await takeOverStale(file, holder, options.log)) continue;
     } else if (poll >= polls) {
       throw new Error(
-        `local store ${options.root} is locked by ${describeHolder(holder)}, still after ${minutes(waitMs)}: ` +
+        `${options.label ?? `local store ${options.root}`} is locked by ${describeHolder(holder)}, still after ${minutes(waitMs)}: ` +
           `let that run finish and run ${options.command} again; if that process is gone (another machine, a container), delete ${file}`,
       );
     } else if (said !== holder.token) {
       said = holder.token;
-      options.log(`local store ${options.root} is locked by ${describeHolder(holder)}: waiting up to ${minutes(waitMs)} for it`);
+      options.log(
+        `${options.label ?? `local store ${options.root}`} is locked by ${describeHolder(holder)}: waiting up to ${minutes(waitMs)} for it`,
+      );
     }
     if (poll >= polls && holder === undefined)
-      throw new Error(`local store ${options.root}: could not take the lock ${file}; delete it if no run uses the store`);
+      throw new Error(
+        `${options.label ?? `local store ${options.root}`}: could not take the lock ${file}; delete it if no run uses the store`,
+      );
     await sleep(pollMs);
   }
 }
