@@ -448,8 +448,8 @@ function aptMirror(aptDir = '/etc/apt') {
     return undefined;
 }
 
-// EXTERNAL MODULE: ./src/providers/local/store.ts + 4 modules
-var store = __webpack_require__(43910);
+// EXTERNAL MODULE: ./src/providers/local/store.ts + 2 modules
+var store = __webpack_require__(94437);
 ;// CONCATENATED MODULE: ./src/providers/local/build.ts
 /**
  * The local provider's part in builds and verification: the QEMU machine

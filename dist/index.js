@@ -40711,7 +40711,7 @@ var src_images = __nccwpck_require__(93041);
 async function createProvider(cloud, context) {
     switch (cloud.provider) {
         case 'local': {
-            const { LocalProvider } = await __nccwpck_require__.e(/* import() */ 910).then(__nccwpck_require__.bind(__nccwpck_require__, 43910));
+            const { LocalProvider } = await __nccwpck_require__.e(/* import() */ 437).then(__nccwpck_require__.bind(__nccwpck_require__, 94437));
             return new LocalProvider(cloud, context);
         }
         case 'aws': {
@@ -40736,7 +40736,7 @@ async function createProvider(cloud, context) {
 async function createBuildHooks(cloud, context) {
     switch (cloud.provider) {
         case 'local': {
-            const { LocalBuildHooks } = await Promise.all(/* import() */[__nccwpck_require__.e(910), __nccwpck_require__.e(184)]).then(__nccwpck_require__.bind(__nccwpck_require__, 61184));
+            const { LocalBuildHooks } = await Promise.all(/* import() */[__nccwpck_require__.e(437), __nccwpck_require__.e(184)]).then(__nccwpck_require__.bind(__nccwpck_require__, 61184));
             return new LocalBuildHooks(cloud, context);
         }
         case 'aws':
@@ -42239,9 +42239,33 @@ async function keep(image, job, hooks, started) {
     });
 }
 
+// EXTERNAL MODULE: ./src/providers/local/lock.ts
+var lock = __nccwpck_require__(71687);
 ;// CONCATENATED MODULE: ./src/providers/locks.ts
+/**
+ * The locks of the clouds a command changes, taken in cloud-name order so two
+ * runs never wait for each other crosswise, and released together.
+ *
+ * A provider with a lock of its own (the local store: a file in the store)
+ * takes that. A cloud (AWS, GCP, Azure) has no place both runs can see, so
+ * its lock is a host lock: a lock file per (provider, account, cloud) in
+ * IMAGE_BUILDER_LOCK_DIR (default: <tmp>/image-builder-locks), which keeps
+ * two runs on one build host (cron, a terminal) apart. Runs on different
+ * GitHub runners are kept apart by the reusable workflow's concurrency group
+ * (one run per repository and topology).
+ */
+
+
+
+const LOCK_DIR_ENV = 'IMAGE_BUILDER_LOCK_DIR';
+/** The folder of a cloud's host lock: one per provider, account (project, subscription) and cloud name. */
+function hostLockDir(cloud, env = process.env) {
+    const account = cloud.account ?? cloud.project ?? cloud.subscription ?? 'default';
+    const id = [cloud.provider, account, cloud.name].join('--').replace(/[^A-Za-z0-9._-]/g, '_');
+    return external_node_path_default().join(env[LOCK_DIR_ENV] || external_node_path_default().join(external_node_os_default().tmpdir(), 'image-builder-locks'), id);
+}
 /** Takes every provider's lock for `command`; resolves to one release for all (each attempted, the first failure rethrown). */
-async function lockAll(providers, command) {
+async function lockAll(providers, command, options = {}) {
     const releases = [];
     const release = async () => {
         let failure;
@@ -42252,7 +42276,16 @@ async function lockAll(providers, command) {
     };
     try {
         for (const provider of [...providers].sort((a, b) => a.cloud.name.localeCompare(b.cloud.name))) {
-            const r = await provider.lock?.(command);
+            const r = provider.lock
+                ? await provider.lock(command)
+                : await (0,lock/* lockStore */.$_)({
+                    root: hostLockDir(provider.cloud, options.env),
+                    label: `cloud "${provider.cloud.name}" (this host's lock ${hostLockDir(provider.cloud, options.env)})`,
+                    command,
+                    log: options.log ?? (() => undefined),
+                    env: options.env,
+                    sleep: options.sleep,
+                });
             if (r)
                 releases.push(r);
         }
@@ -42522,7 +42555,11 @@ async function runDistribute(inputs, reporter, deps = {}) {
     else {
         const provider = (cloud) => open.providers.get(cloud);
         // One run at a time changes a store (the local one): the next waits, or stops naming this one.
-        const unlock = await lockAll(open.providers.values(), 'distribute');
+        const unlock = await lockAll(open.providers.values(), 'distribute', {
+            log: (m) => reporter.info(m),
+            env: deps.context?.env,
+            sleep: deps.sleep,
+        });
         try {
             await retagSources(distribution.images, provider, failures, reporter);
             outcomes = await copyAll(jobs, distribution.images, provider, inputs, reporter, deps);
@@ -43067,7 +43104,9 @@ async function runLifecycle(inputs, reporter, deps = {}) {
     const provider = (cloud) => open.providers.get(cloud);
     const applied = { promoted: 0, outdated: 0, removed: 0, adopted: 0, done: new Set() };
     // One run at a time changes a store (the local one): the next waits, or stops naming this one.
-    const unlock = inputs.dryRun ? async () => undefined : await lockAll(open.providers.values(), 'lifecycle');
+    const unlock = inputs.dryRun
+        ? async () => undefined
+        : await lockAll(open.providers.values(), 'lifecycle', { log: (m) => reporter.info(m), env: deps.context?.env, sleep: deps.sleep });
     const lines = await mapLimit(locations, inputs.concurrency, async ({ location, mayDelete }) => {
         const config = configs.get(lineId(location));
         const input = {
@@ -44026,6 +44065,376 @@ function mergeLabels(existing, changes, what) {
     }
     return merged;
 }
+
+
+/***/ }),
+
+/***/ 70639:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   w6: () => (/* binding */ collectDebris),
+/* harmony export */   yV: () => (/* binding */ alive)
+/* harmony export */ });
+/* unused harmony exports DEBRIS_MAX_AGE_MS, DEBRIS_QUIET_MS, debrisOwner */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/**
+ * What a killed run leaves in the local store: `<region>/.staging-<name>-<pid>-<ts>/`
+ * (a half copy from add or copy) and `<region>/.removing-<name>-<pid>-<ts>/`
+ * (an image remove had renamed away but not yet deleted). Both are hidden, so
+ * nobody sees them until the disk fills; the next mutating run collects them,
+ * under the store lock.
+ *
+ * A folder is debris to remove when its owner is gone: the pid in its name is
+ * not alive and nothing in it changed for a minute (a pid from another pid
+ * namespace looks dead, but its copy still writes), or it is older than a
+ * day whatever its pid says (pids are reused). Removal never follows a
+ * symbolic link and never crosses into another file system: the folder must be
+ * a real directory (lstat) directly in the region folder, and every directory
+ * below it on the region folder's device, or it is left alone and reported.
+ */
+
+
+const DEBRIS = /^\.(staging|removing)-(.+)$/;
+/** The highest pid Linux hands out (PID_MAX_LIMIT, 2^22). */
+const PID_MAX = 4_194_304;
+const DEBRIS_MAX_AGE_MS = 24 * 3600_000;
+const DEBRIS_QUIET_MS = 60_000;
+/** The pid in a debris folder's name (`…-<pid>-<ms>`), when it has one that can be a pid. */
+function debrisOwner(name) {
+    const m = /-(\d+)-(\d{10,})$/.exec(name);
+    if (!m)
+        return undefined;
+    const pid = Number(m[1]);
+    return Number.isInteger(pid) && pid >= 1 && pid <= PID_MAX ? pid : undefined;
+}
+/** Is process `pid` alive on this machine? (EPERM: alive, another user's.) */
+function alive(pid) {
+    if (!Number.isInteger(pid) || pid < 1)
+        return false;
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (error) {
+        return error.code === 'EPERM';
+    }
+}
+/** Removes the debris of dead runs in every region folder of the store at `root`. */
+async function collectDebris(root, options) {
+    const out = { removed: [], kept: [] };
+    let regions;
+    try {
+        regions = (await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.readdir(root, { withFileTypes: true }))
+            .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+            .map((e) => e.name);
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return out;
+        throw error;
+    }
+    for (const region of regions.sort()) {
+        const regionDir = node_path__WEBPACK_IMPORTED_MODULE_1___default().join(root, region);
+        const regionStat = await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.lstat(regionDir);
+        for (const name of (await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.readdir(regionDir)).filter((n) => DEBRIS.test(n)).sort()) {
+            const folder = node_path__WEBPACK_IMPORTED_MODULE_1___default().join(regionDir, name);
+            try {
+                const verdict = await judge(folder, name, regionStat, options);
+                if ('keep' in verdict) {
+                    out.kept.push({ path: folder, reason: verdict.keep });
+                    if (verdict.report)
+                        options.log(`local store: left ${folder} in place: ${verdict.keep}`);
+                    continue;
+                }
+                await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.rm(folder, { recursive: true, force: true });
+                out.removed.push({ path: folder, bytes: verdict.bytes });
+                options.log(`local store: removed ${folder} (${size(verdict.bytes)}), left by ${verdict.why}`);
+            }
+            catch (error) {
+                // Gone meanwhile, or unreadable: the next run looks again.
+                if (error.code === 'ENOENT')
+                    continue;
+                out.kept.push({ path: folder, reason: error.message });
+                options.log(`local store: could not clean up ${folder}: ${error.message}`);
+            }
+        }
+    }
+    return out;
+}
+async function judge(folder, name, region, options) {
+    const stat = await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.lstat(folder);
+    if (stat.isSymbolicLink() || !stat.isDirectory())
+        return { keep: 'not a real folder (a link or a file): not followed', report: true };
+    if (stat.dev !== region.dev)
+        return { keep: 'on another file system than its region folder', report: true };
+    const walked = await walk(folder, region.dev);
+    if ('mount' in walked)
+        return { keep: `${walked.mount} is on another file system: not removed`, report: true };
+    const now = options.now ?? Date.now();
+    const age = now - Math.max(stat.mtimeMs, walked.newest);
+    const pid = debrisOwner(name);
+    if (age > (options.maxAgeMs ?? DEBRIS_MAX_AGE_MS))
+        return { bytes: walked.bytes, why: `a run that ended more than ${hours(options.maxAgeMs)} ago` };
+    if (pid === undefined)
+        return { keep: 'no owner in its name and younger than a day', report: false };
+    if (alive(pid))
+        return { keep: `process ${pid} that made it is still running`, report: false };
+    if (age < (options.quietMs ?? DEBRIS_QUIET_MS))
+        return { keep: `written to less than a minute ago (process ${pid} looks gone)`, report: false };
+    return { bytes: walked.bytes, why: `process ${pid}, which is gone` };
+}
+/** Bytes and newest change time below `folder`, or the first directory on another device. */
+async function walk(folder, dev) {
+    let bytes = 0;
+    let newest = 0;
+    const pending = [folder];
+    while (pending.length > 0) {
+        const dir = pending.pop();
+        for (const entry of await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.readdir(dir)) {
+            const p = node_path__WEBPACK_IMPORTED_MODULE_1___default().join(dir, entry);
+            const s = await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.lstat(p);
+            if (s.dev !== dev)
+                return { mount: p };
+            newest = Math.max(newest, s.mtimeMs);
+            if (s.isDirectory())
+                pending.push(p);
+            else if (s.isFile())
+                bytes += s.size;
+        }
+    }
+    return { bytes, newest };
+}
+const hours = (ms = DEBRIS_MAX_AGE_MS) => (ms >= 3600_000 ? `${Math.round(ms / 3600_000)} h` : `${Math.round(ms / 1000)} s`);
+function size(bytes) {
+    const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let n = bytes;
+    let u = 0;
+    while (n >= 1024 && u < units.length - 1) {
+        n /= 1024;
+        u += 1;
+    }
+    return u === 0 ? `${n} bytes` : `${n.toFixed(1)} ${units[u]}`;
+}
+
+
+/***/ }),
+
+/***/ 71687:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $_: () => (/* binding */ lockStore)
+/* harmony export */ });
+/* unused harmony exports LOCK_FILE, LOCK_WAIT_ENV, readHolder, describeHolder, lockWaitMs */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(73024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(48161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var _debris_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(70639);
+/**
+ * One lock per local store, so two distribute or lifecycle runs never change
+ * the same store at once: a file `<store>/.lock` created with `open(…, 'wx')`
+ * (atomic: exactly one creator wins), holding who took it (pid, host,
+ * command, since) and a random token.
+ *
+ * - A second run waits, saying for whom, up to a bounded time (10 minutes;
+ *   IMAGE_BUILDER_LOCK_WAIT_SECONDS sets it), then stops with a message naming
+ *   the holder and what to do.
+ * - A lock whose pid is dead on this host is stale: it is moved aside
+ *   (rename, so of two runs taking it over only one does), checked to still be
+ *   the one seen dead, and removed, with a message; then taken as usual.
+ * - Within one process the lock is shared: two clouds on one store, or a
+ *   nested call, count up and down instead of waiting for themselves.
+ * - Release removes the file only while it still holds this run's token.
+ */
+
+
+
+
+
+const LOCK_FILE = '.lock';
+const LOCK_WAIT_ENV = 'IMAGE_BUILDER_LOCK_WAIT_SECONDS';
+const DEFAULT_WAIT_MS = 10 * 60_000;
+const POLL_MS = 1_000;
+/** A lock file without readable content this old was left by a run killed while writing it. */
+const UNREADABLE_STALE_MS = 30_000;
+/** In this process: lock file -> how many holders share it, and the acquisition they share. */
+const shared = new Map();
+/** Takes the store lock (waiting for another run, taking over a stale one); resolves to its release. */
+async function lockStore(options) {
+    const file = node_path__WEBPACK_IMPORTED_MODULE_3___default().join(options.root, LOCK_FILE);
+    let entry = shared.get(file);
+    if (!entry) {
+        const created = { count: 0, taken: acquire(file, options) };
+        shared.set(file, created);
+        created.taken.catch(() => {
+            if (shared.get(file) === created)
+                shared.delete(file);
+        });
+        entry = created;
+    }
+    const mine = entry;
+    mine.count += 1;
+    let holder;
+    try {
+        holder = await mine.taken;
+    }
+    catch (error) {
+        mine.count -= 1;
+        throw error;
+    }
+    let released = false;
+    return async () => {
+        if (released)
+            return;
+        released = true;
+        mine.count -= 1;
+        if (mine.count > 0)
+            return;
+        if (shared.get(file) === mine)
+            shared.delete(file);
+        await releaseFile(file, holder, options.log);
+    };
+}
+/** The lock's holder as its file says, or undefined when there is no lock (or it cannot be read yet). */
+async function readHolder(file) {
+    try {
+        const data = JSON.parse(await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.readFile(file, 'utf8'));
+        if (typeof data.pid !== 'number' || typeof data.token !== 'string')
+            return undefined;
+        return {
+            pid: data.pid,
+            host: String(data.host ?? ''),
+            command: String(data.command ?? '?'),
+            since: String(data.since ?? '?'),
+            token: data.token,
+        };
+    }
+    catch {
+        return undefined;
+    }
+}
+const describeHolder = (h) => `pid ${h.pid}${h.host && h.host !== node_os__WEBPACK_IMPORTED_MODULE_2___default().hostname() ? ` on ${h.host}` : ''} (${h.command}, since ${h.since})`;
+/** The wait for another run's lock: IMAGE_BUILDER_LOCK_WAIT_SECONDS when it is a number of seconds, else 10 minutes. */
+function lockWaitMs(env) {
+    const text = env[LOCK_WAIT_ENV]?.trim();
+    const seconds = Number(text);
+    return text && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : DEFAULT_WAIT_MS;
+}
+async function acquire(file, options) {
+    const waitMs = options.waitMs ?? lockWaitMs(options.env ?? process.env);
+    const pollMs = Math.max(1, Math.min(POLL_MS, waitMs));
+    const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    const me = {
+        pid: process.pid,
+        host: node_os__WEBPACK_IMPORTED_MODULE_2___default().hostname(),
+        command: options.command,
+        since: new Date().toISOString(),
+        token: (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(12).toString('hex'),
+    };
+    await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.mkdir(options.root, { recursive: true });
+    // Counted in polls, not wall time, so an injected fast sleep makes a fast test.
+    const polls = Math.ceil(waitMs / pollMs);
+    let said;
+    for (let poll = 0;; poll++) {
+        if (await create(file, me))
+            return me;
+        const holder = await readHolder(file);
+        if (holder === undefined) {
+            if (await takeOverUnreadable(file, options.log))
+                continue;
+        }
+        else if (stale(holder)) {
+            if (await takeOverStale(file, holder, options.log))
+                continue;
+        }
+        else if (poll >= polls) {
+            throw new Error(`${options.label ?? `local store ${options.root}`} is locked by ${describeHolder(holder)}, still after ${minutes(waitMs)}: ` +
+                `let that run finish and run ${options.command} again; if that process is gone (another machine, a container), delete ${file}`);
+        }
+        else if (said !== holder.token) {
+            said = holder.token;
+            options.log(`${options.label ?? `local store ${options.root}`} is locked by ${describeHolder(holder)}: waiting up to ${minutes(waitMs)} for it`);
+        }
+        if (poll >= polls && holder === undefined)
+            throw new Error(`${options.label ?? `local store ${options.root}`}: could not take the lock ${file}; delete it if no run uses the store`);
+        await sleep(pollMs);
+    }
+}
+/** A holder on this host whose process is gone (or is this process, which no longer holds it). */
+function stale(holder) {
+    if (holder.host && holder.host !== node_os__WEBPACK_IMPORTED_MODULE_2___default().hostname())
+        return false;
+    if (holder.pid === process.pid)
+        return true;
+    return !(0,_debris_js__WEBPACK_IMPORTED_MODULE_4__/* .alive */ .yV)(holder.pid);
+}
+async function create(file, me) {
+    try {
+        await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.writeFile(file, JSON.stringify(me) + '\n', { flag: 'wx', mode: 0o644 });
+        return true;
+    }
+    catch (error) {
+        if (error.code === 'EEXIST')
+            return false;
+        throw error;
+    }
+}
+async function takeOverStale(file, seen, log) {
+    const aside = `${file}.stale-${process.pid}-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(4).toString('hex')}`;
+    try {
+        await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.rename(file, aside);
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return true; // another run moved it: try again
+        throw error;
+    }
+    const moved = await readHolder(aside);
+    if (moved?.token !== seen.token) {
+        // A live lock taken between our look and the rename: put it back (link fails if yet another run holds one).
+        await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.link(aside, file).catch(() => undefined);
+        await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.rm(aside, { force: true });
+        return true;
+    }
+    await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.rm(aside, { force: true });
+    const whose = seen.pid === process.pid ? 'this process left behind' : 'is no longer running';
+    log(`local store: took over the lock of ${describeHolder(seen)}, which ${whose}`);
+    return true;
+}
+async function takeOverUnreadable(file, log) {
+    let mtime;
+    try {
+        mtime = (await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.stat(file)).mtimeMs;
+    }
+    catch {
+        return true; // gone: try again
+    }
+    if (Date.now() - mtime < UNREADABLE_STALE_MS)
+        return false; // being written right now
+    const aside = `${file}.stale-${process.pid}-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(4).toString('hex')}`;
+    await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.rename(file, aside).catch(() => undefined);
+    await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.rm(aside, { force: true });
+    log(`local store: removed the unreadable lock file ${file} (left by a run killed while taking it)`);
+    return true;
+}
+async function releaseFile(file, me, log) {
+    const now = await readHolder(file);
+    if (now?.token !== me.token) {
+        log(`local store: the lock ${file} was no longer this run's when it ended (taken over?); left as it is`);
+        return;
+    }
+    await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.rm(file, { force: true });
+}
+const minutes = (ms) => (ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`);
 
 
 /***/ }),
