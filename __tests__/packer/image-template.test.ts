@@ -228,3 +228,12 @@ describe('AWS encryption with a customer-managed key', () => {
     ).toBeUndefined();
   });
 });
+
+describe('AWS root disk resize (cloud audit #16)', () => {
+  it("names the source AMI's root device in the mapping, /dev/xvda when nothing says otherwise", () => {
+    const rhel = generate('aws', { ...SOURCES.aws[0], root_device_name: '/dev/sda1' }, RECIPES[1], 'build', true).built;
+    expect(rhel.variables.root_device_name).toBe('/dev/sda1');
+    expect(JSON.stringify(rhel.template)).toContain('"device_name":"${var.root_device_name}"');
+    expect(generate('aws', SOURCES.aws[0], RECIPES[1], 'build', true).built.variables.root_device_name).toBe('/dev/xvda');
+  });
+});

@@ -104,7 +104,8 @@ export async function forThisRun(
   provider: Provider | undefined,
   reporter: Reporter,
 ): Promise<FingerprintedImage> {
-  const settings = (await provider?.buildSettings?.({ image: image.image, os: image.os, region: image.buildRegion })) ?? {};
+  const settings =
+    (await provider?.buildSettings?.({ image: image.image, os: image.os, region: image.buildRegion, source: image.source })) ?? {};
   const zone = settings.zone ?? image.target.zone;
   if (image.provider === 'gcp' && !zone) {
     if (provider)
@@ -116,7 +117,8 @@ export async function forThisRun(
   }
   const token = process.env[AZURE_OIDC_ENV.token];
   if (image.provider === 'azure' && token) reporter.mask(token);
-  return zone ? { ...image, target: { ...image.target, zone } } : image;
+  const source = settings.source ? ({ ...image.source, ...settings.source } as FingerprintedImage['source']) : image.source;
+  return { ...image, source, target: zone ? { ...image.target, zone } : image.target };
 }
 
 /** The built image's id: Packer's artifact id, or where the provider's store hook put it. */

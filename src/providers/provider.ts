@@ -79,7 +79,13 @@ export interface Provider {
   /** Readies the cloud for a build of this image line, where it needs it (Azure: the gallery image definition). */
   prepareBuild?(line: { image: string; os: string; region: string; source?: ProviderSource }): Promise<void>;
   /** What the Packer template needs from the cloud before a real build or verification (GCP: the zone, providers/gcp/zones.ts). */
-  buildSettings?(line: { image: string; os: string; region: string }): Promise<{ zone?: string }>;
+  buildSettings?(line: { image: string; os: string; region: string; source?: ProviderSource }): Promise<BuildSettings>;
+}
+
+/** What the cloud says the template needs: the build zone (GCP), facts of the source image merged into it (AWS: root_device_name). */
+export interface BuildSettings {
+  zone?: string;
+  source?: Record<string, string>;
 }
 
 /** The machine Packer boots for a provider that builds on this host (local: QEMU). */

@@ -51,6 +51,8 @@ export interface AwsSource {
   name?: string;
   ami?: string;
   ssh_username?: string;
+  /** The source AMI's root device (default: read from the AMI at build time; /dev/xvda in a dry run). */
+  root_device_name?: string;
 }
 export interface GcpSource {
   project?: string;

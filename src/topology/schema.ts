@@ -95,8 +95,25 @@ export const recipeSpecSchema = z.strictObject({
 });
 
 export const awsSourceSchema = z
-  .strictObject({ owner: text.optional(), name: text.optional(), ami: text.optional(), ssh_username: text.optional() })
+  .strictObject({
+    owner: text.optional(),
+    name: text.optional(),
+    ami: text.optional(),
+    ssh_username: text.optional(),
+    root_device_name: text.optional(),
+  })
   .superRefine((s, ctx) => {
+    // EC2 device names (EC2 UG, "Device names for volumes on Amazon EC2 instances").
+    if (s.root_device_name !== undefined && !/^\/dev\/[a-z0-9]{2,16}$/.test(s.root_device_name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['root_device_name'],
+        message: `root_device_name "${s.root_device_name}" at {at} is not a device name`,
+        params: {
+          hint: "write the source AMI's root device, e.g. /dev/xvda (Debian) or /dev/sda1 (Ubuntu, RHEL), or leave it out: the build reads it from the AMI",
+        },
+      });
+    }
     const named = s.owner !== undefined || s.name !== undefined;
     if (s.ami !== undefined && named) {
       ctx.addIssue({

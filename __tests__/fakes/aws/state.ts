@@ -18,6 +18,8 @@ export interface FakeImage {
   tags: Record<string, string>;
   snapshotIds: string[];
   volumeSizeGb: number;
+  /** The root device (DescribeImages rootDeviceName): /dev/xvda on Debian AMIs, /dev/sda1 on Ubuntu and RHEL AMIs. */
+  rootDeviceName?: string;
   encrypted: boolean;
   kmsKeyId?: string;
   launchPermission: { userIds: string[]; groups: string[]; public: boolean };
@@ -104,6 +106,7 @@ export interface SeedImage {
   creationDate?: string | Date;
   deprecationTime?: string | Date;
   ownerId?: string;
+  rootDeviceName?: string;
   /** EBS volumes, one snapshot each (default 1). */
   volumes?: number;
   encrypted?: boolean;
@@ -177,6 +180,7 @@ export class Ec2FakeState {
       tags: { ...(seed.tags ?? {}) },
       snapshotIds: [],
       volumeSizeGb: 8,
+      rootDeviceName: seed.rootDeviceName,
       encrypted: seed.encrypted ?? false,
       kmsKeyId: seed.encrypted ? (seed.kmsKeyId ?? awsEbsKeyArn(seed.region, this.account)) : undefined,
       launchPermission: { userIds: [], groups: [], public: false },

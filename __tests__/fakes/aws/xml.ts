@@ -75,7 +75,7 @@ export function imageXml(image: FakeImage, account: string): string {
     el('name', image.name) +
     el('description', image.description) +
     el('rootDeviceType', 'ebs') +
-    el('rootDeviceName', '/dev/xvda') +
+    el('rootDeviceName', image.rootDeviceName ?? '/dev/xvda') +
     set('blockDeviceMapping', mappings) +
     el('virtualizationType', 'hvm') +
     el('hypervisor', 'xen') +

@@ -32,7 +32,8 @@ export function awsSource(ctx: SourceContext): SourceResult {
   if (ctx.image.recipe.build.disk_size_gb) {
     config.launch_block_device_mappings = [
       {
-        device_name: '/dev/xvda',
+        // Must be the source AMI's root device, or Packer adds an extra volume instead of resizing the root (providers/aws/source.ts).
+        device_name: v.variable('root_device_name', { type: 'string' }, source.root_device_name ?? '/dev/xvda'),
         volume_size: v.variable('disk_size_gb', { type: 'number' }, ctx.image.recipe.build.disk_size_gb),
         volume_type: 'gp3',
         iops: 3000,

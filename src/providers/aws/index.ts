@@ -13,10 +13,10 @@ import {
   type EC2Client,
   type Tag,
 } from '@aws-sdk/client-ec2';
-import type { Cloud } from '../../topology/model.js';
+import type { AwsSource, Cloud, ProviderSource } from '../../topology/model.js';
 import type { ProviderContext } from '../provider.js';
 import { TAGS, type ImageRecord } from '../../images/index.js';
-import { type CopyOptions, type DeprecateOptions, type Provider, type ShareOptions, type Usage } from '../provider.js';
+import { type BuildSettings, type CopyOptions, type DeprecateOptions, type Provider, type ShareOptions, type Usage } from '../provider.js';
 import { realSleep } from '../../util/retry.js';
 import { AwsClients, type AwsClientOptions } from './client.js';
 import { awsError, errorCode, isExpired } from './errors.js';
@@ -26,6 +26,7 @@ import { startCopy } from './copy.js';
 import { checkCopyKeys, keyInRegion, kmsKeyFor } from './kms.js';
 import { describeManaged, describeOne, snapshotIds, toRecord } from './records.js';
 import { shareBlockers } from './sharing.js';
+import { sourceRootDevice } from './source.js';
 import { imageReferences, instancesUsing, launchTemplatesUsing } from './usage.js';
 
 export { endpointFromEnv, credentialsFromEnv } from './client.js';
@@ -85,6 +86,14 @@ export class AwsProvider implements Provider {
   /** Closes the clients' sockets (tests, long-lived CLIs). */
   destroy(): void {
     this.clients.destroy();
+  }
+
+  /** The source AMI's root device, so the template resizes the root disk (source.ts); the topology's own value wins. */
+  async buildSettings(line: { region: string; source?: ProviderSource }): Promise<BuildSettings> {
+    const source = line.source as AwsSource | undefined;
+    if (!source || source.root_device_name) return {};
+    const root = await this.call(line.region, 'DescribeImages', (client) => sourceRootDevice(client, source));
+    return root ? { source: { root_device_name: root } } : {};
   }
 
   async inventory(region: string): Promise<ImageRecord[]> {
