@@ -138,6 +138,24 @@ export function isBusy(version: FakeVersion): boolean {
   return version.phase === 'Creating' || version.phase === 'Updating' || version.phase === 'Deleting';
 }
 
+/**
+ * ARM answers with region display names ("West Europe") in a version's
+ * targetRegions and replicationStatus, whatever spelling the request used
+ * (hashicorp/packer#8895 shows both; the cloud audit saw "West Europe" come
+ * back for "westeurope"). Names not in this table are echoed as sent.
+ */
+const DISPLAY_NAMES: Record<string, string> = {
+  westeurope: 'West Europe',
+  northeurope: 'North Europe',
+  eastus: 'East US',
+  eastus2: 'East US 2',
+  westus2: 'West US 2',
+  uksouth: 'UK South',
+  germanywestcentral: 'Germany West Central',
+  swedencentral: 'Sweden Central',
+};
+export const displayName = (region: string): string => DISPLAY_NAMES[key(region).replace(/\s+/g, '')] ?? region;
+
 export function versionJson(state: FakeAzureState, gallery: FakeGallery, def: FakeDefinition, v: FakeVersion, expand: boolean) {
   const replicating = v.regions.some((r) => r.state === 'Replicating');
   const failed = v.regions.some((r) => r.state === 'Failed');
@@ -150,7 +168,7 @@ export function versionJson(state: FakeAzureState, gallery: FakeGallery, def: Fa
     properties: {
       publishingProfile: {
         targetRegions: v.regions.map((r) => ({
-          name: r.name,
+          name: displayName(r.name),
           regionalReplicaCount: r.regionalReplicaCount ?? 1,
           storageAccountType: r.storageAccountType ?? 'Standard_LRS',
           ...(r.encryption ? { encryption: r.encryption } : {}),
@@ -169,7 +187,7 @@ export function versionJson(state: FakeAzureState, gallery: FakeGallery, def: Fa
             replicationStatus: {
               aggregatedState: failed ? 'Failed' : replicating ? 'InProgress' : 'Completed',
               summary: v.regions.map((r) => ({
-                region: r.name,
+                region: displayName(r.name),
                 state: r.state,
                 details: r.details ?? '',
                 progress: r.state === 'Completed' ? 100 : 0,
