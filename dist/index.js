@@ -38466,8 +38466,25 @@ const recipeSpecSchema = strictObject({
     verify: schema_text.optional(),
     build: buildSettingsSchema.optional(),
 });
-const awsSourceSchema = strictObject({ owner: schema_text.optional(), name: schema_text.optional(), ami: schema_text.optional(), ssh_username: schema_text.optional() })
+const awsSourceSchema = strictObject({
+    owner: schema_text.optional(),
+    name: schema_text.optional(),
+    ami: schema_text.optional(),
+    ssh_username: schema_text.optional(),
+    root_device_name: schema_text.optional(),
+})
     .superRefine((s, ctx) => {
+    // EC2 device names (EC2 UG, "Device names for volumes on Amazon EC2 instances").
+    if (s.root_device_name !== undefined && !/^\/dev\/[a-z0-9]{2,16}$/.test(s.root_device_name)) {
+        ctx.addIssue({
+            code: 'custom',
+            path: ['root_device_name'],
+            message: `root_device_name "${s.root_device_name}" at {at} is not a device name`,
+            params: {
+                hint: "write the source AMI's root device, e.g. /dev/xvda (Debian) or /dev/sda1 (Ubuntu, RHEL), or leave it out: the build reads it from the AMI",
+            },
+        });
+    }
     const named = s.owner !== undefined || s.name !== undefined;
     if (s.ami !== undefined && named) {
         ctx.addIssue({
@@ -40715,7 +40732,7 @@ async function createProvider(cloud, context) {
             return new LocalProvider(cloud, context);
         }
         case 'aws': {
-            const { createAwsProvider } = await Promise.all(/* import() */[__nccwpck_require__.e(193), __nccwpck_require__.e(327)]).then(__nccwpck_require__.bind(__nccwpck_require__, 76327));
+            const { createAwsProvider } = await Promise.all(/* import() */[__nccwpck_require__.e(193), __nccwpck_require__.e(640)]).then(__nccwpck_require__.bind(__nccwpck_require__, 42640));
             return createAwsProvider(cloud, context);
         }
         case 'gcp': {
@@ -41396,7 +41413,8 @@ function awsSource(ctx) {
     if (ctx.image.recipe.build.disk_size_gb) {
         config.launch_block_device_mappings = [
             {
-                device_name: '/dev/xvda',
+                // Must be the source AMI's root device, or Packer adds an extra volume instead of resizing the root (providers/aws/source.ts).
+                device_name: v.variable('root_device_name', { type: 'string' }, source.root_device_name ?? '/dev/xvda'),
                 volume_size: v.variable('disk_size_gb', { type: 'number' }, ctx.image.recipe.build.disk_size_gb),
                 volume_type: 'gp3',
                 iops: 3000,
@@ -42188,7 +42206,7 @@ async function runBuild(inputs, reporter) {
  * is masked before Packer runs.
  */
 async function forThisRun(image, provider, reporter) {
-    const settings = (await provider?.buildSettings?.({ image: image.image, os: image.os, region: image.buildRegion })) ?? {};
+    const settings = (await provider?.buildSettings?.({ image: image.image, os: image.os, region: image.buildRegion, source: image.source })) ?? {};
     const zone = settings.zone ?? image.target.zone;
     if (image.provider === 'gcp' && !zone) {
         if (provider)
@@ -42199,7 +42217,8 @@ async function forThisRun(image, provider, reporter) {
     const token = process.env[AZURE_OIDC_ENV.token];
     if (image.provider === 'azure' && token)
         reporter.mask(token);
-    return zone ? { ...image, target: { ...image.target, zone } } : image;
+    const source = settings.source ? { ...image.source, ...settings.source } : image.source;
+    return { ...image, source, target: zone ? { ...image.target, zone } : image.target };
 }
 /** The built image's id: Packer's artifact id, or where the provider's store hook put it. */
 async function keep(image, job, hooks, started) {
