@@ -29,6 +29,16 @@ afterEach(() => {
 });
 afterAll(removeTempDirs);
 
+/** A process that stays alive while a test holds a lock in its name. */
+function liveProcess(): Promise<number> {
+  const child = spawn('sleep', ['60'], { stdio: 'ignore' });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    child.once('spawn', () => resolve(child.pid as number));
+    child.once('error', reject);
+  });
+}
+
 describe('lockAll', () => {
   const fake = (name: string, log: string[], fail?: 'lock' | 'release'): Provider =>
     ({
@@ -129,15 +139,6 @@ lifecycle: { keep: 1 }
   /** The wait for another run: none, so the tests do not wait. */
   const deps: CommandDeps = { sleep: async () => undefined, context: { env: { [LOCK_WAIT_ENV]: '0' } } };
 
-  function liveProcess(): Promise<number> {
-    const child = spawn('sleep', ['60'], { stdio: 'ignore' });
-    children.push(child);
-    return new Promise((resolve, reject) => {
-      child.once('spawn', () => resolve(child.pid as number));
-      child.once('error', reject);
-    });
-  }
-
   it('stop with a message naming the holder, and change nothing', async () => {
     const { image, inputs, lockFile, holder, folders } = await setup();
     const pid = await liveProcess();
@@ -175,15 +176,6 @@ lifecycle: { keep: 1 }
 describe('host lock of a cloud without a lock of its own (AWS, GCP, Azure)', () => {
   const cloud = { name: 'aws-prod', provider: 'aws', account: '111122223333' } as unknown as Provider['cloud'];
   const provider = { cloud } as unknown as Provider;
-
-  function liveProcess(): Promise<number> {
-    const child = spawn('sleep', ['60'], { stdio: 'ignore' });
-    children.push(child);
-    return new Promise((resolve, reject) => {
-      child.once('spawn', () => resolve(child.pid as number));
-      child.once('error', reject);
-    });
-  }
 
   it('is one file per provider, account and cloud in IMAGE_BUILDER_LOCK_DIR, taken and released', async () => {
     const env = { IMAGE_BUILDER_LOCK_DIR: writeTree({}), [LOCK_WAIT_ENV]: '0' };
