@@ -26,11 +26,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 [ "${1:-}" = "--system" ] && exit 0
-# `npm ci` cannot be used here: the package registry this machine reaches
-# lacks other platforms' optional native binaries (e.g. jest's resolver), so
-# npm cannot list them in the lock file, and `npm ci` refuses a lock file that
-# does not. `npm install` installs the same locked versions; .ci/run checks
-# that it left the lock file unchanged.
+# `npm ci` installs exactly the lock file's versions (it holds every
+# platform's optional binaries) and never rewrites it.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm install --no-audit --no-fund
+  npm ci --no-audit --no-fund
 fi
