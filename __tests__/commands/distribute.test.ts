@@ -4,6 +4,7 @@
  * a crash at any point, throttling, partial failure, dry-run.
  */
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runDistribute } from '../../src/commands/distribute.js';
 import type { CommandDeps } from '../../src/commands/clouds.js';
@@ -13,7 +14,7 @@ import { parseInputs, type Inputs } from '../../src/io/inputs.js';
 import { createAzureProvider, azureImageDefinition } from '../../src/providers/azure/index.js';
 import { staticTokenCredential } from '../../src/providers/azure/client.js';
 import { LocalProvider } from '../../src/providers/local/store.js';
-import { imageTags } from '../../src/images/index.js';
+import { imageTags, type Verdict } from '../../src/images/index.js';
 import { type Provider } from '../../src/providers/provider.js';
 import { loadTopology } from '../../src/topology/index.js';
 import type { FingerprintedImage } from '../../src/plan/types.js';
@@ -100,7 +101,14 @@ afterEach(async () => {
 });
 afterAll(removeTempDirs);
 
-async function awsSetup(regions: string[], options: { recipes?: string[]; fake?: Ec2FakeOptions; share?: boolean } = {}) {
+/**
+ * One AWS cloud over `regions`, an image of each recipe in the first region,
+ * tagged `verified` (default passed: an earlier run verified it).
+ */
+async function awsSetup(
+  regions: string[],
+  options: { recipes?: string[]; fake?: Ec2FakeOptions; share?: boolean; verified?: Verdict } = {},
+) {
   const recipes = options.recipes ?? ['base'];
   const share = options.share ? `\n    share: { accounts: ["${SHARE_ACCOUNT}"] }` : '';
   const dir = topologyFile(
@@ -114,7 +122,14 @@ async function awsSetup(regions: string[], options: { recipes?: string[]; fake?:
     h.fake.state.seedImage({
       region: regions[0],
       name: i.name,
-      tags: imageTags({ fingerprint: i.fingerprint, image: i.image, os: i.os, cloud: 'aws-prod', owner: i.owner }),
+      tags: imageTags({
+        fingerprint: i.fingerprint,
+        image: i.image,
+        os: i.os,
+        cloud: 'aws-prod',
+        owner: i.owner,
+        verified: options.verified ?? 'passed',
+      }),
     }),
   );
   return {
@@ -151,7 +166,11 @@ describe('distribute on AWS (EC2 fake)', () => {
   const REGIONS = ['eu-west-1', 'us-east-1', 'us-west-2', 'ap-south-1', 'eu-north-1', 'sa-east-1', 'ca-central-1', 'ap-northeast-1'];
 
   it('fans one image out to every region at once, tags and shares each copy, and is a no-op when run again', async () => {
-    const { dir, images, h, sources, deps } = await awsSetup(REGIONS, { fake: { copyPendingMs: 150 }, share: true });
+    const { dir, images, h, sources, deps } = await awsSetup(REGIONS, {
+      fake: { copyPendingMs: 150 },
+      share: true,
+      verified: 'unverified',
+    });
     await writeResult(path.join(dir, 'results'), result(images[0], sources[0].id, 'passed'));
     let inFlight = 0;
     let most = 0;
@@ -219,7 +238,7 @@ describe('distribute on AWS (EC2 fake)', () => {
     let resumed = 0;
     for (let at = 0; at < 30; at++) {
       for (const mode of ['before', 'midway', 'after'] as const) {
-        const { dir, images, h, sources, deps } = await awsSetup(regions, { share: true });
+        const { dir, images, h, sources, deps } = await awsSetup(regions, { share: true, verified: 'unverified' });
         await writeResult(path.join(dir, 'results'), result(images[0], sources[0].id, 'passed'));
         let calls = 0;
         let dead = false;
@@ -316,7 +335,7 @@ describe('distribute on AWS (EC2 fake)', () => {
   });
 
   it('does not distribute an image that failed verification, and reports it', async () => {
-    const { dir, images, h, sources, deps } = await awsSetup(['eu-west-1', 'us-east-1']);
+    const { dir, images, h, sources, deps } = await awsSetup(['eu-west-1', 'us-east-1'], { verified: 'unverified' });
     await writeResult(path.join(dir, 'results'), result(images[0], sources[0].id, 'failed'));
     const reporter = recorder();
     const out = await runDistribute(inputs(dir), reporter, deps());
@@ -326,8 +345,60 @@ describe('distribute on AWS (EC2 fake)', () => {
     expect(reporter.texts[0]).toMatch(/Not distributed:[\s\S]*failed verification/);
   });
 
+  it('holds back an image whose verify step did not pass: nothing copied, tagged or shared, and says why everywhere', async () => {
+    const { dir, images, h, sources, deps } = await awsSetup(['eu-west-1', 'us-east-1'], { share: true, verified: 'unverified' });
+    const why =
+      `not verified: the verify step did not pass for ${images[0].name} (${sources[0].id} in eu-west-1, ib-verified=unverified); ` +
+      'run verify, or set verify: false on the recipe "base" to opt out';
+    for (const dryRun of ['true', 'false']) {
+      const reporter = recorder();
+      const out = await runDistribute(inputs(dir, { 'dry-run': dryRun }), reporter, deps());
+      expect(out.copied).toBe(0);
+      expect(out.distribution.images[0]).toMatchObject({ status: 'held', reason: why, copies: [] });
+      expect(reporter.warnings).toEqual([`aws-prod/${images[0].name}: ${why}`]);
+      expect(reporter.infos.filter((l) => /would (copy|tag|share)/.test(l))).toEqual([]);
+      expect(reporter.texts[0]).toMatch(/1 image, 1 not distributed \(1 held back: not verified\)/);
+      expect(reporter.texts[0]).toMatch(
+        new RegExp(`Not distributed:\\n[\\s\\S]*${images[0].name}\\s+not verified: the verify step did not pass`),
+      );
+      expect(reporter.markdowns[0]).toContain(`| aws-prod | ${images[0].name} | ${why} |`);
+      expect(reporter.markdowns[0]).toMatch(/\| aws-prod \| base \| debian12 \| held \| unverified \|/);
+    }
+    for (const action of MUTATING) expect({ action, calls: h.fake.count(action) }).toEqual({ action, calls: 0 });
+    expect(copiesIn(h, 'us-east-1', images[0].fingerprint)).toEqual([]);
+    expect(sources[0].launchPermission.userIds).toEqual([]);
+    expect(sources[0].tags['ib-verified']).toBe('unverified');
+  });
+
+  it('copies an image that passed verification in an earlier run (its tag), with no result in this run', async () => {
+    const { dir, images, h, deps } = await awsSetup(['eu-west-1', 'us-east-1']);
+    const out = await runDistribute(inputs(dir), recorder(), deps());
+    expect(out.copied).toBe(1);
+    expect(copiesIn(h, 'us-east-1', images[0].fingerprint)[0].tags).toMatchObject({ 'ib-verified': 'passed', 'ib-channel': 'candidate' });
+  });
+
+  it('copies an unverified image when its recipe says verify: false', async () => {
+    const { dir, images, h, deps } = await awsSetup(['eu-west-1', 'us-east-1'], { verified: 'unverified' });
+    const file = path.join(dir, 'topology.yml');
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        'base: { playbooks: [playbooks/provision.yml] }',
+        'base: { playbooks: [playbooks/provision.yml], verify: false }',
+      ),
+    );
+    const reporter = recorder();
+    const out = await runDistribute(inputs(dir), reporter, deps());
+    expect(out.copied).toBe(1);
+    expect(reporter.warnings).toEqual([]);
+    expect(copiesIn(h, 'us-east-1', images[0].fingerprint)[0].tags).toMatchObject({ 'ib-verified': 'unverified' });
+  });
+
   it('dry-run prints what it would copy, tag and share and calls nothing that changes a thing', async () => {
-    const { dir, images, h, sources, deps } = await awsSetup(['eu-west-1', 'us-east-1', 'ap-south-1'], { share: true });
+    const { dir, images, h, sources, deps } = await awsSetup(['eu-west-1', 'us-east-1', 'ap-south-1'], {
+      share: true,
+      verified: 'unverified',
+    });
     await writeResult(path.join(dir, 'results'), result(images[0], sources[0].id, 'passed'));
     const reporter = recorder();
     const out = await runDistribute(inputs(dir, { 'dry-run': 'true' }), reporter, deps());
@@ -400,7 +471,14 @@ describe('distribute on Azure (gallery replication)', () => {
       definition: azureImageDefinition('base', 'debian12'),
       version: '2026.101.1',
       regions: ['westeurope'],
-      tags: imageTags({ fingerprint: image.fingerprint, image: 'base', os: 'debian12', cloud: 'azure-prod', owner: image.owner }),
+      tags: imageTags({
+        fingerprint: image.fingerprint,
+        image: 'base',
+        os: 'debian12',
+        cloud: 'azure-prod',
+        owner: image.owner,
+        verified: 'passed',
+      }),
     });
     const f = fake;
     const deps: CommandDeps = {

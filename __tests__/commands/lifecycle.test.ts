@@ -32,7 +32,7 @@ const SOURCES = `sources:
     local: { suite: bookworm }
 `;
 
-/** base has no verify playbook (unverified may become gold); ctrl has one. */
+/** base is verified with the bundled verify playbook; ctrl with its own. */
 function topologyDir(cloudHead: string, regions: Record<string, string[]>, lifecycle = 'keep: 2, retired: [old]'): string {
   const region = (name: string, recipes: string[]) =>
     `      ${name}: { instances: [ ${recipes.map((r) => `{ name: n-${r}, image: ${r}, os: debian12 }`).join(', ')} ] }`;
@@ -99,8 +99,8 @@ describe('lifecycle on the local store', () => {
     await add('rack1', 'b1', 'base', 'f-old', 1, 'gold', 'passed');
     await add('rack1', 'b2', 'base', 'f-old', 2, 'candidate', 'passed');
     await add('rack1', 'b3', 'base', 'f-old', 3, 'candidate', 'unverified');
-    await add('rack1', 'b4', 'base', fp.base.fingerprint, 4, 'candidate', 'unverified');
-    await add('rack2', 'b4', 'base', fp.base.fingerprint, 4, 'candidate', 'unverified');
+    await add('rack1', 'b4', 'base', fp.base.fingerprint, 4, 'candidate', 'passed');
+    await add('rack2', 'b4', 'base', fp.base.fingerprint, 4, 'candidate', 'passed');
     await add('rack1', 'c0', 'ctrl', 'f-old', 1, 'gold', 'passed');
     await add('rack1', 'c1', 'ctrl', fp.ctrl.fingerprint, 2, 'candidate', 'unverified');
     await add('rack1', 'o1', 'old', 'f-x', 1, 'gold', 'passed');

@@ -128,6 +128,44 @@ describeWith(
       expect(await verdictOf()).toBe('unverified');
     });
 
+    it('a verification without a verdict says the image stays unverified and held back, and the result names the error', async () => {
+      const { dir, inputs, resultOf, verdictOf } = await setup();
+      const error = (await withFakePacker(dir, { build: 'noboot' }, () => runVerify(inputs, recorder())).catch((e: unknown) => e)) as Error;
+      expect(error.message).toMatch(
+        /^lab\/\S+: verification reached no verdict .*; the image stays ib-verified=unverified: distribute and lifecycle hold it back until a verification passes\. Fix the cause and run verify again\.\n/,
+      );
+      expect(resultOf()).toMatchObject({ verified: 'unverified', verifyError: expect.stringMatching(/packer verify failed \(exit 1\)/) });
+      expect(resultOf().verifiedAt).toBeUndefined();
+      expect(await verdictOf()).toBe('unverified');
+      // verified again, and passing: the error is gone from the result
+      await withFakePacker(dir, { build: 'pass' }, () => runVerify(inputs, recorder()));
+      expect(resultOf()).toMatchObject({ verified: 'passed' });
+      expect(resultOf().verifyError).toBeUndefined();
+      expect(await verdictOf()).toBe('passed');
+    });
+
+    it('skips an image whose recipe says verify: false, saying so, and boots nothing', async () => {
+      const { dir, inputs, resultOf, verdictOf } = await setup();
+      const file = path.join(dir, 'topology.yml');
+      writeFileSync(
+        file,
+        readFileSync(file, 'utf8').replace(
+          'playbooks: [playbooks/provision.yml]',
+          'playbooks: [playbooks/provision.yml]\n    verify: false',
+        ),
+      );
+      const before = resultOf();
+      const reporter = recorder();
+      const out = await runVerify(inputs, reporter);
+      expect(out).toMatchObject({ verdict: 'unverified', result: before });
+      expect(reporter.infos).toContain(
+        `lab/${before.name}: not verified: recipe "base" says verify: false, so the image stays ib-verified=unverified and is distributed and promoted as it is`,
+      );
+      expect(resultOf()).toEqual(before);
+      expect(await verdictOf()).toBe('unverified');
+      expect(existsSync(path.join(dir, 'work'))).toBe(false);
+    });
+
     it('needs the build result of its cell', async () => {
       const { dir, inputs } = await setup();
       rmSync(path.join(dir, 'results'), { recursive: true });

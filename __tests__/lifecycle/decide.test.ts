@@ -57,11 +57,36 @@ describe('decide: examples', () => {
     expect(d.kept.find((k) => k.record.id === 'a')?.reason).toBe('gold');
   });
 
-  it('promotes unverified images only when the recipe has no verify playbook', () => {
+  it('promotes unverified images only when the recipe says verify: false, and never failed ones', () => {
     const records = [rec('a', 1, { verified: 'unverified' })];
     expect(decide(base(records)).promote).toBeUndefined();
     expect(decide(base(records, { allowUnverified: true })).promote?.id).toBe('a');
     expect(decide(base([rec('f', 1, { verified: 'failed' })], { allowUnverified: true })).promote).toBeUndefined();
+  });
+
+  it('holds back the images of the current fingerprint whose verdict keeps them from gold, saying which verdict', () => {
+    const gold = rec('g', 1, { fingerprint: 'f0', channel: 'gold' });
+    const records = [gold, rec('p', 2), rec('f', 3, { verified: 'failed' }), rec('u', 4, { verified: 'unverified' })];
+    const d = decide(base(records, { keep: 5 }));
+    // p passed and becomes gold; the newer f and u are held back, each with its reason
+    expect(d.promote?.id).toBe('p');
+    expect(d.held.map((h) => [h.record.id, h.reason])).toEqual([
+      ['u', 'unverified'],
+      ['f', 'failed'],
+    ]);
+    // nothing passed: the old gold stays, and every image of the current fingerprint is held back
+    const none = decide(base([gold, rec('u1', 2, { verified: 'unverified' }), rec('u2', 3, { verified: 'unverified' })]));
+    expect(none.gold?.id).toBe('g');
+    expect(none.promote).toBeUndefined();
+    expect(none.held.map((h) => h.record.id)).toEqual(['u2', 'u1']);
+    // verify: false: the unverified image becomes gold, nothing is held back
+    const optedOut = decide(base([gold, rec('u1', 2, { verified: 'unverified' })], { allowUnverified: true }));
+    expect(optedOut.promote?.id).toBe('u1');
+    expect(optedOut.held).toEqual([]);
+    // other fingerprints, pending images and retired lines hold nothing back
+    const other = [rec('x', 2, { fingerprint: 'f9', verified: 'unverified' }), rec('y', 3, { state: 'pending', verified: 'unverified' })];
+    expect(decide(base([gold, ...other])).held).toEqual([]);
+    expect(decide(base([gold, rec('u1', 2, { verified: 'unverified' })], { retired: true })).held).toEqual([]);
   });
 
   it('does not promote pending, deprecated or foreign-fingerprint images, nor in a line the topology dropped', () => {
@@ -245,6 +270,38 @@ describe('decide: property test over random histories', () => {
         expect({ where, ok: promotable(d.promote, input.currentFingerprint, input.allowUnverified) }).toEqual({ where, ok: true });
       }
       expect({ where, outdatedHasGold: d.outdated.some((o) => o.id === d.gold?.id) }).toEqual({ where, outdatedHasGold: false });
+      // never an unverified gold unless the recipe opts out (verify: false), never a failed one
+      if (d.promote && !input.allowUnverified) expect({ where, verdict: d.promote.verified }).toEqual({ where, verdict: 'passed' });
+      if (d.promote) expect({ where, verdict: d.promote.verified }).not.toEqual({ where, verdict: 'failed' });
+      // held back: only images of the current fingerprint that are not promotable for their verdict, never the gold
+      for (const h of d.held) {
+        const r = h.record;
+        expect({ where, id: r.id, gold: r.id === d.gold?.id, current: r.fingerprint === input.currentFingerprint }).toEqual({
+          where,
+          id: r.id,
+          gold: false,
+          current: true,
+        });
+        expect({ where, id: r.id, promotable: promotable(r, input.currentFingerprint, input.allowUnverified) }).toEqual({
+          where,
+          id: r.id,
+          promotable: false,
+        });
+        expect({ where, id: r.id, reason: h.reason }).toEqual({
+          where,
+          id: r.id,
+          reason: r.verified === 'failed' ? 'failed' : 'unverified',
+        });
+      }
+      // an available, dated image of the current fingerprint newer than the gold is either promoted or held back
+      if (!input.retired) {
+        const heldIds = new Set(d.held.map((h) => h.record.id));
+        for (const r of newestFirst(input.records)) {
+          if (r.id === d.gold?.id) break;
+          if (r.fingerprint !== input.currentFingerprint || r.state !== 'available' || createdTime(r.createdAt) === undefined) continue;
+          expect({ where, id: r.id, held: heldIds.has(r.id) }).toEqual({ where, id: r.id, held: true });
+        }
+      }
       expect({ where, outdatedAreGold: d.outdated.every((o) => o.channel === 'gold') }).toEqual({ where, outdatedAreGold: true });
       // a retired line with delete loses everything not in use and not pending
       if (input.retired && input.delete) {

@@ -55,13 +55,23 @@ describe('lineLocations', () => {
 describe('withVerdicts', () => {
   it('overlays recorded verdicts, never with unverified', () => {
     const verdicts = new Map([
-      [verdictKey('c1', 'fa'), 'passed' as const],
-      [verdictKey('c1', 'fb'), 'unverified' as const],
+      [verdictKey('c1', 'a'), 'passed' as const],
+      [verdictKey('c1', 'b'), 'unverified' as const],
     ]);
     const out = withVerdicts(
       [rec('a', 'r'), rec('b', 'r', { fingerprint: 'fb', verified: 'failed' }), rec('c', 'r', { cloud: 'c2' })],
       verdicts,
     );
     expect(out.map((r) => r.verified)).toEqual(['passed', 'failed', 'unverified']);
+  });
+
+  it("keys a verdict by the image, so a rebuild's failed verification leaves the older build of the fingerprint alone", () => {
+    const gold = rec('old', 'r', { channel: 'gold', verified: 'passed' });
+    const rebuild = rec('new', 'r');
+    const out = withVerdicts([gold, rebuild], new Map([[verdictKey('c1', 'new'), 'failed' as const]]));
+    expect(out.map((r) => [r.id, r.verified])).toEqual([
+      ['old', 'passed'],
+      ['new', 'failed'],
+    ]);
   });
 });

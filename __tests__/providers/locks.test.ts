@@ -109,9 +109,9 @@ lifecycle: { keep: 1 }
           os: 'debian12',
           state: 'available',
           channel: 'candidate',
-          verified: 'unverified',
+          verified: 'passed',
           createdAt: new Date(Date.UTC(2026, 0, day)).toISOString(),
-          tags: imageTags({ fingerprint, image: 'base', os: 'debian12', cloud: 'lab', owner: image.owner }),
+          tags: imageTags({ fingerprint, image: 'base', os: 'debian12', cloud: 'lab', owner: image.owner, verified: 'passed' }),
         },
         { 'image.qcow2': path.join(dir, 'build/image.qcow2') },
       );

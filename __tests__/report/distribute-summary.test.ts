@@ -79,4 +79,29 @@ describe('distribute summary', () => {
     expect(distributeText(report(true))).toMatch(/^dry run: 2 copies would be made, nothing changed/);
     expect(formatTags({ b: '2', a: '1' })).toBe('a=1, b=2');
   });
+
+  it('counts and names an image held back because it is not verified, in a dry run too', () => {
+    const why = 'not verified: the verify step did not pass for ib-base-2 (ami-2 in eu-west-1, ib-verified=unverified); run verify';
+    const held: ImageDistribution = {
+      ...image,
+      name: 'ib-base-2',
+      fingerprint: 'f3',
+      status: 'held',
+      verdict: 'unverified',
+      reason: why,
+      copies: [],
+    };
+    for (const dryRun of [true, false]) {
+      const r = report(dryRun);
+      r.distribution.images.push(held);
+      expect(distributeText(r)).toMatch(/; 3 images, 2 not distributed \(1 held back: not verified\)\n/);
+      expect(distributeText(r)).toMatch(
+        /Not distributed:\n[\s\S]*aws-prod\s+ib-base-2\s+not verified: the verify step did not pass for ib-base-2/,
+      );
+      const md = distributeMarkdown(r);
+      expect(md).toContain(`| aws-prod | ib-base-2 | ${why} |`);
+      expect(md).toContain('| aws-prod | base | debian12 | held | unverified | eu-west-1 ami-1 | - |');
+    }
+    expect(distributeText(report(false))).not.toMatch(/held back/);
+  });
 });

@@ -42,6 +42,7 @@ const line: LineDecision = {
     remove: [{ record: surplus, reason: 'beyond-keep' }],
     wouldRemove: [],
     kept: [],
+    held: [],
   },
   usage: {},
 };
@@ -105,5 +106,42 @@ describe('lifecycle summary', () => {
     expect(text).toMatch(/Would mark outdated \(deprecate, naming the replacement\):\n[\s\S]*base-ami-old/);
     expect(text).toMatch(/base-ami-older \(ami-older\).*would remove/);
     expect(text).not.toMatch(/Not done/);
+  });
+
+  it('lists each image held back from gold with its verdict and why, and counts them in the headline', () => {
+    const unverified = {
+      ...record('ami-unv', 'f-new', 'candidate'),
+      verified: 'unverified' as const,
+      createdAt: '2026-01-03T00:00:00.000Z',
+    };
+    const failed = { ...record('ami-bad', 'f-new', 'candidate'), verified: 'failed' as const, createdAt: '2026-01-02T00:00:00.000Z' };
+    const held: LineDecision = {
+      ...line,
+      location: { ...line.location, records: [unverified, failed, oldGold] },
+      decision: {
+        gold: oldGold,
+        outdated: [],
+        remove: [],
+        wouldRemove: [],
+        kept: [{ record: oldGold, reason: 'gold' }],
+        held: [
+          { record: unverified, reason: 'unverified' },
+          { record: failed, reason: 'failed' },
+        ],
+      },
+    };
+    const r = report({ lines: [held], dryRun: true });
+    expect(lifecycleHeadline(r)).toBe(
+      'dry run, nothing changed: would be 0 promotions, 0 outdated, 0 images removed; 1 line location, 2 images held back from gold',
+    );
+    const text = lifecycleText(r);
+    expect(text).toMatch(
+      /Held back \(not promoted\):\n[\s\S]*base-ami-unv \(ami-unv\)\s+2026-01-03T00:00:00.000Z\s+unverified\s+not verified: the verify step did not pass; run verify, or set verify: false on the recipe to opt out/,
+    );
+    expect(text).toMatch(/base-ami-bad \(ami-bad\)\s+2026-01-02T00:00:00.000Z\s+failed\s+failed verification: never promoted/);
+    expect(lifecycleMarkdown(r)).toContain(
+      '| aws-prod | eu-west-1 | base | debian12 | base-ami-unv (ami-unv) | 2026-01-03T00:00:00.000Z | unverified | not verified: the verify step did not pass; run verify, or set verify: false on the recipe to opt out |',
+    );
+    expect(lifecycleText(report({}))).not.toMatch(/Held back/);
   });
 });

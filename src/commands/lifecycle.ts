@@ -1,6 +1,7 @@
 /**
  * lifecycle: per image line (cloud, recipe, os) and region, promote the
- * newest verified image of the current fingerprint to gold, mark the previous
+ * newest verified image of the current fingerprint to gold (an unverified one
+ * only when its recipe says `verify: false`), mark the previous
  * gold outdated with the cloud's own deprecation (naming the replacement),
  * keep the newest `lifecycle.keep`, and remove the rest and retired lines,
  * only with delete: true and never what is gold, newest or in use. dry-run
@@ -18,7 +19,7 @@ import { mapLimit } from '../util/pool.js';
 import { Outputs } from '../io/constants.js';
 import type { Inputs } from '../io/inputs.js';
 import type { Reporter } from '../io/reporter.js';
-import { decide, removalCandidates } from '../lifecycle/decide.js';
+import { HELD_BECAUSE, decide, removalCandidates } from '../lifecycle/decide.js';
 import type { StepFailure } from '../distribute/rules.js';
 import { lineId, lineLocations, verdictKey, withVerdicts, type LineDecision, type LineLocation } from '../lifecycle/lines.js';
 import { driftRows, type DriftRow } from '../lifecycle/drift.js';
@@ -50,7 +51,7 @@ export async function runLifecycle(inputs: Inputs, reporter: Reporter, deps: Com
   const images = fingerprinted(topology, inputs);
   const configs = new Map(images.map((i) => [lineId(i), i]));
   const verdicts = new Map<string, Verdict>();
-  for (const r of await readResults(inputs.results)) verdicts.set(verdictKey(r.cloud, r.fingerprint), r.verified);
+  for (const r of await readResults(inputs.results)) verdicts.set(verdictKey(r.cloud, r.imageId), r.verified);
   const open = await openClouds(topology, inputs, reporter, deps, { onFailure: 'record' });
   const failures = [...open.failures];
   const retired = new Set(topology.lifecycle.retired);
@@ -81,8 +82,8 @@ export async function runLifecycle(inputs: Inputs, reporter: Reporter, deps: Com
       keep: topology.lifecycle.keep,
       retired: retired.has(location.image),
       currentFingerprint: config?.fingerprint,
-      // A recipe without a verify playbook can never pass verification: its unverified images may become gold.
-      allowUnverified: config !== undefined && !config.recipe.verify,
+      // Only a recipe that opts out of verification may have an unverified gold: without `verify:`, the bundled playbook verifies it.
+      allowUnverified: config !== undefined && config.recipe.verify === false,
       delete: mayDelete,
     };
     const usage: Record<string, string[]> = {};
@@ -110,6 +111,8 @@ export async function runLifecycle(inputs: Inputs, reporter: Reporter, deps: Com
       decision: decide({ ...input, inUse }),
       usage,
     };
+    for (const { record, reason } of line.decision.held)
+      reporter.warning(`${label(location)}: ${record.name} (${record.id}) is not promoted: ${HELD_BECAUSE[reason]}`);
     if (inputs.dryRun) describe(line, open.owner, reporter);
     else await apply(line, provider(location.cloud), open.owner, applied, failures, reporter);
     return line;

@@ -22,6 +22,8 @@ export interface BuildResult extends ImageIdentity {
   verified: Verdict;
   verifiedAt?: string;
   verifyLog?: string[];
+  /** Why the last verify reached no verdict (no boot, no SSH, a Packer or cloud error): the verdict stays as it was. */
+  verifyError?: string;
 }
 
 /**
@@ -67,6 +69,7 @@ const ResultSchema = z.looseObject({
   verified: z.enum(['passed', 'failed', 'unverified']),
   verifiedAt: z.string().optional(),
   verifyLog: z.array(z.string()).optional(),
+  verifyError: z.string().optional(),
 });
 
 const NOT_A_RESULT = "remove it from the results folder, or download the build job's artifact again";

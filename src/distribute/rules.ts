@@ -8,8 +8,12 @@
  *   started a second time.
  * - The source is the available image in the build region, else the first
  *   region (sorted) holding an available one (availableSource).
- * - The verdict is the build result's (verify writes it there), else the
- *   source's tag. Images whose verdict is `failed` are not distributed.
+ * - The verdict is the build result's when verify wrote one there (`passed`
+ *   or `failed`), else the source's tag: a result's `unverified` never
+ *   overrides a recorded verdict. Only `passed` images are distributed
+ *   (copied, tagged, shared); `failed` ones are rejected, and `unverified`
+ *   ones are held back (their verify step did not pass: it failed to run,
+ *   timed out, or never ran), unless the recipe says `verify: false`.
  * - Copies are tagged as the source is, with channel `candidate` (channels are
  *   per region and only lifecycle promotes) and the verdict.
  * - Global clouds (GCP) copy nothing; their image is tagged and shared once.
@@ -25,6 +29,8 @@ export interface DistributionResult {
   verified: Verdict;
   region: string;
   imageId: string;
+  /** Why verify reached no verdict, when it recorded that (the image stays unverified). */
+  verifyError?: string;
 }
 
 export interface CopyJob {
@@ -42,7 +48,7 @@ export interface CopyJob {
   resume: boolean;
 }
 
-export type DistributionStatus = 'distribute' | 'rejected' | 'not-built' | 'source-pending';
+export type DistributionStatus = 'distribute' | 'held' | 'rejected' | 'not-built' | 'source-pending';
 
 export interface ImageDistribution {
   cloud: string;
@@ -116,7 +122,10 @@ function distributeOne(
     .sort();
   const from = availableSource(config.buildRegion, holding);
   const source = from === undefined ? undefined : holding.get(from);
-  const verdict: Verdict = result?.verified ?? source?.verified ?? 'unverified';
+  // A result speaks for the build it names: after a rebuild of this fingerprint, an older build's verdict is not the newest's.
+  const current = result !== undefined && [...holding.values()].some((r) => r.id === result.imageId);
+  const recorded = !current || result.verified === 'unverified' ? undefined : result.verified;
+  const verdict: Verdict = recorded ?? source?.verified ?? 'unverified';
   const base: ImageDistribution = {
     cloud: config.cloud,
     provider: config.provider,
@@ -151,6 +160,9 @@ function distributeOne(
           : 'not built yet: run build first',
     };
   }
+  if (verdict !== 'passed' && config.recipe.verify !== false) {
+    return { ...base, status: 'held', reason: notVerified(config, source, result) };
+  }
   const retag = source.verified !== verdict ? { [TAGS.verified]: verdict } : undefined;
   const tags = { ...source.tags, [TAGS.channel]: 'candidate', [TAGS.verified]: verdict };
   const template: ImageRecord = fromTags(tags, source);
@@ -175,6 +187,15 @@ function distributeOne(
   }
   const share = uniqueIds([source, ...settled.map((r) => holding.get(r) as ImageRecord)]);
   return { ...base, copies, retag, share: shares(config.target.share) ? share : [] };
+}
+
+/** Why an image that did not pass verification is held back, and what to do. */
+function notVerified(config: FingerprintedImage, source: ImageRecord, result?: DistributionResult): string {
+  const error = result?.verifyError ? ` (verify stopped: ${result.verifyError})` : '';
+  return (
+    `not verified: the verify step did not pass for ${source.name} (${source.id} in ${source.region}, ` +
+    `${TAGS.verified}=${source.verified})${error}; run verify, or set verify: false on the recipe "${config.image}" to opt out`
+  );
 }
 
 export const shares = (sharing: Sharing): boolean => sharing.public || sharing.accounts.length > 0;

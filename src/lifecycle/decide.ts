@@ -7,8 +7,12 @@
  * Rules
  * - Gold: the newest image whose fingerprint is the topology's current one,
  *   whose state is `available` and whose verdict is `passed` (or `unverified`
- *   when the recipe has no verify playbook: nothing could ever pass it). When
- *   no image qualifies, the newest existing gold stays gold.
+ *   when the recipe says `verify: false`: it is never verified). When no
+ *   image qualifies, the newest existing gold stays gold.
+ * - Held back: the available images of the current fingerprint that their
+ *   verdict keeps from being gold (`unverified`: their verify step did not
+ *   pass; `failed`), each with that reason; once one of them qualifies, only
+ *   the ones newer than it.
  * - Every other gold becomes `outdated` (the caller deprecates it natively,
  *   naming the gold as its replacement).
  * - Live lines keep the newest `keep` images (by creation time) and the gold;
@@ -47,7 +51,7 @@ export interface DecideInput<R extends LifecycleRecord = LifecycleRecord> {
   retired: boolean;
   /** The topology's fingerprint for this line; undefined when the topology no longer names it. */
   currentFingerprint?: string;
-  /** Promote `unverified` images too: the recipe has no verify playbook. */
+  /** Promote `unverified` images too: the recipe says `verify: false` (never verified). */
   allowUnverified: boolean;
   /** Ids of images something still uses (instances, templates, scale sets). */
   inUse: ReadonlySet<string>;
@@ -57,6 +61,14 @@ export interface DecideInput<R extends LifecycleRecord = LifecycleRecord> {
 
 export type KeepReason = 'gold' | 'newest' | 'in-use' | 'pending' | 'undated';
 export type RemoveReason = 'beyond-keep' | 'retired';
+/** Why an image of the current fingerprint is not gold: its verdict. */
+export type HoldReason = 'unverified' | 'failed';
+
+/** What a held-back image needs, for summaries and logs. */
+export const HELD_BECAUSE: Record<HoldReason, string> = {
+  unverified: 'not verified: the verify step did not pass; run verify, or set verify: false on the recipe to opt out',
+  failed: 'failed verification: never promoted; fix the image and build it again',
+};
 
 export interface Kept<R> {
   record: R;
@@ -65,6 +77,10 @@ export interface Kept<R> {
 export interface Removal<R> {
   record: R;
   reason: RemoveReason;
+}
+export interface Held<R> {
+  record: R;
+  reason: HoldReason;
 }
 
 export interface Decision<R extends LifecycleRecord = LifecycleRecord> {
@@ -80,6 +96,8 @@ export interface Decision<R extends LifecycleRecord = LifecycleRecord> {
   wouldRemove: Removal<R>[];
   /** Every other image, with the reason it stays. */
   kept: Kept<R>[];
+  /** Images of the current fingerprint that their verdict keeps from being gold (newest first; see the rules above). */
+  held: Held<R>[];
 }
 
 /** A date, or a date and time with `Z` or an offset: ISO 8601 as the clouds write it. A time without a zone would depend on the runner's. */
@@ -140,13 +158,20 @@ export function decide<R extends LifecycleRecord>(input: DecideInput<R>): Decisi
   const golds = ordered.filter((r) => r.channel === 'gold');
 
   let gold: R | undefined;
+  let chosen = -1;
   if (!input.retired) {
-    gold = ordered.find((r) => promotable(r, input.currentFingerprint, input.allowUnverified)) ?? golds[0];
+    chosen = ordered.findIndex((r) => promotable(r, input.currentFingerprint, input.allowUnverified));
+    gold = chosen >= 0 ? ordered[chosen] : golds[0];
   }
   const promote = gold && gold.channel !== 'gold' ? gold : undefined;
   const outdated = gold ? golds.filter((r) => r.id !== gold.id) : [];
+  const held = input.retired
+    ? []
+    : (chosen >= 0 ? ordered.slice(0, chosen) : ordered)
+        .filter((r) => r.id !== gold?.id && r.fingerprint === input.currentFingerprint && r.state === 'available')
+        .map((record): Held<R> => ({ record, reason: record.verified === 'failed' ? 'failed' : 'unverified' }));
 
-  const decision: Decision<R> = { gold, promote, outdated, remove: [], wouldRemove: [], kept: [] };
+  const decision: Decision<R> = { gold, promote, outdated, remove: [], wouldRemove: [], kept: [], held };
   ordered.forEach((record, index) => {
     const reason = keepReason(record, index, keep, gold, input);
     if (reason) {

@@ -86,15 +86,18 @@ export function lineLocations(cloud: string, regions: Record<string, ImageRecord
 }
 
 /**
- * Overlays verdicts the verify job recorded in result files (cloud and
- * fingerprint -> verdict) on images whose tags do not carry one yet or carry
- * an older one. `unverified` in a result never overrides a recorded verdict.
+ * Overlays verdicts the verify job recorded in result files (cloud and image
+ * id -> verdict) on images whose tags do not carry one yet or carry an older
+ * one. Keyed by the image, not the fingerprint: a rebuild of the same
+ * fingerprint (moved base image, rebuild_after, force) has its own verdict,
+ * and a failed verification of the new build says nothing of the gold one.
+ * `unverified` in a result never overrides a recorded verdict.
  */
 export function withVerdicts(records: ImageRecord[], verdicts: ReadonlyMap<string, Verdict>): ImageRecord[] {
   return records.map((r) => {
-    const verdict = verdicts.get(verdictKey(r.cloud, r.fingerprint));
+    const verdict = verdicts.get(verdictKey(r.cloud, r.id));
     return verdict && verdict !== 'unverified' && verdict !== r.verified ? { ...r, verified: verdict } : r;
   });
 }
 
-export const verdictKey = (cloud: string, fingerprint: string): string => `${cloud}|${fingerprint}`;
+export const verdictKey = (cloud: string, imageId: string): string => `${cloud}|${imageId}`;

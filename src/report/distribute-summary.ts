@@ -21,10 +21,15 @@ export const formatTags = (tags: Record<string, string>): string =>
 export function distributeHeadline(report: DistributeReport): string {
   const ok = report.outcomes.filter((o) => o.ok).length;
   const skipped = report.distribution.images.filter((i) => i.status !== 'distribute').length;
+  const held = report.distribution.images.filter((i) => i.status === 'held').length;
   const head = report.dryRun
     ? `dry run: ${count(report.plannedCopies.length, 'copy', 'copies')} would be made, nothing changed`
     : `${count(ok, 'copy', 'copies')} made, ${count(report.failures.length, 'failure')}`;
-  return `${head}; ${count(report.distribution.images.length, 'image')}` + (skipped > 0 ? `, ${skipped} not distributed` : '');
+  return (
+    `${head}; ${count(report.distribution.images.length, 'image')}` +
+    (skipped > 0 ? `, ${skipped} not distributed` : '') +
+    (held > 0 ? ` (${held} held back: not verified)` : '')
+  );
 }
 
 const outcomesOf = (report: DistributeReport, image: ImageDistribution) =>

@@ -1,11 +1,12 @@
 /**
  * lifecycle as a job summary and as terminal text: promotions, outdated,
- * removals, kept, drift. A real run counts and lists what was done (a step
+ * removals, kept, images held back from gold (and why), drift. A real run counts and lists what was done (a step
  * that failed, or was not tried because an earlier one failed, is listed
  * apart); a dry run says what would be done.
  */
 import type { StepFailure } from '../distribute/rules.js';
 import type { LineDecision } from '../lifecycle/lines.js';
+import { HELD_BECAUSE } from '../lifecycle/decide.js';
 import type { DriftRow } from '../lifecycle/drift.js';
 import type { ImageRecord } from '../images/index.js';
 import { driftMarkdown, driftText } from './drift.js';
@@ -63,8 +64,10 @@ export function lifecycleHeadline(r: LifecycleReport): string {
   const mode = r.dryRun ? 'dry run, nothing changed: would be ' : '';
   const removal = r.delete ? `${count(removed, 'image')} removed` : `${count(would, 'image')} to remove (delete is off: nothing removed)`;
   const notDone = notDoneRows(r).length;
+  const held = heldRows(r).length;
   return (
     `${mode}${count(promoted, 'promotion')}, ${outdated} outdated, ${removal}; ${count(r.lines.length, 'line location')}` +
+    (held > 0 ? `, ${count(held, 'image')} held back from gold` : '') +
     (r.failures.length > 0 ? `, ${count(r.failures.length, 'failure')}` : '') +
     (notDone > 0 ? `, ${count(notDone, 'planned step')} not done` : '')
   );
@@ -114,6 +117,19 @@ const keptRows = (r: LifecycleReport): Row[] =>
     return [...line(l), l.decision.gold?.name ?? '-', n('newest'), inUse.join(' ') || '0', n('pending')];
   });
 
+const HELD_HEADER = ['cloud', 'regions', 'image', 'os', 'image name', 'created', 'verdict', 'why not gold'];
+/** Images of the current fingerprint that their verdict keeps from being gold. */
+const heldRows = (r: LifecycleReport): Row[] =>
+  r.lines.flatMap((l) =>
+    l.decision.held.map((h) => [
+      ...line(l),
+      `${h.record.name} (${h.record.id})`,
+      h.record.createdAt,
+      h.record.verified,
+      HELD_BECAUSE[h.reason],
+    ]),
+  );
+
 const STEP_TEXT: Record<PlannedStep, string> = { promote: 'promote to gold', outdated: 'mark outdated', remove: 'remove' };
 /** The failure behind a step: promoting and marking outdated are tags (outdated also a deprecation). */
 const FAILED_AS: Record<PlannedStep, StepFailure['step'][]> = { promote: ['tag'], outdated: ['tag', 'deprecate'], remove: ['remove'] };
@@ -148,6 +164,7 @@ function sections(r: LifecycleReport, table: (h: string[], rows: Row[]) => strin
     outdatedRows(r),
   );
   add(`Removals (keep ${r.keep} per line and region; retired lines entirely)`, REMOVE_HEADER, removeRows(r));
+  add('Held back (not promoted)', HELD_HEADER, heldRows(r));
   add('Kept', KEPT_HEADER, keptRows(r));
   add('Not done', NOT_DONE_HEADER, notDoneRows(r));
   add('Failures', FAIL_HEADER, failRows(r));
