@@ -19,6 +19,7 @@ import { imageTags } from '../../src/images/index.js';
 import { loadTopology } from '../../src/topology/index.js';
 import { topologyOwner } from '../../src/topology/owner.js';
 import { startEc2Fake, type Ec2Fake } from '../fakes/aws/server.js';
+import { parseOutputs } from '../helpers/action-run.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DIST = path.join(ROOT, 'dist');
@@ -52,14 +53,6 @@ beforeAll(() => {
     "import { register } from 'node:module';\nregister(new URL('./hooks.mjs', import.meta.url));\n",
   );
 });
-
-/** GITHUB_OUTPUT's `name<<delimiter ... delimiter` blocks. */
-function parseOutputs(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const re = /^([^<\n]+)<<(ghadelimiter_[0-9a-f-]+)\n([\s\S]*?)\n\2$/gm;
-  for (let m = re.exec(text); m; m = re.exec(text)) out[m[1]] = m[3];
-  return out;
-}
 
 /** Runs `node [--import hook] args` in `cwd` with only `env` (plus PATH and HOME). */
 function run(cwd: string, args: string[], env: Record<string, string>): Promise<Run> {

@@ -5,12 +5,16 @@
  * image and which creates no image (local: a qemu boot on a throwaway
  * overlay of the stored disk). The verdict goes on the image (tag/metadata)
  * and into the result file; a failed verification fails the job, and
- * lifecycle never promotes that image.
+ * lifecycle never promotes that image. A verification that reaches no
+ * verdict (no boot, no SSH, a Packer or cloud error) fails the job too, and
+ * leaves the image unverified: the result file names the error, and
+ * distribute and lifecycle hold the image back. A recipe with
+ * `verify: false` is not verified: its image is skipped, left unverified.
  */
 import { providerContext } from './clouds.js';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { loadTopology } from '../topology/index.js';
+import { loadTopology, playbookPath } from '../topology/index.js';
 import type { FingerprintedImage } from '../plan/types.js';
 import { createBuildHooks, createProvider } from '../providers/index.js';
 import type { Provider, VerifySource } from '../providers/provider.js';
@@ -41,8 +45,15 @@ export async function runVerify(inputs: Inputs, reporter: Reporter): Promise<Ver
     throw new Error(
       `${planned.cloud}/${planned.name}: no build result in ${resultsDir}: run build for this cell first (in a workflow: download its artifact)`,
     );
+  if (planned.recipe.verify === false) {
+    reporter.info(
+      `${planned.cloud}/${result.name}: not verified: recipe "${planned.image}" says verify: false, so the image stays ` +
+        `${TAGS.verified}=${result.verified} and is distributed and promoted as it is`,
+    );
+    return { verdict: result.verified, result };
+  }
 
-  const playbook = planned.recipe.verify ? path.resolve(topology.dir, planned.recipe.verify) : path.join(bundledPlaybooks(), 'verify.yml');
+  const playbook = planned.recipe.verify ? playbookPath(planned.recipe.verify, topology.dir) : path.join(bundledPlaybooks(), 'verify.yml');
   const context = providerContext(topology.dir, inputs, reporter);
   const hooks = await createBuildHooks(planned.target, context);
   // A real verification asks the cloud what the template needs (GCP: the zone) before writing it.
@@ -85,7 +96,7 @@ export async function runVerify(inputs: Inputs, reporter: Reporter): Promise<Ver
   } catch (error) {
     // Only a verify playbook that ran and failed is a verdict on the image;
     // a machine that never booted or never answered is a failure of the run.
-    if (!(await playbookFailed(job.work))) throw error;
+    if (!(await playbookFailed(job.work))) throw await noVerdict(resultsDir, result, image, error as Error);
     verdict = 'failed';
     failure = error as Error;
   } finally {
@@ -93,7 +104,8 @@ export async function runVerify(inputs: Inputs, reporter: Reporter): Promise<Ver
     await fs.rm(job.outputDir, { recursive: true, force: true });
     await booted.release();
   }
-  const updated: BuildResult = { ...result, verified: verdict, verifiedAt: new Date().toISOString() };
+  const { verifyError: _stale, ...verified } = result;
+  const updated: BuildResult = { ...verified, verified: verdict, verifiedAt: new Date().toISOString() };
   await writeResult(resultsDir, updated);
   await markImage(provider, image, result, verdict);
   if (failure)
@@ -121,6 +133,21 @@ async function markImage(provider: Provider, image: FingerprintedImage, result: 
       `${image.cloud}/${image.name}: the image ${result.imageId} is not in ${result.region} any more, cannot record its verdict`,
     );
   await provider.tag(record, { [TAGS.verified]: verdict });
+}
+
+/**
+ * Verification ran but reached no verdict: the verdict stays as it was
+ * (unverified after a build) and the result file names why, so whoever reads
+ * it (distribute's summary, the kept result artifact) sees the cause.
+ */
+async function noVerdict(resultsDir: string, result: BuildResult, image: FingerprintedImage, error: Error): Promise<Error> {
+  const first = error.message.split('\n').find((l) => l.trim() !== '') ?? 'verification failed';
+  await writeResult(resultsDir, { ...result, verifyError: first.trim().slice(0, 500) });
+  const held = result.verified === 'unverified' ? ': distribute and lifecycle hold it back until a verification passes' : '';
+  return new Error(
+    `${image.cloud}/${image.name}: verification reached no verdict (the machine did not boot or answer, or Packer or the cloud failed); ` +
+      `the image stays ${TAGS.verified}=${result.verified}${held}. Fix the cause and run verify again.\n${error.message}`,
+  );
 }
 
 /** True when Packer's log shows the Ansible provisioner ran and the playbook failed. */

@@ -4,6 +4,10 @@
  * beside it, and every file of each role it uses (roles named in plays,
  * include_role/import_role tasks, role dependencies in meta/main.yml).
  *
+ * Roles are searched as Ansible searches them with ANSIBLE_ROLES_PATH set
+ * to `rolesPath`: the playbook's `roles/`, then each folder of `rolesPath`
+ * (the topology's `roles/`, the bundled roles), then the playbook's folder.
+ *
  * A templated role name ("{{ item }}", as in the hook points) is resolved to
  * the roles named by string values of the recipe's variables, so a user's hook
  * role counts without every role in the folder counting.
@@ -20,9 +24,13 @@ const ROLE_NAME = /^[A-Za-z0-9_.-]+$/;
 
 export class PlaybookError extends Error {}
 
-export function playbookFiles(playbooks: string[], variables: Record<string, unknown>): string[] {
+export function playbookFiles(playbooks: string[], variables: Record<string, unknown>, rolesPath: string[] = []): string[] {
   const found = new Set<string>();
-  const walker = new Walker(found, roleNamesIn(variables));
+  const walker = new Walker(
+    found,
+    roleNamesIn(variables),
+    rolesPath.map((d) => path.resolve(d)),
+  );
   for (const p of playbooks) walker.playbook(path.resolve(p));
   return [...found].sort();
 }
@@ -35,6 +43,7 @@ class Walker {
   constructor(
     private readonly found: Set<string>,
     private readonly variableRoleNames: Set<string>,
+    private readonly rolesPath: string[],
   ) {}
 
   playbook(file: string): void {
@@ -78,8 +87,9 @@ class Walker {
       for (const candidate of this.rolesNamedByVariables(searchDir)) this.role(candidate, searchDir);
       return;
     }
-    const dir = findRole(name, searchDir);
-    if (!dir) throw new PlaybookError(`role "${name}" not found in ${path.join(searchDir, 'roles')} (used from ${searchDir})`);
+    const folders = this.searchFolders(searchDir);
+    const dir = findRole(name, folders);
+    if (!dir) throw new PlaybookError(`role "${name}" not found in ${folders.join(', ')} (used from ${searchDir})`);
     if (this.roles.has(dir)) return;
     this.roles.add(dir);
     this.addTree(dir);
@@ -94,16 +104,22 @@ class Walker {
     }
   }
 
+  /** Where a role used from `searchDir` is looked for, in Ansible's order. */
+  private searchFolders(searchDir: string): string[] {
+    return [path.join(searchDir, 'roles'), ...this.rolesPath, searchDir];
+  }
+
   /**
-   * The variables' strings that name a role under `searchDir`, sorted. Only
-   * names that are entries of the two folders findRole looks in are checked
-   * on disk, so a recipe with many strings costs two folder listings.
+   * The variables' strings that name a role findable from `searchDir`,
+   * sorted. Only names that are entries of the folders findRole looks in are
+   * checked on disk, so a recipe with many strings costs one listing per folder.
    */
   private rolesNamedByVariables(searchDir: string): string[] {
     const known = this.variableRoles.get(searchDir);
     if (known) return known;
-    const entries = new Set([...listNames(path.join(searchDir, 'roles')), ...listNames(searchDir)]);
-    const roles = [...this.variableRoleNames].filter((name) => entries.has(name) && findRole(name, searchDir)).sort();
+    const folders = this.searchFolders(searchDir);
+    const entries = new Set(folders.flatMap(listNames));
+    const roles = [...this.variableRoleNames].filter((name) => entries.has(name) && findRole(name, folders)).sort();
     this.variableRoles.set(searchDir, roles);
     return roles;
   }
@@ -129,8 +145,8 @@ class Walker {
   }
 }
 
-function findRole(name: string, searchDir: string): string | undefined {
-  const candidates = path.isAbsolute(name) ? [name] : [path.join(searchDir, 'roles', name), path.join(searchDir, name)];
+function findRole(name: string, folders: string[]): string | undefined {
+  const candidates = path.isAbsolute(name) ? [name] : folders.map((folder) => path.join(folder, name));
   return candidates.find((c) => existsSync(path.join(c, 'tasks')) || existsSync(path.join(c, 'meta')));
 }
 

@@ -1,10 +1,11 @@
 /**
  * Checks on recipes that the schema cannot make: `extends` targets and
- * cycles, playbook and verify files on disk, playbooks of used recipes.
+ * cycles, playbook and verify files on disk (or built in), playbooks of used recipes.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { MAX_EXTENDS_CHAIN } from './limits.js';
+import { builtinName, bundledPlaybooks, checkBuiltin } from './builtin.js';
 import { outsideRepository } from './paths.js';
 import { asList, asMap, asName, has, type RawMap, type Report } from './raw.js';
 import { didYouMean, quoteList } from './suggest.js';
@@ -129,17 +130,26 @@ function missingFileHint(dir: string, abs: string): string {
   return `paths are relative to the topology file's folder; looked for ${abs}`;
 }
 
-/** Every playbook and verify path must name a file inside the repository (paths.ts). */
+/**
+ * Every playbook and verify entry must name a built-in playbook
+ * (`builtin:NAME`, builtin.ts) or a file inside the repository (paths.ts).
+ */
 export function checkRecipeFiles(images: RawMap, dir: string, root: string, report: Report): void {
+  let bundled: string | undefined;
+  const bundledDir = (): string => (bundled ??= bundledPlaybooks());
+  const check = (entry: string, at: (string | number)[], what: string): void => {
+    if (builtinName(entry) !== undefined) checkBuiltin(entry, at, what, bundledDir, report);
+    else checkFile(dir, root, entry, at, what, report);
+  };
   for (const [name, value] of Object.entries(images)) {
     const spec = asMap(value);
     if (!spec) continue;
     (asList(spec.playbooks) ?? []).forEach((item, i) => {
       const rel = asName(item);
-      if (rel !== undefined) checkFile(dir, root, rel, ['images', name, 'playbooks', i], 'playbook', report);
+      if (rel !== undefined) check(rel, ['images', name, 'playbooks', i], 'playbook');
     });
     const verify = asName(spec.verify);
-    if (verify !== undefined) checkFile(dir, root, verify, ['images', name, 'verify'], 'verify playbook', report);
+    if (verify !== undefined) check(verify, ['images', name, 'verify'], 'verify playbook');
   }
 }
 
@@ -178,7 +188,7 @@ export function checkUsedPlaybooks(images: RawMap, used: Map<string, string>, re
     report(
       path,
       `recipe "${name}" has no playbooks (none of its own nor inherited), but ${where} uses it`,
-      'add playbooks: [playbooks/provision.yml], or extend a recipe that has some',
+      'add playbooks: [builtin:provision.yml] (the bundled provisioning) or your own, or extend a recipe that has some',
     );
   }
 }

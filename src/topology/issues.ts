@@ -18,10 +18,10 @@ function defOf(schema: SchemaLike): Def {
 /** Examples shown in hints, by key name. */
 const EXAMPLES: Record<string, string> = {
   version: 'version: 1',
-  images: 'images: { base: { playbooks: [playbooks/provision.yml] } }',
+  images: 'images: { base: { playbooks: [builtin:provision.yml] } }',
   sources: 'sources: { debian12: { local: { suite: bookworm } } }',
   clouds: 'clouds: [ { name: lab, provider: local, regions: { rack1: { instances: [...] } } } ]',
-  playbooks: 'playbooks: [playbooks/provision.yml]',
+  playbooks: 'playbooks: [builtin:provision.yml] (the bundled provisioning), or paths relative to topology.yml',
   variables: 'variables: { packages: [jq] }',
   build: 'build: { instance_type: t3.medium, disk_size_gb: 20 }',
   regions: 'regions: { eu-central-1: { instances: [ { name: node, image: base, os: debian12 } ] } }',
