@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
-  packer qemu-system-x86 qemu-utils debootstrap e2fsprogs
+  packer qemu-system-x86 qemu-utils debootstrap mmdebstrap uidmap e2fsprogs
   ansible-core ansible ansible-lint yamllint shellcheck
   openssh-client sshpass jq
 )
@@ -21,8 +21,21 @@ if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   echo "setup: installing ${missing[*]}"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Another apt or dpkg (unattended-upgrades, a second setup) may hold the
+  # locks: wait for it, up to 10 minutes, instead of failing. apt-get waits
+  # for the dpkg lock with DPkg::Lock::Timeout, but `update` does not wait for
+  # the lists lock: it is retried while that is the error.
+  apt_get() { $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 "$@"; }
+  for try in $(seq 60); do
+    if out=$(apt_get update -qq 2>&1); then break; fi
+    if ! grep -q 'Could not get lock' <<<"$out" || [ "$try" -eq 60 ]; then
+      echo "$out" >&2
+      exit 1
+    fi
+    [ "$try" -eq 1 ] && echo "setup: apt is busy (another install is running), waiting for it..."
+    sleep 10
+  done
+  apt_get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 [ "${1:-}" = "--system" ] && exit 0

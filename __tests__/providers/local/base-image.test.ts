@@ -1,13 +1,15 @@
 /**
- * The base image build when debootstrap fails (src/providers/local/base-image.ts),
+ * The base image build when the bootstrap fails or cannot run (src/providers/local/base-image.ts),
  * with a stand-in for debootstrap (a shell script writing its log as
- * debootstrap does, into <target>/debootstrap/debootstrap.log) and root and
- * mounts injected: no real debootstrap, no root, no network.
+ * debootstrap does, into <target>/debootstrap/debootstrap.log) or for
+ * mmdebstrap, and root, the build mode and mounts injected: no real
+ * bootstrap, no root, no user namespace, no network.
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { chmodSync, existsSync, readdirSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { baseImageDir, debootstrapLogTail, ensureBaseImage } from '../../../src/providers/local/base-image.js';
+import { BASE_PACKAGES, baseImageDir, debootstrapLogTail, ensureBaseImage } from '../../../src/providers/local/base-image.js';
+import type { BuildMode } from '../../../src/providers/local/rootless.js';
 import { removeTempDirs, writeTree } from '../../helpers/tree.js';
 
 afterAll(removeTempDirs);
@@ -67,10 +69,60 @@ describe('base image', () => {
     expect(logs).toContain(`unmounting ${staging}/rootfs/proc`);
   });
 
-  it('refuses without root, before touching anything', async () => {
+  it('without root and without user namespaces: names what is missing and the other ways, before touching anything', async () => {
     const { options, debootstrap } = setup();
-    await expect(ensureBaseImage(options, { debootstrap, isRoot: () => false })).rejects.toThrow(/needs root .*run as root/);
+    const error = (await ensureBaseImage(options, {
+      debootstrap,
+      isRoot: () => false,
+      userName: () => 'runner',
+      readText: (file) => ({ '/proc/sys/kernel/apparmor_restrict_unprivileged_userns': '1\n' })[file],
+      onPath: () => true,
+      runTool: async () => ({ code: 0, tail: ['--map-users=<outeruid>,<inneruid>,<count>'] }),
+    }).catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(
+      /^building the local base image needs root, or user namespaces for mmdebstrap --mode=unshare, and here:\n/,
+    );
+    expect(error.message).toContain('/etc/subuid gives user runner no range of 65536 ids');
+    expect(error.message).toContain('kernel.apparmor_restrict_unprivileged_userns is 1');
+    expect(error.message).toContain(`build the base image once as root (it is kept in ${path.join(options.storeRoot, '.base')} and reused`);
     expect(existsSync(path.join(options.storeRoot, '.base'))).toBe(false);
+  });
+
+  it('rootless, mmdebstrap failing: the end of its output, and the folder cleared in the namespace before its removal', async () => {
+    const { root, options } = setup();
+    const mmdebstrap = path.join(root, 'bin/mmdebstrap');
+    writeFileSync(mmdebstrap, '#!/bin/sh\nfor a; do t="$p"; p="$a"; done\nmkdir -p "$t/etc"\necho "E: cannot open /etc/subuid"\nexit 1\n', {
+      mode: 0o755,
+    });
+    // The namespace stand-in runs each command as it is, and records what it ran.
+    const wrapped: string[][] = [];
+    const mode: BuildMode = {
+      kind: 'rootless',
+      wrap: (command, args) => {
+        wrapped.push([command, ...args]);
+        return [command, args];
+      },
+    };
+    const staging = `${baseImageDir(options)}.staging-${process.pid}`;
+    const error = (await ensureBaseImage(options, { mode, mmdebstrap, readMountinfo: async () => '' }).catch((e: unknown) => e)) as Error;
+    expect(error.message).toBe(
+      'mmdebstrap of bookworm from http://127.0.0.1:9/debian failed (exit 1); the end of its output:\nE: cannot open /etc/subuid',
+    );
+    expect(wrapped).toEqual([
+      ['rm', '-rf', '--one-file-system', '--', staging], // an earlier run's leftovers
+      [
+        mmdebstrap,
+        '--mode=unshare',
+        '--hook-dir=/usr/share/mmdebstrap/hooks/maybe-merged-usr',
+        '--variant=minbase',
+        `--include=${BASE_PACKAGES.join(',')}`,
+        'bookworm',
+        `${staging}/rootfs`,
+        'http://127.0.0.1:9/debian',
+      ],
+      ['rm', '-rf', '--one-file-system', '--', staging],
+    ]);
+    expect(existsSync(staging)).toBe(false);
   });
 
   it('reads the last lines of the log, and nothing when debootstrap wrote none', async () => {

@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { EventEmitter } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Staging } from '../../../src/providers/local/staging.js';
 import { removeTempDirs, writeTree } from '../../helpers/tree.js';
@@ -62,6 +62,29 @@ describe('staging', () => {
     release();
     expect(signals.listenerCount('SIGINT')).toBe(0);
     expect(existsSync(path.join(dir, 'keep.txt'))).toBe(true);
+  });
+
+  it("on SIGTERM with `clear` (a rootless build's tree): clears the folder first, then removes what is left", async () => {
+    const dir = writeTree({ 'rootfs/etc/shadow': 'root:x:1::::::\n' });
+    const signals = new EventEmitter();
+    const cleared: { folder: string; treeThere: boolean }[] = [];
+    let raised!: () => void;
+    const done = new Promise<void>((resolve) => (raised = resolve));
+    const staging = new Staging(dir, {
+      ...noMounts,
+      signals,
+      raise: () => raised(),
+      // What the namespace's `rm -rf` does; here the files are this user's own.
+      clear: async (folder) => {
+        cleared.push({ folder, treeThere: existsSync(path.join(folder, 'rootfs/etc/shadow')) });
+        await fs.rm(path.join(folder, 'rootfs'), { recursive: true });
+      },
+    });
+    staging.guard();
+    signals.emit('SIGTERM', 'SIGTERM');
+    await done;
+    expect(cleared).toEqual([{ folder: dir, treeThere: true }]); // cleared before anything else removed
+    expect(existsSync(dir)).toBe(false);
   });
 
   it('kills a command that ignores the signal once the grace period is over', async () => {

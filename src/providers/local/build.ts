@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Cloud, LocalSource } from '../../topology/model.js';
 import { runProcess } from '../../util/process.js';
 import type { BuildHooks, BuiltImage, MachineRequest, MachineSetup, ProviderContext, VerifySource } from '../provider.js';
-import { ensureBaseImage, type BaseImage } from './base-image.js';
+import { baseImageDir, ensureBaseImage, type BaseImage } from './base-image.js';
 import { debianMirror } from './mirror.js';
 import { LocalProvider } from './store.js';
 
@@ -102,9 +102,19 @@ export class LocalBuildHooks implements BuildHooks {
     }
     const suite = source.suite ?? 'bookworm';
     const mirror = debianMirror(source.mirror, env);
-    return request.group(`base image ${suite}`, () => ensureBaseImage({ storeRoot: this.images.root, suite, mirror, log: request.log }));
+    // The Release digest the plan resolved keys the cached base image: a new Release builds a new one (base-image.ts).
+    const release = request.resolved?.id;
+    const options = { storeRoot: this.images.root, suite, mirror, release, log: request.log };
+    // Builds of one source at once in this process (run --parallel) share the one making of its base image.
+    const dir = baseImageDir(options);
+    let making = MAKING.get(dir);
+    if (!making) MAKING.set(dir, (making = ensureBaseImage(options).finally(() => MAKING.delete(dir))));
+    return request.group(`base image ${suite}`, () => making);
   }
 }
+
+/** The base images being made in this process, by folder. */
+const MAKING = new Map<string, Promise<BaseImage>>();
 
 /** KVM only when the CPU offers virtualisation and /dev/kvm opens; else QEMU's TCG emulation. */
 export function kvmUsable(): boolean {

@@ -24,6 +24,17 @@ export interface StagingDeps extends MountDeps {
   raise?: (signal: NodeJS.Signals) => void;
   /** How long a stopped command may take to exit before SIGKILL (default 10 s). */
   graceMs?: number;
+  /**
+   * Empties a folder before its removal, with rights its files need: a
+   * rootless build's tree belongs to subordinate ids (rootless.ts).
+   */
+  clear?: (dir: string) => Promise<void>;
+}
+
+/** Removes a folder of the build: cleared first when `clear` is given, then as mounts.ts removes. */
+export async function removeTree(dir: string, deps: StagingDeps): Promise<void> {
+  await deps.clear?.(dir);
+  await removeStaging(dir, deps);
 }
 
 export interface RunOutput {
@@ -101,9 +112,9 @@ export class Staging {
     );
   }
 
-  /** Unmounts and deletes the folder; callers meanwhile share the removal under way. */
+  /** Clears, unmounts and deletes the folder; callers meanwhile share the removal under way. */
   remove(): Promise<void> {
-    this.removing ??= removeStaging(this.dir, this.deps).finally(() => {
+    this.removing ??= removeTree(this.dir, this.deps).finally(() => {
       this.removing = undefined;
     });
     return this.removing;
