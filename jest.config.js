@@ -4,6 +4,7 @@ export default {
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   setupFiles: ['<rootDir>/__tests__/helpers/setup-env.ts'],
+  setupFilesAfterEnv: ['<rootDir>/__tests__/helpers/test-mirror.ts'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {

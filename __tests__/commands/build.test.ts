@@ -207,7 +207,8 @@ clouds:
 
     await nextSecond();
     const forced = (await runPlan(inputs({ force: 'true' }), recorder())).plan.builds;
-    expect(forced).toEqual([planned]);
+    // The same cell, planned again for another reason.
+    expect(forced).toEqual([{ ...planned, why: 'forced: the plan was made with force' }]);
     const second = await withFakePacker(dir, {}, () => runBuild(inputs({ command: 'build', cell: JSON.stringify(forced[0]) }), recorder()));
 
     // The matrix cell keeps the planned name; each build stamps it with its start time.

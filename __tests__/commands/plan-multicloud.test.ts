@@ -13,6 +13,10 @@
  *   GalleryImageVersions_ListByGalleryImage per image definition +
  *   Images_ListByResourceGroup;
  * - local: one inventory call (a directory read) per region.
+ * Besides, every (cloud, source) resolves once, in the cloud's build region
+ * (AWS DescribeImages by owner and name, GCP images.getFromFamily, Azure
+ * VirtualMachineImages List, the local suite's Release file on a Debian
+ * mirror fake), at the same time as the listings.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { cpSync, writeFileSync } from 'node:fs';
@@ -35,6 +39,7 @@ import { startGcpFake, type GcpFake } from '../fakes/gcp/server.js';
 import { startAzureFake, type AzureFake } from '../fakes/azure/server.js';
 import { recorder } from '../helpers/reporter.js';
 import { removeTempDirs, tempDir } from '../helpers/tree.js';
+import { startDebianMirror, type DebianMirror } from '../fakes/debian/mirror.js';
 
 const FIXTURE = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/multicloud');
 const AZURE_TOKEN = 'fake-azure-token-7f3a';
@@ -50,6 +55,7 @@ const ENV_KEYS = [
   'IMAGE_BUILDER_AZURE_ENDPOINT',
   'IMAGE_BUILDER_AZURE_ACCESS_TOKEN',
   'IMAGE_BUILDER_AZURE_CA_FILE',
+  'IMAGE_BUILDER_DEBIAN_MIRROR',
   'HTTPS_PROXY',
   'HTTP_PROXY',
   'NO_PROXY',
@@ -65,14 +71,16 @@ afterAll(() =>
 let ec2: Ec2Fake;
 let gcp: GcpFake;
 let azure: AzureFake;
+let mirror: DebianMirror;
 let dir: string;
 let inputs: Inputs;
 
 beforeAll(async () => {
-  [ec2, gcp, azure] = await Promise.all([
+  [ec2, gcp, azure, mirror] = await Promise.all([
     startEc2Fake({ account: '123456789012' }),
     startGcpFake({ pageSize: 500 }),
     startAzureFake({ pageSize: 500, token: AZURE_TOKEN }),
+    startDebianMirror(),
   ]);
   const ca = path.join(tempDir('ib-ca-'), 'fake-ca.pem');
   writeFileSync(ca, azure.ca);
@@ -85,6 +93,7 @@ beforeAll(async () => {
     IMAGE_BUILDER_AZURE_ENDPOINT: azure.url,
     IMAGE_BUILDER_AZURE_ACCESS_TOKEN: AZURE_TOKEN,
     IMAGE_BUILDER_AZURE_CA_FILE: ca,
+    IMAGE_BUILDER_DEBIAN_MIRROR: mirror.url,
     // Anything not aimed at the fakes fails at once instead of reaching the internet.
     HTTPS_PROXY: 'http://127.0.0.1:9',
     HTTP_PROXY: 'http://127.0.0.1:9',
@@ -92,7 +101,7 @@ beforeAll(async () => {
   });
   delete process.env.AWS_PROFILE;
 });
-afterAll(async () => Promise.all([ec2.close(), gcp.close(), azure.close()]));
+afterAll(async () => Promise.all([ec2.close(), gcp.close(), azure.close(), mirror.close()]));
 afterAll(removeTempDirs);
 
 beforeEach(() => {
@@ -117,6 +126,7 @@ afterEach(() => {
   ec2.clearCalls();
   gcp.calls.reset();
   azure.calls.splice(0);
+  mirror.requests.splice(0);
 });
 
 async function images(): Promise<Record<string, FingerprintedImage>> {
@@ -124,9 +134,9 @@ async function images(): Promise<Record<string, FingerprintedImage>> {
   return Object.fromEntries(all.map((i) => [`${i.cloud}/${i.image}`, i]));
 }
 
-/** The tags of an image this topology made (its owner included, as the inventory requires). */
+/** The tags of an image this topology made and verified (its owner included, as the inventory requires). */
 const tagsOf = (owner: string) => (cloud: string, image: string, fingerprint: string) =>
-  imageTags({ fingerprint, image, os: 'debian12', cloud, owner });
+  imageTags({ fingerprint, image, os: 'debian12', cloud, owner, verified: 'passed' });
 let serial = 0;
 const oldFp = () => `0ld${(serial++).toString(16).padStart(29, '0')}`;
 
@@ -136,6 +146,27 @@ const oldFp = () => `0ld${(serial++).toString(16).padStart(29, '0')}`;
  * Returns the image ids the plan should name.
  */
 async function seed(noise: number) {
+  // What debian12 resolves to in each cloud: published before any image here was built.
+  ec2.state.publishUpstream({
+    region: 'eu-west-1',
+    ownerId: '136693071363',
+    name: 'debian-12-amd64-20240101-1600',
+    creationDate: '2024-01-01T10:00:00Z',
+  });
+  gcp.state.publishUpstream({
+    project: 'debian-cloud',
+    family: 'debian-12',
+    name: 'debian-12-bookworm-v20240101',
+    creationTimestamp: '2024-01-01T02:00:00.000-08:00',
+  });
+  azure.marketplace.splice(0, azure.marketplace.length, {
+    publisher: 'Debian',
+    offer: 'debian-12',
+    sku: '12-gen2',
+    version: '0.20240101.1600',
+    hyperVGeneration: 'V2',
+  });
+  mirror.publish('bookworm', { version: '12.4', date: 'Sat, 06 Jan 2024 10:00:00 UTC' });
   const img = await images();
   const tags = tagsOf(img['aws-prod/base'].owner);
   const awsBase = img['aws-prod/base'];
@@ -146,7 +177,11 @@ async function seed(noise: number) {
     tags: tags('aws-prod', 'legacy', 'f'.repeat(32)),
   });
   const gcpBase = img['gcp-prod/base'];
-  gcp.seedImage({ name: gcpBase.name, labels: tags('gcp-prod', 'base', gcpBase.fingerprint) });
+  gcp.seedImage({
+    name: gcpBase.name,
+    labels: tags('gcp-prod', 'base', gcpBase.fingerprint),
+    creationTimestamp: '2025-01-01T00:00:00.000-08:00',
+  });
   gcp.seedImage({ name: 'ib-legacy-debian12-1', labels: tags('gcp-prod', 'legacy', 'e'.repeat(32)) });
   const azWorker = img['azure-prod/worker'];
   const workerDef = azureImageDefinition('worker', 'debian12');
@@ -246,15 +281,23 @@ const pick = (i: FingerprintedImage) => ({
   name: i.name,
 });
 
+/** List calls (AWS: DescribeImages of this account's tagged images) and resolution calls, per cloud. */
 function listCalls() {
   const azureOps = ['GalleryImages_ListByGallery', 'GalleryImageVersions_ListByGalleryImage', 'Images_ListByResourceGroup'];
+  const listing = (c: (typeof ec2.calls)[number]) => c.action === 'DescribeImages' && c.params['Filter.1.Name'] === 'tag:image-builder';
   return {
-    aws: Object.fromEntries(['eu-west-1', 'us-east-1', 'ap-southeast-2'].map((r) => [r, ec2.count('DescribeImages', r)])),
+    aws: Object.fromEntries(
+      ['eu-west-1', 'us-east-1', 'ap-southeast-2'].map((r) => [r, ec2.calls.filter((c) => listing(c) && c.region === r).length]),
+    ),
+    awsResolve: ec2.calls.filter((c) => c.action === 'DescribeImages' && !listing(c)).map((c) => c.region),
     awsAll: ec2.calls.length,
     gcp: gcp.calls.count('images.list', 'test-project'),
+    gcpResolve: gcp.calls.count('images.getFromFamily'),
     gcpAll: gcp.calls.log.length,
     azure: Object.fromEntries(azureOps.map((op) => [op, azure.count(op)])),
+    azureResolve: azure.count('VirtualMachineImages'),
     azureAll: azure.calls.length,
+    localResolve: mirror.requests.length,
   };
 }
 
@@ -267,7 +310,40 @@ describe('plan against aws, gcp, azure and local at once', () => {
     const { plan, matrix } = await runPlan(inputs, reporter, { providerFor });
 
     expect(plan.offline).toBe(false);
-    expect(plan.builds).toEqual([cell(img['aws-prod/worker']), cell(img['gcp-prod/worker']), cell(img['lab/worker'])]);
+    const noInputs =
+      /^inputs changed since ib-worker-debian12-0ld\w+: ib-worker-debian12-0ld\w+ records no inputs \(built by an earlier release\), so no detail$/;
+    expect(plan.builds).toEqual([
+      {
+        ...cell(img['aws-prod/worker']),
+        resolved: {
+          id: expect.stringMatching(/^ami-/),
+          name: 'debian-12-amd64-20240101-1600',
+          created: '2024-01-01T10:00:00.000Z',
+          pinned: false,
+        },
+        why: 'new line: aws-prod has no worker/debian12 image yet',
+      },
+      {
+        ...cell(img['gcp-prod/worker']),
+        resolved: {
+          id: 'projects/debian-cloud/global/images/debian-12-bookworm-v20240101',
+          name: 'debian-12-bookworm-v20240101',
+          created: '2024-01-01T10:00:00.000Z',
+          pinned: false,
+        },
+        why: expect.stringMatching(noInputs),
+      },
+      {
+        ...cell(img['lab/worker']),
+        resolved: {
+          id: expect.stringMatching(/^sha256:/),
+          name: 'bookworm Sat, 06 Jan 2024 10:00:00 UTC',
+          created: '2024-01-06T10:00:00.000Z',
+          pinned: false,
+        },
+        why: expect.stringMatching(noInputs),
+      },
+    ]);
     expect(matrix.include).toEqual(plan.builds);
     expect(plan.copies).toEqual([
       { ...pick(img['aws-prod/base']), from: 'eu-west-1', to: 'ap-southeast-2', afterBuild: false, sourceId: amiBase },
@@ -366,18 +442,24 @@ describe('plan against aws, gcp, azure and local at once', () => {
       ec2.clearCalls();
       gcp.calls.reset();
       azure.calls.splice(0);
+      mirror.requests.splice(0);
       dir = tempDir('ib-multicloud-');
       cpSync(FIXTURE, dir, { recursive: true });
       inputs = { ...inputs, topology: path.join(dir, 'topology.yml'), planFile: path.join(dir, 'plan.json') };
     }
     // Two image definitions in the gallery (worker-debian12, legacy-debian12).
+    // One source (debian12): one resolution per cloud, in its build region.
     const expected = {
       aws: { 'eu-west-1': 1, 'us-east-1': 1, 'ap-southeast-2': 1 },
-      awsAll: 3,
+      awsResolve: ['eu-west-1'],
+      awsAll: 4,
       gcp: 1,
-      gcpAll: 1,
+      gcpResolve: 1,
+      gcpAll: 2,
       azure: { GalleryImages_ListByGallery: 1, GalleryImageVersions_ListByGalleryImage: 2, Images_ListByResourceGroup: 1 },
-      azureAll: 4,
+      azureResolve: 1,
+      azureAll: 5,
+      localResolve: 1,
     };
     expect(counts).toEqual([expected, expected]);
   });
@@ -389,7 +471,10 @@ describe('plan against aws, gcp, azure and local at once', () => {
     const { plan } = await runPlan({ ...inputs, offline: true }, reporter);
     expect(plan.builds).toHaveLength(7);
     expect(outputs['copy-count']).toBe('4');
-    expect([ec2.calls.length, gcp.calls.log.length, azure.calls.length]).toEqual([0, 0, 0]);
+    expect([ec2.calls.length, gcp.calls.log.length, azure.calls.length, mirror.requests.length]).toEqual([0, 0, 0, 0]);
+    expect(plan.images.map((i) => i.base.text)).toEqual(
+      Array(7).fill('base image not resolved (offline plan: no cloud was asked; the nightly plan resolves it)'),
+    );
   });
 
   it('names the cloud and region when a listing fails', async () => {
@@ -434,8 +519,9 @@ describe('Azure token and CA from the environment', () => {
     const withoutCa = { ...process.env };
     delete process.env.IMAGE_BUILDER_AZURE_CA_FILE;
     try {
+      // The listing and the source's resolution run at once: whichever reaches the fake first fails, naming the cloud.
       await expect(runPlan({ ...inputs, clouds: ['azure-prod'] }, recorder())).rejects.toThrow(
-        /inventory of cloud "azure-prod" in (westeurope|northeurope) failed: .*certificate/i,
+        /(inventory of cloud "azure-prod" in (westeurope|northeurope) failed|source "debian12" of cloud "azure-prod" .*): .*certificate/i,
       );
     } finally {
       process.env.IMAGE_BUILDER_AZURE_CA_FILE = withoutCa.IMAGE_BUILDER_AZURE_CA_FILE;

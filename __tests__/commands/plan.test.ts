@@ -1,9 +1,10 @@
 /**
  * The plan command on the local provider only, through the real runPlan, the
  * real provider factory and a local store in a temp dir; a Reporter that
- * records everything stands in for the action's.
+ * records everything stands in for the action's. The source resolves against
+ * a Debian mirror fake on 127.0.0.1 (IMAGE_BUILDER_DEBIAN_MIRROR).
  */
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runPlan } from '../../src/commands/plan.js';
@@ -15,6 +16,28 @@ import { TopologyError, loadTopology } from '../../src/topology/index.js';
 import type { FingerprintedImage } from '../../src/plan/types.js';
 import { recorder } from '../helpers/reporter.js';
 import { removeTempDirs, writeTree } from '../helpers/tree.js';
+import { startDebianMirror, type DebianMirror } from '../fakes/debian/mirror.js';
+import type { BaseImage } from '../../src/plan/types.js';
+
+let mirror: DebianMirror;
+const savedMirror = process.env.IMAGE_BUILDER_DEBIAN_MIRROR;
+beforeAll(async () => {
+  mirror = await startDebianMirror();
+  mirror.publish('bookworm', { version: '12.7', date: 'Sat, 31 Aug 2024 10:13:22 UTC' });
+  process.env.IMAGE_BUILDER_DEBIAN_MIRROR = mirror.url;
+});
+afterAll(async () => {
+  if (savedMirror === undefined) delete process.env.IMAGE_BUILDER_DEBIAN_MIRROR;
+  else process.env.IMAGE_BUILDER_DEBIAN_MIRROR = savedMirror;
+  await mirror.close();
+});
+
+/** What the source resolves to now, asked as the plan asks it. */
+async function resolvedBase(dir: string): Promise<{ id: string; name: string; created?: string; pinned: boolean }> {
+  const topology = await loadTopology(path.join(dir, 'topology.yml'));
+  const provider = new LocalProvider(topology.clouds[0], { baseDir: dir });
+  return provider.resolveSource('rack1', { suite: 'bookworm' });
+}
 
 const PLAYBOOK = `- name: Provision
   hosts: all
@@ -81,8 +104,20 @@ async function imagesOf(inputs: Inputs): Promise<Record<string, FingerprintedIma
   return Object.fromEntries(fingerprinted(await loadTopology(inputs.topology), inputs).map((i) => [i.image, i]));
 }
 
-async function store(dir: string, region: string, image: string, fingerprint: string, name: string): Promise<void> {
+/**
+ * Stores an image as a build of this release writes it: with `built`, the
+ * components it was built from (tags and metadata) and its base image.
+ */
+async function store(
+  dir: string,
+  region: string,
+  image: string,
+  fingerprint: string,
+  name: string,
+  built?: { from: FingerprintedImage; base?: BaseImage },
+): Promise<void> {
   const topology = await loadTopology(path.join(dir, 'topology.yml'));
+  const inputs = built?.from.inputs && { ...built.from.inputs, base: built.base };
   await new LocalProvider(topology.clouds[0], { baseDir: dir }).add(
     {
       name,
@@ -95,13 +130,14 @@ async function store(dir: string, region: string, image: string, fingerprint: st
       channel: 'gold',
       verified: 'passed',
       createdAt: '2025-01-01T00:00:00.000Z',
-      tags: imageTags({ fingerprint, image, os: 'debian12', cloud: 'lab', owner: ownerOf(topology).value, channel: 'gold' }),
+      ...(inputs ? { inputs } : {}),
+      tags: imageTags({ fingerprint, image, os: 'debian12', cloud: 'lab', owner: ownerOf(topology).value, channel: 'gold', inputs }),
     },
     {},
   );
 }
 
-const cellOf = (i: FingerprintedImage) => ({
+const cellOf = (i: FingerprintedImage, extra: { resolved?: object; why?: string } = {}) => ({
   cloud: 'lab',
   provider: 'local',
   image: i.image,
@@ -110,6 +146,7 @@ const cellOf = (i: FingerprintedImage) => ({
   name: i.name,
   region: 'rack1',
   regions: i.regions,
+  ...extra,
 });
 
 afterAll(removeTempDirs);
@@ -121,7 +158,16 @@ describe('plan (local provider)', () => {
     const c = recorder();
     const result = await runPlan(inputs, c);
     const planFile = path.join(dir, 'out/plan.json');
-    const include = [cellOf(img.base), cellOf(img.web)];
+    const resolved = await resolvedBase(dir);
+    expect(resolved).toMatchObject({
+      id: expect.stringMatching(/^sha256:[0-9a-f]{16}$/),
+      created: '2024-08-31T10:13:22.000Z',
+      pinned: false,
+    });
+    const include = [
+      cellOf(img.base, { resolved, why: 'new line: lab has no base/debian12 image yet' }),
+      cellOf(img.web, { resolved, why: 'new line: lab has no web/debian12 image yet' }),
+    ];
     expect(img.base.regions).toEqual(['rack1', 'rack2']);
     expect(c.outputs).toEqual({
       matrix: JSON.stringify({ include }),
@@ -152,12 +198,13 @@ describe('plan (local provider)', () => {
     expect(c.warnings).toEqual([]);
   });
 
-  it('has nothing to build when the store holds every image in every region', async () => {
+  it('has nothing to build when the store holds every image in every region, built on the base image the source resolves to', async () => {
     const { dir, inputs } = setup();
     const img = await imagesOf(inputs);
-    await store(dir, 'rack1', 'base', img.base.fingerprint, img.base.name);
-    await store(dir, 'rack2', 'base', img.base.fingerprint, img.base.name);
-    await store(dir, 'rack1', 'web', img.web.fingerprint, img.web.name);
+    const base = await resolvedBase(dir);
+    await store(dir, 'rack1', 'base', img.base.fingerprint, img.base.name, { from: img.base, base });
+    await store(dir, 'rack2', 'base', img.base.fingerprint, img.base.name, { from: img.base, base });
+    await store(dir, 'rack1', 'web', img.web.fingerprint, img.web.name, { from: img.web, base });
     const c = recorder();
     const { plan } = await runPlan(inputs, c);
     expect(c.outputs).toMatchObject({
@@ -178,7 +225,7 @@ describe('plan (local provider)', () => {
   it('copies from the region that holds an image instead of building it', async () => {
     const { dir, inputs } = setup();
     const img = await imagesOf(inputs);
-    await store(dir, 'rack2', 'base', img.base.fingerprint, img.base.name);
+    await store(dir, 'rack2', 'base', img.base.fingerprint, img.base.name, { from: img.base, base: await resolvedBase(dir) });
     const c = recorder();
     const { plan } = await runPlan(inputs, c);
     expect(plan.builds.map((b) => b.image)).toEqual(['web']);
@@ -220,7 +267,13 @@ describe('plan (local provider)', () => {
     });
     expect(plan.offline).toBe(true);
     expect(c.outputs['build-count']).toBe('2');
-    expect(c.summaries[0].markdown).toContain('(offline: no cloud was asked, every image counts as missing)');
+    expect(c.summaries[0].markdown).toContain(
+      '(offline: no cloud was asked, every image counts as missing and no base image was resolved)',
+    );
+    expect(plan.images.map((i) => [i.base.state, i.reasons.map((r) => r.kind)])).toEqual([
+      ['unresolved', ['offline']],
+      ['unresolved', ['offline']],
+    ]);
   });
 
   it('filters clouds and images with * wildcards, and warns when nothing matches', async () => {

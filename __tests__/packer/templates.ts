@@ -7,6 +7,7 @@ import path from 'node:path';
 import { imageTemplate, extraVars } from '../../src/packer/image-template.js';
 import type { FingerprintedImage } from '../../src/plan/types.js';
 import type { ProviderName, ProviderSource } from '../../src/topology/model.js';
+import type { ResolvedSource } from '../../src/providers/provider.js';
 import { writeTree } from '../helpers/tree.js';
 
 export const SOURCES: Record<ProviderName, ProviderSource[]> = {
@@ -17,6 +18,8 @@ export const SOURCES: Record<ProviderName, ProviderSource[]> = {
   gcp: [{ project: 'debian-cloud', family: 'debian-12' }, { image: 'projects/x/global/images/y' }],
   azure: [{ publisher: 'Debian', offer: 'debian-12', sku: '12-gen2', version: 'latest' }],
   local: [{ suite: 'bookworm' }],
+  // Built here like a local image, then uploaded to Glance.
+  openstack: [{ suite: 'bookworm', disk_format: 'raw', os_distro: 'debian' }],
 };
 export const RECIPES = [
   { name: 'base', build: {} },
@@ -66,7 +69,13 @@ export function generate(
   recipe: (typeof RECIPES)[number],
   mode: 'build' | 'verify',
   modern: boolean,
-  extra: { verifyImage?: string; zone?: string; kms?: { kms_key_id?: string; kms_key_ids?: Record<string, string> } } = {},
+  extra: {
+    verifyImage?: string;
+    zone?: string;
+    kms?: { kms_key_id?: string; kms_key_ids?: Record<string, string> };
+    /** The source image the plan resolved (the cell's). */
+    resolved?: ResolvedSource;
+  } = {},
 ) {
   const dir = writeTree({
     'p.yml': '- hosts: all\n  tasks: []\n',
@@ -83,6 +92,7 @@ export function generate(
     image: img,
     mode,
     verifyImage: mode === 'verify' ? (extra.verifyImage ?? 'built-image-id') : undefined,
+    resolved: extra.resolved,
     playbooks: [path.join(dir, 'p.yml')],
     deprovision: path.join(dir, 'd.yml'),
     extraVarsFile,
@@ -93,7 +103,7 @@ export function generate(
     version: '0.1.0',
     modernPacker: modern,
     local:
-      provider === 'local'
+      provider === 'local' || provider === 'openstack'
         ? {
             baseImage: path.join(dir, 'base.qcow2'),
             kernel: path.join(dir, 'vmlinuz'),

@@ -1,5 +1,7 @@
 import { plan } from '../../src/plan/planner.js';
-import type { CloudInventory, FingerprintedImage } from '../../src/plan/types.js';
+import type { BaseState, CloudInventory, FingerprintedImage } from '../../src/plan/types.js';
+import { baseKey } from '../../src/plan/planner.js';
+import { baseState } from '../../src/plan/reasons.js';
 import type { ImageRecord } from '../../src/images/index.js';
 import type { ProviderName } from '../../src/topology/model.js';
 
@@ -186,6 +188,22 @@ describe('plan', () => {
     expect(p.notes[0]).toMatch(/lab\/ib-base-fpA failed verification/);
   });
 
+  it('notes an image held back because it was never verified, unless its recipe opts out', () => {
+    const held = (verify?: false) => {
+      const l = image('lab', 'local', 'base', ['r1'], 'fpA');
+      const config = verify === false ? { ...l, recipe: { ...l.recipe, verify } } : l;
+      return plan({
+        topology: 't',
+        images: [config],
+        retired: [],
+        inventory: { lab: inv('local', { r1: [record('r1', 'fpA', { verified: 'unverified' })] }) },
+      });
+    };
+    expect(held().builds).toEqual([]);
+    expect(held().notes).toEqual([expect.stringMatching(/^lab\/ib-base-fpA is not verified .*held back from distribution and promotion/)]);
+    expect(held(false).notes).toEqual([]);
+  });
+
   it("matches on fingerprint only within the image's own cloud", () => {
     const a = image('one', 'local', 'base', ['r1'], 'fpA');
     const b = image('two', 'local', 'base', ['r1'], 'fpA');
@@ -196,5 +214,72 @@ describe('plan', () => {
       inventory: { one: inv('local', { r1: [record('r1', 'fpA')] }), two: inv('local', { r1: [] }) },
     });
     expect(p.builds.map((x) => x.cloud)).toEqual(['two']);
+  });
+
+  describe('keeping images current', () => {
+    const resolved = (id: string): BaseState => baseState({ id, name: `name-${id}`, created: '2026-02-01T00:00:00.000Z', pinned: false });
+    const builtOn = (region: string, fp: string, sourceId: string, extra: Partial<ImageRecord> = {}) =>
+      record(region, fp, { tags: { 'ib-source-id': sourceId, 'ib-built-at': '2026-01-10T00:00:00.000Z' }, ...extra });
+    const held = (sourceId: string) =>
+      inv('aws', {
+        'eu-central-1': [builtOn('eu-central-1', 'fpA', sourceId)],
+        'us-east-1': [builtOn('us-east-1', 'fpA', sourceId)],
+        'us-west-2': [builtOn('us-west-2', 'fpA', sourceId)],
+      });
+
+    it('rebuilds a held fingerprint whose base moved, copies it to every other region again, and says why', () => {
+      const other = { ...image('aws-prod', 'aws', 'web', ['eu-central-1'], 'fpW'), os: 'debian11' };
+      const inventory = held('ami-old');
+      inventory.regions['eu-central-1'].push(builtOn('eu-central-1', 'fpW', 'ami-11', { image: 'web', os: 'debian11' }));
+      const p = plan({
+        topology: 't',
+        images: [three, other],
+        retired: [],
+        inventory: { 'aws-prod': inventory },
+        bases: { [baseKey('aws-prod', 'debian12')]: resolved('ami-new'), [baseKey('aws-prod', 'debian11')]: resolved('ami-11') },
+      });
+      expect(p.builds).toEqual([
+        expect.objectContaining({
+          name: 'ib-base-fpA',
+          resolved: { id: 'ami-new', name: 'name-ami-new', created: '2026-02-01T00:00:00.000Z', pinned: false },
+          why: 'base image moved: ami-old -> ami-new (name-ami-new, 2026-02-01)',
+        }),
+      ]);
+      expect(p.copies.map((c) => [c.to, c.afterBuild])).toEqual([
+        ['us-east-1', true],
+        ['us-west-2', true],
+      ]);
+      expect(p.images.map((i) => [i.image, i.status, i.present, i.reasons.map((r) => r.kind), i.newest])).toEqual([
+        ['base', 'build', [], ['base-moved'], 'n-fpA'],
+        ['web', 'current', ['eu-central-1'], [], 'n-fpW'],
+      ]);
+    });
+
+    it('without a resolved base (offline, or a provider that cannot resolve) a held fingerprint stays current', () => {
+      const p = plan({ topology: 't', images: [three], retired: [], inventory: { 'aws-prod': held('ami-old') } });
+      expect([p.builds.length, p.images[0].base.state, p.images[0].base.text]).toEqual([
+        0,
+        'unresolved',
+        'base image not resolved (not asked)',
+      ]);
+    });
+
+    it('a line whose image has another fingerprint is compared with its newest image', () => {
+      const p = plan({
+        topology: 't',
+        images: [three],
+        retired: [],
+        inventory: {
+          'aws-prod': inv('aws', {
+            'eu-central-1': [
+              record('eu-central-1', 'fpOld', { name: 'older', createdAt: '2025-01-01T00:00:00Z' }),
+              record('eu-central-1', 'fpOld2', { name: 'newer' }),
+            ],
+          }),
+        },
+      });
+      expect(p.images[0]).toMatchObject({ status: 'build', newest: 'newer' });
+      expect(p.images[0].reasons).toEqual([expect.objectContaining({ kind: 'inputs', since: 'newer' })]);
+    });
   });
 });

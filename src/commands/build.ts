@@ -7,11 +7,12 @@
 import { providerContext } from './clouds.js';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { loadTopology } from '../topology/index.js';
+import { loadTopology, playbookPath } from '../topology/index.js';
 import type { FingerprintedImage } from '../plan/types.js';
 import { describeSource } from '../packer/image-template.js';
 import { createBuildHooks, createProvider } from '../providers/index.js';
 import { imageTags } from '../images/index.js';
+import { buildCommit } from '../util/git.js';
 import { Outputs } from '../io/constants.js';
 import type { Inputs } from '../io/inputs.js';
 import type { Reporter } from '../io/reporter.js';
@@ -20,7 +21,7 @@ import { imageForCell, parseCell } from './cell.js';
 import { writeResult, type BuildResult } from './results.js';
 import { artifactId } from '../packer/manifest.js';
 import { preparePackerJob, runPackerJob, type PackerJob } from '../packer/job.js';
-import type { BuildHooks, Provider } from '../providers/provider.js';
+import type { BuildHooks, Provider, ResolvedSource } from '../providers/provider.js';
 import { imageName } from '../plan/naming.js';
 import { zoneAtBuildTime } from '../packer/sources/gcp.js';
 import { AZURE_OIDC_ENV } from '../packer/sources/azure.js';
@@ -45,6 +46,7 @@ export async function runBuild(inputs: Inputs, reporter: Reporter): Promise<Buil
     { ...planned, name: imageName(planned.provider, planned.image, planned.os, planned.fingerprint, started) },
     provider,
     reporter,
+    cell.resolved,
   );
   const job = await preparePackerJob(
     {
@@ -53,7 +55,9 @@ export async function runBuild(inputs: Inputs, reporter: Reporter): Promise<Buil
       mode: 'build',
       startedAt: started,
       hooks,
-      playbooks: image.recipe.playbooks.map((p) => path.resolve(topology.dir, p)),
+      // The upstream image the plan resolved: Packer boots exactly it, never a filter or family.
+      resolved: cell.resolved,
+      playbooks: image.recipe.playbooks.map((p) => playbookPath(p, topology.dir)),
     },
     inputs,
     reporter,
@@ -62,10 +66,11 @@ export async function runBuild(inputs: Inputs, reporter: Reporter): Promise<Buil
     reporter.info(`${image.name}: dry run, template ${job.template} and variables ${job.varFile} written, nothing built`);
     return { template: job.template, varFile: job.varFile };
   }
-  await provider.prepareBuild?.({ image: image.image, os: image.os, region: image.buildRegion, source: image.source });
+  const line = { image: image.image, os: image.os, region: image.buildRegion, source: image.source, resolved: cell.resolved };
+  await provider.prepareBuild?.(line);
   await runPackerJob(job, inputs, reporter);
 
-  const imageId = await keep(image, job, hooks, started);
+  const imageId = await keep({ ...image, resolved: cell.resolved }, job, hooks, started, topology.dir);
   const result: BuildResult = {
     version: 1,
     cloud: image.cloud,
@@ -94,8 +99,10 @@ export async function runBuild(inputs: Inputs, reporter: Reporter): Promise<Buil
 
 /**
  * The image as this run builds or verifies it, with what the cloud told the
- * provider (GCP: the zone, unless the topology names one). A dry run asks no
- * cloud: a GCP template without a zone in the topology gets a placeholder.
+ * provider (GCP: the zone, unless the topology names one; AWS: the root
+ * device of the source AMI, the resolved one when the plan resolved it). A
+ * dry run asks no cloud: a GCP template without a zone in the topology gets a
+ * placeholder.
  * On GitHub, Azure's Packer signs in with the job's OIDC request token: it
  * is masked before Packer runs.
  */
@@ -103,9 +110,10 @@ export async function forThisRun(
   image: FingerprintedImage,
   provider: Provider | undefined,
   reporter: Reporter,
+  resolved?: ResolvedSource,
 ): Promise<FingerprintedImage> {
-  const settings =
-    (await provider?.buildSettings?.({ image: image.image, os: image.os, region: image.buildRegion, source: image.source })) ?? {};
+  const line = { image: image.image, os: image.os, region: image.buildRegion, source: image.source, resolved };
+  const settings = (await provider?.buildSettings?.(line)) ?? {};
   const zone = settings.zone ?? image.target.zone;
   if (image.provider === 'gcp' && !zone) {
     if (provider)
@@ -122,7 +130,7 @@ export async function forThisRun(
 }
 
 /** The built image's id: Packer's artifact id, or where the provider's store hook put it. */
-async function keep(image: FingerprintedImage, job: PackerJob, hooks: BuildHooks, started: Date): Promise<string> {
+async function keep(image: FingerprintedImage, job: PackerJob, hooks: BuildHooks, started: Date, topologyDir: string): Promise<string> {
   const artifact = artifactId(JSON.parse(await fs.readFile(job.manifestFile, 'utf8')), image, started);
   if (!hooks.store) return artifact;
   const source = describeSource(image);
@@ -143,6 +151,8 @@ async function keep(image: FingerprintedImage, job: PackerJob, hooks: BuildHooks
       verified: 'unverified',
       createdAt: builtAt,
       source,
+      // The store keeps what it was built from in full (a later plan names changed files and variables from it).
+      ...(image.inputs ? { inputs: { ...image.inputs, ...(image.resolved ? { base: image.resolved } : {}) } } : {}),
       tags: imageTags({
         fingerprint: image.fingerprint,
         image: image.image,
@@ -152,7 +162,8 @@ async function keep(image: FingerprintedImage, job: PackerJob, hooks: BuildHooks
         source,
         builtAt,
         version: productVersion(),
-        gitSha: process.env.GITHUB_SHA,
+        gitSha: buildCommit(topologyDir),
+        inputs: image.inputs && { ...image.inputs, base: image.resolved },
       }),
     },
   });

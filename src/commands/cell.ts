@@ -18,6 +18,8 @@ const CellSchema = z.object({
   name: segment,
   region: z.string().min(1),
   regions: z.array(z.string()).default([]),
+  /** The upstream image the plan resolved the source to: the build boots exactly it (BuildCell.resolved). */
+  resolved: z.object({ id: z.string().min(1), name: z.string(), created: z.string().optional(), pinned: z.boolean() }).optional(),
 });
 
 export function parseCell(raw: string | undefined): BuildCell {

@@ -26,6 +26,12 @@ export interface ImageRecord {
   /** ISO 8601. */
   createdAt: string;
   source?: string;
+  /**
+   * What the image was built from in full (plan/inputs.ts ImageInputs), where
+   * the store can keep more than tags (the local store's metadata.json).
+   * Read as untrusted data: the plan checks its shape.
+   */
+  inputs?: unknown;
   /** Every tag/label as the cloud holds it. */
   tags: Record<string, string>;
 }

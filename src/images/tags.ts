@@ -24,7 +24,32 @@ export const TAGS = {
   deprecatedAt: 'ib-deprecated-at',
   /** The accounts an image is shared with (local store). */
   sharedWith: 'ib-shared-with',
+  /**
+   * What the image was built from, one component each, so a plan can say
+   * what changed since (plan/inputs.ts): the concrete upstream image the
+   * source resolved to (id, name, publication date) and short digests of the
+   * source as written, the variables, the files and the recipe's settings,
+   * and the template version. The build commit is `ib-git-sha`.
+   */
+  sourceId: 'ib-source-id',
+  sourceName: 'ib-source-name',
+  sourceDate: 'ib-source-date',
+  digestSource: 'ib-digest-source',
+  digestVariables: 'ib-digest-variables',
+  digestFiles: 'ib-digest-files',
+  digestRecipe: 'ib-digest-recipe',
+  template: 'ib-template',
 } as const;
+
+/**
+ * What an image is built from, as its tags and its manifest record it (the
+ * shape of plan/types.ts ImageInputs, with the base image the plan resolved).
+ */
+export interface InputTagFields {
+  digests: { source: string; variables: string; files: string; recipe: string };
+  template: string;
+  base?: { id: string; name?: string; created?: string; pinned?: boolean };
+}
 
 /**
  * Keys earlier releases wrote under another spelling, read as their current
@@ -48,6 +73,8 @@ export function imageTags(fields: {
   gitSha?: string;
   builtAt?: string;
   version?: string;
+  /** What it was built from (plan/inputs.ts inputTags). */
+  inputs?: InputTagFields;
 }): Record<string, string> {
   const tags: Record<string, string> = {
     [TAGS.managedBy]: 'true',
@@ -63,7 +90,57 @@ export function imageTags(fields: {
   if (fields.gitSha) tags[TAGS.gitSha] = fields.gitSha;
   if (fields.builtAt) tags[TAGS.builtAt] = fields.builtAt;
   if (fields.version) tags[TAGS.version] = fields.version;
+  if (fields.inputs) Object.assign(tags, inputTags(fields.inputs));
   return tags;
+}
+
+/** The input components' tags; a value is cut to 200 characters (AWS and Azure take 256; GCP cuts labels to 63 itself). */
+export function inputTags(inputs: InputTagFields): Record<string, string> {
+  const tags: Record<string, string> = {
+    [TAGS.digestSource]: inputs.digests.source,
+    [TAGS.digestVariables]: inputs.digests.variables,
+    [TAGS.digestFiles]: inputs.digests.files,
+    [TAGS.digestRecipe]: inputs.digests.recipe,
+    [TAGS.template]: inputs.template,
+  };
+  const { base } = inputs;
+  if (base?.id) tags[TAGS.sourceId] = sourceIdTag(base.id);
+  if (base?.name) tags[TAGS.sourceName] = base.name.slice(0, 200);
+  if (base?.created) tags[TAGS.sourceDate] = base.created.slice(0, 200);
+  return tags;
+}
+
+/**
+ * A base image's id as `ib-source-id` holds it: the last segment of a path
+ * (GCP's `projects/debian-cloud/global/images/debian-12-bookworm-v20250301`
+ * becomes the image name, which fits a GCP label whole, where the path would
+ * be cut at 63 characters), cut to 200 characters.
+ */
+export function sourceIdTag(id: string): string {
+  return (
+    id
+      .split('/')
+      .filter((s) => s.length > 0)
+      .pop() ?? id
+  ).slice(0, 200);
+}
+
+/**
+ * The inputs as the manifest inside the image records them
+ * (`image_builder_inputs`): every variable's and every file's digest as
+ * lists of plain values, so no file name ever becomes a map key Ansible
+ * could read as a template.
+ */
+export function manifestInputs(
+  inputs: InputTagFields & { variables: Record<string, string>; files: Record<string, string> },
+): Record<string, unknown> {
+  return {
+    base: inputs.base ?? null,
+    digests: inputs.digests,
+    template: inputs.template,
+    variables: Object.entries(inputs.variables).map(([key, digest]) => ({ key, digest })),
+    files: Object.entries(inputs.files).map(([path, sha256]) => ({ path, sha256 })),
+  };
 }
 
 /** The tags with every legacy key also under its current spelling (the current one wins). */

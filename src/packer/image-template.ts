@@ -1,13 +1,15 @@
 /**
  * One image config -> one Packer template and its variables: the provider's
  * source, the recipe's playbooks through the ansible provisioner (variables
- * from a JSON extra-vars file), the deprovision playbook last, and a manifest.
+ * from a JSON extra-vars file, roles from ANSIBLE_ROLES_PATH), the
+ * deprovision playbook last, and a manifest.
  */
 import type { FingerprintedImage } from '../plan/types.js';
-import { imageTags } from '../images/index.js';
+import { imageTags, manifestInputs } from '../images/index.js';
 import { ansibleLiteral } from './extra-vars.js';
 import { PackerTemplateBuilder, PLUGINS, type BuiltTemplate } from './template.js';
 import type { LocalBuildFiles, SourceContext, SourceResult } from './sources/context.js';
+import type { ResolvedSource } from '../providers/provider.js';
 import { awsSource } from './sources/aws.js';
 import { gcpSource } from './sources/gcp.js';
 import { azureSource } from './sources/azure.js';
@@ -17,10 +19,18 @@ export interface ImageTemplateInput {
   image: FingerprintedImage;
   mode: 'build' | 'verify';
   verifyImage?: string;
+  /** The source image the plan resolved: the build boots exactly it (sources/context.ts). */
+  resolved?: ResolvedSource;
   /** Absolute paths: the recipe's playbooks (build) or its verify playbook (verify). */
   playbooks: string[];
   /** Absolute path of the deprovision playbook, run last in build mode. */
   deprovision?: string;
+  /**
+   * Absolute role folders Ansible searches after each playbook's own roles/
+   * (the topology's roles/, the bundled roles): ANSIBLE_ROLES_PATH, handed
+   * over in the provisioner's environment (never through a shell).
+   */
+  rolesPath?: string[];
   /** Absolute path of the JSON extra-vars file handed to every playbook. */
   extraVarsFile: string;
   /** Absolute folder for Packer's output and the manifest; must not exist yet for qemu. */
@@ -38,6 +48,8 @@ const SOURCES: Record<FingerprintedImage['provider'], (ctx: SourceContext) => So
   gcp: gcpSource,
   azure: azureSource,
   local: qemuSource,
+  // Built on this host like a local image; the build's store hook uploads it to Glance.
+  openstack: qemuSource,
 };
 
 export function imageTemplate(input: ImageTemplateInput): BuiltTemplate {
@@ -53,11 +65,14 @@ export function imageTemplate(input: ImageTemplateInput): BuiltTemplate {
     gitSha: input.gitSha,
     builtAt: input.buildTime.toISOString(),
     version: input.version,
+    // What it is built from, component by component, and the base image it boots (plan/inputs.ts).
+    inputs: image.inputs && { ...image.inputs, base: input.resolved },
   });
   const source = SOURCES[image.provider]({
     image,
     mode: input.mode,
     verifyImage: input.verifyImage,
+    resolved: input.resolved,
     tags,
     outputDir: input.outputDir,
     buildTime: input.buildTime,
@@ -69,9 +84,13 @@ export function imageTemplate(input: ImageTemplateInput): BuiltTemplate {
   builder.source({ type: source.type, name: source.name, config: source.config });
 
   const extraVars = builder.variable('extra_vars_file', { type: 'string' }, input.extraVarsFile);
+  const roles = input.rolesPath?.length ? builder.variable('roles_path', { type: 'string' }, input.rolesPath.join(':')) : undefined;
   const playbooks = [...input.playbooks, ...(input.mode === 'build' && input.deprovision ? [input.deprovision] : [])];
   playbooks.forEach((playbook, i) => {
-    builder.provisioner('ansible', ansibleProvisioner(builder.variable(`playbook_${i}`, { type: 'string' }, playbook), extraVars, source));
+    builder.provisioner(
+      'ansible',
+      ansibleProvisioner(builder.variable(`playbook_${i}`, { type: 'string' }, playbook), extraVars, roles, source),
+    );
   });
   builder.postProcessor('manifest', {
     output: builder.variable('manifest_file', { type: 'string' }, input.manifestFile),
@@ -81,12 +100,24 @@ export function imageTemplate(input: ImageTemplateInput): BuiltTemplate {
   return builder.build();
 }
 
-function ansibleProvisioner(playbook: string, extraVars: string, source: SourceResult): Record<string, unknown> {
+/**
+ * The ansible provisioner runs ansible-playbook without a shell, its
+ * environment being Packer's plus `ansible_env_vars` appended, so those win
+ * (packer-plugin-ansible provisioner/ansible/provisioner.go, executeAnsible:
+ * `cmd.Env = append(os.Environ(), envvars...)`). Its own `roles_path` option
+ * only feeds `ansible-galaxy install -p`, hence ANSIBLE_ROLES_PATH here.
+ */
+function ansibleProvisioner(playbook: string, extraVars: string, roles: string | undefined, source: SourceResult): Record<string, unknown> {
   const config: Record<string, unknown> = {
     playbook_file: playbook,
     user: source.sshUser,
     extra_arguments: ['--extra-vars', `@${extraVars}`],
-    ansible_env_vars: ['ANSIBLE_HOST_KEY_CHECKING=False', 'ANSIBLE_SSH_TRANSFER_METHOD=piped', 'ANSIBLE_FORCE_COLOR=0'],
+    ansible_env_vars: [
+      'ANSIBLE_HOST_KEY_CHECKING=False',
+      'ANSIBLE_SSH_TRANSFER_METHOD=piped',
+      'ANSIBLE_FORCE_COLOR=0',
+      ...(roles ? [`ANSIBLE_ROLES_PATH=${roles}`] : []),
+    ],
   };
   if (source.ansibleSshExtraArgs) config.ansible_ssh_extra_args = source.ansibleSshExtraArgs;
   return config;
@@ -112,7 +143,7 @@ export function describeSource(image: FingerprintedImage): string {
  */
 export function extraVars(
   image: FingerprintedImage,
-  facts: { buildTime: Date; gitSha?: string; version: string },
+  facts: { buildTime: Date; gitSha?: string; version: string; resolved?: ResolvedSource },
 ): Record<string, unknown> {
   return ansibleLiteral({
     ...image.recipe.variables,
@@ -125,5 +156,7 @@ export function extraVars(
     image_builder_build_time: facts.buildTime.toISOString(),
     image_builder_git_sha: facts.gitSha ?? '',
     image_builder_version: facts.version,
+    // Recorded in the image's manifest (roles/image_builder_manifest): what it was built from.
+    image_builder_inputs: image.inputs ? manifestInputs({ ...image.inputs, base: facts.resolved }) : null,
   }) as Record<string, unknown>;
 }

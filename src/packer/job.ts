@@ -11,12 +11,14 @@ import { imageTemplate, extraVars } from './image-template.js';
 import type { BuiltTemplate } from './template.js';
 import { packerInfo, type PackerInfo } from './runner.js';
 import { runProcess } from '../util/process.js';
+import { buildCommit } from '../util/git.js';
 import { pluginCache, restorePlugins, savePlugins } from './plugins.js';
-import type { BuildHooks, MachineSetup } from '../providers/provider.js';
+import type { BuildHooks, MachineSetup, ResolvedSource } from '../providers/provider.js';
 import { Outputs } from '../io/constants.js';
 import type { Inputs } from '../io/inputs.js';
 import type { Reporter } from '../io/reporter.js';
 import { bundledPlaybooks, productVersion } from '../io/paths.js';
+import { rolesPath } from '../topology/index.js';
 
 export interface PackerJob {
   image: FingerprintedImage;
@@ -37,9 +39,11 @@ export interface JobSpec {
   image: FingerprintedImage;
   topologyDir: string;
   mode: 'build' | 'verify';
-  /** Absolute playbook paths: the recipe's (build) or its verify playbook (verify). */
+  /** Absolute playbook paths: the recipe's (build) or its verify playbook (verify); see playbookPath. */
   playbooks: string[];
   verifyImage?: string;
+  /** The source image the plan resolved (the cell's): the build boots exactly it. */
+  resolved?: ResolvedSource;
   startedAt: Date;
   /** The provider's build hooks (local: the QEMU machine). */
   hooks: BuildHooks;
@@ -58,29 +62,38 @@ export async function preparePackerJob(spec: JobSpec, inputs: Inputs, reporter: 
     name: image.name,
     source: image.source as unknown as Record<string, unknown>,
     work,
+    resolved: spec.resolved,
     dryRun: inputs.dryRun,
     log: (l) => reporter.info(l),
     group: (title, fn) => reporter.group(title, fn),
   });
   for (const secret of machine?.secrets ?? []) reporter.mask(secret);
-  const facts = { buildTime: spec.startedAt, gitSha: process.env.GITHUB_SHA, version: productVersion() };
+  // The build commit (GITHUB_SHA, else the checkout's HEAD) lets a later plan name the files changed since.
+  const facts = { buildTime: spec.startedAt, gitSha: buildCommit(spec.topologyDir), version: productVersion() };
   const extraVarsFile = path.join(work, 'extra-vars.json');
   // The template runs deprovision.yml itself, last: the provisioning playbook skips its own copy.
-  await fs.writeFile(extraVarsFile, JSON.stringify({ ...extraVars(image, facts), image_builder_deprovision: false }, null, 2) + '\n', {
-    mode: 0o600,
-  });
+  await fs.writeFile(
+    extraVarsFile,
+    JSON.stringify({ ...extraVars(image, { ...facts, resolved: spec.resolved }), image_builder_deprovision: false }, null, 2) + '\n',
+    {
+      mode: 0o600,
+    },
+  );
   const outputDir = path.join(work, 'output');
   const manifestFile = path.join(work, 'packer-manifest.json');
   const built = imageTemplate({
     image,
     mode: spec.mode,
     verifyImage: spec.verifyImage,
+    resolved: spec.resolved,
     extraVarsFile,
     outputDir,
     manifestFile,
     ...facts,
     playbooks: spec.playbooks,
     deprovision: path.join(bundledPlaybooks(), 'deprovision.yml'),
+    // The same folders the fingerprint searched: the topology's roles/, then the bundled roles.
+    rolesPath: rolesPath(spec.topologyDir),
     modernPacker: packer?.modern ?? true,
     local: machine && { ...machine.files, baseImage: spec.verifyImage ?? machine.files.baseImage },
   });

@@ -1,8 +1,15 @@
 /**
  * Which regions hold an image of a fingerprint: the one rule plan and
- * distribute share. A region holds it when it lists an image with that
- * fingerprint in any state but failed: pending counts (a copy under way is
- * waited for, never started twice), failed does not.
+ * distribute share. A region holds it when it lists an image of the
+ * fingerprint's current build in any state but failed: pending counts (a
+ * copy under way is waited for, never started twice), failed does not.
+ *
+ * One fingerprint may have several builds (plan --force, a base image that
+ * moved, an image older than rebuild_after: plan/reasons.ts); a build is one
+ * name (plan/built.ts). The current build is the newest finished one
+ * (available or deprecated), else the newest pending one; a region holding
+ * only an older build does not hold the fingerprint, so the new build is
+ * copied there.
  *
  * One record stands for the region, ranked available > deprecated > pending
  * (ties: the newest, then the first listed).
@@ -14,6 +21,7 @@
  *   (a pending one: the plan still lists the copies it will take).
  */
 import type { ImageRecord, ImageState } from '../images/index.js';
+import { newerBuild } from './built.js';
 import type { CloudInventory } from './types.js';
 
 /** Per region, fingerprint -> the record that stands for it there. */
@@ -29,11 +37,12 @@ function newer(a: ImageRecord, b: ImageRecord): boolean {
 
 /** Built once per cloud, so callers stay linear in images + records (a scan per image is quadratic). */
 export function indexHolders(inventory: CloudInventory): HolderIndex {
+  const builds = currentBuilds(inventory);
   const index: HolderIndex = new Map();
   for (const [region, records] of Object.entries(inventory.regions)) {
     const byFingerprint = new Map<string, ImageRecord>();
     for (const r of records) {
-      if (r.state === 'failed') continue;
+      if (r.state === 'failed' || builds.get(r.fingerprint) !== r.name) continue;
       const held = byFingerprint.get(r.fingerprint);
       if (!held || RANK[r.state] < RANK[held.state] || (RANK[r.state] === RANK[held.state] && newer(r, held)))
         byFingerprint.set(r.fingerprint, r);
@@ -41,6 +50,21 @@ export function indexHolders(inventory: CloudInventory): HolderIndex {
     index.set(region, byFingerprint);
   }
   return index;
+}
+
+const finished = (r: ImageRecord): boolean => r.state === 'available' || r.state === 'deprecated';
+
+/** Fingerprint -> the name of its current build (see the module comment). */
+function currentBuilds(inventory: CloudInventory): Map<string, string> {
+  const best = new Map<string, ImageRecord>();
+  for (const records of Object.values(inventory.regions)) {
+    for (const r of records) {
+      if (r.state === 'failed') continue;
+      const held = best.get(r.fingerprint);
+      if (!held || (finished(r) !== finished(held) ? finished(r) : newerBuild(r, held))) best.set(r.fingerprint, r);
+    }
+  }
+  return new Map([...best].map(([fingerprint, r]) => [fingerprint, r.name]));
 }
 
 /** Region -> the record holding `fingerprint` there, for every region that holds it (none without an index). */

@@ -2,9 +2,10 @@
 import { resolveImages } from '../topology/index.js';
 import type { Topology } from '../topology/model.js';
 import { topologyOwner, type Owner } from '../topology/owner.js';
-import { Fingerprinter } from './fingerprint.js';
+import { Fingerprinter, fingerprint as fingerprintOf, type FingerprintInput } from './fingerprint.js';
 import { imageName } from './naming.js';
 import { filterImages } from './filter.js';
+import { imageInputs } from './inputs.js';
 import type { FingerprintedImage } from './types.js';
 
 /** Cloud and recipe patterns (the `clouds` and `images` inputs): empty selects all. */
@@ -26,21 +27,31 @@ export function ownerOf(topology: Topology): Owner {
 }
 
 /**
- * Resolved, filtered images with their fingerprints, names and owner. The
- * owner is who may touch an image, not what is in it: it stays out of the
- * fingerprint, so images keep their fingerprints when the owner is set or
- * changes.
+ * Resolved, filtered images with their fingerprints, names and owner, the
+ * components of their fingerprints (plan/inputs.ts) and their rebuild_after
+ * (the recipe's, else the lifecycle default). The owner is who may touch an
+ * image, not what is in it: it stays out of the fingerprint, so images keep
+ * their fingerprints when the owner is set or changes; so does rebuild_after.
  */
 export function fingerprinted(topology: Topology, selection: ImageSelection): FingerprintedImage[] {
   const fingerprinter = new Fingerprinter(topology.dir);
   const owner = ownerOf(topology).value;
   return filterImages(resolveImages(topology), selection.clouds, selection.images).map((config) => {
-    let fingerprint: string;
+    let input: FingerprintInput;
     try {
-      fingerprint = fingerprinter.of(config);
+      input = fingerprinter.input(config);
     } catch (error) {
       throw new Error(`image ${config.image}/${config.os} of cloud "${config.cloud}": ${(error as Error).message}`, { cause: error });
     }
-    return { ...config, fingerprint, name: imageName(config.provider, config.image, config.os, fingerprint), owner };
+    const fingerprint = fingerprintOf(input);
+    const rebuildAfter = config.recipe.rebuild_after ?? topology.lifecycle.rebuild_after;
+    return {
+      ...config,
+      fingerprint,
+      name: imageName(config.provider, config.image, config.os, fingerprint),
+      owner,
+      inputs: imageInputs(input),
+      ...(rebuildAfter !== undefined ? { rebuildAfter } : {}),
+    };
   });
 }

@@ -11,6 +11,8 @@
  *   rules, Microsoft.Compute/images; packer-plugin-azure
  *   builder/azure/arm/config.go v2.6.3:58-62 and :1667 assertManagedImageName)
  * - local: a folder name, letters, digits, . _ - (the store's safeSegment)
+ * - OpenStack: Glance allows any name up to 255 characters (Image service
+ *   API v2 reference, `name`); the local rule is kept, as the disk is built here
  *
  * The planned name (`ib-<recipe>-<os>-<fp16>`) names a matrix cell; every
  * build adds its start time (`-<yyyymmddhhmmss>`, UTC), so a rebuild of a
@@ -23,7 +25,7 @@ export const NAME_PREFIX = 'ib';
 /** Fingerprint characters kept in a name (64 bits of the hash). */
 export const NAME_FP_LENGTH = 16;
 
-const LIMITS: Record<ProviderName, number> = { gcp: 63, aws: 128, azure: 80, local: 128 };
+const LIMITS: Record<ProviderName, number> = { gcp: 63, aws: 128, azure: 80, local: 128, openstack: 128 };
 
 /** The planned name, or with `builtAt` the name a build gives its image. */
 export function imageName(provider: ProviderName, recipe: string, os: string, fingerprint: string, builtAt?: Date): string {
@@ -43,7 +45,7 @@ export function buildStamp(at: Date): string {
 }
 
 function clean(provider: ProviderName, word: string): string {
-  const lower = provider === 'gcp' || provider === 'local' ? word.toLowerCase() : word;
+  const lower = provider === 'gcp' || provider === 'local' || provider === 'openstack' ? word.toLowerCase() : word;
   const allowed = provider === 'gcp' ? /[^a-z0-9-]+/g : provider === 'aws' ? /[^A-Za-z0-9()[\] ./'@_-]+/g : /[^A-Za-z0-9._-]+/g;
   return lower
     .replace(allowed, '-')
@@ -61,6 +63,7 @@ export function isValidName(provider: ProviderName, name: string): boolean {
     case 'azure':
       return name.length <= 80 && /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9_])?$/.test(name);
     case 'local':
+    case 'openstack':
       return name.length <= 128 && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name);
   }
 }

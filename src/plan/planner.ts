@@ -1,10 +1,16 @@
 /**
- * The planner: required images minus existing images. Pure: it takes the
- * fingerprinted configs and what each cloud holds, and returns the plan.
+ * The planner: required images minus existing images, and images whose
+ * current build is to be made again (a moved base image, rebuild_after,
+ * force), each with the reasons it is built (plan/reasons.ts). Pure: it takes
+ * the fingerprinted configs, what each cloud holds and what each source
+ * resolved to, and returns the plan.
  */
 import type { ImageRecord } from '../images/index.js';
-import type { BuildCell, CloudInventory, CopyTask, FingerprintedImage, Plan, PlannedImage, Retirement } from './types.js';
+import type { BaseState, BuildCell, CloudInventory, CopyTask, FingerprintedImage, Plan, PlannedImage, Retirement } from './types.js';
 import { copySource, holders, indexHolders, type HolderIndex } from './holders.js';
+import { lineKey, newestOfLines } from './built.js';
+import type { History } from './changes.js';
+import { reasonsFor, unresolvedBase, whyText } from './reasons.js';
 
 export interface PlanInput {
   topology: string;
@@ -15,7 +21,16 @@ export interface PlanInput {
   retired: string[];
   /** Build every image even when its fingerprint exists. */
   force?: boolean;
+  /** `cloud|os` -> what the source resolved to (plan/resolve key); absent: not resolved. */
+  bases?: Record<string, BaseState>;
+  /** The repository's history, for per-file and per-key reasons. */
+  history?: History;
+  /** The plan's time (rebuild_after), default now. */
+  now?: Date;
 }
+
+/** The key of a (cloud, source) in PlanInput.bases: sources are named by their os. */
+export const baseKey = (cloud: string, os: string): string => `${cloud}|${os}`;
 
 export function plan(input: PlanInput): Plan {
   const builds: BuildCell[] = [];
@@ -23,15 +38,36 @@ export function plan(input: PlanInput): Plan {
   const images: PlannedImage[] = [];
   const notes = new Set<string>();
   const indexes = new Map<string, HolderIndex>();
+  const lines = new Map<string, Map<string, ImageRecord>>();
+  const offline = input.inventory === undefined;
+  const now = (input.now ?? new Date()).getTime();
 
   for (const config of input.images) {
     const inventory = input.inventory?.[config.cloud];
     let index = indexes.get(config.cloud);
     if (inventory && !index) indexes.set(config.cloud, (index = indexHolders(inventory)));
-    const holding = input.force ? new Map<string, ImageRecord>() : holders(index, config.fingerprint);
+    let newest = lines.get(config.cloud);
+    if (inventory && !newest) lines.set(config.cloud, (newest = newestOfLines(inventory.regions)));
+    const held = holders(index, config.fingerprint);
+    const base =
+      input.bases?.[baseKey(config.cloud, config.os)] ??
+      unresolvedBase(config, offline ? 'offline plan: no cloud was asked; the nightly plan resolves it' : 'not asked');
+    const reasons = reasonsFor({
+      image: config,
+      base,
+      current: held.get(config.buildRegion) ?? held.values().next().value,
+      newest: newest?.get(lineKey(config.image, config.os)),
+      offline,
+      force: input.force ?? false,
+      now,
+      history: input.history,
+    });
+    // A rebuild of a held fingerprint (force, a moved base, age) is copied everywhere once built.
+    const holding = reasons.length > 0 ? new Map<string, ImageRecord>() : held;
     const present = [...holding.keys()].sort();
     const global = inventory?.scope === 'global' || config.provider === 'gcp';
-    const cell = toCell(config);
+    const why = whyText(reasons);
+    const cell = toCell(config, base, why);
     let status: PlannedImage['status'] = 'current';
 
     if (present.length === 0) {
@@ -41,6 +77,16 @@ export function plan(input: PlanInput): Plan {
     if (holding.size > 0 && [...holding.values()].every((r) => r.verified === 'failed')) {
       notes.add(
         `${config.cloud}/${config.name} failed verification: it is never promoted; change its inputs, or plan with force to build it again (under a new name, beside it)`,
+      );
+    }
+    if (
+      status === 'current' &&
+      config.recipe.verify !== false &&
+      holding.size > 0 &&
+      [...holding.values()].every((r) => r.verified === 'unverified')
+    ) {
+      notes.add(
+        `${config.cloud}/${config.name} is not verified (its verify step did not pass): it is held back from distribution and promotion; verify it again, or plan with force to build it again`,
       );
     }
     if (global) {
@@ -61,19 +107,24 @@ export function plan(input: PlanInput): Plan {
         });
       }
     }
+    const line = newest?.get(lineKey(config.image, config.os));
     images.push({
       ...pick(cell),
       buildRegion: config.buildRegion,
       regions: config.regions,
       present,
       status,
+      reasons,
+      why,
+      base,
+      ...(line ? { newest: line.name } : {}),
     });
   }
 
   return {
     version: 1,
     topology: input.topology,
-    offline: input.inventory === undefined,
+    offline,
     images,
     builds,
     copies,
@@ -111,7 +162,10 @@ function retirements(input: PlanInput): Retirement[] {
   return out.sort((a, b) => `${a.cloud}|${a.region}|${a.name}`.localeCompare(`${b.cloud}|${b.region}|${b.name}`));
 }
 
-function toCell(config: FingerprintedImage): BuildCell {
+/** Longest `why` a matrix cell carries (the plan file has every reason in full). */
+export const CELL_WHY_MAX = 300;
+
+function toCell(config: FingerprintedImage, base: BaseState, why: string): BuildCell {
   return {
     cloud: config.cloud,
     provider: config.provider,
@@ -121,6 +175,8 @@ function toCell(config: FingerprintedImage): BuildCell {
     name: config.name,
     region: config.buildRegion,
     regions: config.regions,
+    ...(base.resolved ? { resolved: base.resolved } : {}),
+    ...(why ? { why: why.length > CELL_WHY_MAX ? `${why.slice(0, CELL_WHY_MAX - 3)}...` : why } : {}),
   };
 }
 

@@ -77,9 +77,38 @@ export interface Provider {
   /** Makes the new gold image what consumers resolve (GCP: its family; Azure: `versions/latest`); called right after the gold tag. */
   promote?(image: ImageRecord): Promise<void>;
   /** Readies the cloud for a build of this image line, where it needs it (Azure: the gallery image definition). */
-  prepareBuild?(line: { image: string; os: string; region: string; source?: ProviderSource }): Promise<void>;
+  prepareBuild?(line: BuildLine): Promise<void>;
   /** What the Packer template needs from the cloud before a real build or verification (GCP: the zone, providers/gcp/zones.ts). */
-  buildSettings?(line: { image: string; os: string; region: string; source?: ProviderSource }): Promise<BuildSettings>;
+  buildSettings?(line: BuildLine): Promise<BuildSettings>;
+  /**
+   * The concrete upstream image a source names today, looked up in `region`
+   * (AWS: the newest AMI of owner + name pattern; GCP: the family's image;
+   * Azure: the newest marketplace version when `version: latest`; local: the
+   * suite's Release file on the mirror). A source that names an exact image
+   * resolves to it with `pinned: true`.
+   */
+  resolveSource?(region: string, source: ProviderSource): Promise<ResolvedSource>;
+}
+
+/** What a source resolved to at plan time: it goes into the fingerprint, the image's tags and the build. */
+export interface ResolvedSource {
+  /** The exact image: AMI id, GCP image selfLink name, Azure version, local Release digest. */
+  id: string;
+  /** Its human name (AMI name, GCP image name, publisher:offer:sku:version, suite + date). */
+  name: string;
+  /** When the upstream published it (ISO 8601), when the cloud says. */
+  created?: string;
+  /** The source named an exact image: it never moves. */
+  pinned: boolean;
+}
+
+/** The image line a build is for, with the source image the plan resolved (the build boots exactly that one). */
+export interface BuildLine {
+  image: string;
+  os: string;
+  region: string;
+  source?: ProviderSource;
+  resolved?: ResolvedSource;
 }
 
 /** What the cloud says the template needs: the build zone (GCP), facts of the source image merged into it (AWS: root_device_name). */
@@ -104,6 +133,8 @@ export interface MachineRequest {
   /** The image's name (for messages) and its source as the topology gives it. */
   name: string;
   source: Record<string, unknown>;
+  /** The source image the plan resolved (local: the suite's Release digest, which keys the base image). */
+  resolved?: ResolvedSource;
   /** The job's work folder (the serial log, dry-run stand-ins). */
   work: string;
   dryRun: boolean;

@@ -3,7 +3,7 @@
  * Plain data only: this module imports nothing of ours.
  */
 
-export const PROVIDERS = ['aws', 'gcp', 'azure', 'local'] as const;
+export const PROVIDERS = ['aws', 'gcp', 'azure', 'local', 'openstack'] as const;
 
 /** Where a local cloud keeps its images when the topology names no `store` (relative to topology.yml). */
 export const DEFAULT_STORE = '.images';
@@ -22,8 +22,11 @@ export interface RecipeSpec {
   description?: string;
   playbooks?: string[];
   variables?: Record<string, unknown>;
-  verify?: string;
+  /** The verify playbook, or `false`: the recipe's images are not verified (see Recipe.verify). */
+  verify?: string | false;
   build?: BuildSettings;
+  /** A duration (`30d`, see duration.ts): rebuild once the newest image is older. */
+  rebuild_after?: string;
 }
 
 /** Per-recipe build knobs handed to the Packer source (all optional). */
@@ -40,8 +43,15 @@ export interface Recipe {
   /** Paths relative to the topology file's folder, as written. */
   playbooks: string[];
   variables: Record<string, unknown>;
-  verify?: string;
+  /**
+   * The verify playbook, as written (undefined: the bundled verify.yml), or
+   * `false`: verification is off, so the images stay unverified and are
+   * distributed and promoted as they are.
+   */
+  verify?: string | false;
   build: BuildSettings;
+  /** As written or inherited (undefined: the lifecycle default applies). Not part of the fingerprint. */
+  rebuild_after?: string;
   /** The chain of recipes it inherits from, nearest first. */
   lineage: string[];
 }
@@ -74,13 +84,26 @@ export interface LocalSource {
   ssh_username?: string;
 }
 
+/**
+ * OpenStack: the image is built on this host as a local one (suite or
+ * image), then uploaded to Glance, in `disk_format` (qcow2, or raw converted
+ * with qemu-img), with os_distro/os_version and `properties` (hw_*...).
+ */
+export interface OpenStackSource extends LocalSource {
+  disk_format?: 'qcow2' | 'raw';
+  os_distro?: string;
+  os_version?: string;
+  properties?: Record<string, string>;
+}
+
 export interface SourceSpec {
   aws?: AwsSource;
   gcp?: GcpSource;
   azure?: AzureSource;
   local?: LocalSource;
+  openstack?: OpenStackSource;
 }
-export type ProviderSource = AwsSource | GcpSource | AzureSource | LocalSource;
+export type ProviderSource = AwsSource | GcpSource | AzureSource | LocalSource | OpenStackSource;
 
 export interface Instance {
   name: string;
@@ -94,7 +117,7 @@ export interface Region {
 }
 
 export interface Sharing {
-  /** Account ids (AWS), principals (GCP), or tenant/subscription ids (Azure). */
+  /** Account ids (AWS), principals (GCP), tenant/subscription ids (Azure), or project ids (OpenStack: image members; public: community visibility). */
   accounts: string[];
   public: boolean;
 }
@@ -112,8 +135,12 @@ export interface Cloud {
   subscription?: string;
   resource_group?: string;
   gallery?: string;
-  /** Local store folder, relative to the topology file's folder. */
+  /** Local store folder, relative to the topology file's folder (openstack: where local builds cache their base images). */
   store?: string;
+  /** OpenStack: the entry of clouds.yaml (default: OS_CLOUD, else the OS_* variables). */
+  cloud?: string;
+  /** OpenStack: `gold-prefix` names the gold image "GOLD <name>" and the previous one "Outdated <name>" (NREC style). */
+  naming?: 'gold-prefix';
   /** AWS KMS key for encrypted copies. */
   kms_key_id?: string;
   /** AWS KMS key per destination region (overrides kms_key_id there): KMS keys are regional. */
@@ -126,6 +153,8 @@ export interface Cloud {
 export interface Lifecycle {
   keep: number;
   retired: string[];
+  /** The default of every recipe's rebuild_after. */
+  rebuild_after?: string;
 }
 
 export interface Topology {

@@ -43,7 +43,8 @@ export function resolveRecipe(topology: Topology, name: string): Recipe {
     lineage: names.slice(1),
   };
   if (merged.description !== undefined) recipe.description = merged.description as string;
-  if (merged.verify !== undefined) recipe.verify = merged.verify as string;
+  if (merged.rebuild_after !== undefined) recipe.rebuild_after = merged.rebuild_after as string;
+  if (merged.verify !== undefined) recipe.verify = merged.verify as string | false;
   return recipe;
 }
 

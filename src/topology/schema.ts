@@ -12,6 +12,9 @@
  */
 import { z } from 'zod';
 import { PROVIDERS } from './model.js';
+import { glanceProperties } from './glance-properties.js';
+import { verifySetting } from './verify-setting.js';
+import { durationSchema } from './duration.js';
 
 /** Cloud names go into image names, so they are short lowercase DNS labels. */
 export const CLOUD_NAME = /^[a-z][a-z0-9-]{0,30}$/;
@@ -90,8 +93,10 @@ export const recipeSpecSchema = z.strictObject({
   description: z.string().optional(),
   playbooks: z.array(text).optional(),
   variables: z.record(z.string(), z.unknown()).optional(),
-  verify: text.optional(),
+  verify: verifySetting.optional(),
   build: buildSettingsSchema.optional(),
+  /** Rebuild the recipe's images once the newest is older than this (`30d`), even if nothing changed; `never` turns the lifecycle default off. */
+  rebuild_after: durationSchema.optional(),
 });
 
 export const awsSourceSchema = z
@@ -204,11 +209,20 @@ export const localSourceSchema = z
     });
   });
 
+/** OpenStack: built here like a local image, then uploaded to Glance with these settings. */
+export const openstackSourceSchema = localSourceSchema.safeExtend({
+  disk_format: z.enum(['qcow2', 'raw']).optional(),
+  os_distro: text.optional(),
+  os_version: text.optional(),
+  properties: glanceProperties.optional(),
+});
+
 export const sourceSpecSchema = z.strictObject({
   aws: awsSourceSchema.optional(),
   gcp: gcpSourceSchema.optional(),
   azure: azureSourceSchema.optional(),
   local: localSourceSchema.optional(),
+  openstack: openstackSourceSchema.optional(),
 });
 
 export const instanceSchema = z.strictObject({
@@ -237,6 +251,8 @@ export const cloudSchema = z.strictObject({
   resource_group: text.optional(),
   gallery: text.optional(),
   store: text.optional(),
+  cloud: text.optional(),
+  naming: z.enum(['gold-prefix']).optional(),
   kms_key_id: text.optional(),
   kms_key_ids: z.record(z.string(), text).optional(),
   build_region: text.optional(),
@@ -247,6 +263,8 @@ export const cloudSchema = z.strictObject({
 export const lifecycleSchema = z.strictObject({
   keep: z.int().min(1).default(3),
   retired: z.array(text).default([]),
+  /** The default of every recipe's rebuild_after (none: images are rebuilt only when something changed). */
+  rebuild_after: durationSchema.optional(),
 });
 
 export const topologySchema = z.strictObject({
@@ -257,7 +275,7 @@ export const topologySchema = z.strictObject({
   adopt: z.array(text).optional(),
   images: z
     .record(z.string(), recipeSpecSchema)
-    .superRefine(notEmpty('add at least one recipe, e.g. base: { playbooks: [playbooks/provision.yml] }')),
+    .superRefine(notEmpty('add at least one recipe, e.g. base: { playbooks: [builtin:provision.yml] }')),
   sources: z.record(z.string(), sourceSpecSchema),
   clouds: z.array(cloudSchema).min(1),
   lifecycle: lifecycleSchema.default({ keep: 3, retired: [] }),

@@ -51,12 +51,23 @@ function filterImage(image: FakeImage, name: string, values: string[]): boolean 
       return matches(values, image.ownerId);
     case 'is-public':
       return matches(values, String(image.launchPermission.public));
+    // API_DescribeImages filters `architecture`, `virtualization-type` and `root-device-type`: every
+    // fake image is what imageXml says (x86_64, hvm, ebs), the shape Packer's source_ami_filter asks for.
+    case 'architecture':
+      return matches(values, 'x86_64');
+    case 'virtualization-type':
+      return matches(values, 'hvm');
+    case 'root-device-type':
+      return matches(values, 'ebs');
     default:
       throw new Ec2FakeError('InvalidParameterValue', `The filter '${name}' is invalid`);
   }
 }
 
-function describeImages({ state, region, params, options }: ActionContext): string {
+const deprecated = (image: FakeImage, now: Date): boolean =>
+  image.deprecationTime !== undefined && Date.parse(image.deprecationTime) <= now.getTime();
+
+function describeImages({ state, region, params, options, now }: ActionContext): string {
   const reg = state.region(region);
   const ids = params.list('ImageId');
   const owners = params.list('Owner');
@@ -66,6 +77,12 @@ function describeImages({ state, region, params, options }: ActionContext): stri
     images = images.filter((i) => owners.some((o) => (o === 'self' ? i.ownerId === state.account : i.ownerId === o)));
   }
   if (params.bool('IncludeDisabled') !== true) images = images.filter((i) => i.state !== 'disabled');
+  // API_DescribeImages IncludeDeprecated: "Default: No deprecated AMIs are included in the response. If you are the
+  // AMI owner, all deprecated AMIs appear in the response regardless"; EC2 user guide "Deprecate an AMI": a deprecated
+  // AMI can still be described by its id.
+  if (ids.length === 0 && params.bool('IncludeDeprecated') !== true) {
+    images = images.filter((i) => i.ownerId === state.account || !deprecated(i, now()));
+  }
   for (const f of params.filters()) images = images.filter((i) => filterImage(i, f.name, f.values));
   const { items, next } = page(images, params, 'DescribeImages', options.pageSize);
   items.forEach((image) => state.observe(region, image));

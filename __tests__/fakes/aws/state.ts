@@ -196,6 +196,24 @@ export class Ec2FakeState {
     return image;
   }
 
+  /**
+   * Publishes an upstream AMI, as a distribution does (Debian's account
+   * 136693071363 publishes `debian-12-amd64-<date>-<build>` every few weeks):
+   * owned by that account, public, available. A test publishes a newer one
+   * to move the source of `owner` + `name`.
+   */
+  publishUpstream(seed: {
+    region: string;
+    ownerId: string;
+    name: string;
+    creationDate: string | Date;
+    deprecationTime?: string | Date;
+  }): FakeImage {
+    const image = this.seedImage({ ...seed, rootDeviceName: '/dev/xvda' });
+    image.launchPermission.public = true;
+    return image;
+  }
+
   seedInstance(seed: { region: string; imageId: string; state?: string; tags?: Record<string, string> }): FakeInstance {
     const instance: FakeInstance = {
       id: this.newId('i'),

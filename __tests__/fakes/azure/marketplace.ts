@@ -8,6 +8,12 @@
  * (ARM: "Artifact: VMImage was not found"). Seeded by default with Debian 12,
  * whose marketplace SKU `12` is a Gen1 image and `12-gen2` a Gen2 one
  * (`az vm image show --urn Debian:debian-12:12:latest` / `...:12-gen2:latest`).
+ *
+ * List answers the versions of the SKU "in the specified location" (Virtual
+ * Machine Images - List): an image with `locations` is offered there only.
+ * List promises no order; the fake answers in insertion order, so a test that
+ * pushes an older version after a newer one shows the reader sorts itself.
+ * Tests publish a newer upstream version by pushing it onto `fake.marketplace`.
  */
 import { armError, type Reply, type RouteContext } from './routes.js';
 
@@ -17,6 +23,8 @@ export interface FakeMarketplaceImage {
   sku: string;
   version: string;
   hyperVGeneration?: 'V1' | 'V2';
+  /** Where the version is offered (default: every location). */
+  locations?: string[];
 }
 
 export const DEFAULT_MARKETPLACE: FakeMarketplaceImage[] = [
@@ -34,7 +42,8 @@ export const MARKETPLACE_ROUTES: [RegExp, Record<string, string>][] = [
 export function marketplaceRoutes(ctx: RouteContext, images: FakeMarketplaceImage[]): Reply {
   const [subscription = '', location = '', publisher = '', offer = '', sku = '', version] = ctx.params;
   const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-  const matching = images.filter((i) => same(i.publisher, publisher) && same(i.offer, offer) && same(i.sku, sku));
+  const offered = (i: FakeMarketplaceImage) => !i.locations || i.locations.some((l) => same(l, location));
+  const matching = images.filter((i) => same(i.publisher, publisher) && same(i.offer, offer) && same(i.sku, sku) && offered(i));
   const base = `/Subscriptions/${subscription}/Providers/Microsoft.Compute/Locations/${location}/Publishers/${publisher}/ArtifactTypes/VMImage/Offers/${offer}/Skus/${sku}/Versions`;
   if (version === undefined) return { status: 200, body: matching.map((i) => ({ name: i.version, location, id: `${base}/${i.version}` })) };
   const image = matching.find((i) => same(i.version, decodeURIComponent(version)));

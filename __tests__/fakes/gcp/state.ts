@@ -185,6 +185,15 @@ export class GcpFakeState {
     return image;
   }
 
+  /**
+   * Publishes an upstream image into its family, as a distribution does
+   * (Debian: `debian-12-bookworm-v<date>` into family debian-12 of project
+   * debian-cloud); getFromFamily then answers the newest one.
+   */
+  publishUpstream(spec: { project: string; family: string; name: string; creationTimestamp: string }): FakeImage {
+    return this.seedImage(spec);
+  }
+
   policy(project: string, name: string): FakePolicy | undefined {
     return this.policies.get(this.key(project, name));
   }

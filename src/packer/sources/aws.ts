@@ -15,7 +15,8 @@ export function awsSource(ctx: SourceContext): SourceResult {
     snapshot_tags: '${var.tags}',
     run_tags: { Name: `image-builder ${ctx.mode} ${ctx.image.name}`, 'image-builder-run': 'true' },
   };
-  const from = ctx.mode === 'verify' ? ctx.verifyImage : source.ami;
+  // The AMI the plan resolved (resolve.ts in providers/aws), else a pinned ami, else Packer's own pick of the newest match.
+  const from = ctx.mode === 'verify' ? ctx.verifyImage : (ctx.resolved?.id ?? source.ami);
   if (from) {
     config.source_ami = v.variable('source_ami', { type: 'string' }, from);
   } else {

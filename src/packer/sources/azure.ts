@@ -69,7 +69,8 @@ export function azureSource(ctx: SourceContext): SourceResult {
     config.image_publisher = v.variable('image_publisher', { type: 'string' }, source.publisher);
     config.image_offer = v.variable('image_offer', { type: 'string' }, source.offer);
     config.image_sku = v.variable('image_sku', { type: 'string' }, source.sku);
-    config.image_version = v.variable('image_version', { type: 'string' }, source.version ?? 'latest');
+    // The version the plan resolved (providers/azure/resolve.ts), else the topology's (`latest`: Azure picks at build time).
+    config.image_version = v.variable('image_version', { type: 'string' }, ctx.resolved?.id ?? source.version ?? 'latest');
     // One image per build: the gallery version only. v2.x publishes straight to the gallery without a
     // managed image (config.go v2.6.3:1200 accepts a shared_image_gallery_destination alone), so no
     // managed image is made, tagged or left behind; Packer < 1.7's built-in azure-arm needs one to publish from.

@@ -1,7 +1,7 @@
 /** What every source builder receives: the image, the mode, the tags to set, the template builder. */
 import type { FingerprintedImage } from '../../plan/types.js';
 import type { PackerTemplateBuilder } from '../template.js';
-import type { MachineFiles } from '../../providers/provider.js';
+import type { MachineFiles, ResolvedSource } from '../../providers/provider.js';
 
 /** The QEMU machine a local build boots (prepared by the local provider). */
 export type LocalBuildFiles = MachineFiles;
@@ -13,6 +13,12 @@ export interface SourceContext {
   /** The built image to boot in verify mode (AMI id, GCP image name, Azure version, local path). */
   verifyImage?: string;
   tags: Record<string, string>;
+  /**
+   * The source image the plan resolved (AMI id, GCP image, Azure version):
+   * a build boots exactly it. Without it (an offline plan), the source's
+   * filter or family is handed to Packer, which picks the newest itself.
+   */
+  resolved?: ResolvedSource;
   outputDir: string;
   buildTime: Date;
   modernPacker: boolean;
@@ -33,7 +39,7 @@ export interface SourceResult {
   ansibleSshExtraArgs?: string[];
 }
 
-export const DEFAULT_SSH_USER: Record<string, string> = { aws: 'admin', gcp: 'packer', azure: 'packer', local: 'root' };
+export const DEFAULT_SSH_USER: Record<string, string> = { aws: 'admin', gcp: 'packer', azure: 'packer', local: 'root', openstack: 'root' };
 
 export function sshUser(context: SourceContext, fromSource?: string): string {
   return context.image.recipe.build.ssh_username ?? fromSource ?? DEFAULT_SSH_USER[context.image.provider];

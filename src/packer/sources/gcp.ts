@@ -39,9 +39,13 @@ export function gcpSource(ctx: SourceContext): SourceResult {
   } else {
     config.image_name = v.variable('image_name', { type: 'string' }, ctx.image.name);
     config.image_labels = v.variable('labels', { type: 'map(string)' }, sanitizeLabels(ctx.tags));
-    if (source.image) config.source_image = v.variable('source_image', { type: 'string' }, source.image);
+    // The image the plan resolved (providers/gcp/resolve.ts: its id is projects/<project>/global/images/<name>),
+    // else a pinned image, else the family, whose newest image Packer looks up itself.
+    const exact = ctx.resolved?.name ?? source.image;
+    const project = (ctx.resolved && /^projects\/([^/]+)\//.exec(ctx.resolved.id)?.[1]) || source.project;
+    if (exact) config.source_image = v.variable('source_image', { type: 'string' }, exact);
     else config.source_image_family = v.variable('source_image_family', { type: 'string' }, source.family);
-    if (source.project) config.source_image_project_id = [v.variable('source_project', { type: 'string' }, source.project)];
+    if (project) config.source_image_project_id = [v.variable('source_project', { type: 'string' }, project)];
   }
   if (ctx.image.recipe.build.disk_size_gb) {
     config.disk_size = v.variable('disk_size_gb', { type: 'number' }, ctx.image.recipe.build.disk_size_gb);

@@ -14,7 +14,7 @@ import {
   type Tag,
 } from '@aws-sdk/client-ec2';
 import type { AwsSource, Cloud, ProviderSource } from '../../topology/model.js';
-import type { ProviderContext } from '../provider.js';
+import type { BuildLine, ProviderContext, ResolvedSource } from '../provider.js';
 import { TAGS, type ImageRecord } from '../../images/index.js';
 import { type BuildSettings, type CopyOptions, type DeprecateOptions, type Provider, type ShareOptions, type Usage } from '../provider.js';
 import { realSleep } from '../../util/retry.js';
@@ -27,6 +27,7 @@ import { checkCopyKeys, keyInRegion, kmsKeyFor } from './kms.js';
 import { describeManaged, describeOne, snapshotIds, toRecord } from './records.js';
 import { shareBlockers } from './sharing.js';
 import { sourceRootDevice } from './source.js';
+import { resolveAwsSource } from './resolve.js';
 import { imageReferences, instancesUsing, launchTemplatesUsing } from './usage.js';
 
 export { endpointFromEnv, credentialsFromEnv } from './client.js';
@@ -88,12 +89,18 @@ export class AwsProvider implements Provider {
     this.clients.destroy();
   }
 
-  /** The source AMI's root device, so the template resizes the root disk (source.ts); the topology's own value wins. */
-  async buildSettings(line: { region: string; source?: ProviderSource }): Promise<BuildSettings> {
+  /** The source AMI's root device (the resolved AMI's, if any), so the template resizes the root disk (source.ts); the topology's value wins. */
+  async buildSettings(line: Pick<BuildLine, 'region' | 'source' | 'resolved'>): Promise<BuildSettings> {
     const source = line.source as AwsSource | undefined;
     if (!source || source.root_device_name) return {};
-    const root = await this.call(line.region, 'DescribeImages', (client) => sourceRootDevice(client, source));
+    const from = line.resolved ? { ami: line.resolved.id } : source;
+    const root = await this.call(line.region, 'DescribeImages', (client) => sourceRootDevice(client, from));
     return root ? { source: { root_device_name: root } } : {};
+  }
+
+  /** The AMI the source names today in `region`: the newest match of owner and name, or the pinned id (resolve.ts). */
+  resolveSource(region: string, source: ProviderSource): Promise<ResolvedSource> {
+    return resolveAwsSource(source as AwsSource, { cloud: this.cloud.name, region }, (fn) => this.call(region, 'DescribeImages', fn));
   }
 
   async inventory(region: string): Promise<ImageRecord[]> {

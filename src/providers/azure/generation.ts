@@ -15,7 +15,7 @@ import type { AzureSource } from '../../topology/model.js';
 export type HyperVGeneration = 'V1' | 'V2';
 
 /** Orders marketplace version names (Major.Minor.Patch, numbers compared as numbers). */
-function newer(a: string, b: string): number {
+export function newer(a: string, b: string): number {
   const [x, y] = [a.split('.').map(Number), b.split('.').map(Number)];
   for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (y[i] ?? 0) - (x[i] ?? 0);
   return 0;

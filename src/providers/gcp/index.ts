@@ -14,8 +14,8 @@
  * guarded by fingerprint / etag, deprecate is idempotent, and a repeated
  * delete that finds the image gone counts as done.
  */
-import type { Cloud } from '../../topology/model.js';
-import type { ProviderContext } from '../provider.js';
+import type { Cloud, GcpSource, ProviderSource } from '../../topology/model.js';
+import type { ProviderContext, ResolvedSource } from '../provider.js';
 import type { ImageRecord } from '../../images/index.js';
 import type { CopyOptions, DeprecateOptions, Provider, ShareOptions, Usage } from '../provider.js';
 import { realSleep } from '../../util/retry.js';
@@ -36,6 +36,7 @@ import {
   type GcpOperation,
 } from './records.js';
 import { findUsage } from './usage.js';
+import { resolveGcpSource } from './resolve.js';
 
 export interface GcpProviderOptions {
   /** Called with every secret read (the access token) before any use: core.setSecret in the action. */
@@ -104,6 +105,11 @@ export class GcpProvider implements Provider {
       .map((image) => toRecord(image, region, this.cloud.name))
       .filter((r): r is ImageRecord => r !== undefined)
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.name.localeCompare(b.name));
+  }
+
+  /** The image the source names today: the family's newest, or the pinned image (resolve.ts). */
+  resolveSource(region: string, source: ProviderSource): Promise<ResolvedSource> {
+    return resolveGcpSource(this.site, this.clients, region, this.project, source as GcpSource);
   }
 
   /** Images are global: the same image serves `region`; nothing is called. */
