@@ -35,6 +35,7 @@ interface Action {
 }
 interface Job {
   permissions?: Dict;
+  env?: Dict;
   steps?: Step[];
 }
 
@@ -45,6 +46,12 @@ const ACTIONS = readdirSync(path.join(ROOT, '.github/actions'))
   .sort();
 const CLOUD_LOGIN_FILE = '.github/actions/cloud-login/action.yml';
 const CLOUD_LOGIN = './.image-builder/.github/actions/cloud-login';
+/** The pipeline's secrets that a plan-only run replaces with the plan identity's, where set. */
+const PLAN_SECRETS: Record<string, string> = {
+  AWS_ROLE_ARN: 'AWS_PLAN_ROLE_ARN',
+  GCP_SERVICE_ACCOUNT: 'GCP_PLAN_SERVICE_ACCOUNT',
+  AZURE_CLIENT_ID: 'AZURE_PLAN_CLIENT_ID',
+};
 /** Every job that talks to a cloud, in both pipeline workflows. */
 const LOGIN_JOBS = [
   ...['plan', 'build', 'verify', 'distribute', 'lifecycle'].map((job) => ['.github/workflows/image-builder.yml', job] as const),
@@ -127,6 +134,7 @@ describe('the cloud-login action', () => {
     expect(check.if).toBe("inputs.providers != '[]'");
     expect(check.env).toEqual({
       PROVIDERS: '${{ inputs.providers }}',
+      IDENTITY: '${{ inputs.identity }}',
       HAS_AWS_ROLE_ARN: "${{ inputs.aws-role-arn != '' }}",
       HAS_GCP_WORKLOAD_IDENTITY_PROVIDER: "${{ inputs.gcp-workload-identity-provider != '' }}",
       HAS_GCP_SERVICE_ACCOUNT: "${{ inputs.gcp-service-account != '' }}",
@@ -186,7 +194,28 @@ describe('the cloud-login action', () => {
       for (const [name, input] of Object.entries(declared)) if (input.required) expect(login.with).toHaveProperty([name]);
       for (const value of Object.values(login.with ?? {})) {
         const secret = /secrets\.(\w+)/.exec(String(value));
-        if (secret) expect(value).toBe(`\${{ secrets.${secret[1]} }}`);
+        if (!secret) continue;
+        // The plan job of a plan-only run takes the plan identity's secret where it is set.
+        const pipeline = Object.entries(PLAN_SECRETS).find(([, plan]) => plan === secret[1])?.[0];
+        const expected =
+          id === 'plan' && pipeline
+            ? `\${{ inputs.plan-only && secrets.${secret[1]} || secrets.${pipeline} }}`
+            : `\${{ secrets.${secret[1]} }}`;
+        expect(value).toBe(expected);
+      }
+    });
+
+    it("logs in as the plan identity only in the plan job of a plan-only run, everywhere else as the pipeline's", () => {
+      const planSecrets = Object.values(PLAN_SECRETS);
+      const used = Object.values(login.with ?? {}).flatMap((v) => [...String(v).matchAll(/secrets\.(\w+)/g)].map((m) => m[1]));
+      if (id === 'plan') {
+        expect(login.with?.identity).toBe("${{ inputs.plan-only && 'plan' || 'pipeline' }}");
+        expect(used).toEqual(expect.arrayContaining(planSecrets));
+        // The Azure identity the action and Packer sign in as follows the login's.
+        expect(job.env?.AZURE_CLIENT_ID).toBe(login.with?.['azure-client-id']);
+      } else {
+        expect(login.with?.identity).toBeUndefined();
+        for (const secret of used) expect(planSecrets).not.toContain(secret);
       }
     });
 

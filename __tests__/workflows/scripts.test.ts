@@ -6,104 +6,20 @@
  * GitHub's runners too): where one is missing its tests are skipped with a
  * reason, except under CI, where they fail.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { ROOT, actionStep, bash, describeWith, load, loadAction, step } from './run-step.js';
 import { chunkBuilds } from '../../src/plan/matrix.js';
 import type { BuildCell } from '../../src/plan/types.js';
 import { runPlan } from '../../src/commands/plan.js';
 import { parseInputs } from '../../src/io/inputs.js';
 import type { Reporter } from '../../src/io/reporter.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const IN_CI = Boolean(process.env.CI) && !/^(0|false)$/i.test(process.env.CI ?? '');
-
-interface Step {
-  name?: string;
-  id?: string;
-  uses?: string;
-  run?: string;
-  shell?: string;
-  with?: Record<string, unknown>;
-}
-type Workflow = { jobs: Record<string, { steps?: Step[] }> };
-type Action = { runs: { using: string; steps?: Step[] } };
-const load = (file: string) => parse(readFileSync(path.join(ROOT, file), 'utf8')) as Workflow;
-const loadAction = (file: string) => parse(readFileSync(path.join(ROOT, file), 'utf8')) as Action;
-
-function step(file: string, job: string, name: string): Step {
-  const found = load(file).jobs[job].steps?.find((s) => s.name === name || s.id === name);
-  if (!found) throw new Error(`${file}: job ${job} has no step ${name}`);
-  return found;
-}
-
-/** A step of a composite action (`runs.steps`), by name or id. */
-function actionStep(file: string, name: string): Step {
-  const found = loadAction(file).runs.steps?.find((s) => s.name === name || s.id === name);
-  if (!found) throw new Error(`${file}: no step ${name}`);
-  return found;
-}
-
 /** The composite action that checks the credentials and logs in, and its path as the jobs use it. */
 const CLOUD_LOGIN = '.github/actions/cloud-login/action.yml';
 const CLOUD_LOGIN_USES = './.image-builder/.github/actions/cloud-login';
-
-interface Ran {
-  code: number;
-  out: string;
-  outputs: Record<string, string>;
-}
-
-/** Runs a `run:` script as GitHub does for `shell: bash`, with GITHUB_OUTPUT. */
-function bash(script: string, env: Record<string, string>): Ran {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ib-script-'));
-  const file = path.join(dir, 'step.sh');
-  const output = path.join(dir, 'output');
-  writeFileSync(file, script);
-  writeFileSync(output, '');
-  const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], {
-    env: { PATH: process.env.PATH, ...env, GITHUB_OUTPUT: output },
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
-  const outputs = Object.fromEntries(
-    readFileSync(output, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => {
-        const at = l.indexOf('=');
-        return [l.slice(0, at), l.slice(at + 1)];
-      }),
-  );
-  return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}`, outputs };
-}
-
-function installed(tool: string): boolean {
-  try {
-    execFileSync(tool, ['--version'], { stdio: 'ignore', timeout: 30_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function describeWith(tools: string[], title: string, body: () => void): void {
-  const missing = tools.filter((t) => !installed(t));
-  if (missing.length === 0) describe(title, body);
-  else if (IN_CI)
-    describe(title, () =>
-      it(`has ${tools.join(', ')}`, () => {
-        throw new Error(`${missing.join(', ')} not installed: CI must install it`);
-      }),
-    );
-  else {
-    console.warn(`Skipping "${title}": ${missing.join(', ')} not installed (set CI to make this a failure).`);
-    describe.skip(title, body);
-  }
-}
 
 const cell = (i: number): BuildCell => ({
   cloud: `c${i % 7}`,
@@ -169,9 +85,22 @@ describeWith(['bash', 'jq'], 'the credential check (the cloud-login action of ev
     const r = bash(check, { ...none, PROVIDERS: '["azure","gcp","local"]', HAS_GCP_SERVICE_ACCOUNT: 'true', HAS_AZURE_TENANT_ID: 'true' });
     expect(r.code).toBe(1);
     expect(r.out).toContain(
-      '::error title=image-builder::the selected images live in ["azure","gcp","local"] but these secrets are empty: GCP_WORKLOAD_IDENTITY_PROVIDER AZURE_CLIENT_ID.',
+      '::error title=image-builder::the selected images live in ["azure","gcp","local"] but these secrets are empty: GCP_WORKLOAD_IDENTITY_PROVIDER, AZURE_CLIENT_ID. ' +
+        'Pass them in the secrets: block of the job that calls this workflow (docs/workflows.md).\n',
     );
     expect(r.out).not.toContain('AWS_ROLE_ARN');
+  });
+
+  it("names the plan identity's secret first in a plan-only run, and says how to plan without one", () => {
+    const r = bash(check, { ...none, IDENTITY: 'plan', PROVIDERS: '["aws","azure","gcp"]', HAS_AZURE_TENANT_ID: 'true' });
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(
+      'these secrets are empty: AWS_PLAN_ROLE_ARN (or AWS_ROLE_ARN), GCP_WORKLOAD_IDENTITY_PROVIDER, ' +
+        'GCP_PLAN_SERVICE_ACCOUNT (or GCP_SERVICE_ACCOUNT), AZURE_PLAN_CLIENT_ID (or AZURE_CLIENT_ID).',
+    );
+    expect(r.out).toContain('A plan-only run (pull requests) logs in with the read-only plan identity');
+    expect(r.out).toContain('offline: true');
+    expect(bash(check, { ...none, IDENTITY: 'pipeline', PROVIDERS: '["aws"]' }).out).not.toContain('plan identity');
   });
 
   it('is the same script in every job that logs in: each runs it through the one cloud-login action', () => {
@@ -316,8 +245,17 @@ describe('the pull-request comment (workflows/pull-request.yml)', () => {
     await run(fakeGitHub(comments).github, env);
     const body = comments[0].body;
     expect(body).toContain('**2** to build, **1** to copy, **0** to retire.');
-    expect(body).toContain(`| c2 | r2 | debian12 | \`${cell(2).name}\` | eu-west-1 | eu-west-1, us-east-1 |`);
+    expect(body).toContain(`| c2 | r2 | debian12 | \`${cell(2).name}\` | eu-west-1 | eu-west-1, us-east-1 |  |`);
     expect(body).toContain("[the run's summary](https://github.com/o/r/actions/runs/7)");
+  });
+
+  it("says why each image is built, with a cell's pipes escaped", async () => {
+    const comments: Comment[] = [];
+    const why = 'base image moved: ami-1 | debian-12-a (2026-10-01) -> ami-2 | debian-12-b (2026-11-01)';
+    await run(fakeGitHub(comments).github, { ...env, BUILD_COUNT: '1', MATRIX: JSON.stringify({ include: [{ ...cell(1), why }] }) });
+    const row = comments[0].body.split('\n').find((l) => l.includes(cell(1).name))!;
+    expect(row).toContain('| base image moved: ami-1 \\| debian-12-a (2026-10-01) -> ami-2 \\| debian-12-b (2026-11-01) |');
+    expect(row.split(/(?<!\\)\|/)).toHaveLength(9);
   });
 
   it('leaves a comment that only quotes the marker alone when a person wrote it', async () => {
@@ -337,7 +275,12 @@ describe('the pull-request comment (workflows/pull-request.yml)', () => {
 });
 
 describeWith(['shellcheck'], 'shellcheck', () => {
-  const files = ['.github/workflows/ci.yml', '.github/workflows/image-builder.yml', '.github/workflows/image-builder-build.yml'];
+  const files = readdirSync(path.join(ROOT, '.github/workflows'))
+    .filter((f) => f.endsWith('.yml'))
+    .map((f) => `.github/workflows/${f}`);
+  it('checks every workflow of the project', () => {
+    expect(files).toEqual(expect.arrayContaining(['.github/workflows/image-builder.yml', '.github/workflows/release.yml']));
+  });
   const scripts: (readonly [string, string])[] = files.flatMap((file) =>
     Object.entries(load(file).jobs).flatMap(([job, j]) =>
       (j.steps ?? []).filter((s) => s.run).map((s) => [`${file} ${job}: ${s.name ?? s.run!.split('\n')[0]}`, s.run!] as const),

@@ -36,6 +36,7 @@ interface Job {
   outputs?: Dict;
   'timeout-minutes'?: unknown;
   'continue-on-error'?: unknown;
+  environment?: unknown;
 }
 interface Workflow {
   on: Dict;
@@ -134,16 +135,15 @@ describe.each(FILES)('%s', (file) => {
     }
   });
 
-  it('widens no other permission, except pull-requests: write for the job that comments', () => {
+  it('widens no other permission, except pull-requests: write for the job that comments and contents: write for the job that tags a release', () => {
+    const allowed = [
+      { file: 'workflows/pull-request.yml', job: 'comment', scope: 'pull-requests', level: 'write' },
+      { file: '.github/workflows/release.yml', job: 'tag', scope: 'contents', level: 'write' },
+    ];
     for (const [id, job] of jobs) {
       for (const [scope, level] of Object.entries(job.permissions ?? {})) {
         if (scope === 'id-token' || level === 'read' || level === 'none') continue;
-        expect({ file, job: id, scope, level }).toEqual({
-          file: 'workflows/pull-request.yml',
-          job: 'comment',
-          scope: 'pull-requests',
-          level: 'write',
-        });
+        expect(allowed).toContainEqual({ file, job: id, scope, level });
       }
     }
   });
@@ -185,15 +185,35 @@ describe('the reusable pipeline (image-builder.yml)', () => {
       ]),
     );
     expect(call.inputs.delete).toMatchObject({ type: 'boolean', default: false });
+    expect(call.inputs.environment).toMatchObject({ type: 'string', default: '' });
+    expect(call.inputs['build-timeout']).toMatchObject({ type: 'number', default: 120 });
+    expect(call.inputs['aws-role-duration-seconds']).toMatchObject({ type: 'number', default: 0 });
     expect(Object.keys(call.secrets).sort()).toEqual([
+      'AWS_PLAN_ROLE_ARN',
       'AWS_ROLE_ARN',
       'AZURE_CLIENT_ID',
+      'AZURE_PLAN_CLIENT_ID',
       'AZURE_SUBSCRIPTION_ID',
       'AZURE_TENANT_ID',
+      'GCP_PLAN_SERVICE_ACCOUNT',
       'GCP_SERVICE_ACCOUNT',
       'GCP_WORKLOAD_IDENTITY_PROVIDER',
+      'IMAGE_BUILDER_REPO_TOKEN',
     ]);
     for (const secret of Object.values(call.secrets)) expect(secret.required).toBe(false);
+  });
+
+  it('hands build-timeout to the action in every build and verification', () => {
+    for (const job of [build, verify]) {
+      const action = steps(job).find((s) => s.uses === './.image-builder')!;
+      expect(action.with?.['build-timeout']).toBe('${{ inputs.build-timeout }}');
+    }
+  });
+
+  it('runs the jobs that change the clouds in the environment the caller names, and a plan-only run in none', () => {
+    for (const job of [build, verify, distribute, lifecycle]) expect(job.environment).toBe('${{ inputs.environment }}');
+    expect(plan.environment).toBe("${{ !inputs.plan-only && inputs.environment || '' }}");
+    expect(chunks.with?.environment).toBe('${{ inputs.environment }}');
   });
 
   it('runs plan -> build -> verify -> distribute -> lifecycle', () => {
@@ -234,7 +254,12 @@ describe('the reusable pipeline (image-builder.yml)', () => {
     });
     expect(chunks.uses).toBe('$/.github/workflows/image-builder-build.yml');
     expect(chunks.with).toMatchObject({ chunk: '${{ matrix.chunk }}', 'max-cells': '${{ inputs.max-cells }}' });
-    expect(Object.keys(chunks.secrets as Dict).sort()).toEqual(Object.keys(call.secrets).sort());
+    // Every secret but the plan identity's: a chunk never plans.
+    expect(Object.keys(chunks.secrets as Dict).sort()).toEqual(
+      Object.keys(call.secrets)
+        .filter((n) => !n.includes('_PLAN_'))
+        .sort(),
+    );
     for (const [name, value] of Object.entries(chunks.secrets as Dict)) expect(value).toBe(`\${{ secrets.${name} }}`);
   });
 
@@ -247,6 +272,7 @@ describe('the reusable pipeline (image-builder.yml)', () => {
         fetch: {
           repository: '${{ job.workflow_repository }}',
           ref: '${{ job.workflow_sha }}',
+          token: '${{ secrets.IMAGE_BUILDER_REPO_TOKEN || github.token }}',
           path: '.image-builder',
           'persist-credentials': false,
         },
@@ -285,25 +311,40 @@ describe('the reusable pipeline (image-builder.yml)', () => {
     const built = upload(build, /built/)!;
     expect(built.with).toMatchObject({
       name: 'image-builder-built-${{ matrix.cloud }}--${{ matrix.name }}',
-      path: '${{ steps.build.outputs.result-file }}',
+      // A dry run's stand-in (pipeline-scripts.test.ts), else what the build wrote.
+      path: '${{ inputs.dry-run && steps.standin.outputs.file || steps.build.outputs.result-file }}',
     });
     const fetched = steps(verify).find((s) => s.uses?.startsWith('actions/download-artifact@'))!;
     expect(fetched.with?.name).toBe(built.with?.name);
     const verified = upload(verify, /result/)!;
     expect(verified.if).toBe("steps.verify.outcome == 'success'");
     for (const job of [distribute, lifecycle]) {
-      const all = steps(job).find((s) => s.uses?.startsWith('actions/download-artifact@'))!;
-      expect(all.with).toMatchObject({ 'merge-multiple': true, path: 'image-builder-results' });
-      const pattern = new RegExp(
-        `^${String(all.with?.pattern)
-          .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
-          .replace(/\*/g, '.*')}$`,
-      );
-      expect(pattern.test('image-builder-result-lab--ib-base-debian12-0123')).toBe(true);
+      // Every result of the run, listed by name prefix through the REST API (pipeline-scripts.test.ts).
+      const list = steps(job).find((s) => s.id === 'results')!;
+      const prefix = /run-artifacts\.mjs (\S+)$/m.exec(String(list.run))![1];
+      expect('image-builder-result-lab--ib-base-debian12-0123'.startsWith(prefix)).toBe(true);
+      expect(verified.with?.name).toMatch(new RegExp(`^${prefix}`));
       for (const other of ['image-builder-built-lab--x', 'image-builder-rejected-lab--x', 'image-builder-plan'])
-        expect(pattern.test(other)).toBe(false);
+        expect(other.startsWith(prefix)).toBe(false);
+      const all = steps(job).find((s) => s.uses?.startsWith('actions/download-artifact@'))!;
+      expect(all.with).toMatchObject({ 'merge-multiple': true, 'artifact-ids': '${{ steps.results.outputs.ids }}' });
+      const action = steps(job).find((s) => s.uses === './.image-builder')!;
+      expect(all.with?.path).toBe(`\${{ inputs.dry-run && 'image-builder-dry-run-results' || '${action.with?.results}' }}`);
+      expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write', actions: 'read' });
     }
+    expect(distribute.outputs).toEqual({ 'result-count': '${{ steps.results.outputs.count }}' });
+    expect((wf.on.workflow_call as { outputs: Record<string, { value: string }> }).outputs['result-count'].value).toBe(
+      '${{ jobs.distribute.outputs.result-count }}',
+    );
     expect(upload(plan, /plan/)!.with).toMatchObject({ path: '${{ steps.plan.outputs.plan-file }}' });
+  });
+
+  it('verifies in a dry run too (the verification template of the stand-in), in both workflows', () => {
+    const chunkVerify = load(CHUNK).jobs.verify;
+    for (const job of [verify, chunkVerify]) {
+      expect(job.if).not.toContain('dry-run');
+      expect(steps(job).find((s) => s.id === 'verify')?.with?.['dry-run']).toBe('${{ inputs.dry-run }}');
+    }
   });
 
   it('distributes what passed even when some builds failed, and promotes only after every copy', () => {
@@ -319,7 +360,7 @@ describe('the reusable pipeline (image-builder.yml)', () => {
       const from = all.findIndex((s) => s.id === 'clouds');
       return all.slice(from + 1, from + 2);
     };
-    const reference = block(plan);
+    const reference = block(build);
     expect(reference).toEqual([
       {
         name: 'Log in to the clouds in use',
@@ -334,11 +375,20 @@ describe('the reusable pipeline (image-builder.yml)', () => {
           'azure-tenant-id': '${{ secrets.AZURE_TENANT_ID }}',
           'azure-subscription-id': '${{ secrets.AZURE_SUBSCRIPTION_ID }}',
           'aws-region': '${{ inputs.aws-region }}',
-          'aws-role-duration-seconds': '${{ inputs.aws-role-duration-seconds }}',
+          'aws-role-duration-seconds': '${{ env.LOGIN_AWS_SESSION_SECONDS }}',
           'azure-cloud': '${{ inputs.azure-cloud }}',
         },
       },
     ]);
+    // The plan job logs in as the plan identity in a plan-only run, for a session of its own (actions.test.ts).
+    expect(block(plan)[0].with).toEqual({
+      ...reference[0].with,
+      identity: "${{ inputs.plan-only && 'plan' || 'pipeline' }}",
+      'aws-role-arn': '${{ inputs.plan-only && secrets.AWS_PLAN_ROLE_ARN || secrets.AWS_ROLE_ARN }}',
+      'gcp-service-account': '${{ inputs.plan-only && secrets.GCP_PLAN_SERVICE_ACCOUNT || secrets.GCP_SERVICE_ACCOUNT }}',
+      'azure-client-id': '${{ inputs.plan-only && secrets.AZURE_PLAN_CLIENT_ID || secrets.AZURE_CLIENT_ID }}',
+      'aws-role-duration-seconds': '${{ steps.limits.outputs.plan-aws-session-seconds }}',
+    });
     const action = (parse(text(CLOUD_LOGIN_FILE)) as { runs: { steps: Step[] } }).runs.steps;
     expect(action.map((s) => s.name)).toEqual([
       'Check the cloud credentials',
@@ -354,7 +404,7 @@ describe('the reusable pipeline (image-builder.yml)', () => {
     ] as const) {
       expect(step.if).toBe(`contains(fromJSON(inputs.providers), '${cloud}')`);
     }
-    for (const job of [build, verify, distribute, lifecycle]) expect(block(job)).toEqual(reference);
+    for (const job of [verify, distribute, lifecycle]) expect(block(job)).toEqual(reference);
     for (const job of Object.values(wf.jobs)) expect(steps(job).filter((s) => s.uses === CLOUD_LOGIN).length).toBe(logsIn(job) ? 1 : 0);
     const scope = (job: Job) => steps(job).find((s) => s.id === 'clouds')!.env!.SCOPE;
     expect(scope(plan)).toBe("${{ !inputs.offline && steps.scope.outputs.providers || '[]' }}");
@@ -365,7 +415,15 @@ describe('the reusable pipeline (image-builder.yml)', () => {
 
   it('never runs two pipelines of one topology at once, and never cancels one halfway', () => {
     expect(wf.concurrency?.['cancel-in-progress']).toBe(false);
-    expect(wf.concurrency?.group).toContain("format('image-builder-{0}-{1}', github.repository, inputs.topology)");
+    expect(wf.concurrency?.group).toMatch(/\|\| format\('image-builder-\{0\}-\{1\}', github\.repository, inputs\.topology\) \}\}$/);
+  });
+
+  it('keys plans and dry runs by topology and ref, apart from real runs and from each other', () => {
+    expect(wf.concurrency?.group).toBe(
+      "${{ inputs.plan-only && format('image-builder-plan-{0}-{1}-{2}', github.repository, inputs.topology, github.ref)" +
+        " || inputs.dry-run && format('image-builder-dry-run-{0}-{1}-{2}', github.repository, inputs.topology, github.ref)" +
+        " || format('image-builder-{0}-{1}', github.repository, inputs.topology) }}",
+    );
   });
 });
 
