@@ -1,38 +1,23 @@
 #!/usr/bin/env bash
-# The whole pipeline on the embedded local provider, with the CLI a user runs
-# (bin/image-builder.js -> dist/index.js): plan -> build -> verify ->
-# distribute -> lifecycle -> plan again (nothing left to do).
+# The whole pipeline on the embedded local provider: installs Packer, QEMU and
+# Ansible from Debian's packages when they are missing, then runs
+# `image-builder run` (plan, build, verify, distribute, lifecycle, plan again).
 #
-#   bash scripts/local-pipeline.sh [TOPOLOGY]     (default examples/local/topology.yml)
+#   bash scripts/local-pipeline.sh [TOPOLOGY] [run options, e.g. --parallel 2]
 #
-# Needs root for the base image (debootstrap, chroot); installs Packer, QEMU
-# and Ansible from Debian's packages when they are missing.
+# TOPOLOGY defaults to examples/local/topology.yml. The plan, results, work
+# files and log go to .image-builder/ beside it, or to $IMAGE_BUILDER_WORK.
+# Needs root for the base image (debootstrap, chroot).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-topology=$(realpath "${1:-$root/examples/local/topology.yml}")
+topology="$root/examples/local/topology.yml"
+if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
+  topology=$(realpath "$1")
+  shift
+fi
 bash "$root/scripts/setup.sh" --system
-
-work=${IMAGE_BUILDER_WORK:-$(dirname "$topology")/.pipeline}
-mkdir -p "$work"
-results="$work/results"
-ib() { node "$root/bin/image-builder.js" "$@" --topology "$topology" --results "$results" --work-dir "$work/work"; }
-
-echo "== plan"
-ib plan --plan-file "$work/plan.json"
-cells=$(node -e 'for (const c of require(process.argv[1]).builds) console.log(JSON.stringify(c))' "$work/plan.json")
-failed=0
-while IFS= read -r cell; do
-  [ -n "$cell" ] || continue
-  name=$(node -e 'console.log(JSON.parse(process.argv[1]).name)' "$cell")
-  echo "== build $name"
-  ib build --cell "$cell"
-  echo "== verify $name"
-  ib verify --cell "$cell" || { echo "verify of $name failed: it will not be promoted"; failed=1; }
-done <<< "$cells"
-echo "== distribute"
-ib distribute
-echo "== lifecycle"
-ib lifecycle
-echo "== plan again"
-ib plan --plan-file "$work/plan-after.json"
-exit "$failed"
+state=()
+if [ -n "${IMAGE_BUILDER_WORK:-}" ]; then
+  state=(--plan-file "$IMAGE_BUILDER_WORK/plan.json" --results "$IMAGE_BUILDER_WORK/results" --work-dir "$IMAGE_BUILDER_WORK/work")
+fi
+exec node "$root/bin/image-builder.js" run --topology "$topology" "${state[@]}" "$@"

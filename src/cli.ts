@@ -1,99 +1,136 @@
 /**
  * The terminal front end: `image-builder <command> [--flag value ...]`.
- * Flags are the action's input names, so the CLI runs exactly the same code.
+ * Flags are the action's input names, so the CLI runs exactly the same code;
+ * `run` and `status` are the terminal's own. Exit codes: 0 done, 1 a
+ * failure, 2 a command line that cannot run as written (usage), 130/143
+ * a run stopped by SIGINT/SIGTERM.
  */
-import { dispatch } from './commands/index.js';
-import { COMMANDS, InputNames, type Command } from './io/constants.js';
+import path from 'node:path';
+import { dispatch, runPipeline, runStatus } from './commands/index.js';
+import { InputNames } from './io/constants.js';
 import { cliReporter } from './io/cli-reporter.js';
 import { guardStrayRejections, reportFailure } from './io/fail.js';
-import { HELP_FLAGS, VERSION_FLAGS, parsedFlags } from './io/flags.js';
-import { parseInputs } from './io/inputs.js';
+import { HELP_FLAGS, STATE_DIR, VERSION_FLAGS, type CliCommand } from './io/flags.js';
+import { parseInputs, type Inputs } from './io/inputs.js';
 import { productVersion } from './io/paths.js';
+import { UsageError, isCommand, parseArgs, unknownCommand, usage } from './io/usage.js';
+import { planPicture } from './report/plan-picture.js';
+import type { PlanResult } from './commands/plan.js';
 
-/** The flags the parser takes (src/io/flags.ts): the usage below is made from the same table. */
-const FLAGS = new Map(parsedFlags());
-const BOOLEAN = new Set([...FLAGS].filter(([, spec]) => spec.value === undefined).map(([name]) => name));
+export { USAGE, parseArgs, usage } from './io/usage.js';
 
-/** The usage text: every flag, or given a command, the flags that command reads. */
-export function usage(command?: Command): string {
-  const rows = [...FLAGS]
-    .filter(([, spec]) => !command || spec.commands.includes(command))
-    .map(([name, spec]) => [
-      `--${name}${spec.value ? ` ${spec.value}` : ''}`,
-      spec.description + (spec.default ? ` (default ${spec.default})` : ''),
-    ]);
-  rows.push(
-    [HELP_FLAGS.join(', '), command ? 'This text.' : 'This text; after a command, only the options that command reads.'],
-    [VERSION_FLAGS.join(', '), 'Print the version.'],
-  );
-  const width = Math.max(...rows.map(([flag]) => flag.length)) + 2;
-  const head = command
-    ? `usage: image-builder ${command} [options]`
-    : `usage: image-builder <command> [options]\n\ncommands: ${COMMANDS.join(', ')}`;
-  return `${head}
-
-options (the action's inputs, as flags; a boolean flag alone means true. An unset
-flag is read from IMAGE_BUILDER_<NAME>, e.g. IMAGE_BUILDER_GCP_ACCESS_TOKEN):
-${rows.map(([flag, text]) => `  ${flag.padEnd(width)}${text}`).join('\n')}`;
-}
-
-export const USAGE = usage();
-
-export interface ParsedArgs {
-  values: Record<string, string>;
-  json: boolean;
-}
-
-export function parseArgs(argv: string[]): ParsedArgs {
-  const values: Record<string, string> = {};
-  const rest = [...argv];
-  if (rest[0] && !rest[0].startsWith('-')) values[InputNames.command] = rest.shift() as string;
-  while (rest.length > 0) {
-    const arg = rest.shift() as string;
-    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (!match || !FLAGS.has(match[1])) throw new UsageError(`unknown option "${arg}"`);
-    const [, name, inline] = match;
-    if (inline !== undefined) values[name] = inline;
-    else if (BOOLEAN.has(name) && (rest[0] === undefined || rest[0].startsWith('--'))) values[name] = 'true';
-    else if (rest[0] === undefined) throw new UsageError(`option --${name} needs a value`);
-    else values[name] = rest.shift() as string;
-  }
-  return { values, json: values.json === 'true' };
-}
-
-class UsageError extends Error {}
+const ENV_PREFIX = 'IMAGE_BUILDER_';
+const envName = (flag: string) => ENV_PREFIX + flag.toUpperCase().replace(/-/g, '_');
+const has = (argv: string[], flags: readonly string[]) => argv.some((arg) => flags.includes(arg));
 
 export async function cli(argv: string[]): Promise<void> {
-  const command = COMMANDS.find((c) => c === argv[0]);
-  if (argv.some((arg) => (VERSION_FLAGS as readonly string[]).includes(arg))) {
+  const code = await main(argv);
+  if (code !== 0) process.exitCode = code;
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (has(argv, VERSION_FLAGS)) {
     process.stdout.write(productVersion() + '\n');
-    return;
+    return 0;
   }
-  if (argv.length === 0 || argv.some((arg) => (HELP_FLAGS as readonly string[]).includes(arg))) {
-    process.stdout.write(usage(command) + '\n');
-    if (argv.length === 0) process.exitCode = 2;
-    return;
+  // `help` and `help <command>` are --help and <command> --help.
+  const args = argv[0] === 'help' ? [...argv.slice(1, 2), '--help'] : argv;
+  if (args.length === 0) {
+    process.stdout.write(usage() + '\n');
+    return 2;
   }
-  let parsed: ParsedArgs;
   try {
-    parsed = parseArgs(argv);
+    if (has(args, HELP_FLAGS)) {
+      const first = args[0].startsWith('-') ? undefined : args[0];
+      if (first !== undefined && !isCommand(first)) throw unknownCommand(first);
+      process.stdout.write(usage(first) + '\n');
+      return 0;
+    }
+    const parsed = parseArgs(args);
+    return await execute(parsed.command ?? commandFromEnv(), parsed.values, parsed.json);
   } catch (error) {
-    process.stderr.write(`image-builder: ${(error as Error).message}\n${usage(command)}\n`);
-    process.exitCode = 2;
-    return;
+    if (!(error instanceof UsageError)) throw error;
+    return usageError(error, isCommand(args[0]) ? args[0] : undefined);
   }
-  const reporter = cliReporter({ quiet: parsed.json });
+}
+
+function commandFromEnv(): CliCommand {
+  const word = process.env[envName(InputNames.command)]?.trim() || 'plan';
+  if (!isCommand(word)) throw unknownCommand(word);
+  return word;
+}
+
+function usageError(error: UsageError, command?: CliCommand): number {
+  const help = command ? `image-builder ${command} --help` : 'image-builder --help';
+  process.stderr.write(`image-builder: ${error.message}\n(${help} lists the options)\n`);
+  return 2;
+}
+
+/**
+ * The inputs of a command line: flags, else IMAGE_BUILDER_<NAME>, else the
+ * defaults; run and status keep their plan, results and work files in
+ * .image-builder/ beside the topology unless told otherwise. A value the
+ * inputs refuse is a usage error.
+ */
+function readInputs(
+  command: CliCommand,
+  values: Record<string, string>,
+): { inputs: Inputs; raw: (name: string) => string; state?: string } {
+  const raw = (name: string) => values[name] ?? process.env[envName(name)] ?? '';
+  const own = command === 'run' || command === 'status';
+  const state = own ? path.join(path.dirname(path.resolve(raw(InputNames.topology) || 'topology.yml')), STATE_DIR) : undefined;
+  const defaults: Record<string, string> = state
+    ? {
+        [InputNames.results]: path.join(state, 'results'),
+        [InputNames.workDir]: path.join(state, 'work'),
+        [InputNames.planFile]: path.join(state, 'plan.json'),
+      }
+    : {};
+  try {
+    // run and status are no action command: their steps set `command` as they call them.
+    const inputs = parseInputs((name) => (name === InputNames.command ? (own ? 'plan' : command) : raw(name) || defaults[name] || ''));
+    const usesState = [InputNames.results, InputNames.workDir, InputNames.planFile].some((n) => !raw(n));
+    return { inputs, raw, state: usesState ? state : undefined };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function positive(raw: string, flag: string, max: number): number | undefined {
+  if (raw.trim() === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > max)
+    throw new UsageError(`--${flag} is "${raw}": write a whole number from 1 to ${max}`);
+  return value;
+}
+
+async function execute(command: CliCommand, values: Record<string, string>, json: boolean): Promise<number> {
+  const { inputs, raw, state } = readInputs(command, values);
+  const parallel = positive(raw('parallel'), 'parallel', 16);
+  const reporter = cliReporter({ quiet: json });
   guardStrayRejections((message) => process.stderr.write(`${message}\n`));
+  for (const secret of [inputs.gcpAccessToken, inputs.token]) if (secret) reporter.mask(secret);
   try {
-    const inputs = parseInputs(
-      (name) => parsed.values[name] ?? process.env[`IMAGE_BUILDER_${name.toUpperCase().replace(/-/g, '_')}`] ?? '',
-    );
-    for (const secret of [inputs.gcpAccessToken, inputs.token]) if (secret) reporter.mask(secret);
+    if (command === 'run') {
+      const report = await runPipeline(inputs, { parallel, report: raw('report') || undefined, stateDir: state });
+      return report.exitCode;
+    }
+    if (command === 'status') {
+      const status = await runStatus(inputs, reporter);
+      if (json) process.stdout.write(JSON.stringify(status, null, 2) + '\n');
+      return status.failures.length > 0 ? 1 : 0;
+    }
     const result = await dispatch(inputs, reporter);
-    if (parsed.json) process.stdout.write(JSON.stringify(jsonOf(result), null, 2) + '\n');
+    if (json) process.stdout.write(JSON.stringify(jsonOf(result), null, 2) + '\n');
+    else if (command === 'plan' && inputs.summary) {
+      const picture = planPicture((result as PlanResult).plan);
+      if (picture) process.stdout.write(picture + '\n');
+    }
+    return 0;
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     process.stderr.write(`image-builder: ${reportFailure(error, reporter)}\n`);
-    process.exitCode = 1;
+    return 1;
   }
 }
 

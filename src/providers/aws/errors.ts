@@ -191,9 +191,25 @@ export function advice(kind: ErrorKind, code: string, site: AwsCallSite, attempt
   }
 }
 
+/**
+ * The SDK found no credentials in its chain (environment, profile, SSO,
+ * container and instance metadata): no request was sent. Its error is a
+ * CredentialsProviderError (@smithy/property-provider), named "Could not
+ * load credentials from any providers".
+ */
+function noCredentials(error: unknown, site: AwsCallSite): ProviderError {
+  return new ProviderError(
+    `no credentials found for cloud "${site.cloud}" (aws), so no request reached EC2: set AWS_ACCESS_KEY_ID and ` +
+      'AWS_SECRET_ACCESS_KEY, or AWS_PROFILE (aws configure / aws sso login), or on GitHub run aws-actions/configure-aws-credentials first.',
+    { cloud: site.cloud, operation: site.operation, region: site.region, kind: 'permission', code: 'CredentialsProviderError' },
+    error,
+  );
+}
+
 /** The error users see. The SDK error stays reachable as `cause`. */
 export function awsError(error: unknown, site: AwsCallSite): ProviderError {
   const code = errorCode(error);
+  if (code === 'CredentialsProviderError') return noCredentials(error, site);
   const kind = classify(error);
   const attempts = (error as SdkErrorLike | undefined)?.$metadata?.attempts;
   const retried = attempts !== undefined && attempts > 1 ? `after ${attempts} attempts` : 'not retried';

@@ -6,6 +6,7 @@
  * client.ts) has given up; permission and quota errors arrive on the first
  * attempt.
  */
+import type { TokenCredential } from '@azure/core-auth';
 import { ProviderError, type ErrorKind } from '../errors.js';
 
 /** What the failing call was doing, for the message. */
@@ -141,6 +142,42 @@ function advice(failure: ArmFailure, call: AzureCallContext): string {
     );
   }
   return 'Details are in the activity log of the resource group (Azure portal > Activity log).';
+}
+
+/**
+ * A sign-in that got no token: @azure/identity's CredentialUnavailableError
+ * (no credential of the chain is set up here) or AggregateAuthenticationError
+ * (each one that was tried failed). Both list every credential of the chain,
+ * one line each; users get one line. Undefined for any other error.
+ */
+export function credentialError(cloud: string, error: unknown): ProviderError | undefined {
+  const name = (error as { name?: unknown } | undefined)?.name;
+  if (name !== 'CredentialUnavailableError' && name !== 'AggregateAuthenticationError') return undefined;
+  const how =
+    'on GitHub, run azure/login first, or give the job id-token: write and set AZURE_CLIENT_ID and AZURE_TENANT_ID (OIDC); ' +
+    'on a terminal, az login, or a token in IMAGE_BUILDER_AZURE_ACCESS_TOKEN';
+  const first = String((error as Error).message ?? '').split('\n')[0];
+  const tried = (error as { errors?: Array<{ name?: unknown }> }).errors;
+  // DefaultAzureCredential reports a chain of which no credential is set up as an aggregate of unavailable ones.
+  const noneSetUp =
+    name === 'CredentialUnavailableError' || (tried?.length && tried.every((e) => e?.name === 'CredentialUnavailableError'));
+  const text = noneSetUp
+    ? `no credentials found for cloud "${cloud}" (azure): ${how}.`
+    : `cloud "${cloud}" (azure): signing in failed (${first.replace(/\.$/, '')}): check the credentials it found: ${how}.`;
+  return new ProviderError(text, { cloud, operation: 'sign-in', kind: 'permission', code: String(name) }, error);
+}
+
+/** The credential, its sign-in failures told in one line (credentialError), whichever call asked for a token. */
+export function oneLineSignIn(cloud: string, credential: TokenCredential): TokenCredential {
+  return {
+    getToken: async (scopes, options) => {
+      try {
+        return await credential.getToken(scopes, options);
+      } catch (error) {
+        throw credentialError(cloud, error) ?? error;
+      }
+    },
+  };
 }
 
 /** The error to throw for a failed ARM call. */

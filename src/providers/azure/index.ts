@@ -15,13 +15,13 @@
  */
 import type { ComputeManagementClient, TargetRegion } from '@azure/arm-compute';
 import type { AzureSource, Cloud, ProviderSource } from '../../topology/model.js';
-import type { ProviderContext } from '../provider.js';
+import type { BuildLine, ProviderContext } from '../provider.js';
 import { TAGS, type ImageRecord } from '../../images/index.js';
 import { type CopyOptions, type DeprecateOptions, type Provider, type ShareOptions, type Usage } from '../provider.js';
 import { realSleep } from '../../util/retry.js';
 import { AZURE_CA_FILE_ENV, caFromEnv } from './endpoint-token.js';
 import { azureCredential, azureEndpoints, createComputeClient, type AzureProviderOptions } from './client.js';
-import { azureError, isNotFound, isSdkError, type AzureCallContext } from './errors.js';
+import { azureError, isNotFound, isSdkError, oneLineSignIn, type AzureCallContext } from './errors.js';
 import { GalleryInventory, recordsIn, versionRecord, versionState } from './records.js';
 import { DEFAULT_GALLERY, azureImageDefinition, definitionId, normalizeRegion, parseAzureImageId, type AzureImageRef } from './names.js';
 import { grantReader, sharePrincipals } from './share.js';
@@ -29,11 +29,10 @@ import { UsageIndex } from './usage.js';
 import { requiredRole, type RoleKind } from './roles.js';
 import { sourceGeneration, type HyperVGeneration } from './generation.js';
 import { GalleryVersions, latestChange } from './versions.js';
+import { resolveAzureSource, resolvedAzureSource } from './resolve.js';
 
 export { azureImageDefinition, azureVersionName, parseAzureVersionName } from './names.js';
 export type { AzureProviderOptions } from './client.js';
-
-/** Tag naming the image that replaces a deprecated one (Azure has no native field). */
 
 export class AzureProvider implements Provider {
   readonly provider = 'azure' as const;
@@ -69,6 +68,9 @@ export class AzureProvider implements Provider {
       now: this.now,
     });
   }
+
+  /** The marketplace version the source names today: the newest for `latest`, else the pinned one (resolve.ts). */
+  readonly resolveSource = (region: string, source: ProviderSource) => resolveAzureSource(this, region, source as AzureSource);
 
   private role(kind: RoleKind): string {
     return requiredRole(kind, this.resourceGroup, this.gallery, this.subscription);
@@ -225,9 +227,9 @@ export class AzureProvider implements Provider {
     return this.arm(call, () => this.usageIndex.usage(image));
   }
 
-  /** Creates the line's image definition, of the source's Hyper-V generation (generation.ts), unless it exists. */
-  async prepareBuild(line: { image: string; os: string; region: string; source?: ProviderSource }): Promise<void> {
-    const source = line.source && 'offer' in line.source ? (line.source as AzureSource) : undefined;
+  /** Creates the line's image definition, of the source's Hyper-V generation (generation.ts; the resolved version's, if any), unless it exists. */
+  async prepareBuild(line: BuildLine): Promise<void> {
+    const source = resolvedAzureSource(line.source, line.resolved);
     const call = { operation: 'lookup of the source image', region: line.region, role: this.role('source') };
     const hyperVGeneration = source && (await this.arm(call, () => sourceGeneration(this.client, line.region, source, this.log)));
     await this.ensureImageDefinition(line.image, line.os, { location: line.region, hyperVGeneration });
@@ -293,6 +295,6 @@ export async function createAzureProvider(cloud: Cloud, context: ProviderContext
   const endpoints = azureEndpoints(context.azureCloud, env);
   const { credential } = await azureCredential(env, endpoints.authorityHost, { ...options, mask: options.mask ?? context.mask });
   const ca = options.ca ?? (await caFromEnv(env, AZURE_CA_FILE_ENV));
-  const client = createComputeClient(credential, subscription, endpoints, { ...options, ca }, context.log);
+  const client = createComputeClient(oneLineSignIn(cloud.name, credential), subscription, endpoints, { ...options, ca }, context.log);
   return new AzureProvider(cloud, client, subscription, context, options);
 }

@@ -18,7 +18,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_STORE, type Cloud } from '../../topology/model.js';
+import { DEFAULT_STORE, type Cloud, type LocalSource, type ProviderSource } from '../../topology/model.js';
 import type { ProviderContext } from '../provider.js';
 import { TAGS, fromTags, type ImageRecord } from '../../images/index.js';
 import { type CopyOptions, type DeprecateOptions, type Provider, type ShareOptions, type Usage } from '../provider.js';
@@ -26,6 +26,7 @@ import { METADATA, folderId, parseMetadata, type FolderIdentity, type ReadMetada
 import { UsageScanner } from './usage.js';
 import { collectDebris } from './debris.js';
 import { lockStore, type Release } from './lock.js';
+import { resolveLocalSource } from './resolve.js';
 
 type StoreContext = Pick<ProviderContext, 'baseDir'> & Partial<Pick<ProviderContext, 'log' | 'env' | 'sleep'>>;
 
@@ -51,6 +52,10 @@ export class LocalProvider implements Provider {
     this.root = path.resolve(context.baseDir, cloud.store ?? DEFAULT_STORE);
     this.log = context.log ?? (() => undefined);
   }
+
+  /** The suite's Release file on the mirror, or the pinned disk (resolve.ts). */
+  readonly resolveSource = (region: string, source: ProviderSource) =>
+    resolveLocalSource(region, source as LocalSource, { ...this.context, cloud: this.cloud.name });
 
   regionDir(region: string): string {
     return path.join(this.root, safeSegment(region));
