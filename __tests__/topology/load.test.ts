@@ -213,7 +213,7 @@ clouds:
     expect(error?.message.split('\n')).toEqual([
       'topology.yml: 4 problems in the topology file',
       'topology.yml:4:5: unknown key "playbook" in images.base — did you mean "playbooks"?',
-      'topology.yml:9:15: unknown provider "lokal" in clouds[0] — did you mean "local"? (one of "aws", "gcp", "azure", "local")',
+      'topology.yml:9:15: unknown provider "lokal" in clouds[0] — did you mean "local"? (one of "aws", "gcp", "azure", "local", "openstack")',
       'topology.yml:11:48: unknown image "bsae" — did you mean "base"?',
       'topology.yml:11:75: clouds[0].regions.rack1.instances[0].count must be greater than 0, not 0 — e.g. count: 1 (to run none, remove the instance)',
     ]);

@@ -6,7 +6,7 @@
 import type { Cloud } from '../topology/model.js';
 import type { BuildHooks, Provider, ProviderContext } from './provider.js';
 
-export type { BuildHooks, Provider, ProviderContext } from './provider.js';
+export type { BuildHooks, Provider, ProviderContext, ResolvedSource } from './provider.js';
 
 export async function createProvider(cloud: Cloud, context: ProviderContext): Promise<Provider> {
   switch (cloud.provider) {
@@ -27,6 +27,10 @@ export async function createProvider(cloud: Cloud, context: ProviderContext): Pr
       const { createAzureProvider } = await import('./azure/index.js');
       return createAzureProvider(cloud, context);
     }
+    case 'openstack': {
+      const { createOpenStackProvider } = await import('./openstack/index.js');
+      return createOpenStackProvider(cloud, context);
+    }
   }
 }
 
@@ -39,6 +43,12 @@ export async function createBuildHooks(cloud: Cloud, context: ProviderContext): 
     case 'local': {
       const { LocalBuildHooks } = await import('./local/build.js');
       return new LocalBuildHooks(cloud, context);
+    }
+    case 'openstack': {
+      // Built here by the local QEMU path, then uploaded to Glance (credentials only then).
+      const { OpenStackBuildHooks } = await import('./openstack/build.js');
+      const { createOpenStackProvider } = await import('./openstack/index.js');
+      return new OpenStackBuildHooks(cloud, context, () => createOpenStackProvider(cloud, context));
     }
     case 'aws':
     case 'gcp':

@@ -20,6 +20,8 @@ const OWNER: Record<string, ProviderName> = {
   resource_group: 'azure',
   gallery: 'azure',
   store: 'local',
+  cloud: 'openstack',
+  naming: 'openstack',
 };
 
 /** Fields a provider cannot work without, with what to write. */
@@ -36,6 +38,7 @@ const SOURCE_EXAMPLES: Record<ProviderName, string> = {
   gcp: 'gcp: { project: debian-cloud, family: debian-12 }',
   azure: 'azure: { publisher: Debian, offer: debian-12, sku: 12-gen2 }',
   local: 'local: { suite: bookworm }',
+  openstack: 'openstack: { suite: bookworm, os_distro: debian }',
 };
 
 /** Recipe name -> a description of the first instance that uses it. */

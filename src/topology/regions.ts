@@ -40,9 +40,21 @@ export const REGION_SYNTAX: Record<ProviderName, RegionSyntax> = {
    * leading "." (hidden folders and "..").
    */
   local: { pattern: /^[a-z0-9][a-z0-9._-]{0,62}$/, example: 'rack1' },
+  /**
+   * Keystone region ids (Identity API v3 reference, "Regions": free text up
+   * to 255 characters), kept to the names clouds give them (RegionOne, bgo,
+   * osl), as they go into names and folders: letters, digits, . _ -.
+   */
+  openstack: { pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, example: 'RegionOne' },
 };
 
-const PROVIDER_NAMES: Record<ProviderName, string> = { aws: 'an AWS', gcp: 'a GCP', azure: 'an Azure', local: 'a local' };
+const PROVIDER_NAMES: Record<ProviderName, string> = {
+  aws: 'an AWS',
+  gcp: 'a GCP',
+  azure: 'an Azure',
+  local: 'a local',
+  openstack: 'an OpenStack',
+};
 
 /** Why `name` is not a region of `provider`, and what to write instead; undefined when it is one. */
 export function regionProblem(provider: ProviderName, name: string): { message: string; hint: string } | undefined {
