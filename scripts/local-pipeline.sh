@@ -7,7 +7,7 @@
 #
 # TOPOLOGY defaults to examples/local/topology.yml. The plan, results, work
 # files and log go to .image-builder/ beside it, or to $IMAGE_BUILDER_WORK.
-# Needs root for the base image (debootstrap, chroot).
+# The base image needs root (debootstrap), or user namespaces (mmdebstrap).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 topology="$root/examples/local/topology.yml"
