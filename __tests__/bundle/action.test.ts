@@ -19,6 +19,9 @@ import { imageTags } from '../../src/images/index.js';
 import { loadTopology } from '../../src/topology/index.js';
 import { topologyOwner } from '../../src/topology/owner.js';
 import { startEc2Fake, type Ec2Fake } from '../fakes/aws/server.js';
+import { mirrorEnv, TEST_BOOKWORM } from '../helpers/mirror-env.js';
+import { releaseFile } from '../fakes/debian/mirror.js';
+import { createHash } from 'node:crypto';
 import { parseOutputs } from '../helpers/action-run.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -65,6 +68,8 @@ function run(cwd: string, args: string[], env: Record<string, string>): Promise<
     GITHUB_OUTPUT: paths.output,
     GITHUB_STEP_SUMMARY: paths.summary,
     IB_LOAD_LOG: paths.loads,
+    // The stand-in Debian mirror (helpers/test-mirror.ts): an online plan of a local source reads its Release there.
+    ...mirrorEnv(),
     ...env,
   };
   const argv = ['--import', pathToFileURL(path.join(hooks, 'register.mjs')).href, ...args];
@@ -131,10 +136,29 @@ async function expectedCells(dir: string, topology: string) {
   }));
 }
 
+/**
+ * A local cell as an online plan writes it: the base image it resolved (the
+ * stand-in mirror's bookworm Release: sha256 of the file, its Date) and why
+ * it is built.
+ */
+function newLocalCell(cell: Awaited<ReturnType<typeof expectedCells>>[number]) {
+  const release = releaseFile('bookworm', TEST_BOOKWORM);
+  return {
+    ...cell,
+    resolved: {
+      id: `sha256:${createHash('sha256').update(release).digest('hex').slice(0, 16)}`,
+      name: `bookworm ${TEST_BOOKWORM.date}`,
+      created: new Date(TEST_BOOKWORM.date).toISOString(),
+      pinned: false,
+    },
+    why: `new line: ${cell.cloud} has no ${cell.image}/${cell.os} image yet`,
+  };
+}
+
 describe('node dist/index.js (the action)', () => {
   it('plans the local example: exact outputs, plan file and job summary', async () => {
     const { dir, topology } = localExample();
-    const cells = await expectedCells(dir, topology);
+    const cells = (await expectedCells(dir, topology)).map(newLocalCell);
     const r = await run(dir, [BUNDLE], { INPUT_TOPOLOGY: topology, 'INPUT_PLAN-FILE': 'out/plan.json' });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -217,7 +241,7 @@ describe('node dist/index.js (the action)', () => {
       expect.stringMatching(/^::error title=topology,file=topology\.yml,line=1,col=1::missing required key "sources"/),
       expect.stringMatching(/^::error title=topology,file=topology\.yml,line=2,col=9::images is empty/),
       expect.stringMatching(/^::error title=topology,file=topology\.yml,line=4,col=5::missing required key "regions" in clouds\[0\]/),
-      '::error title=topology,file=topology.yml,line=5,col=15::unknown provider "nope" in clouds[0] — known provider values: "aws", "gcp", "azure", "local"',
+      '::error title=topology,file=topology.yml,line=5,col=15::unknown provider "nope" in clouds[0] — known provider values: "aws", "gcp", "azure", "local", "openstack"',
       '::error::image-builder: topology.yml: 4 problems in the topology file (see above)',
     ]);
     expect(`${r.stdout}\n${r.stderr}`).not.toMatch(/^ {4}at /m);
@@ -236,7 +260,7 @@ describe('node dist/index.js (the action)', () => {
 
   it('serves the CLI: image-builder plan --topology FILE --json prints the plan', async () => {
     const { dir, topology } = localExample();
-    const cells = await expectedCells(dir, topology);
+    const cells = (await expectedCells(dir, topology)).map(newLocalCell);
     const r = await run(
       dir,
       [path.join(ROOT, 'bin/image-builder.js'), 'plan', '--topology', topology, '--json', '--plan-file', 'p.json'],
@@ -281,6 +305,13 @@ clouds:
 `,
     );
     const [cell] = await expectedCells(dir, 'topology.yml');
+    // What the source resolves to in the build region (one DescribeImages there).
+    ec2.state.publishUpstream({
+      region: 'eu-west-1',
+      ownerId: '136693071363',
+      name: 'debian-12-amd64-20261101-1000',
+      creationDate: '2026-11-01T10:00:00Z',
+    });
     const ami = ec2.state.seedImage({
       region: 'eu-west-1',
       name: cell.name,
@@ -316,7 +347,8 @@ clouds:
       ['eu-west-1', 'ap-southeast-2', ami.id],
       ['eu-west-1', 'us-east-1', ami.id],
     ]);
-    expect(['eu-west-1', 'us-east-1', 'ap-southeast-2'].map((region) => ec2.count('DescribeImages', region))).toEqual([1, 1, 1]);
+    // One inventory list per region, plus one resolution of the source in the build region.
+    expect(['eu-west-1', 'us-east-1', 'ap-southeast-2'].map((region) => ec2.count('DescribeImages', region))).toEqual([2, 1, 1]);
 
     const kinds = chunkKinds();
     expect(kinds.gcp.length).toBeGreaterThan(0);

@@ -305,3 +305,80 @@ describeWith(['qemu-img'], 'the bundle in a user repository, product at .image-b
     expect((await store.inventory('rack1')).map((i) => i.channel)).toEqual(['candidate', 'candidate']);
   });
 });
+
+/** The first YAML block of the README's "The topology file" section, as a user copies it. */
+function readmeTopology(): string {
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('\n## The topology file'));
+  const match = /```yaml\n([\s\S]*?)```/.exec(section);
+  if (!match) throw new Error('README.md: no yaml block under "## The topology file"');
+  return match[1];
+}
+
+describe("the README's topology, verbatim, in a repository that holds only it", () => {
+  let repo: string;
+  let fakeBin: string;
+  const step = (inputs: Record<string, string>): Promise<ActionRun> =>
+    runAction(repo, path.join('.image-builder', 'dist', 'index.js'), {
+      ...GITHUB,
+      PATH: `${fakeBin}:${process.env.PATH ?? ''}`,
+      ...actionInputs({ topology: 'topology.yml', results: 'results', 'work-dir': 'work', ...inputs }),
+    });
+
+  beforeAll(() => {
+    repo = tempDir('ib-readme-repo-');
+    mkdirSync(path.join(repo, '.git'));
+    for (const item of PRODUCT_FILES) cpSync(path.join(ROOT, item), path.join(repo, '.image-builder', item), { recursive: true });
+    writeTree({ 'topology.yml': readmeTopology() }, repo);
+    // A runner's Packer (setup-packer installs the newest): cloud verification templates need 1.7 or later.
+    fakeBin = fakePacker(tempDir('ib-fake-packer-'), { build: 'pass', version: '1.11.2' });
+  });
+
+  it('plans (offline, as a pull request from a fork would), then builds and verifies every cell in dry-run', async () => {
+    const plan = await step({ command: 'plan', offline: 'true', 'plan-file': 'plan.json' });
+    expect(plan.stderr).toBe('');
+    expect(plan.code).toBe(0);
+    const cells = JSON.parse(plan.outputs.matrix).include as Cell[];
+    const clouds = (await loadTopology(path.join(repo, 'topology.yml'))).clouds;
+    expect(cells.length).toBeGreaterThan(1);
+    // Every cloud of the README's topology has something to build.
+    expect(new Set(cells.map((c) => c.cloud))).toEqual(new Set(clouds.map((c) => c.name)));
+    expect(plan.outputs['build-count']).toBe(String(cells.length));
+    for (const cell of cells) {
+      const build = await step({ command: 'build', cell: JSON.stringify(cell), 'dry-run': 'true' });
+      expect({ cell: cell.name, cloud: cell.cloud, code: build.code, stderr: build.stderr }).toEqual({
+        cell: cell.name,
+        cloud: cell.cloud,
+        code: 0,
+        stderr: '',
+      });
+      // Every template names the bundled playbooks of the product checkout.
+      expect(readFileSync(build.outputs['var-file'], 'utf8')).toContain(path.join(repo, '.image-builder', 'playbooks', 'provision.yml'));
+      // What the workflow's "Stand-in result (dry run)" step hands verify in a dry run (image id "dry-run").
+      await writeResult(path.join(repo, 'results'), {
+        version: 1,
+        ...cell,
+        provider: cell.provider as 'aws',
+        imageId: 'dry-run',
+        builtAt: '2026-11-28T20:10:15Z',
+        durationSeconds: 0,
+        packerVersion: '',
+        verified: 'unverified',
+      });
+      const verify = await step({ command: 'verify', cell: JSON.stringify(cell), 'dry-run': 'true' });
+      expect({
+        cell: cell.name,
+        cloud: cell.cloud,
+        code: verify.code,
+        stderr: verify.stderr,
+        out: verify.code ? verify.stdout : '',
+      }).toEqual({
+        out: '',
+        cell: cell.name,
+        cloud: cell.cloud,
+        code: 0,
+        stderr: '',
+      });
+    }
+  });
+});

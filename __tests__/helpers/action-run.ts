@@ -5,6 +5,7 @@
  * by GITHUB_OUTPUT, as `name<<delimiter` blocks.
  */
 import { execFile } from 'node:child_process';
+import { mirrorEnv } from './mirror-env.js';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,7 +42,14 @@ export function runAction(cwd: string, script: string, env: Record<string, strin
   const summary = path.join(files, 'summary.md');
   writeFileSync(output, '');
   writeFileSync(summary, '');
-  const fullEnv = { PATH: process.env.PATH ?? '', HOME: files, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary, ...env };
+  const fullEnv = {
+    PATH: process.env.PATH ?? '',
+    HOME: files,
+    GITHUB_OUTPUT: output,
+    GITHUB_STEP_SUMMARY: summary,
+    ...mirrorEnv(),
+    ...env,
+  };
   return new Promise((resolve) => {
     execFile(process.execPath, [script], { cwd, env: fullEnv, timeout }, (error, stdout, stderr) => {
       resolve({

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll } from '@jest/globals';
 import { startDebianMirror, type DebianMirror } from '../fakes/debian/mirror.js';
+import { TEST_BOOKWORM } from './mirror-env.js';
 
 let mirror: DebianMirror | undefined;
 let before: string | undefined;
@@ -15,13 +16,9 @@ beforeAll(async () => {
   before = process.env.IMAGE_BUILDER_DEBIAN_MIRROR;
   if (before?.startsWith('http://127.0.0.1:')) return;
   mirror = await startDebianMirror();
-  for (const [codename, version] of [
-    ['bookworm', '12.7'],
-    ['trixie', '13.1'],
-    ['bullseye', '11.11'],
-  ]) {
-    mirror.publish(codename, { version, date: 'Sat, 31 Aug 2024 10:13:22 UTC' });
-  }
+  mirror.publish('bookworm', TEST_BOOKWORM);
+  mirror.publish('trixie', { version: '13.1', date: TEST_BOOKWORM.date });
+  mirror.publish('bullseye', { version: '11.11', date: TEST_BOOKWORM.date });
   process.env.IMAGE_BUILDER_DEBIAN_MIRROR = mirror.url;
 });
 
