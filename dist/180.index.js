@@ -1,50 +1,6 @@
 export const id = 180;
-export const ids = [180,854];
+export const ids = [180,384];
 export const modules = {
-
-/***/ 61787:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   f8: () => (/* binding */ errorKind),
-/* harmony export */   mZ: () => (/* binding */ ProviderError)
-/* harmony export */ });
-/* unused harmony export ERROR_KINDS */
-/**
- * One vocabulary for what went wrong in a cloud call, shared by every
- * provider: each cloud's own errors module only classifies its codes into
- * these kinds and writes the advice; the shape users and callers see is
- * this one.
- */
-const ERROR_KINDS = (/* unused pure expression or super */ null && (['throttled', 'transient', 'quota', 'permission', 'not-found', 'conflict', 'other']));
-/** A failed cloud call: the message names the cloud, the operation, the region, the cloud's code and what to do. */
-class ProviderError extends Error {
-    kind;
-    /** The cloud's own error code (EC2 code, GCP status/reason, ARM code). */
-    code;
-    cloud;
-    operation;
-    region;
-    /** The HTTP status, when the cloud answered. */
-    statusCode;
-    constructor(message, fields, cause) {
-        super(message, cause === undefined ? undefined : { cause });
-        this.name = 'ProviderError';
-        this.kind = fields.kind;
-        this.code = fields.code;
-        this.cloud = fields.cloud;
-        this.operation = fields.operation;
-        this.region = fields.region;
-        this.statusCode = fields.statusCode;
-    }
-}
-/** The kind of a ProviderError, else undefined (an error of our own or an unclassified one). */
-function errorKind(error) {
-    return error instanceof ProviderError ? error.kind : undefined;
-}
-
-
-/***/ }),
 
 /***/ 57208:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
@@ -457,7 +413,7 @@ function operationError(op, ctx) {
 
 /***/ }),
 
-/***/ 77854:
+/***/ 95384:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -688,7 +644,51 @@ async function findUsage(clients, call, project, image, pageSize) {
     return [...new Set([...disks, ...templates])].sort();
 }
 
+// EXTERNAL MODULE: ./src/providers/source-errors.ts
+var source_errors = __webpack_require__(71881);
+;// CONCATENATED MODULE: ./src/providers/gcp/resolve.ts
+
+
+const IMAGE_PATH = /^(?:.*\/)?projects\/([^/]+)\/global\/images\/([^/]+)$/;
+async function resolveGcpSource(call, clients, region, cloudProject, source) {
+    const named = source.image ? IMAGE_PATH.exec(source.image) : null;
+    const project = named?.[1] ?? source.project ?? cloudProject;
+    const image = named?.[2] ?? source.image;
+    const operation = image ? 'images.get' : 'images.getFromFamily';
+    const site = {
+        cloud: call.cloud,
+        provider: 'gcp',
+        region,
+        source: (0,source_errors/* describeFields */.VO)({ project, family: source.family, image }),
+        check: image
+            ? `the image name and its project (${project}): the image may have been deleted`
+            : `the project and the family (public images live in their own project, e.g. project: debian-cloud, family: debian-12)`,
+        permission: `${image ? 'compute.images.get' : 'compute.images.getFromFamily'} on project ${project} (roles/compute.imageUser) to the workflow's identity`,
+    };
+    let found;
+    try {
+        [found] = await gcpCall(call, operation, region, () => image
+            ? clients.images.get({ project, image }, { retry: null })
+            : clients.images.getFromFamily({ project, family: source.family }, { retry: null }));
+    }
+    catch (error) {
+        throw (0,source_errors/* sourceError */.I8)(site, error);
+    }
+    if (!found?.name)
+        throw (0,source_errors/* sourceNotFound */.Rf)(site, operation, 'Compute Engine answered without an image');
+    if (found.status && found.status !== 'READY')
+        throw (0,source_errors/* sourceNotFound */.Rf)(site, operation, `the image ${found.name} is ${found.status}, not READY`);
+    const created = found.creationTimestamp ? new Date(found.creationTimestamp) : undefined;
+    return {
+        id: `projects/${project}/global/images/${found.name}`,
+        name: found.name,
+        ...(created && !Number.isNaN(created.getTime()) ? { created: created.toISOString() } : {}),
+        pinned: image !== undefined,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/providers/gcp/index.ts
+
 
 
 
@@ -748,6 +748,10 @@ class GcpProvider {
             .map((image) => toRecord(image, region, this.cloud.name))
             .filter((r) => r !== undefined)
             .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.name.localeCompare(b.name));
+    }
+    /** The image the source names today: the family's newest, or the pinned image (resolve.ts). */
+    resolveSource(region, source) {
+        return resolveGcpSource(this.site, this.clients, region, this.project, source);
     }
     /** Images are global: the same image serves `region`; nothing is called. */
     async copy(image, region, _options) {
@@ -909,7 +913,7 @@ function sameLabels(a, b) {
 /* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(77252);
 /* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(57208);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6860);
-/* harmony import */ var _index_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(77854);
+/* harmony import */ var _index_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(95384);
 /**
  * The zone a GCP build or verification runs in. Zone names are not
  * `<region>-a` everywhere: europe-west1 has b, c and d, so has us-east1
@@ -999,65 +1003,6 @@ async function listUpZones(provider, region, context) {
     finally {
         await client.close();
     }
-}
-
-
-/***/ }),
-
-/***/ 77252:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Fw: () => (/* binding */ timeouts),
-/* harmony export */   PB: () => (/* binding */ retryable),
-/* harmony export */   _V: () => (/* binding */ formatMs),
-/* harmony export */   a2: () => (/* binding */ retryDelay),
-/* harmony export */   yE: () => (/* binding */ RETRY_POLICY)
-/* harmony export */ });
-/* unused harmony export TIMEOUTS */
-const RETRY_POLICY = {
-    /** Calls in all, the first one included. */
-    attempts: 6,
-    /** Backoff base for throttling: slower, the cloud asked us to slow down. */
-    throttledBaseMs: 1_000,
-    /** Backoff base for 5xx, network errors and timeouts. */
-    transientBaseMs: 200,
-    /** No single wait is longer, Retry-After included. */
-    maxDelayMs: 20_000,
-};
-/**
- * Deadlines of one cloud call (one attempt: a call that runs out is a
- * `transient` failure, retried under RETRY_POLICY, then reported naming the
- * endpoint and the deadline). AWS applies them through the SDK's
- * NodeHttpHandler, GCP through the auth client's transport, Azure through a
- * pipeline policy on every request (token requests included).
- */
-const TIMEOUTS = {
-    /** Until the TCP connection is up (AWS; the others count it in requestMs). */
-    connectMs: 10_000,
-    /** One request until its whole answer arrived; also the longest silence on a socket. */
-    requestMs: 60_000,
-    /** One long poll: GCP globalOperations.wait answers after up to 2 minutes by design. */
-    longPollMs: 150_000,
-};
-/** The deadlines with a caller's overrides (tests use a few hundred ms). */
-function timeouts(overrides = {}) {
-    return { ...TIMEOUTS, ...overrides };
-}
-/** "60 s", "200 ms": a deadline as messages name it. */
-function formatMs(ms) {
-    return ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
-}
-/** Throttling and transient failures are retried; quota, permission, not-found, conflict and other never are. */
-function retryable(kind) {
-    return kind === 'throttled' || kind === 'transient';
-}
-/** The wait before retry number `attempt` (1-based). */
-function retryDelay(attempt, kind, hintMs, policy = RETRY_POLICY, random = Math.random) {
-    const base = kind === 'throttled' ? policy.throttledBaseMs : policy.transientBaseMs;
-    const jitter = Math.floor(random() * Math.min(policy.maxDelayMs, base * 2 ** (attempt - 1)));
-    const hinted = hintMs === undefined ? jitter : Math.max(jitter, hintMs);
-    return Math.max(0, Math.min(policy.maxDelayMs, Math.round(hinted)));
 }
 
 

@@ -28370,7 +28370,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 95116:
+/***/ 3517:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28381,8 +28381,11 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: USAGE, parseArgs, usage
 
-// EXTERNAL MODULE: ./src/commands/index.ts + 79 modules
-var commands = __nccwpck_require__(3345);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./src/commands/index.ts + 100 modules
+var commands = __nccwpck_require__(15452);
 // EXTERNAL MODULE: ./src/io/constants.ts
 var constants = __nccwpck_require__(65609);
 ;// CONCATENATED MODULE: ./src/io/cli-reporter.ts
@@ -28418,114 +28421,23 @@ function cliReporter(options = {}) {
 
 // EXTERNAL MODULE: ./src/io/fail.ts
 var fail = __nccwpck_require__(28594);
-;// CONCATENATED MODULE: ./src/io/flags.ts
-/**
- * The CLI's flags: one per action input (InputNames, so none can be left
- * out), with action.yml's description, plus the CLI's own. src/cli.ts makes
- * both its parser and its usage text from this table, so they cannot drift.
- */
-
-const ALL = constants/* COMMANDS */.Lo;
-const CELL = ['build', 'verify'];
-const FLEET = ['plan', 'distribute', 'lifecycle'];
-const RESULTS = ['build', 'verify', 'distribute', 'lifecycle'];
-/** Keyed like InputNames: the compiler refuses an input without its flag. */
-const INPUT_FLAGS = {
-    command: { value: 'NAME', commands: ALL, description: 'What to run: plan, build, verify, distribute or lifecycle.', default: 'plan' },
-    topology: { value: 'FILE', commands: ALL, description: 'Path of the topology file, relative to the workspace.', default: 'topology.yml' },
-    offline: {
-        commands: ['plan'],
-        description: 'plan: ask no cloud; every image counts as missing (pull requests from forks, topology checks).',
-    },
-    clouds: { value: 'A,B', commands: FLEET, description: 'Only these clouds (comma-separated names, * wildcards). Empty means all.' },
-    images: { value: 'A,B', commands: FLEET, description: 'Only these recipes (comma-separated names, * wildcards). Empty means all.' },
-    force: { commands: ['plan'], description: 'plan: build every selected image even when an image with its fingerprint exists.' },
-    maxCells: {
-        value: 'N',
-        commands: ['plan'],
-        description: 'Cells per matrix chunk (1-256; GitHub runs at most 256 jobs from one matrix).',
-        default: '256',
-    },
-    chunk: { value: 'N', commands: ['plan'], description: "plan: which chunk's matrix to output when the plan has more than one (0-based)." },
-    planFile: {
-        value: 'FILE',
-        commands: ['plan'],
-        description: 'Where plan writes the whole plan as JSON.',
-        default: 'image-builder-plan.json',
-    },
-    cell: { value: 'JSON', commands: CELL, description: 'build, verify: one matrix cell as JSON (pass toJSON(matrix)).' },
-    dryRun: {
-        commands: RESULTS,
-        description: 'Change nothing; report exactly what would change (build writes and validates the template only).',
-    },
-    results: {
-        value: 'DIR',
-        commands: RESULTS,
-        default: 'image-builder-results',
-        description: 'Folder where build and verify write one JSON result per image, and distribute and lifecycle read them.',
-    },
-    delete: {
-        commands: ['lifecycle'],
-        description: 'lifecycle: really delete retired and surplus images. Without it lifecycle only reports what it would delete.',
-    },
-    concurrency: { value: 'N', commands: FLEET, description: 'Cloud API calls in flight at once (inventory, copies).', default: '8' },
-    gcpAccessToken: {
-        value: 'TOKEN',
-        commands: ALL,
-        description: 'A ready GCP access token (e.g. the access_token output of google-github-actions/auth). Masked.',
-    },
-    azureCloud: { value: 'NAME', commands: ALL, description: 'Azure cloud: AzureCloud, AzureChinaCloud or AzureUSGovernment.' },
-    token: { value: 'TOKEN', commands: CELL, description: 'GitHub token for `packer init` plugin downloads (rate limits). Masked.' },
-    summary: { commands: FLEET, description: 'Write the job summary.', default: 'true' },
-    buildTimeout: {
-        value: 'MIN',
-        commands: CELL,
-        default: '120',
-        description: 'build, verify: minutes one Packer run may take before it is interrupted (Packer then tears its machine down).',
-    },
-    workDir: {
-        value: 'DIR',
-        commands: CELL,
-        default: 'image-builder-work',
-        description: 'build, verify: folder for the Packer template, variables file, logs and output of each image.',
-    },
-    copyLimit: {
-        value: 'N',
-        commands: ['distribute'],
-        description: 'distribute: copies in flight at once into one destination region.',
-        default: '5',
-    },
-    copyTimeout: {
-        value: 'MIN',
-        commands: ['distribute'],
-        description: 'distribute: minutes to wait for one copy; a copy still pending then goes on in the cloud, and the next distribute waits for it.',
-        default: '120',
-    },
-};
-/** Flags of the CLI alone, parsed with the inputs' flags. */
-const CLI_FLAGS = {
-    json: { commands: ALL, description: "Print the command's result as JSON instead of tables." },
-};
-/** Flags answered before any parsing: the short form, then the long one. */
-const HELP_FLAGS = ['-h', '--help'];
-const VERSION_FLAGS = ['-v', '--version'];
-/** Every flag the parser takes (without the leading --), inputs first. */
-function parsedFlags() {
-    const inputs = Object.keys(INPUT_FLAGS).map((k) => [
-        constants/* InputNames */.nL[k],
-        INPUT_FLAGS[k],
-    ]);
-    return [...inputs, ...Object.entries(CLI_FLAGS)];
-}
-
+// EXTERNAL MODULE: ./src/io/flags.ts
+var flags = __nccwpck_require__(95679);
 // EXTERNAL MODULE: ./src/io/inputs.ts
 var io_inputs = __nccwpck_require__(96067);
 // EXTERNAL MODULE: ./src/io/paths.ts + 1 modules
 var paths = __nccwpck_require__(68764);
+// EXTERNAL MODULE: ./src/io/usage.ts
+var usage = __nccwpck_require__(76807);
+// EXTERNAL MODULE: ./src/report/plan-picture.ts
+var plan_picture = __nccwpck_require__(54408);
 ;// CONCATENATED MODULE: ./src/cli.ts
 /**
  * The terminal front end: `image-builder <command> [--flag value ...]`.
- * Flags are the action's input names, so the CLI runs exactly the same code.
+ * Flags are the action's input names, so the CLI runs exactly the same code;
+ * `run` and `status` are the terminal's own. Exit codes: 0 done, 1 a
+ * failure, 2 a command line that cannot run as written (usage), 130/143
+ * a run stopped by SIGINT/SIGTERM.
  */
 
 
@@ -28534,88 +28446,126 @@ var paths = __nccwpck_require__(68764);
 
 
 
-/** The flags the parser takes (src/io/flags.ts): the usage below is made from the same table. */
-const FLAGS = new Map(parsedFlags());
-const BOOLEAN = new Set([...FLAGS].filter(([, spec]) => spec.value === undefined).map(([name]) => name));
-/** The usage text: every flag, or given a command, the flags that command reads. */
-function usage(command) {
-    const rows = [...FLAGS]
-        .filter(([, spec]) => !command || spec.commands.includes(command))
-        .map(([name, spec]) => [
-        `--${name}${spec.value ? ` ${spec.value}` : ''}`,
-        spec.description + (spec.default ? ` (default ${spec.default})` : ''),
-    ]);
-    rows.push([HELP_FLAGS.join(', '), command ? 'This text.' : 'This text; after a command, only the options that command reads.'], [VERSION_FLAGS.join(', '), 'Print the version.']);
-    const width = Math.max(...rows.map(([flag]) => flag.length)) + 2;
-    const head = command
-        ? `usage: image-builder ${command} [options]`
-        : `usage: image-builder <command> [options]\n\ncommands: ${constants/* COMMANDS */.Lo.join(', ')}`;
-    return `${head}
 
-options (the action's inputs, as flags; a boolean flag alone means true. An unset
-flag is read from IMAGE_BUILDER_<NAME>, e.g. IMAGE_BUILDER_GCP_ACCESS_TOKEN):
-${rows.map(([flag, text]) => `  ${flag.padEnd(width)}${text}`).join('\n')}`;
-}
-const USAGE = usage();
-function parseArgs(argv) {
-    const values = {};
-    const rest = [...argv];
-    if (rest[0] && !rest[0].startsWith('-'))
-        values[constants/* InputNames */.nL.command] = rest.shift();
-    while (rest.length > 0) {
-        const arg = rest.shift();
-        const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-        if (!match || !FLAGS.has(match[1]))
-            throw new UsageError(`unknown option "${arg}"`);
-        const [, name, inline] = match;
-        if (inline !== undefined)
-            values[name] = inline;
-        else if (BOOLEAN.has(name) && (rest[0] === undefined || rest[0].startsWith('--')))
-            values[name] = 'true';
-        else if (rest[0] === undefined)
-            throw new UsageError(`option --${name} needs a value`);
-        else
-            values[name] = rest.shift();
-    }
-    return { values, json: values.json === 'true' };
-}
-class UsageError extends Error {
-}
+
+
+
+const ENV_PREFIX = 'IMAGE_BUILDER_';
+const envName = (flag) => ENV_PREFIX + flag.toUpperCase().replace(/-/g, '_');
+const has = (argv, flags) => argv.some((arg) => flags.includes(arg));
 async function cli(argv) {
-    const command = constants/* COMMANDS */.Lo.find((c) => c === argv[0]);
-    if (argv.some((arg) => VERSION_FLAGS.includes(arg))) {
+    const code = await main(argv);
+    if (code !== 0)
+        process.exitCode = code;
+}
+async function main(argv) {
+    if (has(argv, flags/* VERSION_FLAGS */.P0)) {
         process.stdout.write((0,paths/* productVersion */.Ud)() + '\n');
-        return;
+        return 0;
     }
-    if (argv.length === 0 || argv.some((arg) => HELP_FLAGS.includes(arg))) {
-        process.stdout.write(usage(command) + '\n');
-        if (argv.length === 0)
-            process.exitCode = 2;
-        return;
+    // `help` and `help <command>` are --help and <command> --help.
+    const args = argv[0] === 'help' ? [...argv.slice(1, 2), '--help'] : argv;
+    if (args.length === 0) {
+        process.stdout.write((0,usage/* usage */.CI)() + '\n');
+        return 2;
     }
-    let parsed;
     try {
-        parsed = parseArgs(argv);
+        if (has(args, flags/* HELP_FLAGS */.UM)) {
+            const first = args[0].startsWith('-') ? undefined : args[0];
+            if (first !== undefined && !(0,usage/* isCommand */.y9)(first))
+                throw (0,usage/* unknownCommand */.k8)(first);
+            process.stdout.write((0,usage/* usage */.CI)(first) + '\n');
+            return 0;
+        }
+        const parsed = (0,usage/* parseArgs */.Zy)(args);
+        return await execute(parsed.command ?? commandFromEnv(), parsed.values, parsed.json);
     }
     catch (error) {
-        process.stderr.write(`image-builder: ${error.message}\n${usage(command)}\n`);
-        process.exitCode = 2;
-        return;
+        if (!(error instanceof usage/* UsageError */.eb))
+            throw error;
+        return usageError(error, (0,usage/* isCommand */.y9)(args[0]) ? args[0] : undefined);
     }
-    const reporter = cliReporter({ quiet: parsed.json });
+}
+function commandFromEnv() {
+    const word = process.env[envName(constants/* InputNames */.nL.command)]?.trim() || 'plan';
+    if (!(0,usage/* isCommand */.y9)(word))
+        throw (0,usage/* unknownCommand */.k8)(word);
+    return word;
+}
+function usageError(error, command) {
+    const help = command ? `image-builder ${command} --help` : 'image-builder --help';
+    process.stderr.write(`image-builder: ${error.message}\n(${help} lists the options)\n`);
+    return 2;
+}
+/**
+ * The inputs of a command line: flags, else IMAGE_BUILDER_<NAME>, else the
+ * defaults; run and status keep their plan, results and work files in
+ * .image-builder/ beside the topology unless told otherwise. A value the
+ * inputs refuse is a usage error.
+ */
+function readInputs(command, values) {
+    const raw = (name) => values[name] ?? process.env[envName(name)] ?? '';
+    const own = command === 'run' || command === 'status';
+    const state = own ? external_node_path_default().join(external_node_path_default().dirname(external_node_path_default().resolve(raw(constants/* InputNames */.nL.topology) || 'topology.yml')), flags/* STATE_DIR */.e$) : undefined;
+    const defaults = state
+        ? {
+            [constants/* InputNames */.nL.results]: external_node_path_default().join(state, 'results'),
+            [constants/* InputNames */.nL.workDir]: external_node_path_default().join(state, 'work'),
+            [constants/* InputNames */.nL.planFile]: external_node_path_default().join(state, 'plan.json'),
+        }
+        : {};
+    try {
+        // run and status are no action command: their steps set `command` as they call them.
+        const inputs = (0,io_inputs/* parseInputs */.T)((name) => (name === constants/* InputNames */.nL.command ? (own ? 'plan' : command) : raw(name) || defaults[name] || ''));
+        const usesState = [constants/* InputNames */.nL.results, constants/* InputNames */.nL.workDir, constants/* InputNames */.nL.planFile].some((n) => !raw(n));
+        return { inputs, raw, state: usesState ? state : undefined };
+    }
+    catch (error) {
+        throw new usage/* UsageError */.eb(error.message);
+    }
+}
+function positive(raw, flag, max) {
+    if (raw.trim() === '')
+        return undefined;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 1 || value > max)
+        throw new usage/* UsageError */.eb(`--${flag} is "${raw}": write a whole number from 1 to ${max}`);
+    return value;
+}
+async function execute(command, values, json) {
+    const { inputs, raw, state } = readInputs(command, values);
+    const parallel = positive(raw('parallel'), 'parallel', 16);
+    const reporter = cliReporter({ quiet: json });
     (0,fail/* guardStrayRejections */.Z)((message) => process.stderr.write(`${message}\n`));
+    for (const secret of [inputs.gcpAccessToken, inputs.token])
+        if (secret)
+            reporter.mask(secret);
     try {
-        const inputs = (0,io_inputs/* parseInputs */.T)((name) => parsed.values[name] ?? process.env[`IMAGE_BUILDER_${name.toUpperCase().replace(/-/g, '_')}`] ?? '');
-        for (const secret of [inputs.gcpAccessToken, inputs.token])
-            if (secret)
-                reporter.mask(secret);
-        const result = await (0,commands/* dispatch */.J)(inputs, reporter);
-        if (parsed.json)
+        if (command === 'run') {
+            const report = await (0,commands/* runPipeline */.aI)(inputs, { parallel, report: raw('report') || undefined, stateDir: state });
+            return report.exitCode;
+        }
+        if (command === 'status') {
+            const status = await (0,commands/* runStatus */.em)(inputs, reporter);
+            if (json)
+                process.stdout.write(JSON.stringify(status, null, 2) + '\n');
+            return status.failures.length > 0 ? 1 : 0;
+        }
+        const result = await (0,commands/* dispatch */.JD)(inputs, reporter);
+        if (json)
             process.stdout.write(JSON.stringify(jsonOf(result), null, 2) + '\n');
+        else if (command === 'plan' && inputs.summary) {
+            const picture = (0,plan_picture/* planPicture */.q)(result.plan);
+            if (picture)
+                process.stdout.write(picture + '\n');
+        }
+        return 0;
     }
     catch (error) {
+        if (error instanceof usage/* UsageError */.eb)
+            throw error;
         process.stderr.write(`image-builder: ${(0,fail/* reportFailure */.x)(error, reporter)}\n`);
-        process.exitCode = 1;
+        return 1;
     }
 }
 function jsonOf(result) {
@@ -28625,13 +28575,15 @@ function jsonOf(result) {
 
 /***/ }),
 
-/***/ 3345:
+/***/ 15452:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  J: () => (/* binding */ dispatch)
+  JD: () => (/* binding */ dispatch),
+  aI: () => (/* reexport */ runPipeline),
+  em: () => (/* reexport */ runStatus)
 });
 
 // UNUSED EXPORTS: commands
@@ -28813,8 +28765,20 @@ const REGION_SYNTAX = {
      * leading "." (hidden folders and "..").
      */
     local: { pattern: /^[a-z0-9][a-z0-9._-]{0,62}$/, example: 'rack1' },
+    /**
+     * Keystone region ids (Identity API v3 reference, "Regions": free text up
+     * to 255 characters), kept to the names clouds give them (RegionOne, bgo,
+     * osl), as they go into names and folders: letters, digits, . _ -.
+     */
+    openstack: { pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, example: 'RegionOne' },
 };
-const PROVIDER_NAMES = { aws: 'an AWS', gcp: 'a GCP', azure: 'an Azure', local: 'a local' };
+const PROVIDER_NAMES = {
+    aws: 'an AWS',
+    gcp: 'a GCP',
+    azure: 'an Azure',
+    local: 'a local',
+    openstack: 'an OpenStack',
+};
 /** Why `name` is not a region of `provider`, and what to write instead; undefined when it is one. */
 function regionProblem(provider, name) {
     const { pattern, example } = REGION_SYNTAX[provider];
@@ -34544,7 +34508,7 @@ function _promise(Class, innerType) {
 }
 // @__NO_SIDE_EFFECTS__
 function _custom(Class, fn, _params) {
-    const norm = util.normalizeParams(_params);
+    const norm = normalizeParams(_params);
     norm.abort ?? (norm.abort = true); // default to abort:false
     const schema = new Class({
         type: "custom",
@@ -37170,13 +37134,13 @@ const ZodString = /*@__PURE__*/ $constructor("ZodString", (inst, def) => {
         return this.check(_isoDateTime(ZodISODateTime, params));
     },
     date(params) {
-        return this.check(_isoDate(ZodISODate, params));
+        return this.check(_isoDate(schemas_ZodISODate, params));
     },
     time(params) {
-        return this.check(_isoTime(ZodISOTime, params));
+        return this.check(_isoTime(schemas_ZodISOTime, params));
     },
     duration(params) {
-        return this.check(_isoDuration(ZodISODuration, params));
+        return this.check(_isoDuration(schemas_ZodISODuration, params));
     },
 });
 function schemas_string(params) {
@@ -37190,15 +37154,15 @@ const ZodISODateTime = /*@__PURE__*/ $constructor("ZodISODateTime", (inst, def) 
     $ZodISODateTime.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-const ZodISODate = /*@__PURE__*/ $constructor("ZodISODate", (inst, def) => {
+const schemas_ZodISODate = /*@__PURE__*/ $constructor("ZodISODate", (inst, def) => {
     $ZodISODate.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-const ZodISOTime = /*@__PURE__*/ $constructor("ZodISOTime", (inst, def) => {
+const schemas_ZodISOTime = /*@__PURE__*/ $constructor("ZodISOTime", (inst, def) => {
     $ZodISOTime.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-const ZodISODuration = /*@__PURE__*/ $constructor("ZodISODuration", (inst, def) => {
+const schemas_ZodISODuration = /*@__PURE__*/ $constructor("ZodISODuration", (inst, def) => {
     $ZodISODuration.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
@@ -38316,7 +38280,7 @@ function check(fn) {
     return ch;
 }
 function custom(fn, _params) {
-    return core._custom(ZodCustom, fn ?? (() => true), _params);
+    return _custom(ZodCustom, fn ?? (() => true), _params);
 }
 function refine(fn, _params = {}) {
     return _refine(ZodCustom, fn, _params);
@@ -38381,6 +38345,393 @@ function preprocess(fn, schema) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/topology/glance-properties.ts
+/**
+ * The `properties` of an openstack source: standard Glance image properties
+ * (Glance "Useful image properties": hw_*, img_*, os_type...), kept apart
+ * from the tags this tool writes, and text only, as Glance stores them.
+ */
+
+/** Image properties a source may set on its Glance images (Glance "Useful image properties"): hw_*, img_*, os_*... as text. */
+const GLANCE_PROPERTY = /^(hw_[a-z0-9_]+|img_[a-z0-9_]+|os_type|os_admin_user|hypervisor_type|architecture)$/;
+const glanceProperties = record(schemas_string(), 
+// YAML reads `hw_vif_multiqueue_enabled: 1` as a number: Glance properties are text.
+preprocess((v) => (typeof v === 'number' || typeof v === 'boolean' ? String(v) : v), schemas_string()))
+    .superRefine((value, ctx) => {
+    for (const key of Object.keys(value)) {
+        if (GLANCE_PROPERTY.test(key))
+            continue;
+        ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `"${key}" at {at} is not an image property this tool sets`,
+            params: {
+                hint: 'use hw_* (e.g. hw_disk_bus: scsi), img_*, os_type, os_admin_user, hypervisor_type or architecture; os_distro and os_version have their own keys',
+                at: 'key',
+            },
+        });
+    }
+});
+
+;// CONCATENATED MODULE: ./src/topology/positions.ts
+/**
+ * Maps a path in the parsed data (["clouds", 0, "regions"]) back to the YAML
+ * node it came from, and that node to a line and column.
+ *
+ * Position rules: a wrong value points at the value; an unknown key points at
+ * the key; a missing key points at the map that lacks it; an empty value
+ * (`key:` with nothing after it) points at its key.
+ */
+
+function keyText(key) {
+    return (0,dist/* isScalar */.jn)(key) ? String(key.value) : String(key);
+}
+/** Dotted path for messages: `clouds[0].regions.eu-central-1.instances[1]`. */
+function formatPath(path) {
+    let out = '';
+    for (const seg of path) {
+        if (typeof seg === 'number')
+            out += `[${seg}]`;
+        else
+            out += out ? `.${String(seg)}` : String(seg);
+    }
+    return out || 'the top level';
+}
+class Locator {
+    doc;
+    lines;
+    file;
+    /** Each map's pairs by key text, made on first use: a lookup stays cheap in a map of 100k keys. */
+    index = new WeakMap();
+    constructor(doc, lines, file) {
+        this.doc = doc;
+        this.lines = lines;
+        this.file = file;
+    }
+    pairOf(map, key) {
+        let pairs = this.index.get(map);
+        if (!pairs) {
+            pairs = new Map();
+            // The first of repeated keys wins, as a linear search would find it.
+            for (const pair of map.items)
+                if (!pairs.has(keyText(pair.key)))
+                    pairs.set(keyText(pair.key), pair);
+            this.index.set(map, pairs);
+        }
+        return pairs.get(key);
+    }
+    deref(node) {
+        if ((0,dist/* isAlias */.Vj)(node))
+            return node.resolve(this.doc);
+        return node;
+    }
+    find(path) {
+        let cur = this.deref(this.doc.contents);
+        let key;
+        for (const seg of path) {
+            if ((0,dist/* isMap */.jh)(cur)) {
+                const pair = this.pairOf(cur, String(seg));
+                if (!pair)
+                    return { deepest: cur, key, found: false };
+                key = pair.key;
+                cur = this.deref(pair.value);
+            }
+            else if ((0,dist/* isSeq */.oP)(cur) && typeof seg === 'number' && seg < cur.items.length) {
+                key = undefined;
+                cur = this.deref(cur.items[seg]);
+            }
+            else {
+                return { deepest: cur ?? undefined, key, found: false };
+            }
+        }
+        return { node: cur, key, deepest: cur ?? undefined, found: true };
+    }
+    /** The node a problem about `path` should point at. */
+    nodeFor(path, target = 'value') {
+        const found = this.find(path);
+        if (!found.found)
+            return found.deepest ?? found.key;
+        if (target === 'key' && found.key)
+            return found.key;
+        const node = found.node;
+        const empty = !node || ((0,dist/* isScalar */.jn)(node) && node.value === null && !node.source);
+        if (empty)
+            return found.key ?? found.deepest;
+        return node;
+    }
+    /** A problem about the node at `path`. */
+    problem(path, message, hint, target = 'value') {
+        return this.problemAt(this.nodeFor(path, target), message, hint);
+    }
+    /** A problem about a node (the top of the file when there is none). */
+    problemAt(node, message, hint) {
+        const range = node?.range;
+        if (!range)
+            return { file: this.file, line: 1, col: 1, message, hint };
+        const start = this.lines.linePos(range[0]);
+        const end = this.lines.linePos(Math.max(range[0], range[1]));
+        return { file: this.file, line: start.line, col: start.col, endLine: end.line, endCol: end.col, message, hint };
+    }
+    /** The 1-based line of the node at `path` (for "also defined at line N"). */
+    lineOf(path) {
+        const node = this.nodeFor(path);
+        return node?.range ? this.lines.linePos(node.range[0]).line : undefined;
+    }
+}
+
+// EXTERNAL MODULE: ./src/topology/suggest.ts
+var suggest = __nccwpck_require__(96891);
+;// CONCATENATED MODULE: ./src/topology/issues.ts
+
+
+function defOf(schema) {
+    return schema._zod.def;
+}
+/** Examples shown in hints, by key name. */
+const EXAMPLES = {
+    version: 'version: 1',
+    images: 'images: { base: { playbooks: [builtin:provision.yml] } }',
+    sources: 'sources: { debian12: { local: { suite: bookworm } } }',
+    clouds: 'clouds: [ { name: lab, provider: local, regions: { rack1: { instances: [...] } } } ]',
+    playbooks: 'playbooks: [builtin:provision.yml] (the bundled provisioning), or paths relative to topology.yml',
+    variables: 'variables: { packages: [jq] }',
+    build: 'build: { instance_type: t3.medium, disk_size_gb: 20 }',
+    regions: 'regions: { eu-central-1: { instances: [ { name: node, image: base, os: debian12 } ] } }',
+    instances: 'instances: [ { name: node, image: base, os: debian12, count: 2 } ]',
+    image: 'image: base',
+    os: 'os: debian12',
+    provider: 'provider: aws',
+    count: 'count: 1 (to run none, remove the instance)',
+    keep: 'keep: 3',
+    disk_size_gb: 'disk_size_gb: 20',
+    retired: 'retired: [old-recipe]',
+    accounts: 'accounts: ["123456789012"]',
+    share: 'share: { accounts: ["123456789012"], public: false }',
+    lifecycle: 'lifecycle: { keep: 3, retired: [] }',
+    publisher: 'publisher: Debian',
+    offer: 'offer: debian-12',
+    sku: 'sku: 12-gen2',
+    public: 'public: false',
+};
+const KINDS = {
+    array: 'a list',
+    object: 'a map',
+    record: 'a map',
+    string: 'text',
+    number: 'a number',
+    int: 'a whole number',
+    boolean: 'true or false',
+};
+/** The schema that validates the value at `path` (through optional, default, pipe...). */
+function schemaAt(root, path) {
+    let cur = unwrap(root);
+    for (const seg of path) {
+        if (!cur)
+            return undefined;
+        const def = defOf(cur);
+        if (def.type === 'object')
+            cur = def.shape[String(seg)];
+        else if (def.type === 'record')
+            cur = def.valueType;
+        else if (def.type === 'array')
+            cur = def.element;
+        else
+            return undefined;
+        cur = cur && unwrap(cur);
+    }
+    return cur;
+}
+function unwrap(schema) {
+    let cur = schema;
+    for (;;) {
+        const def = defOf(cur);
+        if (['optional', 'default', 'nullable', 'prefault', 'readonly'].includes(def.type)) {
+            cur = def.innerType;
+        }
+        else if (def.type === 'pipe') {
+            const inner = def.in;
+            cur = defOf(inner).type === 'transform' ? def.out : inner;
+        }
+        else {
+            return cur;
+        }
+    }
+}
+/** The raw (parsed YAML) value at `path`, or undefined. */
+function valueAt(data, path) {
+    let cur = data;
+    for (const seg of path) {
+        if (cur === null || typeof cur !== 'object')
+            return undefined;
+        cur = cur[seg];
+    }
+    return cur;
+}
+/** `in images.base`, or `at the top level` for the root. */
+function inside(path) {
+    return path.length > 0 ? `in ${formatPath(path)}` : 'at the top level';
+}
+function isMap(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+/** Text for messages: long values are cut (a value may be a megabyte). */
+function clipText(text) {
+    return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}
+/** A short rendering of a value for messages. */
+function describeValue(value) {
+    if (value === null || value === undefined)
+        return 'empty';
+    if (Array.isArray(value))
+        return 'a list';
+    if (typeof value === 'object')
+        return 'a map';
+    if (typeof value === 'string')
+        return `"${clipText(value)}"`;
+    return String(value);
+}
+function example(key, fallback) {
+    const ex = key === undefined ? undefined : EXAMPLES[String(key)];
+    return ex ? `e.g. ${ex}` : fallback;
+}
+/** One zod issue as problems (an unknown-keys issue yields one per key). */
+function issueToProblems(issue, ctx) {
+    const { locator, data } = ctx;
+    const path = issue.path;
+    const at = formatPath(path);
+    const last = path[path.length - 1];
+    const raw = valueAt(data, path);
+    const parent = path.length > 0 ? valueAt(data, path.slice(0, -1)) : undefined;
+    const missing = isMap(parent) && !Object.prototype.hasOwnProperty.call(parent, last);
+    if (missing && issue.code !== 'unrecognized_keys' && issue.code !== 'custom') {
+        const hint = example(last, `add ${String(last)}: ...`);
+        return [locator.problem(path, `missing required key "${String(last)}" ${inside(path.slice(0, -1))}`, hint)];
+    }
+    switch (issue.code) {
+        case 'unrecognized_keys': {
+            const found = schemaAt(ctx.schema, path);
+            const shape = found ? defOf(found).shape : undefined;
+            const allowed = shape ? Object.keys(shape) : [];
+            return issue.keys.map((key) => locator.problem([...path, key], `unknown key "${clipText(key)}" ${inside(path)}`, (0,suggest/* didYouMean */.au)(key, allowed, 'keys here', 'remove it'), 'key'));
+        }
+        case 'invalid_type': {
+            const found = schemaAt(ctx.schema, path);
+            const whole = issue.expected === 'number' && found !== undefined && /int/.test(String(defOf(found).format));
+            const kind = KINDS[whole ? 'int' : issue.expected] ?? issue.expected;
+            const fallback = kindHint(issue.expected);
+            return [locator.problem(path, `${at} must be ${kind}, not ${describeValue(raw)}`, example(last, fallback))];
+        }
+        case 'too_small': {
+            if (issue.origin === 'number' || issue.origin === 'int') {
+                const bound = issue.inclusive ? `at least ${issue.minimum}` : `greater than ${issue.minimum}`;
+                return [locator.problem(path, `${at} must be ${bound}, not ${describeValue(raw)}`, example(last, ''))];
+            }
+            const what = issue.origin === 'string' ? 'text' : 'list';
+            return [locator.problem(path, `${at} must not be an empty ${what}`, example(last, 'give a value or remove the key'))];
+        }
+        case 'invalid_value': {
+            const values = issue.values.map((v) => String(v));
+            if (values.length === 1) {
+                return [locator.problem(path, `${at} must be ${values[0]}, not ${describeValue(raw)}`, example(last, ''))];
+            }
+            const word = typeof raw === 'string' ? clipText(raw) : describeValue(raw);
+            const hint = (0,suggest/* didYouMean */.au)(word, values, `${String(last)} values`);
+            const suffix = hint.startsWith('did you mean') ? ` (one of ${(0,suggest/* quoteList */.JN)(values)})` : '';
+            return [locator.problem(path, `unknown ${String(last)} "${word}" ${inside(path.slice(0, -1))}`, hint + suffix)];
+        }
+        case 'custom': {
+            const params = (issue.params ?? {});
+            return [locator.problem(path, issue.message.replaceAll('{at}', at), params.hint ?? '', params.at ?? 'value')];
+        }
+        default:
+            return [locator.problem(path, `${at}: ${issue.message}`, '')];
+    }
+}
+function kindHint(expected) {
+    switch (expected) {
+        case 'array':
+            return 'write a list: [a, b], or one "- item" a line';
+        case 'object':
+        case 'record':
+            return 'write a map: "key: value" lines, or { key: value }';
+        case 'boolean':
+            return 'write true or false';
+        case 'string':
+            return 'write text (quote it if it looks like a number or a map)';
+        default:
+            return '';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/topology/verify-setting.ts
+/**
+ * A recipe's `verify`: the path of its verify playbook, or `false` to build
+ * its images without verifying them (they are then distributed and promoted
+ * unverified). Left out, the bundled verify playbook runs. Path rules
+ * (inside the repository, `builtin:`) are checked with the playbooks'.
+ */
+
+
+const verifySetting = preprocess(
+// An unquoted number is taken as its text, as for every other text field (schema.ts toText).
+(value) => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value), custom().superRefine((value, ctx) => {
+    if (value === false || (typeof value === 'string' && value.length > 0))
+        return;
+    ctx.addIssue({
+        code: 'custom',
+        message: `{at} must be the path of a verify playbook or false, not ${value === '' ? 'empty' : describeValue(value)}`,
+        params: {
+            hint: 'leave verify out to run the bundled verify playbook, name your own (e.g. verify: playbooks/verify.yml), or write verify: false to skip verification',
+        },
+    });
+}));
+
+;// CONCATENATED MODULE: ./src/topology/duration.ts
+/**
+ * Durations as the topology writes them (`rebuild_after: 30d`): a whole
+ * number and a unit, `h` (hours), `d` (days) or `w` (weeks), or `never`
+ * (a recipe turning off the lifecycle default). Minutes and months are left
+ * out on purpose: `m` would be read as either.
+ */
+
+const UNITS = { h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
+const FORM = /^([1-9]\d{0,4})\s*([hdw])$/;
+/** `never`: no age-based rebuild. */
+const duration_NEVER = 'never';
+/** Milliseconds of a duration (`12h`, `30d`, `2w`), `Infinity` for `never`, undefined for anything else. */
+function parseDuration(text) {
+    const value = text.trim().toLowerCase();
+    if (value === duration_NEVER)
+        return Infinity;
+    const match = FORM.exec(value);
+    return match ? Number(match[1]) * UNITS[match[2]] : undefined;
+}
+/** A rough human age: `41 days`, `3 hours` (whole units, rounded down; days from two days on). */
+function formatAge(ms) {
+    const [unit, size] = ms >= 2 * UNITS.d ? ['day', UNITS.d] : ['hour', UNITS.h];
+    const n = Math.max(0, Math.floor(ms / size));
+    return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+/** The schema of a `rebuild_after` value (a number alone is refused: its unit would be a guess). */
+const durationSchema = custom().superRefine((value, ctx) => {
+    if (typeof value === 'string' && parseDuration(value) !== undefined)
+        return;
+    const shown = typeof value === 'string'
+        ? `"${value.slice(0, 40)}"`
+        : value === null
+            ? 'empty'
+            : typeof value === 'number'
+                ? String(value)
+                : `a ${Array.isArray(value) ? 'list' : typeof value}`;
+    ctx.addIssue({
+        code: 'custom',
+        message: `{at} is ${shown}, not a duration`,
+        params: {
+            hint: 'write a whole number and a unit: 12h (hours), 30d (days) or 2w (weeks); or never, to rebuild only when something changed',
+        },
+    });
+});
+
 ;// CONCATENATED MODULE: ./src/topology/schema.ts
 /**
  * The zod schemas of topology.yml. Every object is strict: an unknown key is
@@ -38394,6 +38745,9 @@ function preprocess(fn, schema) {
  * required fields and file existence are checked afterwards
  * (checks-clouds.ts and checks-recipes.ts), with the same positions.
  */
+
+
+
 
 
 /** Cloud names go into image names, so they are short lowercase DNS labels. */
@@ -38463,8 +38817,10 @@ const recipeSpecSchema = strictObject({
     description: schemas_string().optional(),
     playbooks: array(schema_text).optional(),
     variables: record(schemas_string(), unknown()).optional(),
-    verify: schema_text.optional(),
+    verify: verifySetting.optional(),
     build: buildSettingsSchema.optional(),
+    /** Rebuild the recipe's images once the newest is older than this (`30d`), even if nothing changed; `never` turns the lifecycle default off. */
+    rebuild_after: durationSchema.optional(),
 });
 const awsSourceSchema = strictObject({
     owner: schema_text.optional(),
@@ -38572,11 +38928,19 @@ const localSourceSchema = strictObject({
         params: { hint: 'e.g. local: { suite: bookworm } or local: { image: https://example.org/debian-12.qcow2 }' },
     });
 });
+/** OpenStack: built here like a local image, then uploaded to Glance with these settings. */
+const openstackSourceSchema = localSourceSchema.safeExtend({
+    disk_format: schemas_enum(['qcow2', 'raw']).optional(),
+    os_distro: schema_text.optional(),
+    os_version: schema_text.optional(),
+    properties: glanceProperties.optional(),
+});
 const sourceSpecSchema = strictObject({
     aws: awsSourceSchema.optional(),
     gcp: gcpSourceSchema.optional(),
     azure: azureSourceSchema.optional(),
     local: localSourceSchema.optional(),
+    openstack: openstackSourceSchema.optional(),
 });
 const instanceSchema = strictObject({
     name: schema_text,
@@ -38601,6 +38965,8 @@ const cloudSchema = strictObject({
     resource_group: schema_text.optional(),
     gallery: schema_text.optional(),
     store: schema_text.optional(),
+    cloud: schema_text.optional(),
+    naming: schemas_enum(['gold-prefix']).optional(),
     kms_key_id: schema_text.optional(),
     kms_key_ids: record(schemas_string(), schema_text).optional(),
     build_region: schema_text.optional(),
@@ -38610,6 +38976,8 @@ const cloudSchema = strictObject({
 const lifecycleSchema = strictObject({
     keep: schemas_int().min(1).default(3),
     retired: array(schema_text).default([]),
+    /** The default of every recipe's rebuild_after (none: images are rebuilt only when something changed). */
+    rebuild_after: durationSchema.optional(),
 });
 const topologySchema = strictObject({
     version: literal(1),
@@ -38618,7 +38986,7 @@ const topologySchema = strictObject({
     /** Clouds whose images without an owner (made before ib-owner existed) this topology takes over. */
     adopt: array(schema_text).optional(),
     images: record(schemas_string(), recipeSpecSchema)
-        .superRefine(notEmpty('add at least one recipe, e.g. base: { playbooks: [playbooks/provision.yml] }')),
+        .superRefine(notEmpty('add at least one recipe, e.g. base: { playbooks: [builtin:provision.yml] }')),
     sources: record(schemas_string(), sourceSpecSchema),
     clouds: array(cloudSchema).min(1),
     lifecycle: lifecycleSchema.default({ keep: 3, retired: [] }),
@@ -38639,105 +39007,6 @@ function asName(value) {
 }
 function has(map, key) {
     return Object.prototype.hasOwnProperty.call(map, key);
-}
-
-;// CONCATENATED MODULE: ./src/topology/suggest.ts
-/**
- * "Did you mean" suggestions: the closest known name by edit distance.
- */
-/**
- * Optimal-string-alignment distance: insertions, deletions, substitutions and
- * swaps of two neighbouring characters each cost 1 ("gpc" is 1 from "gcp").
- */
-function editDistance(a, b) {
-    const rows = a.length + 1;
-    const cols = b.length + 1;
-    const d = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-    for (let i = 1; i < rows; i++) {
-        for (let j = 1; j < cols; j++) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            let best = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-                best = Math.min(best, d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = best;
-        }
-    }
-    return d[rows - 1][cols - 1];
-}
-/** True when `short` is `long` with letters left out, same first letter ("cnt" in "count"). */
-function isAbbreviation(short, long) {
-    if (short.length < 3 || short.length >= long.length || short[0] !== long[0])
-        return false;
-    let i = 0;
-    for (const ch of long)
-        if (ch === short[i])
-            i += 1;
-    return i === short.length;
-}
-/** Longest word for which a suggestion is looked for. */
-const MAX_WORD = 64;
-/** Most candidates compared with one word (a suggestion among thousands of names helps little). */
-const MAX_COMPARED = 5000;
-/**
- * The known name closest to `word`, or undefined when none is close enough.
- * Case differences are free; a name is close when at most a third of its
- * characters differ (at least one is always allowed). Failing that, a name
- * that `word` abbreviates ("cnt" for "count"), the shortest first.
- */
-function suggest(word, candidates) {
-    // Names are short: a long word has no near name, and is not compared (its cost would grow with its length).
-    if (word.length > MAX_WORD)
-        return undefined;
-    const lower = word.toLowerCase();
-    let best;
-    let bestDistance = Infinity;
-    let compared = 0;
-    for (const candidate of candidates) {
-        if (candidate === word)
-            continue;
-        const allowed = Math.max(1, Math.floor(Math.max(word.length, candidate.length) / 3));
-        // The distance is at least the difference in length: most candidates need no table.
-        if (Math.abs(word.length - candidate.length) > Math.min(allowed, bestDistance - 1))
-            continue;
-        if (++compared > MAX_COMPARED)
-            break;
-        const distance = editDistance(lower, candidate.toLowerCase());
-        if (distance <= allowed && distance < bestDistance) {
-            best = candidate;
-            bestDistance = distance;
-        }
-    }
-    if (best !== undefined)
-        return best;
-    const abbreviated = [...candidates].filter((c) => isAbbreviation(lower, c.toLowerCase()));
-    return abbreviated.sort((a, b) => a.length - b.length)[0];
-}
-/** Quotes a list for messages: `"a", "b", "c"` (at most `max` shown). */
-function quoteList(names, max = 12) {
-    const shown = names.slice(0, max).map((n) => `"${n}"`);
-    if (names.length > max)
-        shown.push(`and ${names.length - max} more`);
-    return shown.join(', ');
-}
-const suggest_memo = new WeakMap();
-/**
- * A hint for an unknown name: `did you mean "x"?` when one is close, else the
- * list of known names, else `fallback`.
- */
-function didYouMean(word, candidates, what, fallback = '') {
-    // The same unknown word is often written many times (one per instance): look it up once per list of names.
-    let known = suggest_memo.get(candidates);
-    if (!known)
-        suggest_memo.set(candidates, (known = new Map()));
-    if (!known.has(word))
-        known.set(word, suggest(word, candidates));
-    const close = known.get(word);
-    if (close !== undefined)
-        return `did you mean "${close}"?`;
-    if (candidates.length > 0)
-        return `known ${what}: ${quoteList(candidates)}`;
-    return fallback;
 }
 
 ;// CONCATENATED MODULE: ./src/topology/checks-clouds.ts
@@ -38761,6 +39030,8 @@ const OWNER = {
     resource_group: 'azure',
     gallery: 'azure',
     store: 'local',
+    cloud: 'openstack',
+    naming: 'openstack',
 };
 /** Fields a provider cannot work without, with what to write. */
 const REQUIRED = {
@@ -38775,6 +39046,7 @@ const SOURCE_EXAMPLES = {
     gcp: 'gcp: { project: debian-cloud, family: debian-12 }',
     azure: 'azure: { publisher: Debian, offer: debian-12, sku: 12-gen2 }',
     local: 'local: { suite: bookworm }',
+    openstack: 'openstack: { suite: bookworm, os_distro: debian }',
 };
 /** Checks every cloud; returns which recipes the instances use. */
 function checkClouds(data, report) {
@@ -38836,7 +39108,7 @@ function checkCloud(cloud, i, name, ctx) {
     }
     const buildRegion = asName(cloud.build_region);
     if (buildRegion !== undefined && regionNames.length > 0 && !has(regions, buildRegion)) {
-        report(['clouds', i, 'build_region'], `build_region "${buildRegion}" is not one of the regions of cloud "${name}"`, didYouMean(buildRegion, regionNames, 'regions', 'add it under regions'));
+        report(['clouds', i, 'build_region'], `build_region "${buildRegion}" is not one of the regions of cloud "${name}"`, (0,suggest/* didYouMean */.au)(buildRegion, regionNames, 'regions', 'add it under regions'));
     }
     // A GCP zone is named <region>-<letter> (cloud.google.com/compute/docs/regions-zones); Packer builds in the build region's zone.
     const zone = provider === 'gcp' ? asName(cloud.zone) : undefined;
@@ -38884,7 +39156,7 @@ function checkImage(instance, path, where, ctx) {
             ctx.used.set(image, `an instance in ${where}`);
         return;
     }
-    ctx.report([...path, 'image'], `unknown image "${image}"`, didYouMean(image, ctx.imageNames, 'images', 'add a recipe of that name under images'));
+    ctx.report([...path, 'image'], `unknown image "${image}"`, (0,suggest/* didYouMean */.au)(image, ctx.imageNames, 'images', 'add a recipe of that name under images'));
 }
 /** Returns the os when it names a known source. */
 function checkOs(instance, path, ctx) {
@@ -38893,7 +39165,7 @@ function checkOs(instance, path, ctx) {
         return undefined;
     if (has(ctx.sources, os))
         return os;
-    const hint = didYouMean(os, ctx.osNames, 'OS names (keys of sources)', 'add it under sources');
+    const hint = (0,suggest/* didYouMean */.au)(os, ctx.osNames, 'OS names (keys of sources)', 'add it under sources');
     ctx.report([...path, 'os'], `unknown os "${os}": it is not a key of sources`, hint);
     return undefined;
 }
@@ -38929,12 +39201,14 @@ function checkAdopt(data, report) {
         const name = asName(item);
         if (name === undefined || clouds.includes(name))
             return;
-        report(['adopt', k], `adopt names cloud "${name}", which is not a cloud of this topology`, didYouMean(name, clouds, 'cloud names', 'write the name of a cloud under clouds, or remove it'));
+        report(['adopt', k], `adopt names cloud "${name}", which is not a cloud of this topology`, (0,suggest/* didYouMean */.au)(name, clouds, 'cloud names', 'write the name of a cloud under clouds, or remove it'));
     });
 }
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: ./src/topology/builtin.ts
+var builtin = __nccwpck_require__(96254);
 ;// CONCATENATED MODULE: ./src/topology/paths.ts
 /**
  * Paths in the topology stay inside the repository (audit A25-A29, B6):
@@ -39082,8 +39356,9 @@ function checkStores(data, dir, root, report) {
 ;// CONCATENATED MODULE: ./src/topology/checks-recipes.ts
 /**
  * Checks on recipes that the schema cannot make: `extends` targets and
- * cycles, playbook and verify files on disk, playbooks of used recipes.
+ * cycles, playbook and verify files on disk (or built in), playbooks of used recipes.
  */
+
 
 
 
@@ -39107,7 +39382,7 @@ function checkExtends(images, report) {
         }
         else if (!has(images, wanted)) {
             const others = names.filter((n) => n !== name);
-            report(path, `recipe "${name}" extends unknown recipe "${wanted}"`, didYouMean(wanted, others, 'recipes', 'add that recipe under images'));
+            report(path, `recipe "${name}" extends unknown recipe "${wanted}"`, (0,suggest/* didYouMean */.au)(wanted, others, 'recipes', 'add that recipe under images'));
         }
     }
     const cyclic = reportCycles(images, names, report);
@@ -39138,7 +39413,7 @@ function reportCycles(images, names, report) {
                 const first = members.reduce((a, b) => ((order.get(a) ?? 0) <= (order.get(b) ?? 0) ? a : b));
                 const at = members.indexOf(first);
                 const cycle = [...members.slice(at), ...members.slice(0, at)];
-                report(['images', first, 'extends'], `recipes extend each other in a cycle: ${[...cycle, first].join(' -> ')}`, `remove "extends" from one of ${quoteList(cycle)}`);
+                report(['images', first, 'extends'], `recipes extend each other in a cycle: ${[...cycle, first].join(' -> ')}`, `remove "extends" from one of ${(0,suggest/* quoteList */.JN)(cycle)}`);
             }
         }
         for (const n of path)
@@ -39192,15 +39467,26 @@ function missingFileHint(dir, abs) {
     catch {
         // the folder is missing too: no suggestion
     }
-    const close = didYouMean((0,external_node_path_.basename)(abs), siblings, 'files', '');
+    const close = (0,suggest/* didYouMean */.au)((0,external_node_path_.basename)(abs), siblings, 'files', '');
     if (close.startsWith('did you mean')) {
         const name = close.slice('did you mean "'.length, -2);
         return `did you mean "${(0,external_node_path_.relative)(dir, (0,external_node_path_.join)((0,external_node_path_.dirname)(abs), name))}"?`;
     }
     return `paths are relative to the topology file's folder; looked for ${abs}`;
 }
-/** Every playbook and verify path must name a file inside the repository (paths.ts). */
+/**
+ * Every playbook and verify entry must name a built-in playbook
+ * (`builtin:NAME`, builtin.ts) or a file inside the repository (paths.ts).
+ */
 function checkRecipeFiles(images, dir, root, report) {
+    let bundled;
+    const bundledDir = () => (bundled ??= (0,builtin/* bundledPlaybooks */.DV)());
+    const check = (entry, at, what) => {
+        if ((0,builtin/* builtinName */.NZ)(entry) !== undefined)
+            (0,builtin/* checkBuiltin */.Ae)(entry, at, what, bundledDir, report);
+        else
+            checkFile(dir, root, entry, at, what, report);
+    };
     for (const [name, value] of Object.entries(images)) {
         const spec = asMap(value);
         if (!spec)
@@ -39208,11 +39494,11 @@ function checkRecipeFiles(images, dir, root, report) {
         (asList(spec.playbooks) ?? []).forEach((item, i) => {
             const rel = asName(item);
             if (rel !== undefined)
-                checkFile(dir, root, rel, ['images', name, 'playbooks', i], 'playbook', report);
+                check(rel, ['images', name, 'playbooks', i], 'playbook');
         });
         const verify = asName(spec.verify);
         if (verify !== undefined)
-            checkFile(dir, root, verify, ['images', name, 'verify'], 'verify playbook', report);
+            check(verify, ['images', name, 'verify'], 'verify playbook');
     }
 }
 /**
@@ -39251,7 +39537,7 @@ function checkUsedPlaybooks(images, used, report) {
         if (broken || (list && list.length > 0))
             continue;
         const path = Array.isArray(spec.playbooks) ? ['images', name, 'playbooks'] : ['images', name];
-        report(path, `recipe "${name}" has no playbooks (none of its own nor inherited), but ${where} uses it`, 'add playbooks: [playbooks/provision.yml], or extend a recipe that has some');
+        report(path, `recipe "${name}" has no playbooks (none of its own nor inherited), but ${where} uses it`, 'add playbooks: [builtin:provision.yml] (the bundled provisioning) or your own, or extend a recipe that has some');
     }
 }
 /** Recipe and OS names go into image names, GCP labels and Azure definitions, which are lowercase. */
@@ -39443,294 +39729,6 @@ function readDocument(text, file, lines) {
         throw new errors/* TopologyError */.kA(file, problems);
     }
     return parsed;
-}
-
-;// CONCATENATED MODULE: ./src/topology/positions.ts
-/**
- * Maps a path in the parsed data (["clouds", 0, "regions"]) back to the YAML
- * node it came from, and that node to a line and column.
- *
- * Position rules: a wrong value points at the value; an unknown key points at
- * the key; a missing key points at the map that lacks it; an empty value
- * (`key:` with nothing after it) points at its key.
- */
-
-function keyText(key) {
-    return (0,dist/* isScalar */.jn)(key) ? String(key.value) : String(key);
-}
-/** Dotted path for messages: `clouds[0].regions.eu-central-1.instances[1]`. */
-function formatPath(path) {
-    let out = '';
-    for (const seg of path) {
-        if (typeof seg === 'number')
-            out += `[${seg}]`;
-        else
-            out += out ? `.${String(seg)}` : String(seg);
-    }
-    return out || 'the top level';
-}
-class Locator {
-    doc;
-    lines;
-    file;
-    /** Each map's pairs by key text, made on first use: a lookup stays cheap in a map of 100k keys. */
-    index = new WeakMap();
-    constructor(doc, lines, file) {
-        this.doc = doc;
-        this.lines = lines;
-        this.file = file;
-    }
-    pairOf(map, key) {
-        let pairs = this.index.get(map);
-        if (!pairs) {
-            pairs = new Map();
-            // The first of repeated keys wins, as a linear search would find it.
-            for (const pair of map.items)
-                if (!pairs.has(keyText(pair.key)))
-                    pairs.set(keyText(pair.key), pair);
-            this.index.set(map, pairs);
-        }
-        return pairs.get(key);
-    }
-    deref(node) {
-        if ((0,dist/* isAlias */.Vj)(node))
-            return node.resolve(this.doc);
-        return node;
-    }
-    find(path) {
-        let cur = this.deref(this.doc.contents);
-        let key;
-        for (const seg of path) {
-            if ((0,dist/* isMap */.jh)(cur)) {
-                const pair = this.pairOf(cur, String(seg));
-                if (!pair)
-                    return { deepest: cur, key, found: false };
-                key = pair.key;
-                cur = this.deref(pair.value);
-            }
-            else if ((0,dist/* isSeq */.oP)(cur) && typeof seg === 'number' && seg < cur.items.length) {
-                key = undefined;
-                cur = this.deref(cur.items[seg]);
-            }
-            else {
-                return { deepest: cur ?? undefined, key, found: false };
-            }
-        }
-        return { node: cur, key, deepest: cur ?? undefined, found: true };
-    }
-    /** The node a problem about `path` should point at. */
-    nodeFor(path, target = 'value') {
-        const found = this.find(path);
-        if (!found.found)
-            return found.deepest ?? found.key;
-        if (target === 'key' && found.key)
-            return found.key;
-        const node = found.node;
-        const empty = !node || ((0,dist/* isScalar */.jn)(node) && node.value === null && !node.source);
-        if (empty)
-            return found.key ?? found.deepest;
-        return node;
-    }
-    /** A problem about the node at `path`. */
-    problem(path, message, hint, target = 'value') {
-        return this.problemAt(this.nodeFor(path, target), message, hint);
-    }
-    /** A problem about a node (the top of the file when there is none). */
-    problemAt(node, message, hint) {
-        const range = node?.range;
-        if (!range)
-            return { file: this.file, line: 1, col: 1, message, hint };
-        const start = this.lines.linePos(range[0]);
-        const end = this.lines.linePos(Math.max(range[0], range[1]));
-        return { file: this.file, line: start.line, col: start.col, endLine: end.line, endCol: end.col, message, hint };
-    }
-    /** The 1-based line of the node at `path` (for "also defined at line N"). */
-    lineOf(path) {
-        const node = this.nodeFor(path);
-        return node?.range ? this.lines.linePos(node.range[0]).line : undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/topology/issues.ts
-
-
-function defOf(schema) {
-    return schema._zod.def;
-}
-/** Examples shown in hints, by key name. */
-const EXAMPLES = {
-    version: 'version: 1',
-    images: 'images: { base: { playbooks: [playbooks/provision.yml] } }',
-    sources: 'sources: { debian12: { local: { suite: bookworm } } }',
-    clouds: 'clouds: [ { name: lab, provider: local, regions: { rack1: { instances: [...] } } } ]',
-    playbooks: 'playbooks: [playbooks/provision.yml]',
-    variables: 'variables: { packages: [jq] }',
-    build: 'build: { instance_type: t3.medium, disk_size_gb: 20 }',
-    regions: 'regions: { eu-central-1: { instances: [ { name: node, image: base, os: debian12 } ] } }',
-    instances: 'instances: [ { name: node, image: base, os: debian12, count: 2 } ]',
-    image: 'image: base',
-    os: 'os: debian12',
-    provider: 'provider: aws',
-    count: 'count: 1 (to run none, remove the instance)',
-    keep: 'keep: 3',
-    disk_size_gb: 'disk_size_gb: 20',
-    retired: 'retired: [old-recipe]',
-    accounts: 'accounts: ["123456789012"]',
-    share: 'share: { accounts: ["123456789012"], public: false }',
-    lifecycle: 'lifecycle: { keep: 3, retired: [] }',
-    publisher: 'publisher: Debian',
-    offer: 'offer: debian-12',
-    sku: 'sku: 12-gen2',
-    public: 'public: false',
-};
-const KINDS = {
-    array: 'a list',
-    object: 'a map',
-    record: 'a map',
-    string: 'text',
-    number: 'a number',
-    int: 'a whole number',
-    boolean: 'true or false',
-};
-/** The schema that validates the value at `path` (through optional, default, pipe...). */
-function schemaAt(root, path) {
-    let cur = unwrap(root);
-    for (const seg of path) {
-        if (!cur)
-            return undefined;
-        const def = defOf(cur);
-        if (def.type === 'object')
-            cur = def.shape[String(seg)];
-        else if (def.type === 'record')
-            cur = def.valueType;
-        else if (def.type === 'array')
-            cur = def.element;
-        else
-            return undefined;
-        cur = cur && unwrap(cur);
-    }
-    return cur;
-}
-function unwrap(schema) {
-    let cur = schema;
-    for (;;) {
-        const def = defOf(cur);
-        if (['optional', 'default', 'nullable', 'prefault', 'readonly'].includes(def.type)) {
-            cur = def.innerType;
-        }
-        else if (def.type === 'pipe') {
-            const inner = def.in;
-            cur = defOf(inner).type === 'transform' ? def.out : inner;
-        }
-        else {
-            return cur;
-        }
-    }
-}
-/** The raw (parsed YAML) value at `path`, or undefined. */
-function valueAt(data, path) {
-    let cur = data;
-    for (const seg of path) {
-        if (cur === null || typeof cur !== 'object')
-            return undefined;
-        cur = cur[seg];
-    }
-    return cur;
-}
-/** `in images.base`, or `at the top level` for the root. */
-function inside(path) {
-    return path.length > 0 ? `in ${formatPath(path)}` : 'at the top level';
-}
-function isMap(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-/** Text for messages: long values are cut (a value may be a megabyte). */
-function clipText(text) {
-    return text.length > 60 ? `${text.slice(0, 59)}…` : text;
-}
-/** A short rendering of a value for messages. */
-function describeValue(value) {
-    if (value === null || value === undefined)
-        return 'empty';
-    if (Array.isArray(value))
-        return 'a list';
-    if (typeof value === 'object')
-        return 'a map';
-    if (typeof value === 'string')
-        return `"${clipText(value)}"`;
-    return String(value);
-}
-function example(key, fallback) {
-    const ex = key === undefined ? undefined : EXAMPLES[String(key)];
-    return ex ? `e.g. ${ex}` : fallback;
-}
-/** One zod issue as problems (an unknown-keys issue yields one per key). */
-function issueToProblems(issue, ctx) {
-    const { locator, data } = ctx;
-    const path = issue.path;
-    const at = formatPath(path);
-    const last = path[path.length - 1];
-    const raw = valueAt(data, path);
-    const parent = path.length > 0 ? valueAt(data, path.slice(0, -1)) : undefined;
-    const missing = isMap(parent) && !Object.prototype.hasOwnProperty.call(parent, last);
-    if (missing && issue.code !== 'unrecognized_keys' && issue.code !== 'custom') {
-        const hint = example(last, `add ${String(last)}: ...`);
-        return [locator.problem(path, `missing required key "${String(last)}" ${inside(path.slice(0, -1))}`, hint)];
-    }
-    switch (issue.code) {
-        case 'unrecognized_keys': {
-            const found = schemaAt(ctx.schema, path);
-            const shape = found ? defOf(found).shape : undefined;
-            const allowed = shape ? Object.keys(shape) : [];
-            return issue.keys.map((key) => locator.problem([...path, key], `unknown key "${clipText(key)}" ${inside(path)}`, didYouMean(key, allowed, 'keys here', 'remove it'), 'key'));
-        }
-        case 'invalid_type': {
-            const found = schemaAt(ctx.schema, path);
-            const whole = issue.expected === 'number' && found !== undefined && /int/.test(String(defOf(found).format));
-            const kind = KINDS[whole ? 'int' : issue.expected] ?? issue.expected;
-            const fallback = kindHint(issue.expected);
-            return [locator.problem(path, `${at} must be ${kind}, not ${describeValue(raw)}`, example(last, fallback))];
-        }
-        case 'too_small': {
-            if (issue.origin === 'number' || issue.origin === 'int') {
-                const bound = issue.inclusive ? `at least ${issue.minimum}` : `greater than ${issue.minimum}`;
-                return [locator.problem(path, `${at} must be ${bound}, not ${describeValue(raw)}`, example(last, ''))];
-            }
-            const what = issue.origin === 'string' ? 'text' : 'list';
-            return [locator.problem(path, `${at} must not be an empty ${what}`, example(last, 'give a value or remove the key'))];
-        }
-        case 'invalid_value': {
-            const values = issue.values.map((v) => String(v));
-            if (values.length === 1) {
-                return [locator.problem(path, `${at} must be ${values[0]}, not ${describeValue(raw)}`, example(last, ''))];
-            }
-            const word = typeof raw === 'string' ? clipText(raw) : describeValue(raw);
-            const hint = didYouMean(word, values, `${String(last)} values`);
-            const suffix = hint.startsWith('did you mean') ? ` (one of ${quoteList(values)})` : '';
-            return [locator.problem(path, `unknown ${String(last)} "${word}" ${inside(path.slice(0, -1))}`, hint + suffix)];
-        }
-        case 'custom': {
-            const params = (issue.params ?? {});
-            return [locator.problem(path, issue.message.replaceAll('{at}', at), params.hint ?? '', params.at ?? 'value')];
-        }
-        default:
-            return [locator.problem(path, `${at}: ${issue.message}`, '')];
-    }
-}
-function kindHint(expected) {
-    switch (expected) {
-        case 'array':
-            return 'write a list: [a, b], or one "- item" a line';
-        case 'object':
-        case 'record':
-            return 'write a map: "key: value" lines, or { key: value }';
-        case 'boolean':
-            return 'write true or false';
-        case 'string':
-            return 'write text (quote it if it looks like a number or a map)';
-        default:
-            return '';
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/topology/literal.ts
@@ -40173,6 +40171,8 @@ function resolveRecipe(topology, name) {
     };
     if (merged.description !== undefined)
         recipe.description = merged.description;
+    if (merged.rebuild_after !== undefined)
+        recipe.rebuild_after = merged.rebuild_after;
     if (merged.verify !== undefined)
         recipe.verify = merged.verify;
     return recipe;
@@ -40226,6 +40226,7 @@ function resolveImages(topology) {
 
 ;// CONCATENATED MODULE: ./src/topology/index.ts
 /** The topology module: load and validate topology.yml, resolve the images it needs. */
+
 
 
 
@@ -40371,6 +40372,10 @@ var util_hash = __nccwpck_require__(95138);
  * beside it, and every file of each role it uses (roles named in plays,
  * include_role/import_role tasks, role dependencies in meta/main.yml).
  *
+ * Roles are searched as Ansible searches them with ANSIBLE_ROLES_PATH set
+ * to `rolesPath`: the playbook's `roles/`, then each folder of `rolesPath`
+ * (the topology's `roles/`, the bundled roles), then the playbook's folder.
+ *
  * A templated role name ("{{ item }}", as in the hook points) is resolved to
  * the roles named by string values of the recipe's variables, so a user's hook
  * role counts without every role in the folder counting.
@@ -40385,9 +40390,9 @@ const TASK_LISTS = ['tasks', 'pre_tasks', 'post_tasks', 'handlers', 'block', 're
 const ROLE_NAME = /^[A-Za-z0-9_.-]+$/;
 class PlaybookError extends Error {
 }
-function playbookFiles(playbooks, variables) {
+function playbookFiles(playbooks, variables, rolesPath = []) {
     const found = new Set();
-    const walker = new Walker(found, roleNamesIn(variables));
+    const walker = new Walker(found, roleNamesIn(variables), rolesPath.map((d) => external_node_path_default().resolve(d)));
     for (const p of playbooks)
         walker.playbook(external_node_path_default().resolve(p));
     return [...found].sort();
@@ -40395,12 +40400,14 @@ function playbookFiles(playbooks, variables) {
 class Walker {
     found;
     variableRoleNames;
+    rolesPath;
     roles = new Set();
     /** Per search folder: the variables' strings that name a role there (found once, not per use). */
     variableRoles = new Map();
-    constructor(found, variableRoleNames) {
+    constructor(found, variableRoleNames, rolesPath) {
         this.found = found;
         this.variableRoleNames = variableRoleNames;
+        this.rolesPath = rolesPath;
     }
     playbook(file) {
         if (!this.addFile(file))
@@ -40458,9 +40465,10 @@ class Walker {
                 this.role(candidate, searchDir);
             return;
         }
-        const dir = findRole(name, searchDir);
+        const folders = this.searchFolders(searchDir);
+        const dir = findRole(name, folders);
         if (!dir)
-            throw new PlaybookError(`role "${name}" not found in ${external_node_path_default().join(searchDir, 'roles')} (used from ${searchDir})`);
+            throw new PlaybookError(`role "${name}" not found in ${folders.join(', ')} (used from ${searchDir})`);
         if (this.roles.has(dir))
             return;
         this.roles.add(dir);
@@ -40477,17 +40485,22 @@ class Walker {
                 this.tasks(readYaml(file), subdir, searchDir);
         }
     }
+    /** Where a role used from `searchDir` is looked for, in Ansible's order. */
+    searchFolders(searchDir) {
+        return [external_node_path_default().join(searchDir, 'roles'), ...this.rolesPath, searchDir];
+    }
     /**
-     * The variables' strings that name a role under `searchDir`, sorted. Only
-     * names that are entries of the two folders findRole looks in are checked
-     * on disk, so a recipe with many strings costs two folder listings.
+     * The variables' strings that name a role findable from `searchDir`,
+     * sorted. Only names that are entries of the folders findRole looks in are
+     * checked on disk, so a recipe with many strings costs one listing per folder.
      */
     rolesNamedByVariables(searchDir) {
         const known = this.variableRoles.get(searchDir);
         if (known)
             return known;
-        const entries = new Set([...listNames(external_node_path_default().join(searchDir, 'roles')), ...listNames(searchDir)]);
-        const roles = [...this.variableRoleNames].filter((name) => entries.has(name) && findRole(name, searchDir)).sort();
+        const folders = this.searchFolders(searchDir);
+        const entries = new Set(folders.flatMap(listNames));
+        const roles = [...this.variableRoleNames].filter((name) => entries.has(name) && findRole(name, folders)).sort();
         this.variableRoles.set(searchDir, roles);
         return roles;
     }
@@ -40516,8 +40529,8 @@ class Walker {
                 this.found.add(f);
     }
 }
-function findRole(name, searchDir) {
-    const candidates = external_node_path_default().isAbsolute(name) ? [name] : [external_node_path_default().join(searchDir, 'roles', name), external_node_path_default().join(searchDir, name)];
+function findRole(name, folders) {
+    const candidates = external_node_path_default().isAbsolute(name) ? [name] : folders.map((folder) => external_node_path_default().join(folder, name));
     return candidates.find((c) => (0,external_node_fs_.existsSync)(external_node_path_default().join(c, 'tasks')) || (0,external_node_fs_.existsSync)(external_node_path_default().join(c, 'meta')));
 }
 /** Every string value of the variables, at any depth, that could name a role; one pass. */
@@ -40585,11 +40598,12 @@ const playbook_files_isMap = (v) => v !== null && typeof v === 'object' && !Arra
 
 
 
+
 /** Bumped whenever the generated Packer template or the bundled provisioning changes shape. */
 const TEMPLATE_VERSION = '1';
 /** Hex characters kept: 128 bits, short enough for a GCP label value (<= 63). */
 const FINGERPRINT_LENGTH = 32;
-function fingerprint(input) {
+function fingerprint_fingerprint(input) {
     return (0,util_hash/* sha256 */.s)((0,canonical/* canonicalJson */.d)(input)).slice(0, FINGERPRINT_LENGTH);
 }
 /**
@@ -40600,50 +40614,70 @@ class Fingerprinter {
     baseDir;
     digests = new Map();
     fileSets = new Map();
-    constructor(baseDir) {
+    bundled;
+    rolesPath;
+    /** `bundled`: the bundled playbooks folder (found when not given). */
+    constructor(baseDir, bundled) {
         this.baseDir = baseDir;
+        this.bundled = external_node_path_default().resolve(bundled ?? (0,builtin/* bundledPlaybooks */.DV)());
+        this.rolesPath = (0,builtin/* rolesPath */.nB)(baseDir, this.bundled);
     }
     of(config) {
+        return fingerprint_fingerprint(this.input(config));
+    }
+    /** What the fingerprint hashes for `config` (plan/inputs.ts splits it into the components a plan compares). */
+    input(config) {
         const { name, playbooks, variables, build } = config.recipe;
-        return fingerprint({
+        return {
             provider: config.provider,
-            // Playbooks by their path from the topology's folder, however written, so
-            // an absolute path gives the same fingerprint in another checkout.
-            recipe: { name, playbooks: playbooks.map((p) => this.relative(external_node_path_default().resolve(this.baseDir, p))), variables, build },
+            // Playbooks by their key (builtin:NAME, or the path from the topology's folder however
+            // written), so an absolute path or another checkout of the product gives the same fingerprint.
+            recipe: {
+                name,
+                playbooks: playbooks.map((p) => ((0,builtin/* builtinName */.NZ)(p) !== undefined ? p : this.key(external_node_path_default().resolve(this.baseDir, p)))),
+                variables,
+                build,
+            },
             source: config.source,
             files: this.files(playbooks, variables),
             templateVersion: TEMPLATE_VERSION,
-        });
+        };
     }
-    /** Relative path -> sha256 of every file the playbooks depend on. */
+    /** Key (see FingerprintInput.files) -> sha256 of every file the playbooks depend on. */
     files(playbooks, variables) {
         const key = (0,canonical/* canonicalJson */.d)([playbooks, variables]);
         const known = this.fileSets.get(key);
         if (known)
             return known;
-        const absolute = playbooks.map((p) => external_node_path_default().resolve(this.baseDir, p));
+        const absolute = playbooks.map((p) => (0,builtin/* playbookPath */.H9)(p, this.baseDir, this.bundled));
         const files = {};
-        for (const file of playbookFiles(absolute, variables)) {
+        for (const file of playbookFiles(absolute, variables, this.rolesPath)) {
             let digest = this.digests.get(file);
             if (digest === undefined) {
                 digest = (0,util_hash/* sha256 */.s)((0,external_node_fs_.readFileSync)(file));
                 this.digests.set(file, digest);
             }
-            files[this.relative(file)] = digest;
+            files[this.key(file)] = digest;
         }
         this.fileSets.set(key, files);
         return files;
     }
-    relative(file) {
-        return external_node_path_default().relative(this.baseDir, file).split((external_node_path_default()).sep).join('/');
+    /** A bundled file by its place in the bundle (machine-independent), any other by its path from the topology's folder. */
+    key(file) {
+        const inBundle = external_node_path_default().relative(this.bundled, file);
+        const inside = inBundle !== '' && inBundle.split((external_node_path_default()).sep)[0] !== '..' && !external_node_path_default().isAbsolute(inBundle);
+        if (inside)
+            return builtin/* BUILTIN_PREFIX */.RC + slashes(inBundle);
+        return slashes(external_node_path_default().relative(this.baseDir, file));
     }
 }
+const slashes = (p) => p.split((external_node_path_default()).sep).join('/');
 
 ;// CONCATENATED MODULE: ./src/plan/naming.ts
 const NAME_PREFIX = 'ib';
 /** Fingerprint characters kept in a name (64 bits of the hash). */
 const NAME_FP_LENGTH = 16;
-const LIMITS = { gcp: 63, aws: 128, azure: 80, local: 128 };
+const LIMITS = { gcp: 63, aws: 128, azure: 80, local: 128, openstack: 128 };
 /** The planned name, or with `builtAt` the name a build gives its image. */
 function imageName(provider, recipe, os, fingerprint, builtAt) {
     const fp = fingerprint.slice(0, NAME_FP_LENGTH).toLowerCase();
@@ -40662,7 +40696,7 @@ function buildStamp(at) {
     return at.toISOString().replace(/[-:T]/g, '').slice(0, 14);
 }
 function clean(provider, word) {
-    const lower = provider === 'gcp' || provider === 'local' ? word.toLowerCase() : word;
+    const lower = provider === 'gcp' || provider === 'local' || provider === 'openstack' ? word.toLowerCase() : word;
     const allowed = provider === 'gcp' ? /[^a-z0-9-]+/g : provider === 'aws' ? /[^A-Za-z0-9()[\] ./'@_-]+/g : /[^A-Za-z0-9._-]+/g;
     return lower
         .replace(allowed, '-')
@@ -40679,12 +40713,141 @@ function isValidName(provider, name) {
         case 'azure':
             return name.length <= 80 && /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9_])?$/.test(name);
         case 'local':
+        case 'openstack':
             return name.length <= 128 && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name);
     }
 }
 
+// EXTERNAL MODULE: ./src/images/index.ts + 2 modules
+var src_images = __nccwpck_require__(93041);
+;// CONCATENATED MODULE: ./src/plan/inputs.ts
+/**
+ * What an image is built from, component by component, and what an existing
+ * image says it was built from.
+ *
+ * The fingerprint hashes one FingerprintInput (plan/fingerprint.ts); here it
+ * is split into components that together cover all of it: the source as
+ * written, the variables, the files, the recipe's settings (provider, name,
+ * playbooks list, build settings) and the template version. Each gets a
+ * 16-character digest, written as a tag on every image (images/tags.ts) with
+ * the concrete base image the source resolved to; the manifest inside the
+ * image and the local store's metadata keep the full maps (variable key ->
+ * digest, file -> sha256). A changed fingerprint therefore always shows as at
+ * least one changed component.
+ *
+ * The resolved base image is not part of the fingerprint: an offline plan
+ * (which cannot resolve) fingerprints exactly as an online one, and a moved
+ * base image is a reason to build the same fingerprint again (plan/reasons.ts).
+ */
+
+
+
+/** Hex characters of a component digest: 64 bits, plenty to see a change, short enough for any label. */
+const DIGEST_LENGTH = 16;
+/** The digest of one component (or one variable's value). */
+const digest = (value) => (0,util_hash/* sha256 */.s)((0,canonical/* canonicalJson */.d)(value ?? null)).slice(0, DIGEST_LENGTH);
+/** The components of a fingerprint's input. */
+function imageInputs(input) {
+    const { provider, recipe, source, files, templateVersion } = input;
+    const variables = {};
+    for (const key of Object.keys(recipe.variables).sort())
+        variables[key] = digest(recipe.variables[key]);
+    return {
+        digests: {
+            source: digest(source),
+            variables: digest(recipe.variables),
+            files: digest(files),
+            recipe: digest({ provider, name: recipe.name, playbooks: recipe.playbooks, build: recipe.build }),
+        },
+        template: templateVersion,
+        variables,
+        files,
+    };
+}
+/** Reads a record's inputs; whatever is missing or malformed is left out, never guessed. */
+function recordedInputs(record) {
+    const t = record.tags;
+    const digests = {};
+    if (t[src_images/* TAGS */.gp.digestSource])
+        digests.source = t[src_images/* TAGS */.gp.digestSource];
+    if (t[src_images/* TAGS */.gp.digestVariables])
+        digests.variables = t[src_images/* TAGS */.gp.digestVariables];
+    if (t[src_images/* TAGS */.gp.digestFiles])
+        digests.files = t[src_images/* TAGS */.gp.digestFiles];
+    if (t[src_images/* TAGS */.gp.digestRecipe])
+        digests.recipe = t[src_images/* TAGS */.gp.digestRecipe];
+    const out = { digests };
+    if (t[src_images/* TAGS */.gp.template])
+        out.template = t[src_images/* TAGS */.gp.template];
+    if (t[src_images/* TAGS */.gp.source])
+        out.sourceText = t[src_images/* TAGS */.gp.source];
+    if (t[src_images/* TAGS */.gp.gitSha])
+        out.commit = t[src_images/* TAGS */.gp.gitSha];
+    if (t[src_images/* TAGS */.gp.sourceId]) {
+        out.base = { id: t[src_images/* TAGS */.gp.sourceId] };
+        if (t[src_images/* TAGS */.gp.sourceName])
+            out.base.name = t[src_images/* TAGS */.gp.sourceName];
+        if (t[src_images/* TAGS */.gp.sourceDate])
+            out.base.created = t[src_images/* TAGS */.gp.sourceDate];
+    }
+    const full = record.inputs;
+    if (full !== null && typeof full === 'object') {
+        const { variables, files } = full;
+        if (isTextMap(variables))
+            out.variables = variables;
+        if (isTextMap(files))
+            out.files = files;
+    }
+    return out;
+}
+function isTextMap(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string');
+}
+/**
+ * The exact image a source names, when it pins one: AWS `ami`, GCP `image`,
+ * an Azure `version` other than `latest`. A local source never pins (its
+ * suite follows the mirror; an `image` file is taken as it is at build time).
+ */
+function pinnedId(provider, source) {
+    const s = source;
+    if (provider === 'aws')
+        return s.ami;
+    if (provider === 'gcp')
+        return s.image;
+    if (provider === 'azure')
+        return s.version && s.version !== 'latest' ? s.version : undefined;
+    return undefined;
+}
+/**
+ * A tag value and the value it was written from are the same: equal, or
+ * equal once lowercased with every character but [a-z0-9_-] turned into `-`
+ * and cut at 63 (how GCP keeps labels: providers/gcp/labels.ts).
+ */
+function sameTagValue(tag, value) {
+    return (tag === value ||
+        tag ===
+            value
+                .toLowerCase()
+                .replace(/[^\p{Ll}\p{Lo}\p{N}_-]/gu, '-')
+                .slice(0, 63));
+}
+/** The recorded base image (`ib-source-id`) is the one a source resolves to now. */
+const sameBase = (recorded, id) => sameTagValue(recorded, (0,src_images/* sourceIdTag */.rm)(id));
+/** A short text naming the source as written (the `ib-source` tag). */
+function sourceText(source) {
+    const s = source;
+    const text = s.ami ??
+        s.image ??
+        (s.family ? `${s.project ?? ''}/${s.family}` : undefined) ??
+        (s.publisher ? `${s.publisher}:${s.offer}:${s.sku}:${s.version ?? 'latest'}` : undefined) ??
+        (s.name ? `${s.owner ?? ''}/${s.name}` : undefined) ??
+        (s.suite ? `debian:${s.suite}` : 'unknown');
+    return text.slice(0, 200);
+}
+
 ;// CONCATENATED MODULE: ./src/plan/images.ts
 /** The topology's images as every command sees them: resolved, filtered by cloud and recipe, fingerprinted, named and owned. */
+
 
 
 
@@ -40702,47 +40865,59 @@ function ownerOf(topology) {
     return owner;
 }
 /**
- * Resolved, filtered images with their fingerprints, names and owner. The
- * owner is who may touch an image, not what is in it: it stays out of the
- * fingerprint, so images keep their fingerprints when the owner is set or
- * changes.
+ * Resolved, filtered images with their fingerprints, names and owner, the
+ * components of their fingerprints (plan/inputs.ts) and their rebuild_after
+ * (the recipe's, else the lifecycle default). The owner is who may touch an
+ * image, not what is in it: it stays out of the fingerprint, so images keep
+ * their fingerprints when the owner is set or changes; so does rebuild_after.
  */
 function fingerprinted(topology, selection) {
     const fingerprinter = new Fingerprinter(topology.dir);
     const owner = ownerOf(topology).value;
     return filterImages(resolveImages(topology), selection.clouds, selection.images).map((config) => {
-        let fingerprint;
+        let input;
         try {
-            fingerprint = fingerprinter.of(config);
+            input = fingerprinter.input(config);
         }
         catch (error) {
             throw new Error(`image ${config.image}/${config.os} of cloud "${config.cloud}": ${error.message}`, { cause: error });
         }
-        return { ...config, fingerprint, name: imageName(config.provider, config.image, config.os, fingerprint), owner };
+        const fingerprint = fingerprint_fingerprint(input);
+        const rebuildAfter = config.recipe.rebuild_after ?? topology.lifecycle.rebuild_after;
+        return {
+            ...config,
+            fingerprint,
+            name: imageName(config.provider, config.image, config.os, fingerprint),
+            owner,
+            inputs: imageInputs(input),
+            ...(rebuildAfter !== undefined ? { rebuildAfter } : {}),
+        };
     });
 }
 
-// EXTERNAL MODULE: ./src/images/index.ts + 2 modules
-var src_images = __nccwpck_require__(93041);
 ;// CONCATENATED MODULE: ./src/providers/index.ts
 async function createProvider(cloud, context) {
     switch (cloud.provider) {
         case 'local': {
-            const { LocalProvider } = await __nccwpck_require__.e(/* import() */ 437).then(__nccwpck_require__.bind(__nccwpck_require__, 94437));
+            const { LocalProvider } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 94437));
             return new LocalProvider(cloud, context);
         }
         case 'aws': {
-            const { createAwsProvider } = await Promise.all(/* import() */[__nccwpck_require__.e(193), __nccwpck_require__.e(640)]).then(__nccwpck_require__.bind(__nccwpck_require__, 42640));
+            const { createAwsProvider } = await Promise.all(/* import() */[__nccwpck_require__.e(193), __nccwpck_require__.e(731)]).then(__nccwpck_require__.bind(__nccwpck_require__, 74731));
             return createAwsProvider(cloud, context);
         }
         case 'gcp': {
-            const { createGcpProvider } = await Promise.all(/* import() */[__nccwpck_require__.e(324), __nccwpck_require__.e(999), __nccwpck_require__.e(854)]).then(__nccwpck_require__.bind(__nccwpck_require__, 77854));
+            const { createGcpProvider } = await Promise.all(/* import() */[__nccwpck_require__.e(324), __nccwpck_require__.e(999), __nccwpck_require__.e(384)]).then(__nccwpck_require__.bind(__nccwpck_require__, 95384));
             const { withBuildZone } = await Promise.all(/* import() */[__nccwpck_require__.e(324), __nccwpck_require__.e(999), __nccwpck_require__.e(180)]).then(__nccwpck_require__.bind(__nccwpck_require__, 82180));
             return withBuildZone(await createGcpProvider(cloud, context), context);
         }
         case 'azure': {
-            const { createAzureProvider } = await Promise.all(/* import() */[__nccwpck_require__.e(669), __nccwpck_require__.e(800), __nccwpck_require__.e(523), __nccwpck_require__.e(479)]).then(__nccwpck_require__.bind(__nccwpck_require__, 90479));
+            const { createAzureProvider } = await Promise.all(/* import() */[__nccwpck_require__.e(669), __nccwpck_require__.e(800), __nccwpck_require__.e(523), __nccwpck_require__.e(362)]).then(__nccwpck_require__.bind(__nccwpck_require__, 78362));
             return createAzureProvider(cloud, context);
+        }
+        case 'openstack': {
+            const { createOpenStackProvider } = await __nccwpck_require__.e(/* import() */ 600).then(__nccwpck_require__.bind(__nccwpck_require__, 27600));
+            return createOpenStackProvider(cloud, context);
         }
     }
 }
@@ -40753,8 +40928,14 @@ async function createProvider(cloud, context) {
 async function createBuildHooks(cloud, context) {
     switch (cloud.provider) {
         case 'local': {
-            const { LocalBuildHooks } = await Promise.all(/* import() */[__nccwpck_require__.e(437), __nccwpck_require__.e(184)]).then(__nccwpck_require__.bind(__nccwpck_require__, 61184));
+            const { LocalBuildHooks } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 8137));
             return new LocalBuildHooks(cloud, context);
+        }
+        case 'openstack': {
+            // Built here by the local QEMU path, then uploaded to Glance (credentials only then).
+            const { OpenStackBuildHooks } = await __nccwpck_require__.e(/* import() */ 577).then(__nccwpck_require__.bind(__nccwpck_require__, 85577));
+            const { createOpenStackProvider } = await __nccwpck_require__.e(/* import() */ 600).then(__nccwpck_require__.bind(__nccwpck_require__, 27600));
+            return new OpenStackBuildHooks(cloud, context, () => createOpenStackProvider(cloud, context));
         }
         case 'aws':
         case 'gcp':
@@ -40890,7 +41071,181 @@ function noteLeftAlone(cloud, ids, reporter) {
         reporter.info(line);
 }
 
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(31421);
+;// CONCATENATED MODULE: ./src/util/git.ts
+/**
+ * Read-only questions to git about the checkout a command runs in. Every
+ * call is bounded (time, output) and answers undefined rather than failing:
+ * a folder outside any repository, a shallow clone without the commit asked
+ * for, or no git at all only mean less detail.
+ */
+
+/** git's standard output for `args`, run in `dir`; undefined when git fails. */
+function git(dir, args, options = {}) {
+    try {
+        return (0,external_node_child_process_.execFileSync)('git', ['-C', dir, ...args], {
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'ignore'],
+            maxBuffer: options.maxBytes ?? 16 * 1024 * 1024,
+            timeout: options.timeoutMs ?? 30_000,
+            // Never the user's pager, editor or prompts: plain answers only.
+            env: { ...process.env, GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+        });
+    }
+    catch {
+        return undefined;
+    }
+}
+/** A full commit id (40 or 64 hex characters). */
+const COMMIT = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+/** The commit a build runs at: GITHUB_SHA in a workflow, else the checkout's HEAD; undefined when neither is known. */
+function buildCommit(dir, env = process.env) {
+    const sha = env.GITHUB_SHA?.trim();
+    if (sha)
+        return sha;
+    const head = git(dir, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'])?.trim();
+    return head && COMMIT.test(head) ? head : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/commands/history.ts
+/**
+ * The plan's view of the repository's history (plan/changes.ts History):
+ * which of an image's files changed since the commit it was built at, and
+ * what the topology at that commit gave a recipe's variables. Answers are
+ * worked out once per commit; a checkout without the commit (a shallow clone,
+ * fetch-depth: 1) answers undefined, and the plan says the detail needs it.
+ */
+
+
+
+
+
+
+/** History of the checkout holding `topology` (undefined answers outside a repository). */
+function gitHistory(topology) {
+    const dir = topology.dir;
+    const commits = new Map();
+    const texts = new Map();
+    const exists = (commit) => COMMIT.test(commit) && git(dir, ['cat-file', '-e', `${commit}^{commit}`]) !== undefined;
+    const at = (commit) => {
+        if (commits.has(commit))
+            return commits.get(commit);
+        let found;
+        if (exists(commit)) {
+            // Paths relative to the topology's folder (--relative; ls-tree without --full-name), NUL-separated.
+            const diff = git(dir, ['diff', '--name-only', '--no-renames', '--relative', '-z', commit, '--', '.']);
+            const tree = git(dir, ['ls-tree', '-r', '--name-only', '-z', commit, '--', '.']);
+            if (diff !== undefined && tree !== undefined)
+                found = { changed: new Set(split(diff)), held: new Set(split(tree)) };
+        }
+        commits.set(commit, found);
+        return found;
+    };
+    const imagesAt = (commit) => {
+        if (texts.has(commit))
+            return texts.get(commit);
+        let images;
+        const file = `./${external_node_path_default().basename(topology.file)}`;
+        const text = exists(commit) ? git(dir, ['show', `${commit}:${file}`], { maxBytes: MAX_TOPOLOGY_BYTES }) : undefined;
+        if (text !== undefined) {
+            try {
+                const data = readDocument(text, file, new dist/* LineCounter */.HN()).toJS({ maxAliasCount: 100 });
+                const value = data?.images;
+                if (value !== null && typeof value === 'object' && !Array.isArray(value))
+                    images = value;
+            }
+            catch {
+                images = undefined;
+            }
+        }
+        texts.set(commit, images);
+        return images;
+    };
+    return {
+        changedSince(commit, files) {
+            const state = at(commit);
+            if (!state)
+                return undefined;
+            return {
+                changed: files.filter((f) => state.changed.has(f) && state.held.has(f)).sort(),
+                added: files.filter((f) => !state.held.has(f)).sort(),
+            };
+        },
+        variablesAt(commit, recipe) {
+            const images = imagesAt(commit);
+            if (!images)
+                return undefined;
+            try {
+                return resolveRecipe({ images }, recipe).variables;
+            }
+            catch {
+                return undefined;
+            }
+        },
+    };
+}
+const split = (text) => text.split('\0').filter((p) => p.length > 0);
+
+;// CONCATENATED MODULE: ./src/plan/built.ts
+/**
+ * When an image was built, and which build a record belongs to.
+ *
+ * A build's time is its `ib-built-at` tag (copies carry it, while a copy's
+ * own creation time is when it was copied), else the record's creation time.
+ * GCP keeps labels lowercase with `:` and `.` turned into `-`
+ * (providers/gcp/labels.ts), so `2024-05-01t12-00-00-000z` is read too.
+ *
+ * A build is one name: every build names its image with its start time and
+ * copies keep the name (plan/naming.ts), so records of one name in several
+ * regions are one build.
+ */
+
+const LABEL_TIME = /^(\d{4}-\d{2}-\d{2})t(\d{2})-(\d{2})-(\d{2})(?:-(\d{1,3}))?z$/;
+/** Milliseconds of an ISO 8601 time, or of its GCP-label form; undefined for anything else. */
+function tagTime(value) {
+    if (!value)
+        return undefined;
+    const label = LABEL_TIME.exec(value);
+    const iso = label ? `${label[1]}T${label[2]}:${label[3]}:${label[4]}${label[5] ? `.${label[5]}` : ''}Z` : value;
+    if (!/^\d{4}-\d{2}-\d{2}/.test(iso))
+        return undefined;
+    const ms = Date.parse(iso);
+    return Number.isFinite(ms) ? ms : undefined;
+}
+/** The build time of a record (see the module comment); undefined when neither time can be read. */
+function builtTime(record) {
+    return tagTime(record.tags[src_images/* TAGS */.gp.builtAt]) ?? tagTime(record.createdAt);
+}
+/** The newer build first: by build time (an unreadable one is older than any), then by name. */
+function newerBuild(a, b) {
+    const [ta, tb] = [builtTime(a) ?? -Infinity, builtTime(b) ?? -Infinity];
+    return ta !== tb ? ta > tb : a.name > b.name;
+}
+/** An ISO date (yyyy-mm-dd) of a time, for reasons; `unknown date` without one. */
+function day(ms) {
+    return ms === undefined ? 'unknown date' : new Date(ms).toISOString().slice(0, 10);
+}
+/** A line of one cloud: its recipe and os. */
+const lineKey = (image, os) => `${image}\u0000${os}`;
+/** Per line (lineKey), a record of its newest build, whatever its fingerprint; failed images left out. */
+function newestOfLines(regions) {
+    const newest = new Map();
+    for (const records of Object.values(regions)) {
+        for (const r of records) {
+            if (r.state === 'failed')
+                continue;
+            const key = lineKey(r.image, r.os);
+            const held = newest.get(key);
+            if (!held || newerBuild(r, held))
+                newest.set(key, r);
+        }
+    }
+    return newest;
+}
+
 ;// CONCATENATED MODULE: ./src/plan/holders.ts
+
 const RANK = { available: 0, deprecated: 1, pending: 2, failed: 3 };
 /** A rebuild of a fingerprint (force, or after a failed verification) is newer: it stands for the region. Unparseable dates never win. */
 function newer(a, b) {
@@ -40899,11 +41254,12 @@ function newer(a, b) {
 }
 /** Built once per cloud, so callers stay linear in images + records (a scan per image is quadratic). */
 function indexHolders(inventory) {
+    const builds = currentBuilds(inventory);
     const index = new Map();
     for (const [region, records] of Object.entries(inventory.regions)) {
         const byFingerprint = new Map();
         for (const r of records) {
-            if (r.state === 'failed')
+            if (r.state === 'failed' || builds.get(r.fingerprint) !== r.name)
                 continue;
             const held = byFingerprint.get(r.fingerprint);
             if (!held || RANK[r.state] < RANK[held.state] || (RANK[r.state] === RANK[held.state] && newer(r, held)))
@@ -40912,6 +41268,21 @@ function indexHolders(inventory) {
         index.set(region, byFingerprint);
     }
     return index;
+}
+const finished = (r) => r.state === 'available' || r.state === 'deprecated';
+/** Fingerprint -> the name of its current build (see the module comment). */
+function currentBuilds(inventory) {
+    const best = new Map();
+    for (const records of Object.values(inventory.regions)) {
+        for (const r of records) {
+            if (r.state === 'failed')
+                continue;
+            const held = best.get(r.fingerprint);
+            if (!held || (finished(r) !== finished(held) ? finished(r) : newerBuild(r, held)))
+                best.set(r.fingerprint, r);
+        }
+    }
+    return new Map([...best].map(([fingerprint, r]) => [fingerprint, r.name]));
 }
 /** Region -> the record holding `fingerprint` there, for every region that holds it (none without an index). */
 function holders(index, fingerprint) {
@@ -40936,23 +41307,269 @@ function copySource(buildRegion, holding) {
     return availableSource(buildRegion, holding) ?? [...holding.keys()].sort()[0];
 }
 
+;// CONCATENATED MODULE: ./src/plan/changes.ts
+
+
+/** Entries kept per list in a reason (the rest are counted in `more`). */
+const REASON_LIST_MAX = 50;
+/** Entries named per list in a reason's text. */
+const TEXT_MAX = 5;
+/** An upstream image in one line: `ami-1 (debian-12-20240101, 2024-01-01)`. */
+function baseText(base) {
+    const extra = [base.name && base.name !== base.id ? base.name : undefined, base.created?.slice(0, 10)].filter(Boolean);
+    return extra.length > 0 ? `${base.id} (${extra.join(', ')})` : base.id;
+}
+/** Every component of `image`'s inputs that differs from what `record` says it was built from. */
+function inputChanges(image, record, base, history) {
+    const now = image.inputs;
+    const was = recordedInputs(record);
+    const changes = [];
+    if (now && Object.keys(was.digests).length > 0) {
+        if (was.digests.source !== now.digests.source) {
+            const to = sourceText(image.source);
+            const from = was.sourceText ?? 'unknown';
+            changes.push({ component: 'source', text: `source changed in the topology: ${from} -> ${to}`, from, to });
+        }
+        if (was.digests.recipe !== now.digests.recipe)
+            changes.push({ component: 'recipe', text: 'recipe settings changed (its playbooks list or build settings)' });
+        if (was.digests.variables !== now.digests.variables)
+            changes.push(variableChanges(image, now, was, history));
+        if (was.digests.files !== now.digests.files)
+            changes.push(fileChanges(now, was, history));
+        if (was.template !== now.template) {
+            const from = was.template ?? 'unknown';
+            changes.push({ component: 'template', text: `template version ${from} -> ${now.template}`, from, to: now.template });
+        }
+    }
+    else if (now) {
+        changes.push({ component: 'unknown', text: `${record.name} records no inputs (built by an earlier release), so no detail` });
+    }
+    if (base && was.base && !sameBase(was.base.id, base.id)) {
+        changes.push({ component: 'base', text: `base image moved: ${baseText(was.base)} -> ${baseText(base)}`, from: was.base, to: base });
+    }
+    return changes;
+}
+function variableChanges(image, now, was, history) {
+    let old = was.variables;
+    let why = '';
+    if (!old && was.commit && history) {
+        const values = history.variablesAt(was.commit, image.image);
+        // Only when the commit's topology gives exactly what the image recorded (no uncommitted change at build time).
+        if (values && digest(values) === was.digests.variables)
+            old = keyDigests(values);
+        else
+            why = `the topology at ${changes_short(was.commit)} is not in the checkout or differs from the build's`;
+    }
+    if (!old) {
+        why ||= was.commit ? 'the history is not available' : 'the image records no build commit';
+        return { component: 'variables', text: `variables changed (which keys: ${why})` };
+    }
+    const diff = changes_compare(old, now.variables);
+    return { component: 'variables', text: `variables changed: ${listText(diff)}`, ...capped(diff) };
+}
+function fileChanges(now, was, history) {
+    if (was.files) {
+        const diff = changes_compare(was.files, now.files);
+        return { component: 'files', text: `files changed: ${listText(diff)}`, ...capped(diff) };
+    }
+    if (!was.commit)
+        return { component: 'files', text: 'files changed (which: the image records no build commit)' };
+    const own = Object.keys(now.files).filter((f) => !f.startsWith(builtin/* BUILTIN_PREFIX */.RC));
+    const found = history?.changedSince(was.commit, own);
+    if (!found) {
+        return {
+            component: 'files',
+            text: `files changed (per-file detail needs the build commit ${changes_short(was.commit)} in the checkout: fetch-depth: 0)`,
+        };
+    }
+    const diff = { changed: found.changed, added: found.added, removed: [] };
+    if (diff.changed.length + diff.added.length === 0) {
+        return {
+            component: 'files',
+            text: `files changed, none of this repository's since ${changes_short(was.commit)}: a bundled (builtin:) file, or which files the playbooks use`,
+        };
+    }
+    return { component: 'files', text: `files changed since ${changes_short(was.commit)}: ${listText(diff)}`, ...capped(diff) };
+}
+function changes_compare(before, after) {
+    const diff = { changed: [], added: [], removed: [] };
+    for (const key of Object.keys(after).sort()) {
+        if (!(key in before))
+            diff.added.push(key);
+        else if (before[key] !== after[key])
+            diff.changed.push(key);
+    }
+    for (const key of Object.keys(before).sort())
+        if (!(key in after))
+            diff.removed.push(key);
+    return diff;
+}
+function capped(diff) {
+    let left = REASON_LIST_MAX;
+    let more = 0;
+    const take = (list) => {
+        const kept = list.slice(0, Math.max(0, left));
+        left -= kept.length;
+        more += list.length - kept.length;
+        return kept;
+    };
+    const out = {};
+    for (const key of ['changed', 'added', 'removed'])
+        if (diff[key].length > 0)
+            out[key] = take(diff[key]);
+    if (more > 0)
+        out.more = more;
+    return out;
+}
+function listText(diff) {
+    const part = (list, label) => list.length === 0
+        ? []
+        : [`${label}${list.slice(0, TEXT_MAX).join(', ')}${list.length > TEXT_MAX ? ` and ${list.length - TEXT_MAX} more` : ''}`];
+    const parts = [...part(diff.changed, ''), ...part(diff.added, 'added '), ...part(diff.removed, 'removed ')];
+    return parts.join('; ') || 'the same entries with other contents';
+}
+const changes_short = (commit) => commit.slice(0, 12);
+const keyDigests = (values) => Object.fromEntries(Object.keys(values).map((k) => [k, digest(values[k])]));
+
+;// CONCATENATED MODULE: ./src/plan/reasons.ts
+
+
+
+
+/** Why the image is built; empty when it is not. */
+function reasonsFor(input) {
+    const { image, current, newest } = input;
+    const reasons = [];
+    if (input.force)
+        reasons.push({ kind: 'forced', text: 'forced: the plan was made with force' });
+    if (input.offline) {
+        reasons.push({
+            kind: 'offline',
+            text: 'offline plan: no cloud was asked, so every image counts as missing and nothing was compared (inputs, base image, age)',
+        });
+        return reasons;
+    }
+    if (!current) {
+        if (!newest)
+            reasons.push({ kind: 'new', text: `new line: ${image.cloud} has no ${image.image}/${image.os} image yet` });
+        else
+            reasons.push(changed(input, newest));
+        return reasons;
+    }
+    const moved = baseMoved(current, input.base);
+    if (moved)
+        reasons.push(moved);
+    const old = tooOld(current, image.rebuildAfter, input.now);
+    if (old)
+        reasons.push(old);
+    return reasons;
+}
+/** The reasons in one line ('' when there are none). */
+const whyText = (reasons) => reasons.map((r) => r.text).join('; ');
+function changed(input, newest) {
+    const base = resolvedImage(input.base);
+    const changes = inputChanges(input.image, newest, base, input.history);
+    const detail = changes.length > 0 ? changes.map((c) => c.text).join('; ') : 'its fingerprint differs';
+    return { kind: 'inputs', text: `inputs changed since ${newest.name}: ${detail}`, since: newest.name, changes };
+}
+function baseMoved(current, state) {
+    const to = state.state === 'resolved' ? resolvedImage(state) : undefined;
+    if (!to)
+        return undefined;
+    const from = recordedInputs(current).base;
+    if (from) {
+        if (sameBase(from.id, to.id))
+            return undefined;
+        return { kind: 'base-moved', text: `base image moved: ${baseText(from)} -> ${baseText(to)}`, since: current.name, from, to };
+    }
+    // Built before images recorded their base: moved when the upstream image is newer than the build.
+    const published = tagTime(to.created);
+    const built = builtTime(current);
+    if (published === undefined || built === undefined || published <= built)
+        return undefined;
+    return {
+        kind: 'base-moved',
+        text: `base image moved: ${baseText(to)} was published after ${current.name} was built (${day(built)}), which did not record its base`,
+        since: current.name,
+        to,
+    };
+}
+function tooOld(current, rebuildAfter, now) {
+    const limit = rebuildAfter === undefined ? undefined : parseDuration(rebuildAfter);
+    const built = builtTime(current);
+    if (limit === undefined || !Number.isFinite(limit) || built === undefined || now - built <= limit)
+        return undefined;
+    return {
+        kind: 'age',
+        text: `older than rebuild_after ${rebuildAfter}: ${current.name} was built ${day(built)}, ${formatAge(now - built)} ago`,
+        since: current.name,
+        builtAt: new Date(built).toISOString(),
+        rebuildAfter,
+    };
+}
+function resolvedImage(state) {
+    const r = state.resolved;
+    if (!r || state.state === 'unresolved')
+        return undefined;
+    return { id: r.id, name: r.name, ...(r.created ? { created: r.created } : {}) };
+}
+/** What a plan says of a base image it could not resolve, and of one it did. */
+function baseState(resolved, why) {
+    if (!resolved)
+        return { state: 'unresolved', why, text: `base image not resolved${why ? ` (${why})` : ''}` };
+    const shown = baseText({ id: resolved.id, name: resolved.name, created: resolved.created });
+    return resolved.pinned
+        ? { state: 'pinned', resolved, text: `pinned to ${shown}: it does not move` }
+        : { state: 'resolved', resolved, text: `base image ${shown}` };
+}
+/** What a source is without asking its cloud: pinned when it names an exact image, else not resolved, for `why`. */
+function unresolvedBase(image, why) {
+    const pin = pinnedId(image.provider, image.source);
+    return pin ? baseState({ id: pin, name: pin, pinned: true }) : baseState(undefined, why);
+}
+
 ;// CONCATENATED MODULE: ./src/plan/planner.ts
 
+
+
+/** The key of a (cloud, source) in PlanInput.bases: sources are named by their os. */
+const baseKey = (cloud, os) => `${cloud}|${os}`;
 function plan(input) {
     const builds = [];
     const copies = [];
     const images = [];
     const notes = new Set();
     const indexes = new Map();
+    const lines = new Map();
+    const offline = input.inventory === undefined;
+    const now = (input.now ?? new Date()).getTime();
     for (const config of input.images) {
         const inventory = input.inventory?.[config.cloud];
         let index = indexes.get(config.cloud);
         if (inventory && !index)
             indexes.set(config.cloud, (index = indexHolders(inventory)));
-        const holding = input.force ? new Map() : holders(index, config.fingerprint);
+        let newest = lines.get(config.cloud);
+        if (inventory && !newest)
+            lines.set(config.cloud, (newest = newestOfLines(inventory.regions)));
+        const held = holders(index, config.fingerprint);
+        const base = input.bases?.[baseKey(config.cloud, config.os)] ??
+            unresolvedBase(config, offline ? 'offline plan: no cloud was asked; the nightly plan resolves it' : 'not asked');
+        const reasons = reasonsFor({
+            image: config,
+            base,
+            current: held.get(config.buildRegion) ?? held.values().next().value,
+            newest: newest?.get(lineKey(config.image, config.os)),
+            offline,
+            force: input.force ?? false,
+            now,
+            history: input.history,
+        });
+        // A rebuild of a held fingerprint (force, a moved base, age) is copied everywhere once built.
+        const holding = reasons.length > 0 ? new Map() : held;
         const present = [...holding.keys()].sort();
         const global = inventory?.scope === 'global' || config.provider === 'gcp';
-        const cell = toCell(config);
+        const why = whyText(reasons);
+        const cell = toCell(config, base, why);
         let status = 'current';
         if (present.length === 0) {
             status = 'build';
@@ -40960,6 +41577,12 @@ function plan(input) {
         }
         if (holding.size > 0 && [...holding.values()].every((r) => r.verified === 'failed')) {
             notes.add(`${config.cloud}/${config.name} failed verification: it is never promoted; change its inputs, or plan with force to build it again (under a new name, beside it)`);
+        }
+        if (status === 'current' &&
+            config.recipe.verify !== false &&
+            holding.size > 0 &&
+            [...holding.values()].every((r) => r.verified === 'unverified')) {
+            notes.add(`${config.cloud}/${config.name} is not verified (its verify step did not pass): it is held back from distribution and promotion; verify it again, or plan with force to build it again`);
         }
         if (global) {
             if (config.regions.length > 1)
@@ -40983,18 +41606,23 @@ function plan(input) {
                 });
             }
         }
+        const line = newest?.get(lineKey(config.image, config.os));
         images.push({
             ...planner_pick(cell),
             buildRegion: config.buildRegion,
             regions: config.regions,
             present,
             status,
+            reasons,
+            why,
+            base,
+            ...(line ? { newest: line.name } : {}),
         });
     }
     return {
         version: 1,
         topology: input.topology,
-        offline: input.inventory === undefined,
+        offline,
         images,
         builds,
         copies,
@@ -41033,7 +41661,9 @@ function retirements(input) {
     }
     return out.sort((a, b) => `${a.cloud}|${a.region}|${a.name}`.localeCompare(`${b.cloud}|${b.region}|${b.name}`));
 }
-function toCell(config) {
+/** Longest `why` a matrix cell carries (the plan file has every reason in full). */
+const CELL_WHY_MAX = 300;
+function toCell(config, base, why) {
     return {
         cloud: config.cloud,
         provider: config.provider,
@@ -41043,11 +41673,92 @@ function toCell(config) {
         name: config.name,
         region: config.buildRegion,
         regions: config.regions,
+        ...(base.resolved ? { resolved: base.resolved } : {}),
+        ...(why ? { why: why.length > CELL_WHY_MAX ? `${why.slice(0, CELL_WHY_MAX - 3)}...` : why } : {}),
     };
 }
 function planner_pick(cell) {
     const { cloud, provider, image, os, fingerprint, name } = cell;
     return { cloud, provider, image, os, fingerprint, name };
+}
+
+;// CONCATENATED MODULE: ./src/topology/where.ts
+/**
+ * Where something is in a loaded topology, for errors raised after loading
+ * (a source the cloud could not resolve): the file is read again only then,
+ * so loading keeps no positions it rarely needs.
+ */
+
+
+
+
+
+/** `topology.yml:12:7` (relative to the working folder when inside it), or the file alone when it cannot be read again. */
+function whereIs(file, at) {
+    const relative = external_node_path_default().relative(process.cwd(), file);
+    const shown = relative && !relative.startsWith('..') && !external_node_path_default().isAbsolute(relative) ? relative : file;
+    try {
+        const lines = new dist/* LineCounter */.HN();
+        const doc = readDocument((0,external_node_fs_.readFileSync)(file, 'utf8'), shown, lines);
+        const problem = new Locator(doc, lines, shown).problem(at, '', '', 'key');
+        return `${shown}:${problem.line}:${problem.col}`;
+    }
+    catch {
+        return shown;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/commands/resolve-sources.ts
+/**
+ * What each source names today: one Provider.resolveSource call per (cloud,
+ * source) among the planned images, in the cloud's build region (where the
+ * build starts from it), all at once up to `concurrency`. A source is named
+ * by its os in the topology (`sources.<os>.<provider>`).
+ *
+ * A failed resolution fails the plan, naming the cloud, the source and where
+ * the topology writes it: a build must start from the image the plan names.
+ * A provider without resolveSource leaves its sources unresolved (the plan
+ * says so; a pinned one is still named).
+ */
+
+
+
+
+/** One entry per (cloud, source) the images use, in the order first met. */
+function sourcesOf(images) {
+    const seen = new Map();
+    for (const image of images) {
+        const key = baseKey(image.cloud, image.os);
+        if (!seen.has(key))
+            seen.set(key, { cloud: image.target, os: image.os, image });
+    }
+    return [...seen.values()];
+}
+/** `baseKey` -> the base image state of every (cloud, source) the images use. */
+async function resolveSources(topologyFile, images, providerOf, concurrency) {
+    const wanted = sourcesOf(images);
+    const states = await mapLimit(wanted, concurrency, async ({ cloud, os, image }) => {
+        const provider = await providerOf(cloud);
+        if (!provider.resolveSource)
+            return unresolvedBase(image, `the ${cloud.provider} provider does not resolve sources`);
+        try {
+            const resolved = await provider.resolveSource(cloud.build_region, image.source);
+            return baseState({
+                id: resolved.id,
+                name: resolved.name,
+                ...(resolved.created ? { created: resolved.created } : {}),
+                pinned: resolved.pinned,
+            });
+        }
+        catch (error) {
+            const where = whereIs(topologyFile, ['sources', os, cloud.provider]);
+            // The provider's message says what was asked, where, and what to check.
+            throw new Error(`source "${os}" of cloud "${cloud.name}" (${where}, sources.${os}.${cloud.provider}): ${error.message}`, {
+                cause: error,
+            });
+        }
+    });
+    return Object.fromEntries(wanted.map((w, k) => [baseKey(w.cloud.name, w.os), states[k]]));
 }
 
 ;// CONCATENATED MODULE: ./src/plan/matrix.ts
@@ -41109,7 +41820,7 @@ function textTable(header, rows) {
 /** Above this many images the mermaid picture is left out (GitHub renders large graphs poorly). */
 const MERMAID_MAX_IMAGES = 60;
 function planHeadline(plan) {
-    const mode = plan.offline ? ' (offline: no cloud was asked, every image counts as missing)' : '';
+    const mode = plan.offline ? ' (offline: no cloud was asked, every image counts as missing and no base image was resolved)' : '';
     return (`${count(plan.builds.length, 'build')}, ${count(plan.copies.length, 'copy', 'copies')}, ` +
         `${count(plan.retirements.length, 'retirement')} for ${count(plan.images.length, 'image')}${mode}`);
 }
@@ -41129,8 +41840,60 @@ const COPY_HEADER = ['cloud', 'image', 'os', 'from', 'to', 'source'];
 const copyRows = (plan) => plan.copies.map((c) => [c.cloud, c.image, c.os, c.from, c.to, c.afterBuild ? 'new build' : (c.sourceId ?? '')]);
 const RETIRE_HEADER = ['cloud', 'region', 'image', 'os', 'name', 'channel'];
 const retireRows = (plan) => plan.retirements.map((r) => [r.cloud, r.region, r.image, r.os, r.name, r.channel]);
+const BASE_HEADER = ['cloud', 'source', 'base image'];
+/** One row per (cloud, source): what it resolved to, that it is pinned, or why it is not resolved. */
+function baseRows(plan) {
+    const seen = new Map();
+    for (const i of plan.images)
+        if (!seen.has(`${i.cloud}|${i.os}`))
+            seen.set(`${i.cloud}|${i.os}`, [i.cloud, i.os, i.base.text]);
+    return [...seen.values()];
+}
+const built = (plan) => plan.images.filter((i) => i.status === 'build');
+/** One line per build: `build aws-prod/ib-base-debian12-…: why` (the terminal without a summary); offline, where every reason is the same, the headline. */
+function buildLines(plan) {
+    if (plan.offline)
+        return [planHeadline(plan)];
+    return built(plan).map((i) => `build ${i.cloud}/${i.name}: ${i.why}`);
+}
+/** Builds explained in the summary; the plan file explains every one. */
+const WHY_MAX = 100;
+function moreBuilds(plan) {
+    const n = built(plan).length - WHY_MAX;
+    return n > 0 ? [`... and ${count(n, 'more build')}: the plan file explains every one`] : [];
+}
+/** Why each build, as Markdown: one item per image, one sub-item per reason, one more level per changed input. */
+function whyMarkdown(plan) {
+    const lines = [];
+    for (const i of built(plan).slice(0, WHY_MAX)) {
+        lines.push(`- **${plan_summary_escape(i.cloud)}** ${plan_summary_escape(i.image)} / ${plan_summary_escape(i.os)} (\`${i.name}\`)`);
+        for (const r of i.reasons) {
+            if (r.kind !== 'inputs' || !r.since || !r.changes?.length) {
+                lines.push(`  - ${plan_summary_escape(r.text)}`);
+                continue;
+            }
+            lines.push(`  - inputs changed since \`${r.since}\`:`);
+            for (const c of r.changes)
+                lines.push(`    - ${plan_summary_escape(c.text)}`);
+        }
+    }
+    return [...lines, ...moreBuilds(plan)].join('\n');
+}
+/** Why each build, as text: the image, then one indented line per reason. */
+function plan_summary_whyText(plan) {
+    const lines = built(plan)
+        .slice(0, WHY_MAX)
+        .flatMap((i) => [`${i.cloud}/${i.name}:`, ...i.reasons.map((r) => `  ${r.text}`)]);
+    return [...lines, ...moreBuilds(plan)].join('\n');
+}
+/** Markdown special characters in free text (paths, names) taken literally (`>` only quotes at the start of a line, where no item starts). */
+const plan_summary_escape = (text) => text.replace(/([\\`*_[\]<|])/g, '\\$1');
 function planMarkdown(plan) {
     const parts = [`## Image plan\n\n${planHeadline(plan)}`, markdownTable(IMAGE_HEADER, imageRows(plan))];
+    if (built(plan).length > 0)
+        parts.push('### Why', whyMarkdown(plan));
+    if (plan.images.length > 0)
+        parts.push('### Base images', markdownTable(BASE_HEADER, baseRows(plan)));
     if (plan.copies.length > 0)
         parts.push('### Copies', markdownTable(COPY_HEADER, copyRows(plan)));
     if (plan.retirements.length > 0)
@@ -41144,6 +41907,10 @@ function planMarkdown(plan) {
 }
 function planText(plan) {
     const parts = [planHeadline(plan), textTable(IMAGE_HEADER, imageRows(plan))];
+    if (built(plan).length > 0)
+        parts.push(`Why:\n${plan_summary_whyText(plan)}`);
+    if (plan.images.length > 0)
+        parts.push(`Base images:\n${textTable(BASE_HEADER, baseRows(plan))}`);
     if (plan.copies.length > 0)
         parts.push(`Copies:\n${textTable(COPY_HEADER, copyRows(plan))}`);
     if (plan.retirements.length > 0)
@@ -41184,9 +41951,13 @@ function planMermaid(plan) {
 
 ;// CONCATENATED MODULE: ./src/commands/plan.ts
 /**
- * plan: topology -> fingerprinted images -> inventory of each cloud -> set
- * difference -> matrix, plan file and summary. Orchestration only.
+ * plan: topology -> fingerprinted images -> inventory of each cloud and what
+ * each source resolves to (at once) -> set difference and reasons -> matrix,
+ * plan file and summary. Orchestration only.
  */
+
+
+
 
 
 
@@ -41201,14 +41972,16 @@ async function runPlan(inputs, reporter, deps = {}) {
     const images = fingerprinted(topology, inputs);
     if (images.length === 0)
         reporter.warning(`no image of ${inputs.topology} matches clouds=[${inputs.clouds}] images=[${inputs.images}]`);
-    // Any failed inventory fails the plan; a global cloud is asked in its first region.
-    const inventory = inputs.offline ? undefined : (await openClouds(topology, inputs, reporter, deps, { onFailure: 'throw' })).inventory;
+    const asked = inputs.offline ? undefined : await askClouds(topology, images, inputs, reporter, deps);
     const result = plan({
         topology: inputs.topology,
         images,
-        inventory,
+        inventory: asked?.inventory,
         retired: topology.lifecycle.retired,
         force: inputs.force,
+        bases: asked?.bases,
+        history: deps.history ?? gitHistory(topology),
+        now: deps.now?.(),
     });
     const chunks = chunkBuilds(result.builds, inputs.maxCells);
     const matrix = selectChunk(chunks, inputs.chunk);
@@ -41226,10 +41999,45 @@ async function runPlan(inputs, reporter, deps = {}) {
     reporter.setOutput(constants/* Outputs */.tY.providers, JSON.stringify([...new Set(result.images.map((i) => i.provider))].sort()));
     if (inputs.summary)
         await reporter.summary(planMarkdown(result), planText(result));
-    else
+    else {
+        for (const line of buildLines(result))
+            reporter.info(line);
         for (const note of result.notes)
             reporter.info(`note: ${note}`);
+    }
     return { plan: result, matrix, chunkCount: chunks.length, planFile };
+}
+/**
+ * Every cloud's inventory (one list call per region; a global cloud once, in
+ * its build region) and, at the same time, what every (cloud, source)
+ * resolves to (one call each), through the same providers. Any failure of
+ * either fails the plan.
+ */
+async function askClouds(topology, images, inputs, reporter, deps) {
+    const make = deps.providerFor ?? createProvider;
+    const made = new Map();
+    const providerFor = (cloud, context) => {
+        let provider = made.get(cloud.name);
+        if (!provider)
+            made.set(cloud.name, (provider = make(cloud, context)));
+        return provider;
+    };
+    const context = providerContext(topology.dir, inputs, reporter, deps.context);
+    // Both settle before a failure is thrown, so a failed plan leaves no call of the other running.
+    const [listed, resolved] = await Promise.allSettled([
+        openClouds(topology, inputs, reporter, { ...deps, providerFor }, { onFailure: 'throw' }),
+        resolveSources(topology.file, images, (cloud) => providerFor(cloud, context), inputs.concurrency),
+    ]);
+    if (listed.status === 'rejected')
+        throw listed.reason;
+    if (resolved.status === 'rejected')
+        throw resolved.reason;
+    const [open, bases] = [listed.value, resolved.value];
+    for (const [key, base] of Object.entries(bases)) {
+        const [cloud, os] = key.split('|');
+        reporter.info(`cloud "${cloud}", source ${os}: ${base.text}`);
+    }
+    return { inventory: open.inventory, bases };
 }
 
 ;// CONCATENATED MODULE: ./src/packer/extra-vars.ts
@@ -41367,7 +42175,7 @@ const PLUGINS = {
 };
 
 ;// CONCATENATED MODULE: ./src/packer/sources/context.ts
-const DEFAULT_SSH_USER = { aws: 'admin', gcp: 'packer', azure: 'packer', local: 'root' };
+const DEFAULT_SSH_USER = { aws: 'admin', gcp: 'packer', azure: 'packer', local: 'root', openstack: 'root' };
 function sshUser(context, fromSource) {
     return context.image.recipe.build.ssh_username ?? fromSource ?? DEFAULT_SSH_USER[context.image.provider];
 }
@@ -41395,7 +42203,8 @@ function awsSource(ctx) {
         snapshot_tags: '${var.tags}',
         run_tags: { Name: `image-builder ${ctx.mode} ${ctx.image.name}`, 'image-builder-run': 'true' },
     };
-    const from = ctx.mode === 'verify' ? ctx.verifyImage : source.ami;
+    // The AMI the plan resolved (resolve.ts in providers/aws), else a pinned ami, else Packer's own pick of the newest match.
+    const from = ctx.mode === 'verify' ? ctx.verifyImage : (ctx.resolved?.id ?? source.ami);
     if (from) {
         config.source_ami = v.variable('source_ami', { type: 'string' }, from);
     }
@@ -41463,12 +42272,16 @@ function gcpSource(ctx) {
     else {
         config.image_name = v.variable('image_name', { type: 'string' }, ctx.image.name);
         config.image_labels = v.variable('labels', { type: 'map(string)' }, (0,labels/* sanitizeLabels */.X7)(ctx.tags));
-        if (source.image)
-            config.source_image = v.variable('source_image', { type: 'string' }, source.image);
+        // The image the plan resolved (providers/gcp/resolve.ts: its id is projects/<project>/global/images/<name>),
+        // else a pinned image, else the family, whose newest image Packer looks up itself.
+        const exact = ctx.resolved?.name ?? source.image;
+        const project = (ctx.resolved && /^projects\/([^/]+)\//.exec(ctx.resolved.id)?.[1]) || source.project;
+        if (exact)
+            config.source_image = v.variable('source_image', { type: 'string' }, exact);
         else
             config.source_image_family = v.variable('source_image_family', { type: 'string' }, source.family);
-        if (source.project)
-            config.source_image_project_id = [v.variable('source_project', { type: 'string' }, source.project)];
+        if (project)
+            config.source_image_project_id = [v.variable('source_project', { type: 'string' }, project)];
     }
     if (ctx.image.recipe.build.disk_size_gb) {
         config.disk_size = v.variable('disk_size_gb', { type: 'number' }, ctx.image.recipe.build.disk_size_gb);
@@ -41520,7 +42333,8 @@ function azureSource(ctx) {
         config.image_publisher = v.variable('image_publisher', { type: 'string' }, source.publisher);
         config.image_offer = v.variable('image_offer', { type: 'string' }, source.offer);
         config.image_sku = v.variable('image_sku', { type: 'string' }, source.sku);
-        config.image_version = v.variable('image_version', { type: 'string' }, source.version ?? 'latest');
+        // The version the plan resolved (providers/azure/resolve.ts), else the topology's (`latest`: Azure picks at build time).
+        config.image_version = v.variable('image_version', { type: 'string' }, ctx.resolved?.id ?? source.version ?? 'latest');
         // One image per build: the gallery version only. v2.x publishes straight to the gallery without a
         // managed image (config.go v2.6.3:1200 accepts a shared_image_gallery_destination alone), so no
         // managed image is made, tagged or left behind; Packer < 1.7's built-in azure-arm needs one to publish from.
@@ -41639,6 +42453,8 @@ const SOURCES = {
     gcp: gcpSource,
     azure: azureSource,
     local: qemuSource,
+    // Built on this host like a local image; the build's store hook uploads it to Glance.
+    openstack: qemuSource,
 };
 function imageTemplate(input) {
     const { image } = input;
@@ -41653,11 +42469,14 @@ function imageTemplate(input) {
         gitSha: input.gitSha,
         builtAt: input.buildTime.toISOString(),
         version: input.version,
+        // What it is built from, component by component, and the base image it boots (plan/inputs.ts).
+        inputs: image.inputs && { ...image.inputs, base: input.resolved },
     });
     const source = SOURCES[image.provider]({
         image,
         mode: input.mode,
         verifyImage: input.verifyImage,
+        resolved: input.resolved,
         tags,
         outputDir: input.outputDir,
         buildTime: input.buildTime,
@@ -41668,9 +42487,10 @@ function imageTemplate(input) {
     builder.requirePlugin(source.plugin, PLUGINS[source.plugin]).requirePlugin('ansible', PLUGINS.ansible);
     builder.source({ type: source.type, name: source.name, config: source.config });
     const extraVars = builder.variable('extra_vars_file', { type: 'string' }, input.extraVarsFile);
+    const roles = input.rolesPath?.length ? builder.variable('roles_path', { type: 'string' }, input.rolesPath.join(':')) : undefined;
     const playbooks = [...input.playbooks, ...(input.mode === 'build' && input.deprovision ? [input.deprovision] : [])];
     playbooks.forEach((playbook, i) => {
-        builder.provisioner('ansible', ansibleProvisioner(builder.variable(`playbook_${i}`, { type: 'string' }, playbook), extraVars, source));
+        builder.provisioner('ansible', ansibleProvisioner(builder.variable(`playbook_${i}`, { type: 'string' }, playbook), extraVars, roles, source));
     });
     builder.postProcessor('manifest', {
         output: builder.variable('manifest_file', { type: 'string' }, input.manifestFile),
@@ -41679,12 +42499,24 @@ function imageTemplate(input) {
     });
     return builder.build();
 }
-function ansibleProvisioner(playbook, extraVars, source) {
+/**
+ * The ansible provisioner runs ansible-playbook without a shell, its
+ * environment being Packer's plus `ansible_env_vars` appended, so those win
+ * (packer-plugin-ansible provisioner/ansible/provisioner.go, executeAnsible:
+ * `cmd.Env = append(os.Environ(), envvars...)`). Its own `roles_path` option
+ * only feeds `ansible-galaxy install -p`, hence ANSIBLE_ROLES_PATH here.
+ */
+function ansibleProvisioner(playbook, extraVars, roles, source) {
     const config = {
         playbook_file: playbook,
         user: source.sshUser,
         extra_arguments: ['--extra-vars', `@${extraVars}`],
-        ansible_env_vars: ['ANSIBLE_HOST_KEY_CHECKING=False', 'ANSIBLE_SSH_TRANSFER_METHOD=piped', 'ANSIBLE_FORCE_COLOR=0'],
+        ansible_env_vars: [
+            'ANSIBLE_HOST_KEY_CHECKING=False',
+            'ANSIBLE_SSH_TRANSFER_METHOD=piped',
+            'ANSIBLE_FORCE_COLOR=0',
+            ...(roles ? [`ANSIBLE_ROLES_PATH=${roles}`] : []),
+        ],
     };
     if (source.ansibleSshExtraArgs)
         config.ansible_ssh_extra_args = source.ansibleSshExtraArgs;
@@ -41718,6 +42550,8 @@ function extraVars(image, facts) {
         image_builder_build_time: facts.buildTime.toISOString(),
         image_builder_git_sha: facts.gitSha ?? '',
         image_builder_version: facts.version,
+        // Recorded in the image's manifest (roles/image_builder_manifest): what it was built from.
+        image_builder_inputs: image.inputs ? (0,src_images/* manifestInputs */.F2)({ ...image.inputs, base: facts.resolved }) : null,
     });
 }
 
@@ -41769,6 +42603,7 @@ const ResultSchema = looseObject({
     verified: schemas_enum(['passed', 'failed', 'unverified']),
     verifiedAt: schemas_string().optional(),
     verifyLog: array(schemas_string()).optional(),
+    verifyError: schemas_string().optional(),
 });
 const NOT_A_RESULT = "remove it from the results folder, or download the build job's artifact again";
 async function writeResult(dir, result) {
@@ -41837,6 +42672,8 @@ const CellSchema = object({
     name: cell_segment,
     region: schemas_string().min(1),
     regions: array(schemas_string()).default([]),
+    /** The upstream image the plan resolved the source to: the build boots exactly it (BuildCell.resolved). */
+    resolved: object({ id: schemas_string().min(1), name: schemas_string(), created: schemas_string().optional(), pinned: schemas_boolean() }).optional(),
 });
 function parseCell(raw) {
     if (!raw)
@@ -41932,7 +42769,7 @@ var util_process = __nccwpck_require__(22017);
 
 async function packerInfo(packer = 'packer') {
     try {
-        const result = await (0,util_process/* runProcess */.R)(packer, ['version'], { tail: 5 });
+        const result = await (0,util_process/* runProcess */.R3)(packer, ['version'], { tail: 5 });
         const match = /v?(\d+)\.(\d+)\.(\d+)/.exec(result.tail.join(' '));
         if (result.code !== 0 || !match)
             return undefined;
@@ -42008,6 +42845,8 @@ async function savePlugins(cache, log) {
 
 
 
+
+
 async function preparePackerJob(spec, inputs, reporter) {
     const { image } = spec;
     const work = external_node_path_default().resolve(inputs.workDir, `${image.cloud}--${image.name}${spec.mode === 'verify' ? '--verify' : ''}`);
@@ -42020,16 +42859,18 @@ async function preparePackerJob(spec, inputs, reporter) {
         name: image.name,
         source: image.source,
         work,
+        resolved: spec.resolved,
         dryRun: inputs.dryRun,
         log: (l) => reporter.info(l),
         group: (title, fn) => reporter.group(title, fn),
     });
     for (const secret of machine?.secrets ?? [])
         reporter.mask(secret);
-    const facts = { buildTime: spec.startedAt, gitSha: process.env.GITHUB_SHA, version: (0,paths/* productVersion */.Ud)() };
+    // The build commit (GITHUB_SHA, else the checkout's HEAD) lets a later plan name the files changed since.
+    const facts = { buildTime: spec.startedAt, gitSha: buildCommit(spec.topologyDir), version: (0,paths/* productVersion */.Ud)() };
     const extraVarsFile = external_node_path_default().join(work, 'extra-vars.json');
     // The template runs deprovision.yml itself, last: the provisioning playbook skips its own copy.
-    await external_node_fs_.promises.writeFile(extraVarsFile, JSON.stringify({ ...extraVars(image, facts), image_builder_deprovision: false }, null, 2) + '\n', {
+    await external_node_fs_.promises.writeFile(extraVarsFile, JSON.stringify({ ...extraVars(image, { ...facts, resolved: spec.resolved }), image_builder_deprovision: false }, null, 2) + '\n', {
         mode: 0o600,
     });
     const outputDir = external_node_path_default().join(work, 'output');
@@ -42038,12 +42879,15 @@ async function preparePackerJob(spec, inputs, reporter) {
         image,
         mode: spec.mode,
         verifyImage: spec.verifyImage,
+        resolved: spec.resolved,
         extraVarsFile,
         outputDir,
         manifestFile,
         ...facts,
         playbooks: spec.playbooks,
         deprovision: external_node_path_default().join((0,paths/* bundledPlaybooks */.DV)(), 'deprovision.yml'),
+        // The same folders the fingerprint searched: the topology's roles/, then the bundled roles.
+        rolesPath: (0,builtin/* rolesPath */.nB)(spec.topologyDir),
         modernPacker: packer?.modern ?? true,
         local: machine && { ...machine.files, baseImage: spec.verifyImage ?? machine.files.baseImage },
     });
@@ -42103,7 +42947,7 @@ async function packerStep(job, args, reporter, what, env = process.env, timeoutM
     const log = external_node_path_default().join(job.work, `packer-${what}.log`);
     const lines = [];
     const live = what === 'build' || what === 'verify';
-    const result = await (0,util_process/* runProcess */.R)('packer', args, {
+    const result = await (0,util_process/* runProcess */.R3)('packer', args, {
         cwd: job.work,
         env,
         timeoutMs,
@@ -42147,6 +42991,7 @@ async function packerStep(job, args, reporter, what, env = process.env, timeoutM
 
 
 
+
 async function runBuild(inputs, reporter) {
     const cell = parseCell(inputs.cell);
     const topology = await loadTopology(inputs.topology);
@@ -42157,22 +43002,25 @@ async function runBuild(inputs, reporter) {
     // A real build asks the cloud what the template needs (GCP: the zone) before writing it; a dry run needs no login.
     const provider = inputs.dryRun ? undefined : await createProvider(planned.target, context);
     // Every build names its image anew (the planned name and the start time), so a rebuild never meets an image of that name.
-    const image = await forThisRun({ ...planned, name: imageName(planned.provider, planned.image, planned.os, planned.fingerprint, started) }, provider, reporter);
+    const image = await forThisRun({ ...planned, name: imageName(planned.provider, planned.image, planned.os, planned.fingerprint, started) }, provider, reporter, cell.resolved);
     const job = await preparePackerJob({
         image,
         topologyDir: topology.dir,
         mode: 'build',
         startedAt: started,
         hooks,
-        playbooks: image.recipe.playbooks.map((p) => external_node_path_default().resolve(topology.dir, p)),
+        // The upstream image the plan resolved: Packer boots exactly it, never a filter or family.
+        resolved: cell.resolved,
+        playbooks: image.recipe.playbooks.map((p) => (0,builtin/* playbookPath */.H9)(p, topology.dir)),
     }, inputs, reporter);
     if (!provider) {
         reporter.info(`${image.name}: dry run, template ${job.template} and variables ${job.varFile} written, nothing built`);
         return { template: job.template, varFile: job.varFile };
     }
-    await provider.prepareBuild?.({ image: image.image, os: image.os, region: image.buildRegion, source: image.source });
+    const line = { image: image.image, os: image.os, region: image.buildRegion, source: image.source, resolved: cell.resolved };
+    await provider.prepareBuild?.(line);
     await runPackerJob(job, inputs, reporter);
-    const imageId = await keep(image, job, hooks, started);
+    const imageId = await keep({ ...image, resolved: cell.resolved }, job, hooks, started, topology.dir);
     const result = {
         version: 1,
         cloud: image.cloud,
@@ -42200,13 +43048,16 @@ async function runBuild(inputs, reporter) {
 }
 /**
  * The image as this run builds or verifies it, with what the cloud told the
- * provider (GCP: the zone, unless the topology names one). A dry run asks no
- * cloud: a GCP template without a zone in the topology gets a placeholder.
+ * provider (GCP: the zone, unless the topology names one; AWS: the root
+ * device of the source AMI, the resolved one when the plan resolved it). A
+ * dry run asks no cloud: a GCP template without a zone in the topology gets a
+ * placeholder.
  * On GitHub, Azure's Packer signs in with the job's OIDC request token: it
  * is masked before Packer runs.
  */
-async function forThisRun(image, provider, reporter) {
-    const settings = (await provider?.buildSettings?.({ image: image.image, os: image.os, region: image.buildRegion, source: image.source })) ?? {};
+async function forThisRun(image, provider, reporter, resolved) {
+    const line = { image: image.image, os: image.os, region: image.buildRegion, source: image.source, resolved };
+    const settings = (await provider?.buildSettings?.(line)) ?? {};
     const zone = settings.zone ?? image.target.zone;
     if (image.provider === 'gcp' && !zone) {
         if (provider)
@@ -42221,7 +43072,7 @@ async function forThisRun(image, provider, reporter) {
     return { ...image, source, target: zone ? { ...image.target, zone } : image.target };
 }
 /** The built image's id: Packer's artifact id, or where the provider's store hook put it. */
-async function keep(image, job, hooks, started) {
+async function keep(image, job, hooks, started, topologyDir) {
     const artifact = artifactId(JSON.parse(await external_node_fs_.promises.readFile(job.manifestFile, 'utf8')), image, started);
     if (!hooks.store)
         return artifact;
@@ -42243,6 +43094,8 @@ async function keep(image, job, hooks, started) {
             verified: 'unverified',
             createdAt: builtAt,
             source,
+            // The store keeps what it was built from in full (a later plan names changed files and variables from it).
+            ...(image.inputs ? { inputs: { ...image.inputs, ...(image.resolved ? { base: image.resolved } : {}) } } : {}),
             tags: (0,src_images/* imageTags */.rK)({
                 fingerprint: image.fingerprint,
                 image: image.image,
@@ -42252,7 +43105,8 @@ async function keep(image, job, hooks, started) {
                 source,
                 builtAt,
                 version: (0,paths/* productVersion */.Ud)(),
-                gitSha: process.env.GITHUB_SHA,
+                gitSha: buildCommit(topologyDir),
+                inputs: image.inputs && { ...image.inputs, base: image.resolved },
             }),
         },
     });
@@ -42348,7 +43202,10 @@ function distributeOne(config, scope, index, result) {
         .sort();
     const from = availableSource(config.buildRegion, holding);
     const source = from === undefined ? undefined : holding.get(from);
-    const verdict = result?.verified ?? source?.verified ?? 'unverified';
+    // A result speaks for the build it names: after a rebuild of this fingerprint, an older build's verdict is not the newest's.
+    const current = result !== undefined && [...holding.values()].some((r) => r.id === result.imageId);
+    const recorded = !current || result.verified === 'unverified' ? undefined : result.verified;
+    const verdict = recorded ?? source?.verified ?? 'unverified';
     const base = {
         cloud: config.cloud,
         provider: config.provider,
@@ -42383,6 +43240,9 @@ function distributeOne(config, scope, index, result) {
                     : 'not built yet: run build first',
         };
     }
+    if (verdict !== 'passed' && config.recipe.verify !== false) {
+        return { ...base, status: 'held', reason: notVerified(config, source, result) };
+    }
     const retag = source.verified !== verdict ? { [src_images/* TAGS */.gp.verified]: verdict } : undefined;
     const tags = { ...source.tags, [src_images/* TAGS */.gp.channel]: 'candidate', [src_images/* TAGS */.gp.verified]: verdict };
     const template = (0,src_images/* fromTags */.y8)(tags, source);
@@ -42409,6 +43269,12 @@ function distributeOne(config, scope, index, result) {
     const share = uniqueIds([source, ...settled.map((r) => holding.get(r))]);
     return { ...base, copies, retag, share: shares(config.target.share) ? share : [] };
 }
+/** Why an image that did not pass verification is held back, and what to do. */
+function notVerified(config, source, result) {
+    const error = result?.verifyError ? ` (verify stopped: ${result.verifyError})` : '';
+    return (`not verified: the verify step did not pass for ${source.name} (${source.id} in ${source.region}, ` +
+        `${src_images/* TAGS */.gp.verified}=${source.verified})${error}; run verify, or set verify: false on the recipe "${config.image}" to opt out`);
+}
 const shares = (sharing) => sharing.public || sharing.accounts.length > 0;
 function uniqueIds(records) {
     const seen = new Set();
@@ -42425,10 +43291,13 @@ const formatTags = (tags) => Object.entries(tags)
 function distributeHeadline(report) {
     const ok = report.outcomes.filter((o) => o.ok).length;
     const skipped = report.distribution.images.filter((i) => i.status !== 'distribute').length;
+    const held = report.distribution.images.filter((i) => i.status === 'held').length;
     const head = report.dryRun
         ? `dry run: ${count(report.plannedCopies.length, 'copy', 'copies')} would be made, nothing changed`
         : `${count(ok, 'copy', 'copies')} made, ${count(report.failures.length, 'failure')}`;
-    return `${head}; ${count(report.distribution.images.length, 'image')}` + (skipped > 0 ? `, ${skipped} not distributed` : '');
+    return (`${head}; ${count(report.distribution.images.length, 'image')}` +
+        (skipped > 0 ? `, ${skipped} not distributed` : '') +
+        (held > 0 ? ` (${held} held back: not verified)` : ''));
 }
 const outcomesOf = (report, image) => report.outcomes.filter((o) => o.job.cloud === image.cloud && o.job.fingerprint === image.fingerprint);
 function distribute_summary_imageRows(report) {
@@ -42741,6 +43610,11 @@ async function shareExisting(images, provider, concurrency, failures, reporter) 
 }
 
 ;// CONCATENATED MODULE: ./src/lifecycle/decide.ts
+/** What a held-back image needs, for summaries and logs. */
+const HELD_BECAUSE = {
+    unverified: 'not verified: the verify step did not pass; run verify, or set verify: false on the recipe to opt out',
+    failed: 'failed verification: never promoted; fix the image and build it again',
+};
 /** A date, or a date and time with `Z` or an offset: ISO 8601 as the clouds write it. A time without a zone would depend on the runner's. */
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:[Zz]|[+-]\d{2}(?::?\d{2})?))?$/;
 /** Milliseconds since the epoch of an ISO 8601 `createdAt`; undefined when it is missing or anything else (never guessed). */
@@ -42801,12 +43675,19 @@ function decide(input) {
     const ordered = unique.filter(dated);
     const golds = ordered.filter((r) => r.channel === 'gold');
     let gold;
+    let chosen = -1;
     if (!input.retired) {
-        gold = ordered.find((r) => promotable(r, input.currentFingerprint, input.allowUnverified)) ?? golds[0];
+        chosen = ordered.findIndex((r) => promotable(r, input.currentFingerprint, input.allowUnverified));
+        gold = chosen >= 0 ? ordered[chosen] : golds[0];
     }
     const promote = gold && gold.channel !== 'gold' ? gold : undefined;
     const outdated = gold ? golds.filter((r) => r.id !== gold.id) : [];
-    const decision = { gold, promote, outdated, remove: [], wouldRemove: [], kept: [] };
+    const held = input.retired
+        ? []
+        : (chosen >= 0 ? ordered.slice(0, chosen) : ordered)
+            .filter((r) => r.id !== gold?.id && r.fingerprint === input.currentFingerprint && r.state === 'available')
+            .map((record) => ({ record, reason: record.verified === 'failed' ? 'failed' : 'unverified' }));
+    const decision = { gold, promote, outdated, remove: [], wouldRemove: [], kept: [], held };
     ordered.forEach((record, index) => {
         const reason = keepReason(record, index, keep, gold, input);
         if (reason) {
@@ -42900,17 +43781,20 @@ function lineLocations(cloud, regions) {
         .sort((a, b) => lineId(a).localeCompare(lineId(b)) || a.regions[0].localeCompare(b.regions[0]));
 }
 /**
- * Overlays verdicts the verify job recorded in result files (cloud and
- * fingerprint -> verdict) on images whose tags do not carry one yet or carry
- * an older one. `unverified` in a result never overrides a recorded verdict.
+ * Overlays verdicts the verify job recorded in result files (cloud and image
+ * id -> verdict) on images whose tags do not carry one yet or carry an older
+ * one. Keyed by the image, not the fingerprint: a rebuild of the same
+ * fingerprint (moved base image, rebuild_after, force) has its own verdict,
+ * and a failed verification of the new build says nothing of the gold one.
+ * `unverified` in a result never overrides a recorded verdict.
  */
 function withVerdicts(records, verdicts) {
     return records.map((r) => {
-        const verdict = verdicts.get(verdictKey(r.cloud, r.fingerprint));
+        const verdict = verdicts.get(verdictKey(r.cloud, r.id));
         return verdict && verdict !== 'unverified' && verdict !== r.verified ? { ...r, verified: verdict } : r;
     });
 }
-const verdictKey = (cloud, fingerprint) => `${cloud}|${fingerprint}`;
+const verdictKey = (cloud, imageId) => `${cloud}|${imageId}`;
 
 ;// CONCATENATED MODULE: ./src/lifecycle/drift.ts
 /**
@@ -42976,6 +43860,7 @@ function driftText(rows) {
 ;// CONCATENATED MODULE: ./src/report/lifecycle-summary.ts
 
 
+
 /** Names one planned step, for AppliedSteps.done. */
 const doneKey = (step, cloud, record) => `${step}|${cloud}|${record.region}|${record.id}`;
 const where = (l) => l.location.regions.join(' ');
@@ -43000,7 +43885,9 @@ function lifecycleHeadline(r) {
     const mode = r.dryRun ? 'dry run, nothing changed: would be ' : '';
     const removal = r.delete ? `${count(removed, 'image')} removed` : `${count(would, 'image')} to remove (delete is off: nothing removed)`;
     const notDone = notDoneRows(r).length;
+    const held = heldRows(r).length;
     return (`${mode}${count(promoted, 'promotion')}, ${outdated} outdated, ${removal}; ${count(r.lines.length, 'line location')}` +
+        (held > 0 ? `, ${count(held, 'image')} held back from gold` : '') +
         (r.failures.length > 0 ? `, ${count(r.failures.length, 'failure')}` : '') +
         (notDone > 0 ? `, ${count(notDone, 'planned step')} not done` : ''));
 }
@@ -43036,6 +43923,15 @@ const keptRows = (r) => r.lines.map((l) => {
         .map((k) => `${k.record.name}${l.usage[k.record.id]?.length ? ` [${l.usage[k.record.id].slice(0, 3).join(', ')}]` : ''}`);
     return [...line(l), l.decision.gold?.name ?? '-', n('newest'), inUse.join(' ') || '0', n('pending')];
 });
+const HELD_HEADER = ['cloud', 'regions', 'image', 'os', 'image name', 'created', 'verdict', 'why not gold'];
+/** Images of the current fingerprint that their verdict keeps from being gold. */
+const heldRows = (r) => r.lines.flatMap((l) => l.decision.held.map((h) => [
+    ...line(l),
+    `${h.record.name} (${h.record.id})`,
+    h.record.createdAt,
+    h.record.verified,
+    HELD_BECAUSE[h.reason],
+]));
 const STEP_TEXT = { promote: 'promote to gold', outdated: 'mark outdated', remove: 'remove' };
 /** The failure behind a step: promoting and marking outdated are tags (outdated also a deprecation). */
 const FAILED_AS = { promote: ['tag'], outdated: ['tag', 'deprecate'], remove: ['remove'] };
@@ -43063,6 +43959,7 @@ function sections(r, table, heading) {
     add(r.dryRun ? 'Would promote to gold' : 'Promoted to gold', PROMOTE_HEADER, promoteRows(r));
     add(r.dryRun ? 'Would mark outdated (deprecate, naming the replacement)' : 'Marked outdated (deprecated, replacement named)', OUTDATED_HEADER, outdatedRows(r));
     add(`Removals (keep ${r.keep} per line and region; retired lines entirely)`, REMOVE_HEADER, removeRows(r));
+    add('Held back (not promoted)', HELD_HEADER, heldRows(r));
     add('Kept', KEPT_HEADER, keptRows(r));
     add('Not done', NOT_DONE_HEADER, notDoneRows(r));
     add('Failures', lifecycle_summary_FAIL_HEADER, lifecycle_summary_failRows(r));
@@ -43078,7 +43975,8 @@ function lifecycleText(r) {
 ;// CONCATENATED MODULE: ./src/commands/lifecycle.ts
 /**
  * lifecycle: per image line (cloud, recipe, os) and region, promote the
- * newest verified image of the current fingerprint to gold, mark the previous
+ * newest verified image of the current fingerprint to gold (an unverified one
+ * only when its recipe says `verify: false`), mark the previous
  * gold outdated with the cloud's own deprecation (naming the replacement),
  * keep the newest `lifecycle.keep`, and remove the rest and retired lines,
  * only with delete: true and never what is gold, newest or in use. dry-run
@@ -43103,7 +44001,7 @@ async function runLifecycle(inputs, reporter, deps = {}) {
     const configs = new Map(images.map((i) => [lineId(i), i]));
     const verdicts = new Map();
     for (const r of await readResults(inputs.results))
-        verdicts.set(verdictKey(r.cloud, r.fingerprint), r.verified);
+        verdicts.set(verdictKey(r.cloud, r.imageId), r.verified);
     const open = await openClouds(topology, inputs, reporter, deps, { onFailure: 'record' });
     const failures = [...open.failures];
     const retired = new Set(topology.lifecycle.retired);
@@ -43133,8 +44031,8 @@ async function runLifecycle(inputs, reporter, deps = {}) {
             keep: topology.lifecycle.keep,
             retired: retired.has(location.image),
             currentFingerprint: config?.fingerprint,
-            // A recipe without a verify playbook can never pass verification: its unverified images may become gold.
-            allowUnverified: config !== undefined && !config.recipe.verify,
+            // Only a recipe that opts out of verification may have an unverified gold: without `verify:`, the bundled playbook verifies it.
+            allowUnverified: config !== undefined && config.recipe.verify === false,
             delete: mayDelete,
         };
         const usage = {};
@@ -43165,6 +44063,8 @@ async function runLifecycle(inputs, reporter, deps = {}) {
             decision: decide({ ...input, inUse }),
             usage,
         };
+        for (const { record, reason } of line.decision.held)
+            reporter.warning(`${label(location)}: ${record.name} (${record.id}) is not promoted: ${HELD_BECAUSE[reason]}`);
         if (inputs.dryRun)
             lifecycle_describe(line, open.owner, reporter);
         else
@@ -43284,7 +44184,11 @@ async function apply(line, provider, owner, applied, failures, reporter) {
  * image and which creates no image (local: a qemu boot on a throwaway
  * overlay of the stored disk). The verdict goes on the image (tag/metadata)
  * and into the result file; a failed verification fails the job, and
- * lifecycle never promotes that image.
+ * lifecycle never promotes that image. A verification that reaches no
+ * verdict (no boot, no SSH, a Packer or cloud error) fails the job too, and
+ * leaves the image unverified: the result file names the error, and
+ * distribute and lifecycle hold the image back. A recipe with
+ * `verify: false` is not verified: its image is skipped, left unverified.
  */
 
 
@@ -43308,7 +44212,12 @@ async function runVerify(inputs, reporter) {
         .sort((a, b) => b.builtAt.localeCompare(a.builtAt))[0];
     if (!result)
         throw new Error(`${planned.cloud}/${planned.name}: no build result in ${resultsDir}: run build for this cell first (in a workflow: download its artifact)`);
-    const playbook = planned.recipe.verify ? external_node_path_default().resolve(topology.dir, planned.recipe.verify) : external_node_path_default().join((0,paths/* bundledPlaybooks */.DV)(), 'verify.yml');
+    if (planned.recipe.verify === false) {
+        reporter.info(`${planned.cloud}/${result.name}: not verified: recipe "${planned.image}" says verify: false, so the image stays ` +
+            `${src_images/* TAGS */.gp.verified}=${result.verified} and is distributed and promoted as it is`);
+        return { verdict: result.verified, result };
+    }
+    const playbook = planned.recipe.verify ? (0,builtin/* playbookPath */.H9)(planned.recipe.verify, topology.dir) : external_node_path_default().join((0,paths/* bundledPlaybooks */.DV)(), 'verify.yml');
     const context = providerContext(topology.dir, inputs, reporter);
     const hooks = await createBuildHooks(planned.target, context);
     // A real verification asks the cloud what the template needs (GCP: the zone) before writing it.
@@ -43348,7 +44257,7 @@ async function runVerify(inputs, reporter) {
         // Only a verify playbook that ran and failed is a verdict on the image;
         // a machine that never booted or never answered is a failure of the run.
         if (!(await playbookFailed(job.work)))
-            throw error;
+            throw await noVerdict(resultsDir, result, image, error);
         verdict = 'failed';
         failure = error;
     }
@@ -43357,7 +44266,8 @@ async function runVerify(inputs, reporter) {
         await external_node_fs_.promises.rm(job.outputDir, { recursive: true, force: true });
         await booted.release();
     }
-    const updated = { ...result, verified: verdict, verifiedAt: new Date().toISOString() };
+    const { verifyError: _stale, ...verified } = result;
+    const updated = { ...verified, verified: verdict, verifiedAt: new Date().toISOString() };
     await writeResult(resultsDir, updated);
     await markImage(provider, image, result, verdict);
     if (failure)
@@ -43380,13 +44290,1300 @@ async function markImage(provider, image, result, verdict) {
         throw new Error(`${image.cloud}/${image.name}: the image ${result.imageId} is not in ${result.region} any more, cannot record its verdict`);
     await provider.tag(record, { [src_images/* TAGS */.gp.verified]: verdict });
 }
+/**
+ * Verification ran but reached no verdict: the verdict stays as it was
+ * (unverified after a build) and the result file names why, so whoever reads
+ * it (distribute's summary, the kept result artifact) sees the cause.
+ */
+async function noVerdict(resultsDir, result, image, error) {
+    const first = error.message.split('\n').find((l) => l.trim() !== '') ?? 'verification failed';
+    await writeResult(resultsDir, { ...result, verifyError: first.trim().slice(0, 500) });
+    const held = result.verified === 'unverified' ? ': distribute and lifecycle hold it back until a verification passes' : '';
+    return new Error(`${image.cloud}/${image.name}: verification reached no verdict (the machine did not boot or answer, or Packer or the cloud failed); ` +
+        `the image stays ${src_images/* TAGS */.gp.verified}=${result.verified}${held}. Fix the cause and run verify again.\n${error.message}`);
+}
 /** True when Packer's log shows the Ansible provisioner ran and the playbook failed. */
 async function playbookFailed(work) {
     const log = await external_node_fs_.promises.readFile(external_node_path_default().join(work, 'packer-verify.log'), 'utf8').catch(() => '');
     return /Error executing Ansible|ansible-playbook.*exit status|Non-zero exit status/i.test(log);
 }
 
+// EXTERNAL MODULE: ./src/io/usage.ts
+var usage = __nccwpck_require__(76807);
+;// CONCATENATED MODULE: ./src/commands/selection.ts
+/**
+ * The `clouds` and `images` inputs must each name something of the topology:
+ * a pattern that matches nothing is a typo more often than a wish to do
+ * nothing, so it stops the command (a usage error), with a suggestion.
+ */
+
+
+
+
+/**
+ * Throws a UsageError when a pattern of `clouds` or `images` matches no
+ * cloud or recipe of the topology, or (`wholeImages`) when together they
+ * select no image the topology's instances use. Lifecycle passes false: a
+ * retired recipe has no instances left, and its images are what it removes.
+ */
+async function checkSelection(inputs, wholeImages) {
+    if (inputs.clouds.length === 0 && inputs.images.length === 0)
+        return;
+    const topology = await loadTopology(inputs.topology);
+    const clouds = topology.clouds.map((c) => c.name);
+    const recipes = [...new Set([...Object.keys(topology.images), ...topology.lifecycle.retired])].sort();
+    const problems = [
+        ...unmatched('clouds', 'cloud', inputs.clouds, clouds, inputs.topology),
+        ...unmatched('images', 'recipe', inputs.images, recipes, inputs.topology),
+    ];
+    if (problems.length > 0)
+        throw new usage/* UsageError */.eb(problems.join('\n'));
+    if (wholeImages && filterImages(resolveImages(topology), inputs.clouds, inputs.images).length === 0) {
+        throw new usage/* UsageError */.eb(`no image of ${inputs.topology} is both in clouds [${inputs.clouds.join(', ')}] and of recipes [${inputs.images.join(', ')}]: ` +
+            'no instance of those clouds uses those recipes');
+    }
+}
+function unmatched(input, what, patterns, names, file) {
+    return patterns
+        .filter((p) => !names.some(matcher([p])))
+        .map((p) => {
+        const near = p.includes('*') ? undefined : (0,suggest/* suggest */.ZA)(p, names);
+        const hint = near ? `did you mean "${near}"?` : `its ${what}s: ${(0,suggest/* quoteList */.JN)(names)}`;
+        return `${input} "${p}" matches no ${what} of ${file} — ${hint}`;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/report/progress.ts
+/**
+ * What a run shows while it works. On a terminal: one live line per image
+ * (stage, elapsed time, the estimate from that line's last run, what Packer
+ * is doing) and a counter line ("build 1/2"), redrawn in place with ANSI
+ * codes; messages scroll above them. Anywhere else (a cron job's log, a
+ * pipe): plain timestamped lines, a line when a stage starts and ends, and a
+ * reminder every few minutes while one runs. Only a TTY gets ANSI codes.
+ */
+/** 45s, 3m12s, 1h02m. */
+function formatDuration(ms) {
+    const s = Math.max(0, Math.round(ms / 1000));
+    if (s < 60)
+        return `${s}s`;
+    if (s < 3600)
+        return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+    return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+/** 2025-06-01 12:00:03, local time. */
+function timestamp(at) {
+    const p = (n) => String(n).padStart(2, '0');
+    return `${at.getFullYear()}-${p(at.getMonth() + 1)}-${p(at.getDate())} ${p(at.getHours())}:${p(at.getMinutes())}:${p(at.getSeconds())}`;
+}
+const ESC = '\u001b[';
+/** Packer's -timestamp-ui prefix, left out of the live line. */
+const PACKER_TIME = /^\d{4}-\d\d-\d\dT[\d:.]+Z:\s*/;
+class Progress {
+    out;
+    options;
+    tty;
+    lines = new Map();
+    counter = '';
+    /** Rows of the live block on screen now (terminal). */
+    drawn = 0;
+    timer;
+    clock;
+    now;
+    startedAt;
+    constructor(out, options = {}) {
+        this.out = out;
+        this.options = options;
+        this.tty = out.isTTY === true;
+        this.clock = options.clock ?? Date.now;
+        this.now = options.now ?? (() => new Date());
+        this.startedAt = this.clock();
+        const tick = options.tickMs ?? 1000;
+        if (tick > 0) {
+            this.timer = setInterval(() => (this.tty ? this.draw() : this.remind()), tick);
+            this.timer.unref();
+        }
+    }
+    /** An image line, queued until its first stage starts. */
+    add(key, label) {
+        this.lines.set(key, { label, stage: 'queued' });
+        this.draw();
+    }
+    start(key, stage, estimateMs) {
+        const line = this.line(key);
+        Object.assign(line, { stage, startedAt: this.clock(), estimateMs, activity: undefined, done: undefined, remindedAt: undefined });
+        if (this.tty)
+            this.draw();
+        else
+            this.plain('info', `${line.label}: ${stage} started${estimateMs ? ` (last time ${formatDuration(estimateMs)})` : ''}`);
+    }
+    /** The stage ended: `text` says how ("built in 12m03s"). */
+    finish(key, text, level = 'info') {
+        const line = this.line(key);
+        line.stage = '';
+        line.done = text;
+        if (this.tty)
+            this.draw();
+        else
+            this.plain(level, `${line.label}: ${text}`);
+    }
+    /** What the tool of a line says (Packer, Ansible): shown on its live line, on a terminal only. */
+    activity(key, text) {
+        const shown = text.replace(PACKER_TIME, '').trim();
+        if (!shown)
+            return;
+        this.line(key).activity = shown;
+    }
+    /** The overall counter under the lines: "build 1/2 · verify 0/2". */
+    setCounter(text) {
+        this.counter = text;
+        this.draw();
+    }
+    /** A message: above the live lines on a terminal, a timestamped line elsewhere. */
+    log(text, level = 'info') {
+        const prefixed = level === 'info' ? text : `${level}: ${text}`;
+        if (!this.tty)
+            return this.plain(level, prefixed);
+        this.out.write(this.clear() + prefixed.replace(/\n?$/, '\n') + this.block());
+    }
+    /** Draws the block one last time and stops the clock; later output goes below it. */
+    stop() {
+        if (this.timer)
+            clearInterval(this.timer);
+        this.draw();
+        this.drawn = 0;
+    }
+    /** The live rows (what a terminal shows now). */
+    rows() {
+        const width = Math.max(...[...this.lines.values()].map((l) => l.label.length), 0);
+        const rows = [...this.lines.values()].map((l) => this.row(l, width));
+        const elapsed = `elapsed ${formatDuration(this.clock() - this.startedAt)}`;
+        rows.push(this.counter ? `${this.counter} · ${elapsed}` : elapsed);
+        const columns = Math.max(20, (this.out.columns ?? 100) - 1);
+        return rows.map((r) => (r.length > columns ? `${r.slice(0, columns - 1)}…` : r));
+    }
+    row(line, width) {
+        const label = line.label.padEnd(width);
+        if (line.done !== undefined)
+            return `${label}  ${line.done}`;
+        if (line.startedAt === undefined)
+            return `${label}  ${line.stage}`;
+        const elapsed = this.clock() - line.startedAt;
+        const estimate = line.estimateMs
+            ? ` of ~${formatDuration(line.estimateMs)}${elapsed > line.estimateMs ? ' (longer than last time)' : ''}`
+            : '';
+        return `${label}  ${line.stage.padEnd(7)} ${formatDuration(elapsed)}${estimate}${line.activity ? `  ${line.activity}` : ''}`;
+    }
+    line(key) {
+        let line = this.lines.get(key);
+        if (!line)
+            this.lines.set(key, (line = { label: key, stage: 'queued' }));
+        return line;
+    }
+    /** Moves up over the live block and clears it. */
+    clear() {
+        return this.drawn > 0 ? `\r${ESC}${this.drawn}A${ESC}J` : '';
+    }
+    block() {
+        const rows = this.rows();
+        this.drawn = rows.length;
+        return rows.map((r) => `${r}\n`).join('');
+    }
+    draw() {
+        if (this.tty)
+            this.out.write(this.clear() + this.block());
+    }
+    plain(level, text) {
+        const stream = level === 'info' ? this.out : (this.options.err ?? this.out);
+        const stamp = `[${timestamp(this.now())}] `;
+        stream.write(text
+            .replace(/\n$/, '')
+            .split('\n')
+            .map((l) => stamp + l + '\n')
+            .join(''));
+    }
+    /** Plain output: a line for each stage running longer than `remindMs` since it was last mentioned. */
+    remind() {
+        const every = this.options.remindMs ?? 5 * 60_000;
+        const now = this.clock();
+        for (const line of this.lines.values()) {
+            if (line.startedAt === undefined || line.done !== undefined)
+                continue;
+            if (now - (line.remindedAt ?? line.startedAt) < every)
+                continue;
+            line.remindedAt = now;
+            const estimate = line.estimateMs ? ` (last time ${formatDuration(line.estimateMs)})` : '';
+            this.plain('info', `${line.label}: ${line.stage} running for ${formatDuration(now - line.startedAt)}${estimate}`);
+        }
+    }
+    /** For tests and the run: a reminder pass now. */
+    tick() {
+        if (this.tty)
+            this.draw();
+        else
+            this.remind();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/commands/run-output.ts
+/**
+ * Where the steps of a run speak: a Reporter per image (and one for the
+ * fleet stages) over the run's Progress. Every line goes to the run's log
+ * file, timestamped and named by image. What Packer, Ansible and the base
+ * image's tools print (inside their log groups) stays in that log and feeds
+ * the image's live line; everything else is shown, scrolling above the live
+ * lines on a terminal. Secrets are masked everywhere.
+ */
+
+
+
+const run_output_where = (a) => (a?.file ? `${a.file}${a.line ? `:${a.line}${a.col ? `:${a.col}` : ''}` : ''}: ` : '');
+/** Log groups whose lines are a tool's output: to the log file and the live line, not the screen. */
+const TOOL_GROUP = /^(packer |base image )/;
+class RunOutput {
+    progress;
+    logFile;
+    now;
+    secrets = [];
+    constructor(progress, 
+    /** The run's full log (Packer's output included); the previous run's is moved to run-previous.log. */
+    logFile, now = () => new Date()) {
+        this.progress = progress;
+        this.logFile = logFile;
+        this.now = now;
+        (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(logFile), { recursive: true });
+        // Each run its own log; the one before is kept beside it.
+        if ((0,external_node_fs_.existsSync)(logFile))
+            (0,external_node_fs_.renameSync)(logFile, logFile.replace(/(\.log)?$/, '-previous.log'));
+    }
+    mask(secret) {
+        if (secret)
+            this.secrets.push(secret);
+    }
+    scrub(text) {
+        return this.secrets.reduce((t, s) => t.split(s).join('***'), text);
+    }
+    /** A line in the log file only. */
+    record(text, key) {
+        const stamp = `[${timestamp(this.now())}]${key ? ` ${key}` : ''} `;
+        const lines = this.scrub(text).replace(/\n$/, '').split('\n');
+        (0,external_node_fs_.appendFileSync)(this.logFile, lines.map((l) => stamp + l + '\n').join(''));
+    }
+    /** A message on screen and in the log. */
+    say(text, level = 'info', key) {
+        this.record(level === 'info' ? text : `${level}: ${text}`, key);
+        this.progress.log(this.scrub(text), level);
+    }
+    /**
+     * A Reporter for one image (`key`: its live line) or, without a key, for
+     * the fleet stages. Outputs are kept in `outputs` (the run reads ids from them).
+     */
+    reporter(key, outputs = {}) {
+        const groups = [];
+        const inTool = () => groups.some((g) => TOOL_GROUP.test(g));
+        return {
+            info: (message) => {
+                if (!inTool())
+                    return this.say(message, 'info', key);
+                this.record(message, key);
+                if (key)
+                    this.progress.activity(key, this.scrub(message));
+            },
+            warning: (message, a) => this.say(`${run_output_where(a)}${message}`, 'warning', key),
+            error: (message, a) => this.say(`${run_output_where(a)}${message}`, 'error', key),
+            group: async (name, fn) => {
+                this.record(`== ${name}`, key);
+                if (key)
+                    this.progress.activity(key, name);
+                groups.push(name);
+                try {
+                    return await fn();
+                }
+                finally {
+                    groups.splice(groups.lastIndexOf(name), 1);
+                }
+            },
+            setOutput: (name, value) => {
+                outputs[name] = value;
+            },
+            summary: async (_markdown, text) => this.say(text.trimEnd(), 'info', key),
+            mask: (secret) => this.mask(secret),
+        };
+    }
+}
+/** A Reporter that says nothing (for a step whose output a command does not want). */
+const silent = {
+    info: () => undefined,
+    warning: () => undefined,
+    error: () => undefined,
+    group: (_name, fn) => fn(),
+    setOutput: () => undefined,
+    summary: async () => undefined,
+    mask: () => undefined,
+};
+
+;// CONCATENATED MODULE: ./src/commands/run-signals.ts
+/**
+ * Ctrl-C (SIGINT) and SIGTERM during a run. The tools run in process groups
+ * of their own (util/process.ts), so the signal reaches this process alone:
+ * it forwards one SIGINT to each running tool's group, as a Ctrl-C in a
+ * terminal would, so Packer tears its machine down; nothing new starts; the
+ * run waits for the tools to exit, then ends with 128 + the signal's number.
+ * A third signal kills the tools at once (their machines may be left).
+ */
+
+const SIGNALS = ['SIGINT', 'SIGTERM'];
+const CODES = { SIGINT: 130, SIGTERM: 143 };
+/** Signals after the first until the tools are killed. */
+const FORCE_AFTER = 2;
+class Interrupt {
+    source;
+    say;
+    forward;
+    /** The first signal received, if any. */
+    signal;
+    count = 0;
+    listener = (signal) => this.received(signal);
+    constructor(source, say, forward = util_process/* interruptRunning */.bs) {
+        this.source = source;
+        this.say = say;
+        this.forward = forward;
+    }
+    arm() {
+        for (const s of SIGNALS)
+            this.source.on(s, this.listener);
+    }
+    disarm() {
+        for (const s of SIGNALS)
+            this.source.off(s, this.listener);
+    }
+    get requested() {
+        return this.signal !== undefined;
+    }
+    /** 130 after SIGINT, 143 after SIGTERM. */
+    get exitCode() {
+        return this.signal ? (CODES[this.signal] ?? 130) : 0;
+    }
+    received(signal) {
+        this.count += 1;
+        if (this.count === 1) {
+            this.signal = signal;
+            const tools = this.forward('SIGINT');
+            this.say(`${signal}: stopping. ` +
+                (tools > 0
+                    ? `Packer tears its machine down first (${tools === 1 ? 'one tool' : `${tools} tools`} running); this can take a minute. `
+                    : '') +
+                `Nothing new starts; what is finished is kept. (${FORCE_AFTER} more to kill the tools at once.)`);
+        }
+        else if (this.count <= FORCE_AFTER) {
+            this.say(`${signal}: still stopping, waiting for the tools to exit (${FORCE_AFTER + 1 - this.count} more to kill them at once)`);
+        }
+        else if (this.count === FORCE_AFTER + 1) {
+            const tools = this.forward('SIGKILL');
+            this.say(`${signal}: killed ${tools === 1 ? 'the running tool' : `${tools} running tools`}: ` +
+                'a machine Packer had started may be left (local: nothing stays; on a cloud, look for instances named packer-*)');
+        }
+    }
+}
+
+// EXTERNAL MODULE: ./src/providers/local/build.ts + 5 modules
+var build = __nccwpck_require__(8137);
+;// CONCATENATED MODULE: ./src/commands/run-setup.ts
+/**
+ * What a run settles before it builds: the tools it needs (all named in one
+ * message when missing), QEMU's accelerator when images are built on this
+ * host (said once, with what software emulation costs), and the history of
+ * stage times that the live lines' estimates come from.
+ */
+
+
+
+
+/** Whether `tool` is an executable on PATH. */
+function onPath(tool, env = process.env) {
+    return (env.PATH ?? '').split((external_node_path_default()).delimiter).some((dir) => {
+        try {
+            (0,external_node_fs_.accessSync)(external_node_path_default().join(dir || '.', tool), external_node_fs_.constants.X_OK);
+            return true;
+        }
+        catch {
+            return false;
+        }
+    });
+}
+/** The Debian package of each tool a run may need. */
+const PACKAGES = {
+    packer: 'packer',
+    'ansible-playbook': 'ansible-core',
+    'qemu-img': 'qemu-utils',
+    'qemu-system-x86_64': 'qemu-system-x86',
+};
+/** The tools missing for these builds and verifications: Packer and Ansible always, QEMU for images built on this host. */
+function missingTools(onHost, has = (t) => onPath(t)) {
+    const needed = ['packer', 'ansible-playbook', ...(onHost ? ['qemu-img', 'qemu-system-x86_64'] : [])];
+    const missing = needed.filter((t) => !has(t));
+    if (missing.length === 0)
+        return undefined;
+    return (`${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not installed, and the builds need ${missing.length === 1 ? 'it' : 'them'}: ` +
+        `on Debian or Ubuntu, sudo apt-get install ${missing.map((t) => PACKAGES[t]).join(' ')} ` +
+        '(from a clone of image-builder: sudo bash scripts/setup.sh --system), then run again');
+}
+/** QEMU's accelerator as the local provider picks it (providers/local/build.ts), and what TCG costs. */
+function accelerator(env = process.env, cpuinfo = readCpuinfo()) {
+    const chosen = env.IMAGE_BUILDER_ACCELERATOR;
+    const name = chosen ?? ((0,build/* kvmUsable */.N)() ? 'kvm' : 'tcg');
+    if (name !== 'tcg')
+        return { name };
+    const why = chosen
+        ? 'IMAGE_BUILDER_ACCELERATOR=tcg chooses it'
+        : /\b(vmx|svm)\b/.test(cpuinfo)
+            ? '/dev/kvm cannot be opened: load the kvm module, or add this user to the kvm group'
+            : 'the CPU offers no virtualisation (no vmx or svm in /proc/cpuinfo; a virtual machine without nested virtualisation?)';
+    return {
+        name,
+        notice: `QEMU has no KVM here (${why}), so images built on this host run under TCG, software emulation, ` +
+            'several times slower: on 2 cores a build took 9 to 17 minutes and a verification about 2 minutes.',
+    };
+}
+function readCpuinfo() {
+    try {
+        return (0,external_node_fs_.readFileSync)('/proc/cpuinfo', 'utf8');
+    }
+    catch {
+        return '';
+    }
+}
+/** Seconds each stage took in the last run of each image line (cloud|recipe|os), kept in the work folder. */
+class StageHistory {
+    file;
+    lines = {};
+    constructor(file) {
+        this.file = file;
+    }
+    static async load(file) {
+        const history = new StageHistory(file);
+        try {
+            const data = JSON.parse(await external_node_fs_.promises.readFile(file, 'utf8'));
+            if (data.version === 1 && data.lines && typeof data.lines === 'object')
+                history.lines = data.lines;
+        }
+        catch {
+            // none yet, or unreadable: no estimates this time
+        }
+        return history;
+    }
+    seconds(line, stage) {
+        const value = this.lines[line]?.[stage];
+        return typeof value === 'number' && value > 0 ? value : undefined;
+    }
+    async record(line, stage, seconds) {
+        this.lines[line] = { ...this.lines[line], [stage]: seconds };
+        await external_node_fs_.promises.mkdir(external_node_path_default().dirname(this.file), { recursive: true });
+        const tmp = `${this.file}.tmp-${process.pid}`;
+        await external_node_fs_.promises.writeFile(tmp, JSON.stringify({ version: 1, lines: this.lines }, null, 2) + '\n');
+        await external_node_fs_.promises.rename(tmp, this.file);
+    }
+}
+/**
+ * Build results of fingerprints the topology no longer has (a recipe or
+ * playbook changed since) are moved beside the results folder, to
+ * `<results>-replaced/`: the images they name are no longer wanted, and
+ * distribute would warn about each on every later run. Returns how many.
+ */
+async function setAsideReplaced(resultsDir, current, results) {
+    const replaced = results.filter((r) => !current.has(`${r.cloud}|${r.fingerprint}`));
+    if (replaced.length === 0)
+        return 0;
+    const aside = `${resultsDir.replace(/[\\/]+$/, '')}-replaced`;
+    await external_node_fs_.promises.mkdir(aside, { recursive: true });
+    for (const r of replaced) {
+        const file = resultFile(resultsDir, r);
+        await external_node_fs_.promises.rename(file, resultFile(aside, r)).catch((error) => {
+            if (error.code !== 'ENOENT')
+                throw error;
+        });
+    }
+    return replaced.length;
+}
+
+// EXTERNAL MODULE: ./src/io/fail.ts
+var io_fail = __nccwpck_require__(28594);
+;// CONCATENATED MODULE: ./src/commands/run-images.ts
+/**
+ * The images of a run: what each needs, and building and verifying them,
+ * `parallel` at a time, each image's verify right after its build.
+ *
+ * Resuming is deciding from what exists: the plan builds only what no cloud
+ * holds (an image finished by an earlier, interrupted run is not built
+ * again), and an image whose newest build result for the current
+ * fingerprint is still `unverified` is verified (its build finished, its
+ * verification did not). A verdict, passed or failed, is never redone.
+ */
+
+
+
+
+
+
+
+/** The newest result of this cloud and fingerprint (a forced rebuild leaves several). */
+function newestResult(results, cloud, fingerprint) {
+    return results.filter((r) => r.cloud === cloud && r.fingerprint === fingerprint).sort((a, b) => b.builtAt.localeCompare(a.builtAt))[0];
+}
+const lineOf = (i) => `${i.cloud}|${i.image}|${i.os}`;
+function imageTasks(plan, images, results, dryRun) {
+    return plan.images.map((planned) => {
+        const config = images.find((i) => lineOf(i) === lineOf(planned));
+        const verifies = config?.recipe.verify !== false;
+        const earlier = newestResult(results, planned.cloud, planned.fingerprint);
+        const cellOfPlan = plan.builds.find((b) => lineOf(b) === lineOf(planned) && b.fingerprint === planned.fingerprint);
+        const resolved = planned.base?.resolved;
+        // A build takes the plan's cell as it is (the base image the plan resolved, why it is built); a verify-only one is made alike.
+        const cell = cellOfPlan ?? {
+            cloud: planned.cloud,
+            provider: planned.provider,
+            image: planned.image,
+            os: planned.os,
+            fingerprint: planned.fingerprint,
+            name: planned.name,
+            region: planned.buildRegion,
+            regions: planned.regions,
+            ...(resolved ? { resolved } : {}),
+        };
+        const build = cellOfPlan !== undefined;
+        const verify = verifies && (build ? !dryRun : earlier?.verified === 'unverified');
+        return { key: `${planned.cloud}/${planned.image}/${planned.os}`, planned, cell, build, verify, earlier };
+    });
+}
+/** Builds and verifies what the tasks need; one report per image, in the tasks' order. */
+async function runImages(tasks, run) {
+    const { output } = run;
+    const totals = { build: tasks.filter((t) => t.build).length, verify: tasks.filter((t) => t.verify).length };
+    const started = { build: 0, verify: 0 };
+    const counter = () => output.progress.setCounter(['build', 'verify']
+        .filter((s) => totals[s] > 0)
+        .map((s) => `${s} ${started[s]}/${totals[s]}`)
+        .join(' · '));
+    const work = tasks.filter((t) => t.build || t.verify);
+    for (const t of work)
+        output.progress.add(t.key, t.key);
+    counter();
+    const stage = async (task, name, fn) => {
+        if (run.interrupt.requested)
+            return { name, status: 'skipped' };
+        await run.checkpoint({ stage: name, image: task.key });
+        const estimate = estimateSeconds(task, name, run.history);
+        started[name] += 1;
+        counter();
+        output.progress.start(task.key, name, estimate && estimate * 1000);
+        const startedAt = run.now().toISOString();
+        const t0 = run.clock();
+        const took = () => Math.round((run.clock() - t0) / 100) / 10;
+        try {
+            const done = await fn(output.reporter(task.key));
+            const durationSeconds = took();
+            if (!run.inputs.dryRun)
+                await run.history.record(lineOf(task.cell), name, durationSeconds);
+            output.progress.finish(task.key, `${done} in ${formatDuration(durationSeconds * 1000)}`);
+            return { name, status: 'done', startedAt, durationSeconds, ...(estimate ? { estimateSeconds: estimate } : {}) };
+        }
+        catch (error) {
+            const status = run.interrupt.requested ? 'interrupted' : 'failed';
+            const message = (0,io_fail/* reportFailure */.x)(error, output.reporter(task.key));
+            output.progress.finish(task.key, `${name} ${status} after ${formatDuration(run.clock() - t0 || 0)}`, 'error');
+            if (status === 'failed')
+                output.say(`${task.key}: ${message}`, 'error', task.key);
+            return { name, status, startedAt, durationSeconds: took(), error: message, ...(estimate ? { estimateSeconds: estimate } : {}) };
+        }
+    };
+    const cellInputs = (task, command) => ({
+        ...run.inputs,
+        command,
+        cell: JSON.stringify(task.cell),
+    });
+    const stages = new Map();
+    await mapLimit(work, run.parallel, async (task) => {
+        const done = [];
+        stages.set(task, done);
+        if (task.build) {
+            done.push(await stage(task, 'build', async (r) => {
+                const out = await runBuild(cellInputs(task, 'build'), r);
+                return out.result ? 'built' : 'template written (dry run)';
+            }));
+            if (done[0].status !== 'done')
+                return;
+        }
+        if (task.verify) {
+            done.push(await stage(task, 'verify', async (r) => {
+                const out = await runVerify(cellInputs(task, 'verify'), r);
+                return run.inputs.dryRun ? 'verification template written (dry run)' : `verification ${out.verdict}`;
+            }));
+        }
+    });
+    const results = await readResults(external_node_path_default().resolve(run.inputs.results));
+    return tasks.map((task) => imageReport(task, stages.get(task) ?? [], newestResult(results, task.cell.cloud, task.cell.fingerprint), run));
+}
+/** The stage's time in the last run of this line; for a build, else the newest build result of the line. */
+function estimateSeconds(task, stage, history) {
+    const known = history.seconds(lineOf(task.cell), stage);
+    if (known || stage === 'verify')
+        return known;
+    return task.earlier?.durationSeconds || undefined;
+}
+function imageReport(task, stages, result, run) {
+    const p = task.planned;
+    // An image that is current needs no result: the cloud holds it, built by another run or machine.
+    return {
+        cloud: p.cloud,
+        provider: p.provider,
+        image: p.image,
+        os: p.os,
+        fingerprint: p.fingerprint,
+        buildRegion: p.buildRegion,
+        regions: p.regions,
+        action: task.build ? 'build' : task.verify ? 'verify' : 'none',
+        stages,
+        verdict: result?.verified ?? null,
+        name: result?.name ?? null,
+        imageId: result?.imageId ?? null,
+        resultFile: result ? resultFile(external_node_path_default().resolve(run.inputs.results), result) : null,
+    };
+}
+
+// EXTERNAL MODULE: ./src/report/plan-picture.ts
+var plan_picture = __nccwpck_require__(54408);
+;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/iso.js
+
+
+
+function iso_datetime(params) {
+    return _isoDateTime(ZodISODateTime, params);
+}
+function iso_date(params) {
+    return core._isoDate(ZodISODate, params);
+}
+function iso_time(params) {
+    return core._isoTime(ZodISOTime, params);
+}
+function iso_duration(params) {
+    return core._isoDuration(ZodISODuration, params);
+}
+
+;// CONCATENATED MODULE: ./src/report/run-report.ts
+/**
+ * The report of one `image-builder run`, for monitoring (`--report FILE`):
+ * the run's stages, and per image its stages, durations, verdict and ids.
+ * The schema below is the contract; docs/run-report.md describes every
+ * field, and a test holds the two together. Also the stage-time summary a
+ * run prints at its end.
+ */
+
+
+
+const STAGE_STATUSES = ['done', 'failed', 'skipped', 'interrupted'];
+const RUN_STAGES = ['plan', 'build', 'verify', 'distribute', 'lifecycle', 'plan again'];
+const run_report_time = iso_datetime();
+const seconds = schemas_number().nonnegative();
+const PlanCounts = strictObject({
+    builds: schemas_number().int().nonnegative(),
+    copies: schemas_number().int().nonnegative(),
+    retirements: schemas_number().int().nonnegative(),
+    images: schemas_number().int().nonnegative(),
+});
+const RunStage = strictObject({
+    name: schemas_enum(RUN_STAGES),
+    status: schemas_enum(STAGE_STATUSES),
+    startedAt: run_report_time.optional(),
+    durationSeconds: seconds.optional(),
+    /** One line: what the stage did ("2 builds, 1 copy, 0 retirements for 2 images"). */
+    detail: schemas_string().optional(),
+    /** Counts for dashboards: copied, failed, promoted, outdated, removed... */
+    counts: record(schemas_string(), schemas_number().int().nonnegative()).optional(),
+    error: schemas_string().optional(),
+});
+const ImageStage = strictObject({
+    name: schemas_enum(['build', 'verify']),
+    status: schemas_enum(STAGE_STATUSES),
+    startedAt: run_report_time.optional(),
+    durationSeconds: seconds.optional(),
+    /** The same stage's duration in the last run of this line, the estimate shown while it ran. */
+    estimateSeconds: seconds.optional(),
+    error: schemas_string().optional(),
+});
+const RunImage = strictObject({
+    cloud: schemas_string(),
+    provider: schemas_string(),
+    image: schemas_string(),
+    os: schemas_string(),
+    fingerprint: schemas_string(),
+    /** Where it is built, and every region that needs it. */
+    buildRegion: schemas_string(),
+    regions: array(schemas_string()),
+    /** What this run had to do: build and verify it, only verify it (built by an earlier run), or nothing. */
+    action: schemas_enum(['build', 'verify', 'none']),
+    stages: array(ImageStage),
+    /** The verdict in the newest build result of this fingerprint (results folder), null when there is none. */
+    verdict: schemas_enum(['passed', 'failed', 'unverified']).nullable(),
+    /** That result's image: its name and its id in the build region. */
+    name: schemas_string().nullable(),
+    imageId: schemas_string().nullable(),
+    /** That result's file. */
+    resultFile: schemas_string().nullable(),
+});
+const RunReportSchema = strictObject({
+    version: literal(1),
+    /** The image-builder version. */
+    tool: schemas_string(),
+    topology: schemas_string(),
+    startedAt: run_report_time,
+    finishedAt: run_report_time,
+    durationSeconds: seconds,
+    outcome: schemas_enum(['succeeded', 'failed', 'interrupted']),
+    /** The process's exit code: 0, 1 (a failure), 130 (SIGINT) or 143 (SIGTERM). */
+    exitCode: schemas_number().int(),
+    options: strictObject({
+        dryRun: schemas_boolean(),
+        delete: schemas_boolean(),
+        parallel: schemas_number().int().positive(),
+        clouds: array(schemas_string()),
+        images: array(schemas_string()),
+    }),
+    /** QEMU's accelerator when images were built or verified on this host (kvm, or tcg: software emulation), else null. */
+    accelerator: schemas_string().nullable(),
+    /** Where the plan, the last plan, the results and the full log are. */
+    files: strictObject({
+        plan: schemas_string(),
+        planAfter: schemas_string().nullable(),
+        results: schemas_string(),
+        log: schemas_string(),
+    }),
+    stages: array(RunStage),
+    images: array(RunImage),
+    /** The first plan and the last one (null when it did not run). */
+    plan: PlanCounts.nullable(),
+    planAfter: PlanCounts.nullable(),
+    errors: array(schemas_string()),
+});
+const took = (s) => (s === undefined ? '-' : formatDuration(s * 1000));
+/** The stage-time summary printed at the end of a run. */
+function stageTimesText(report) {
+    const rows = [];
+    for (const stage of report.stages) {
+        if (stage.name === 'build' || stage.name === 'verify') {
+            const done = report.images.flatMap((i) => i.stages.filter((s) => s.name === stage.name).map((s) => ({ image: i, s })));
+            const each = done.map(({ image, s }) => `${image.cloud}/${image.image}/${image.os} ${s.status === 'done' ? took(s.durationSeconds) : s.status}`);
+            rows.push([stage.name, stage.status, took(stage.durationSeconds), each.join(', ') || stage.detail || '-']);
+        }
+        else {
+            rows.push([stage.name, stage.status, took(stage.durationSeconds), stage.error ? stage.error.split('\n')[0] : (stage.detail ?? '-')]);
+        }
+    }
+    rows.push(['total', report.outcome, took(report.durationSeconds), '']);
+    return `Stage times:\n${textTable(['stage', 'status', 'time', 'detail'], rows)}`;
+}
+/** The build or verify stage of the run: the images' stages of that name together. */
+function imageStage(name, report) {
+    const all = report.images.flatMap((i) => i.stages.filter((s) => s.name === name));
+    if (all.length === 0)
+        return { name, status: 'skipped', detail: `nothing to ${name}` };
+    const status = all.some((s) => s.status === 'failed')
+        ? 'failed'
+        : all.some((s) => s.status === 'interrupted')
+            ? 'interrupted'
+            : all.every((s) => s.status === 'skipped')
+                ? 'skipped'
+                : 'done';
+    const times = all.filter((s) => s.startedAt).map((s) => s.startedAt);
+    const ok = all.filter((s) => s.status === 'done').length;
+    return {
+        name,
+        status,
+        ...(times.length > 0 ? { startedAt: times.sort()[0] } : {}),
+        durationSeconds: Math.round(all.reduce((sum, s) => sum + (s.durationSeconds ?? 0), 0) * 10) / 10,
+        detail: `${ok} of ${all.length} ${name === 'build' ? 'built' : 'verified'}`,
+    };
+}
+/** The run's last line: how it ended, and what to do next. */
+function closingLine(report, signal) {
+    const took = formatDuration(report.durationSeconds * 1000);
+    if (report.outcome === 'interrupted') {
+        const built = report.images.filter((i) => i.stages.some((s) => s.name === 'build' && s.status === 'done'));
+        const verified = report.images.filter((i) => i.stages.some((s) => s.name === 'verify' && s.status === 'done'));
+        const cut = report.images.filter((i) => i.stages.some((s) => s.status === 'interrupted'));
+        const list = (xs) => xs.map((i) => `${i.cloud}/${i.image}/${i.os}`).join(', ');
+        return (`interrupted (${signal}) after ${took}. Kept: ${built.length ? `built ${list(built)}` : 'no new image'}` +
+            `${verified.length ? `; verified ${list(verified)}` : ''}, and the results in ${report.files.results}.` +
+            `${cut.length ? ` Stopped: ${list(cut)} (its machine was torn down; it starts again next time).` : ''}` +
+            ' Run the same command to continue: nothing finished is done again.');
+    }
+    if (report.outcome === 'failed') {
+        const n = report.errors.length + report.stages.filter((s) => s.status === 'failed').length;
+        return `run failed after ${took} (${n} problem${n === 1 ? '' : 's'}, above). What finished is kept: fix the cause and run again.`;
+    }
+    const last = report.stages.find((s) => s.name === 'plan again');
+    return `run done in ${took}${last?.detail ? `; the last plan: ${last.detail}` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/commands/run.ts
+/**
+ * run (terminal only): the whole pipeline from one command. plan -> build
+ * and verify each image (`parallel` at a time) -> distribute -> lifecycle ->
+ * plan again, composed from the step commands in this process, with live
+ * progress (report/progress.ts), a stage-time summary and a JSON report.
+ *
+ * Resumable: every step leaves what it finished where the next run finds it
+ * (the clouds, the build results), so a run after a crash or Ctrl-C goes on
+ * from there and builds nothing twice (run-images.ts). Ctrl-C reaches the
+ * tools through this process (run-signals.ts): Packer tears its machine
+ * down, then the run ends with 130.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** plan.json -> plan-after.json: where the last plan goes. */
+const afterFile = (planFile) => external_node_path_default().resolve(planFile).replace(/(\.json)?$/, '-after.json');
+async function runPipeline(inputs, options = {}, deps = {}) {
+    await checkSelection(inputs, true);
+    const now = deps.now ?? (() => new Date());
+    const clock = deps.clock ?? Date.now;
+    const t0 = clock();
+    if (options.stateDir)
+        await ignoreFolder(options.stateDir);
+    const progress = new Progress(deps.out ?? process.stdout, { clock, now, tickMs: deps.tickMs, err: deps.err ?? process.stderr });
+    const output = new RunOutput(progress, external_node_path_default().join(external_node_path_default().resolve(inputs.workDir), 'run.log'), now);
+    const report = {
+        version: 1,
+        tool: (0,paths/* productVersion */.Ud)(),
+        topology: external_node_path_default().resolve(inputs.topology),
+        startedAt: now().toISOString(),
+        finishedAt: '',
+        durationSeconds: 0,
+        outcome: 'succeeded',
+        exitCode: 0,
+        options: {
+            dryRun: inputs.dryRun,
+            delete: inputs.delete,
+            parallel: options.parallel ?? 1,
+            clouds: inputs.clouds,
+            images: inputs.images,
+        },
+        accelerator: null,
+        files: { plan: external_node_path_default().resolve(inputs.planFile), planAfter: null, results: external_node_path_default().resolve(inputs.results), log: output.logFile },
+        stages: [],
+        images: [],
+        plan: null,
+        planAfter: null,
+        errors: [],
+    };
+    const interrupt = new Interrupt(deps.signals ?? process, (m) => output.say(m, 'warning'));
+    interrupt.arm();
+    (0,util_process/* useOwnProcessGroups */.n9)(true);
+    output.say(`image-builder ${report.tool} run: ${inputs.topology}${inputs.dryRun ? ' (dry run: nothing is built, copied or changed)' : ''}; ` +
+        `the full log, Packer's output included: ${output.logFile}`);
+    try {
+        await pipeline(inputs, options, deps, { output, report, interrupt, clock, now });
+    }
+    catch (error) {
+        report.errors.push((0,io_fail/* reportFailure */.x)(error, output.reporter()));
+        output.say(report.errors.at(-1), 'error');
+    }
+    finally {
+        interrupt.disarm();
+        (0,util_process/* useOwnProcessGroups */.n9)(false);
+        progress.stop();
+    }
+    report.finishedAt = now().toISOString();
+    report.durationSeconds = Math.round((clock() - t0) / 100) / 10;
+    const failed = report.errors.length > 0 || report.stages.some((s) => s.status === 'failed');
+    report.outcome = interrupt.requested ? 'interrupted' : failed ? 'failed' : 'succeeded';
+    report.exitCode = interrupt.requested ? interrupt.exitCode : failed ? 1 : 0;
+    output.say(stageTimesText(report));
+    output.say(closingLine(report, interrupt.signal), report.outcome === 'succeeded' ? 'info' : 'error');
+    if (options.report) {
+        await external_node_fs_.promises.mkdir(external_node_path_default().dirname(external_node_path_default().resolve(options.report)), { recursive: true });
+        await external_node_fs_.promises.writeFile(options.report, JSON.stringify(report, null, 2) + '\n');
+    }
+    return report;
+}
+async function pipeline(inputs, options, deps, run) {
+    const { output, report } = run;
+    const fleet = output.reporter();
+    const stage = stageRunner(deps, run);
+    const steps = { ...inputs, offline: false, force: false };
+    const plan = await stage('plan', async () => {
+        const { plan } = await runPlan({ ...steps, command: 'plan' }, fleet, deps);
+        return { value: plan, detail: planHeadline(plan) };
+    });
+    if (!plan)
+        return;
+    report.plan = counts(plan);
+    const picture = inputs.summary ? (0,plan_picture/* planPicture */.q)(plan) : undefined;
+    if (picture)
+        output.say(picture);
+    const topology = await loadTopology(inputs.topology);
+    const images = fingerprinted(topology, inputs);
+    const tasks = imageTasks(plan, images, await readResults(external_node_path_default().resolve(inputs.results)), inputs.dryRun);
+    for (const t of tasks.filter((t) => !t.build && !t.verify && t.earlier?.verified === 'failed')) {
+        const message = `${t.key}: ${t.earlier?.name} failed verification in an earlier run and is never promoted: fix its recipe or verify playbook (a change builds it anew)`;
+        report.errors.push(message);
+        output.say(message, 'error');
+    }
+    const onHost = await buildsOnHost(tasks, images, inputs, deps);
+    if (tasks.some((t) => t.build || t.verify) && !inputs.dryRun) {
+        const missing = missingTools(onHost, deps.tools);
+        if (missing)
+            throw new Error(missing);
+        if (onHost) {
+            const qemu = accelerator(deps.env);
+            report.accelerator = qemu.name;
+            if (qemu.notice)
+                output.say(`note: ${qemu.notice}`);
+        }
+    }
+    report.options.parallel = options.parallel ?? (onHost ? 1 : 4);
+    report.images = await runImages(tasks, {
+        inputs,
+        output,
+        interrupt: run.interrupt,
+        history: await StageHistory.load(external_node_path_default().join(external_node_path_default().resolve(inputs.workDir), 'run-history.json')),
+        parallel: report.options.parallel,
+        clock: run.clock,
+        now: run.now,
+        checkpoint: deps.checkpoint ?? (async () => undefined),
+    });
+    for (const name of ['build', 'verify'])
+        report.stages.push(imageStage(name, report));
+    if (!inputs.dryRun) {
+        const resultsDir = external_node_path_default().resolve(inputs.results);
+        const current = new Set(fingerprinted(topology, { clouds: [], images: [] }).map((i) => `${i.cloud}|${i.fingerprint}`));
+        const moved = await setAsideReplaced(resultsDir, current, await readResults(resultsDir));
+        if (moved)
+            output.say(`${moved} build result${moved === 1 ? '' : 's'} of replaced fingerprints moved to ${resultsDir}-replaced`);
+    }
+    await stage('distribute', async () => {
+        const r = await runDistribute({ ...steps, command: 'distribute' }, fleet, deps);
+        return { value: r, detail: `${r.copied} copied`, counts: { copied: r.copied, failed: r.failures.length } };
+    });
+    await stage('lifecycle', async () => {
+        const r = await runLifecycle({ ...steps, command: 'lifecycle' }, fleet, deps);
+        const detail = `${r.promoted} promoted, ${r.outdated} outdated, ${r.removed} removed`;
+        return { value: r, detail, counts: { promoted: r.promoted, outdated: r.outdated, removed: r.removed, adopted: r.adopted } };
+    });
+    if (inputs.dryRun)
+        return void report.stages.push({ name: 'plan again', status: 'skipped', detail: 'a dry run changes nothing' });
+    report.files.planAfter = afterFile(inputs.planFile);
+    const after = await stage('plan again', async () => {
+        const { plan } = await runPlan({ ...steps, command: 'plan', planFile: afterFile(inputs.planFile), summary: false }, fleet, deps);
+        const nothing = plan.builds.length + plan.copies.length + plan.retirements.length === 0;
+        return { value: plan, detail: planHeadline(plan) + (nothing ? ': nothing left to do' : '') };
+    });
+    if (after)
+        report.planAfter = counts(after);
+}
+/** Runs one fleet stage: skipped once interrupted; its failure is recorded and the run goes on to the next. */
+function stageRunner(deps, run) {
+    const { output, report } = run;
+    return async (name, fn) => {
+        if (run.interrupt.requested)
+            return void report.stages.push({ name, status: 'skipped', detail: 'interrupted before it started' });
+        await deps.checkpoint?.({ stage: name });
+        const entry = { name, status: 'done', startedAt: run.now().toISOString() };
+        report.stages.push(entry);
+        output.say(`== ${name}`);
+        const t0 = run.clock();
+        try {
+            const { value, detail, counts } = await fn();
+            Object.assign(entry, { detail, ...(counts ? { counts } : {}) });
+            output.say(`${name}: ${detail} (${formatDuration(run.clock() - t0)})`);
+            return value;
+        }
+        catch (error) {
+            entry.status = run.interrupt.requested ? 'interrupted' : 'failed';
+            entry.error = (0,io_fail/* reportFailure */.x)(error, output.reporter());
+            output.say(`${name} ${entry.status}: ${entry.error}`, 'error');
+            return undefined;
+        }
+        finally {
+            entry.durationSeconds = Math.round((run.clock() - t0) / 100) / 10;
+        }
+    };
+}
+/** Whether any image to build or verify is built on this host (its provider brings a QEMU machine). */
+async function buildsOnHost(tasks, images, inputs, deps) {
+    for (const task of tasks.filter((t) => t.build || t.verify)) {
+        const image = images.find((i) => i.cloud === task.cell.cloud && i.image === task.cell.image && i.os === task.cell.os);
+        if (!image)
+            continue;
+        const context = providerContext(external_node_path_default().dirname(external_node_path_default().resolve(inputs.topology)), inputs, silent, deps.context);
+        if ((await createBuildHooks(image.target, context)).machine)
+            return true;
+    }
+    return false;
+}
+const counts = (plan) => ({
+    builds: plan.builds.length,
+    copies: plan.copies.length,
+    retirements: plan.retirements.length,
+    images: plan.images.length,
+});
+/** The run's own folder gets a .gitignore of its own: its files are never committed by accident. */
+async function ignoreFolder(dir) {
+    await external_node_fs_.promises.mkdir(dir, { recursive: true });
+    const file = external_node_path_default().join(dir, '.gitignore');
+    if (!(0,external_node_fs_.existsSync)(file))
+        await external_node_fs_.promises.writeFile(file, "# image-builder run's plans, build results, work files and log\n*\n");
+}
+
+// EXTERNAL MODULE: ./src/providers/local/store.ts + 2 modules
+var store = __nccwpck_require__(94437);
+;// CONCATENATED MODULE: ./src/report/status.ts
+/** `image-builder status`: its JSON shape (`--json`) and its terminal text, a table per cloud. */
+
+/** 1.5 GiB, 320 MiB, 12 KiB. */
+function formatBytes(bytes) {
+    if (bytes === null)
+        return '-';
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit += 1;
+    }
+    return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+const age = (days) => (days === null ? 'age unknown' : days < 2 ? `${Math.round(days * 24)} h` : `${Math.round(days)} d`);
+const status_HEADER = ['region', 'image', 'gold (age)', 'candidates', 'outdated', 'failed', 'pending', 'drift', 'storage', 'next'];
+function rows(cloud) {
+    return cloud.regions.flatMap((r) => r.error
+        ? [[r.region, '?', '-', '-', '-', '-', '-', '-', '-', r.error]]
+        : r.lines.map((l) => [
+            r.region,
+            `${l.image}/${l.os}`,
+            l.gold ? `${l.gold.name} (${age(l.gold.ageDays)})` : '-',
+            l.candidates.length,
+            l.outdated,
+            l.failed,
+            l.pending,
+            l.drift,
+            formatBytes(l.storageBytes),
+            l.next.join('; '),
+        ]));
+}
+function statusHeadline(status) {
+    const lines = status.clouds.flatMap((c) => c.regions.flatMap((r) => r.lines));
+    const by = (d) => lines.filter((l) => l.drift === d).length;
+    const plan = status.plan
+        ? `next plan: ${count(status.plan.builds, 'build')}, ${count(status.plan.copies, 'copy', 'copies')}, ${count(status.plan.retirements, 'retirement')}`
+        : 'next plan: unknown (an inventory failed)';
+    const gone = by('not in topology');
+    return (`${count(lines.length, 'image line')} in ${count(status.clouds.length, 'cloud')}: ${by('up to date')} up to date, ` +
+        `${by('outdated')} outdated, ${by('missing')} missing${gone ? `, ${gone} not in the topology` : ''}; ${plan}`);
+}
+function statusText(status) {
+    const parts = [statusHeadline(status)];
+    for (const cloud of status.clouds) {
+        const body = cloud.regions.length ? textTable(status_HEADER, rows(cloud)) : 'no region';
+        parts.push(`${cloud.cloud} (${cloud.provider})\n${body}`);
+    }
+    if (status.failures.length > 0)
+        parts.push(status.failures.map((f) => `error: ${f}`).join('\n'));
+    return parts.join('\n\n');
+}
+
+;// CONCATENATED MODULE: ./src/commands/status.ts
+/**
+ * status (terminal only): every image line of the selected clouds, per cloud
+ * and region: the gold image and its age, candidates, outdated and failed
+ * images, copies under way, drift against the topology, storage used (local
+ * stores), and what the next plan and lifecycle would do there. It changes
+ * nothing. The inventory is read once for the view; the next plan is the
+ * real planner's (runPlan, silent, its plan file thrown away), so status
+ * never disagrees with plan.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const status_newestFirst = (a, b) => b.createdAt.localeCompare(a.createdAt);
+const brief = (r, now) => {
+    const ms = now.getTime() - Date.parse(r.createdAt);
+    return {
+        name: r.name,
+        id: r.id,
+        fingerprint: r.fingerprint,
+        verified: r.verified,
+        state: r.state,
+        createdAt: r.createdAt,
+        ageDays: Number.isFinite(ms) ? Math.round(ms / 8_640_000) / 10 : null,
+    };
+};
+async function runStatus(inputs, reporter, deps = {}) {
+    await checkSelection(inputs, false);
+    const now = (deps.now ?? (() => new Date()))();
+    const topology = await loadTopology(inputs.topology);
+    const images = fingerprinted(topology, inputs);
+    const verdicts = new Map((await readResults(external_node_path_default().resolve(inputs.results))).map((r) => [verdictKey(r.cloud, r.imageId), r.verified]));
+    const open = await openClouds(topology, inputs, reporter, deps, { onFailure: 'record' });
+    const failures = open.failures.map((f) => `inventory of cloud "${f.cloud}" in ${f.region} failed: ${f.message}`);
+    const plan = failures.length === 0 ? await nextPlan(inputs, deps) : undefined;
+    const recipeOk = matcher(inputs.images);
+    const retired = new Set(topology.lifecycle.retired);
+    const clouds = [];
+    for (const cloud of open.clouds) {
+        const held = open.inventory[cloud.name]?.regions ?? {};
+        const regions = [...new Set([...Object.keys(cloud.regions), ...Object.keys(held)])].sort();
+        const out = [];
+        for (const region of regions) {
+            if (open.unreachable.has(`${cloud.name}|${region}`)) {
+                out.push({ region, lines: [], error: 'the inventory of this region failed (see failures)' });
+                continue;
+            }
+            const records = withVerdicts(held[region] ?? [], verdicts).filter((r) => recipeOk(r.image));
+            const wanted = images.filter((i) => i.cloud === cloud.name && i.regions.includes(region));
+            const keys = new Set([...wanted.map((i) => `${i.image}|${i.os}`), ...records.map((r) => `${r.image}|${r.os}`)]);
+            const lines = [];
+            for (const key of [...keys].sort()) {
+                const [image, osName] = key.split('|');
+                const config = wanted.find((i) => i.image === image && i.os === osName);
+                const mine = records.filter((r) => r.image === image && r.os === osName).sort(status_newestFirst);
+                const gold = mine.find((r) => r.channel === 'gold');
+                const decision = decide({
+                    records: mine,
+                    keep: topology.lifecycle.keep,
+                    retired: retired.has(image),
+                    currentFingerprint: config?.fingerprint,
+                    allowUnverified: config !== undefined && config.recipe.verify === false,
+                    inUse: new Set(),
+                    delete: false,
+                });
+                const next = [
+                    ...planSteps(plan, cloud.name, region, image, osName),
+                    ...(decision.promote ? [`lifecycle promotes ${decision.promote.name}`] : []),
+                    ...(decision.outdated.length ? [`lifecycle marks ${decision.outdated.length} outdated`] : []),
+                    ...(decision.wouldRemove.length ? [`lifecycle --delete removes ${decision.wouldRemove.length}`] : []),
+                    ...(!config && !retired.has(image) ? [`kept: add "${image}" to lifecycle.retired to remove its images`] : []),
+                ];
+                lines.push({
+                    image,
+                    os: osName,
+                    wanted: config?.fingerprint ?? null,
+                    images: mine.length,
+                    gold: gold ? brief(gold, now) : null,
+                    candidates: mine.filter((r) => r.channel === 'candidate').map((r) => brief(r, now)),
+                    outdated: mine.filter((r) => r.channel === 'outdated').length,
+                    failed: mine.filter((r) => r.verified === 'failed' || r.state === 'failed').length,
+                    pending: mine.filter((r) => r.state === 'pending').length,
+                    drift: !config ? 'not in topology' : !gold ? 'missing' : gold.fingerprint === config.fingerprint ? 'up to date' : 'outdated',
+                    storageBytes: await storage(open.providers.get(cloud.name), mine),
+                    next: plan ? (next.length ? next : ['nothing']) : ['unknown: an inventory failed'],
+                });
+            }
+            out.push({ region, lines });
+        }
+        clouds.push({ cloud: cloud.name, provider: cloud.provider, regions: out });
+    }
+    const status = {
+        version: 1,
+        tool: (0,paths/* productVersion */.Ud)(),
+        topology: external_node_path_default().resolve(inputs.topology),
+        generatedAt: now.toISOString(),
+        clouds,
+        plan: plan
+            ? { builds: plan.builds.length, copies: plan.copies.length, retirements: plan.retirements.length, images: plan.images.length }
+            : null,
+        failures,
+    };
+    reporter.info(statusText(status));
+    return status;
+}
+/** The plan as `plan` would make it now, without its outputs, summary or plan file. */
+async function nextPlan(inputs, deps) {
+    const dir = await external_node_fs_.promises.mkdtemp(external_node_path_default().join(external_node_os_default().tmpdir(), 'image-builder-status-'));
+    try {
+        const inputsOfPlan = { ...inputs, command: 'plan', offline: false, force: false, summary: false };
+        return (await runPlan({ ...inputsOfPlan, planFile: external_node_path_default().join(dir, 'plan.json') }, silent, deps)).plan;
+    }
+    finally {
+        await external_node_fs_.promises.rm(dir, { recursive: true, force: true });
+    }
+}
+/** What the plan does for this line in this region: build, copy, retire. */
+function planSteps(plan, cloud, region, image, osName) {
+    if (!plan)
+        return [];
+    const same = (x) => x.cloud === cloud && x.image === image && x.os === osName;
+    const steps = [];
+    const build = plan.builds.find((b) => same(b) && b.region === region);
+    if (build)
+        steps.push(`build${build.why ? ` (${build.why})` : ''}`);
+    for (const c of plan.copies.filter((c) => same(c) && c.to === region))
+        steps.push(`copy from ${c.from}${c.afterBuild ? ' after the build' : ''}`);
+    const retire = plan.retirements.filter((r) => same(r) && r.region === region).length;
+    if (retire)
+        steps.push(`retire ${retire}`);
+    return steps;
+}
+/** Bytes the line's images take in a local store (their folders); null for clouds, whose storage their consoles show. */
+async function storage(provider, records) {
+    if (!(provider instanceof store.LocalProvider))
+        return null;
+    let total = 0;
+    for (const r of records)
+        total += await folderBytes(external_node_path_default().join(provider.root, r.id));
+    return total;
+}
+async function folderBytes(dir) {
+    let entries;
+    try {
+        entries = await external_node_fs_.promises.readdir(dir, { withFileTypes: true, recursive: true });
+    }
+    catch {
+        return 0;
+    }
+    // Blocks on disk, as du counts them: the folders too, a sparse disk by what it holds.
+    const paths = [dir, ...entries.filter((e) => e.isFile() || e.isDirectory()).map((e) => external_node_path_default().join(e.parentPath, e.name))];
+    let total = 0;
+    for (const p of paths)
+        total += ((await external_node_fs_.promises.stat(p).catch(() => undefined))?.blocks ?? 0) * 512;
+    return total;
+}
+
 ;// CONCATENATED MODULE: ./src/commands/index.ts
+
+
+
 
 
 
@@ -43399,7 +45596,12 @@ const commands = {
     lifecycle: runLifecycle,
     verify: runVerify,
 };
+/** The commands that read `clouds` and `images`; lifecycle also takes retired recipes, which no instance uses. */
+const SELECTING = { plan: true, distribute: true, lifecycle: false };
 async function dispatch(inputs, reporter) {
+    const whole = SELECTING[inputs.command];
+    if (whole !== undefined)
+        await checkSelection(inputs, whole);
     return commands[inputs.command](inputs, reporter);
 }
 
@@ -43437,10 +45639,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   B1: () => (/* reexport */ currentTags),
   y8: () => (/* reexport */ fromTags),
   rK: () => (/* reexport */ imageTags),
-  kG: () => (/* reexport */ ownership)
+  F2: () => (/* reexport */ manifestInputs),
+  kG: () => (/* reexport */ ownership),
+  rm: () => (/* reexport */ sourceIdTag)
 });
 
-// UNUSED EXPORTS: LEGACY_TAGS, REQUIRED_TAGS
+// UNUSED EXPORTS: LEGACY_TAGS, REQUIRED_TAGS, inputTags
 
 ;// CONCATENATED MODULE: ./src/images/tags.ts
 const TAGS = {
@@ -43463,6 +45667,21 @@ const TAGS = {
     deprecatedAt: 'ib-deprecated-at',
     /** The accounts an image is shared with (local store). */
     sharedWith: 'ib-shared-with',
+    /**
+     * What the image was built from, one component each, so a plan can say
+     * what changed since (plan/inputs.ts): the concrete upstream image the
+     * source resolved to (id, name, publication date) and short digests of the
+     * source as written, the variables, the files and the recipe's settings,
+     * and the template version. The build commit is `ib-git-sha`.
+     */
+    sourceId: 'ib-source-id',
+    sourceName: 'ib-source-name',
+    sourceDate: 'ib-source-date',
+    digestSource: 'ib-digest-source',
+    digestVariables: 'ib-digest-variables',
+    digestFiles: 'ib-digest-files',
+    digestRecipe: 'ib-digest-recipe',
+    template: 'ib-template',
 };
 /**
  * Keys earlier releases wrote under another spelling, read as their current
@@ -43492,7 +45711,54 @@ function imageTags(fields) {
         tags[TAGS.builtAt] = fields.builtAt;
     if (fields.version)
         tags[TAGS.version] = fields.version;
+    if (fields.inputs)
+        Object.assign(tags, inputTags(fields.inputs));
     return tags;
+}
+/** The input components' tags; a value is cut to 200 characters (AWS and Azure take 256; GCP cuts labels to 63 itself). */
+function inputTags(inputs) {
+    const tags = {
+        [TAGS.digestSource]: inputs.digests.source,
+        [TAGS.digestVariables]: inputs.digests.variables,
+        [TAGS.digestFiles]: inputs.digests.files,
+        [TAGS.digestRecipe]: inputs.digests.recipe,
+        [TAGS.template]: inputs.template,
+    };
+    const { base } = inputs;
+    if (base?.id)
+        tags[TAGS.sourceId] = sourceIdTag(base.id);
+    if (base?.name)
+        tags[TAGS.sourceName] = base.name.slice(0, 200);
+    if (base?.created)
+        tags[TAGS.sourceDate] = base.created.slice(0, 200);
+    return tags;
+}
+/**
+ * A base image's id as `ib-source-id` holds it: the last segment of a path
+ * (GCP's `projects/debian-cloud/global/images/debian-12-bookworm-v20250301`
+ * becomes the image name, which fits a GCP label whole, where the path would
+ * be cut at 63 characters), cut to 200 characters.
+ */
+function sourceIdTag(id) {
+    return (id
+        .split('/')
+        .filter((s) => s.length > 0)
+        .pop() ?? id).slice(0, 200);
+}
+/**
+ * The inputs as the manifest inside the image records them
+ * (`image_builder_inputs`): every variable's and every file's digest as
+ * lists of plain values, so no file name ever becomes a map key Ansible
+ * could read as a template.
+ */
+function manifestInputs(inputs) {
+    return {
+        base: inputs.base ?? null,
+        digests: inputs.digests,
+        template: inputs.template,
+        variables: Object.entries(inputs.variables).map(([key, digest]) => ({ key, digest })),
+        files: Object.entries(inputs.files).map(([path, sha256]) => ({ path, sha256 })),
+    };
 }
 /** The tags with every legacy key also under its current spelling (the current one wins). */
 function currentTags(tags) {
@@ -43556,7 +45822,7 @@ function ownership(record, cloud, owner) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _esm_shim_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1920);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(95269);
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(95116);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3517);
 
 
 
@@ -43666,6 +45932,164 @@ function guardStrayRejections(report) {
 
 /***/ }),
 
+/***/ 95679:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   P0: () => (/* binding */ VERSION_FLAGS),
+/* harmony export */   UM: () => (/* binding */ HELP_FLAGS),
+/* harmony export */   e$: () => (/* binding */ STATE_DIR),
+/* harmony export */   t1: () => (/* binding */ parsedFlags),
+/* harmony export */   v: () => (/* binding */ ALL_COMMANDS)
+/* harmony export */ });
+/* unused harmony exports CLI_COMMANDS, INPUT_FLAGS, CLI_FLAGS */
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(65609);
+/**
+ * The CLI's flags: one per action input (InputNames, so none can be left
+ * out), with action.yml's description, plus the CLI's own. src/cli.ts makes
+ * both its parser and its usage text from this table, so they cannot drift.
+ */
+
+/** Commands of the terminal alone: the whole pipeline in one go, and a view of every image. */
+const CLI_COMMANDS = ['run', 'status'];
+/** Every command the CLI takes, in the order the usage lists them. */
+const ALL_COMMANDS = [...CLI_COMMANDS, ..._constants_js__WEBPACK_IMPORTED_MODULE_0__/* .COMMANDS */ .Lo];
+const ALL = _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .COMMANDS */ .Lo;
+const EVERY = ALL_COMMANDS;
+const CELL = ['build', 'verify'];
+const FLEET = ['plan', 'distribute', 'lifecycle'];
+const RESULTS = ['build', 'verify', 'distribute', 'lifecycle'];
+/** Where run and status keep the plan, results and work files unless told otherwise. */
+const STATE_DIR = '.image-builder';
+const beside = (what) => ({ run: `${STATE_DIR}/${what} beside the topology`, status: `${STATE_DIR}/${what} beside the topology` });
+/** Keyed like InputNames: the compiler refuses an input without its flag. */
+const INPUT_FLAGS = {
+    command: { value: 'NAME', commands: ALL, description: 'What to run: plan, build, verify, distribute or lifecycle.', default: 'plan' },
+    topology: {
+        value: 'FILE',
+        commands: EVERY,
+        description: 'Path of the topology file, relative to the workspace.',
+        default: 'topology.yml',
+    },
+    offline: {
+        commands: ['plan'],
+        description: 'plan: ask no cloud; every image counts as missing (pull requests from forks, topology checks).',
+    },
+    clouds: {
+        value: 'A,B',
+        commands: [...FLEET, 'run', 'status'],
+        description: 'Only these clouds (comma-separated names, * wildcards). Empty means all.',
+    },
+    images: {
+        value: 'A,B',
+        commands: [...FLEET, 'run', 'status'],
+        description: 'Only these recipes (comma-separated names, * wildcards). Empty means all.',
+    },
+    force: { commands: ['plan'], description: 'plan: build every selected image even when an image with its fingerprint exists.' },
+    maxCells: {
+        value: 'N',
+        commands: ['plan'],
+        description: 'Cells per matrix chunk (1-256; GitHub runs at most 256 jobs from one matrix).',
+        default: '256',
+    },
+    chunk: { value: 'N', commands: ['plan'], description: "plan: which chunk's matrix to output when the plan has more than one (0-based)." },
+    planFile: {
+        value: 'FILE',
+        commands: ['plan', 'run'],
+        description: 'Where plan writes the whole plan as JSON.',
+        default: 'image-builder-plan.json',
+        commandDefault: { run: `${STATE_DIR}/plan.json beside the topology; the last plan goes to plan-after.json` },
+    },
+    cell: { value: 'JSON', commands: CELL, description: 'build, verify: one matrix cell as JSON (pass toJSON(matrix)).' },
+    dryRun: {
+        commands: [...RESULTS, 'run'],
+        description: 'Change nothing; report exactly what would change (build writes and validates the template only).',
+    },
+    results: {
+        value: 'DIR',
+        commands: [...RESULTS, 'run', 'status'],
+        default: 'image-builder-results',
+        commandDefault: beside('results'),
+        description: 'Folder where build and verify write one JSON result per image, and distribute and lifecycle read them.',
+    },
+    delete: {
+        commands: ['lifecycle', 'run'],
+        description: 'lifecycle: really delete retired and surplus images. Without it lifecycle only reports what it would delete.',
+    },
+    concurrency: {
+        value: 'N',
+        commands: [...FLEET, 'run', 'status'],
+        description: 'Cloud API calls in flight at once (inventory, copies).',
+        default: '8',
+    },
+    gcpAccessToken: {
+        value: 'TOKEN',
+        commands: EVERY,
+        description: 'A ready GCP access token (e.g. the access_token output of google-github-actions/auth). Masked.',
+    },
+    azureCloud: { value: 'NAME', commands: EVERY, description: 'Azure cloud: AzureCloud, AzureChinaCloud or AzureUSGovernment.' },
+    token: {
+        value: 'TOKEN',
+        commands: [...CELL, 'run'],
+        description: 'GitHub token for `packer init` plugin downloads (rate limits). Masked.',
+    },
+    summary: { commands: [...FLEET, 'run'], description: 'Write the job summary.', default: 'true' },
+    buildTimeout: {
+        value: 'MIN',
+        commands: [...CELL, 'run'],
+        default: '120',
+        description: 'build, verify: minutes one Packer run may take before it is interrupted (Packer then tears its machine down).',
+    },
+    workDir: {
+        value: 'DIR',
+        commands: [...CELL, 'run'],
+        default: 'image-builder-work',
+        commandDefault: { run: `${STATE_DIR}/work beside the topology` },
+        description: 'build, verify: folder for the Packer template, variables file, logs and output of each image.',
+    },
+    copyLimit: {
+        value: 'N',
+        commands: ['distribute', 'run'],
+        description: 'distribute: copies in flight at once into one destination region.',
+        default: '5',
+    },
+    copyTimeout: {
+        value: 'MIN',
+        commands: ['distribute', 'run'],
+        description: 'distribute: minutes to wait for one copy; a copy still pending then goes on in the cloud, and the next distribute waits for it.',
+        default: '120',
+    },
+};
+/** Flags of the CLI alone, parsed with the inputs' flags. */
+const CLI_FLAGS = {
+    json: { commands: [...ALL, 'status'], description: "Print the command's result as JSON instead of tables." },
+    parallel: {
+        value: 'N',
+        commands: ['run'],
+        description: 'run: images built and verified at once (1-16).',
+        default: '1 when images build on this host with QEMU, which needs the CPU; else 4',
+    },
+    report: {
+        value: 'FILE',
+        commands: ['run'],
+        description: 'run: write a JSON report of the run for monitoring: per image its stages, durations, verdict and ids (docs/run-report.md).',
+    },
+};
+/** Flags answered before any parsing: the short form, then the long one. */
+const HELP_FLAGS = ['-h', '--help'];
+const VERSION_FLAGS = ['-v', '--version'];
+/** Every flag the parser takes (without the leading --), inputs first. */
+function parsedFlags() {
+    const inputs = Object.keys(INPUT_FLAGS).map((k) => [
+        _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .InputNames */ .nL[k],
+        INPUT_FLAGS[k],
+    ]);
+    return [...inputs, ...Object.entries(CLI_FLAGS)];
+}
+
+
+/***/ }),
+
 /***/ 96067:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -43745,46 +46169,132 @@ function int(get, name, fallback, min, max) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  DV: () => (/* binding */ bundledPlaybooks),
+  DV: () => (/* reexport */ builtin/* bundledPlaybooks */.DV),
   Ud: () => (/* binding */ productVersion)
 });
 
 // UNUSED EXPORTS: productRoot
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(76760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(73136);
 ;// CONCATENATED MODULE: ./package.json
 const package_namespaceObject = {"rE":"0.1.0"};
+// EXTERNAL MODULE: ./src/topology/builtin.ts
+var builtin = __nccwpck_require__(96254);
 ;// CONCATENATED MODULE: ./src/io/paths.ts
-/** Where the product's own files are: found upward from this module (src/ in development, dist/ when bundled). */
-
-
-
+/** Where the product's own files are: found upward from the running module (src/ in development, dist/ when bundled). */
 // A JSON import: ncc inlines package.json into the bundle, so the version needs no file at run time.
 
-function productRoot() {
-    let dir = external_node_path_default().dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
-    for (;;) {
-        if ((0,external_node_fs_.existsSync)(external_node_path_default().join(dir, 'playbooks', 'deprovision.yml')) && (0,external_node_fs_.existsSync)(external_node_path_default().join(dir, 'action.yml')))
-            return dir;
-        const up = external_node_path_default().dirname(dir);
-        if (up === dir)
-            throw new Error('cannot find the product folder (action.yml and playbooks/) above ' + (0,external_node_url_.fileURLToPath)(import.meta.url));
-        dir = up;
-    }
-}
-/** The bundled playbooks folder (IMAGE_BUILDER_PLAYBOOKS overrides it). */
-function bundledPlaybooks(env = process.env) {
-    return env.IMAGE_BUILDER_PLAYBOOKS ?? external_node_path_default().join(productRoot(), 'playbooks');
-}
+// The topology names bundled playbooks as builtin:NAME, so it owns where they are; one answer for every layer.
+
 /** The product's version, package.json's `version`. */
 function productVersion() {
     return package_namespaceObject.rE;
+}
+
+
+/***/ }),
+
+/***/ 76807:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CI: () => (/* binding */ usage),
+/* harmony export */   Zy: () => (/* binding */ parseArgs),
+/* harmony export */   eb: () => (/* binding */ UsageError),
+/* harmony export */   k8: () => (/* binding */ unknownCommand),
+/* harmony export */   y9: () => (/* binding */ isCommand)
+/* harmony export */ });
+/* unused harmony export USAGE */
+/* harmony import */ var _topology_suggest_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(96891);
+/* harmony import */ var _flags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(95679);
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(65609);
+/**
+ * The command line: its usage text and its parser, both made from the one
+ * flag table (flags.ts), and the error of a command line that cannot be
+ * run as written (exit code 2, where a failure is 1).
+ */
+
+
+
+/** A command line that cannot be run as written: an unknown command or flag, a bad value, a selection matching nothing. */
+class UsageError extends Error {
+    name = 'UsageError';
+}
+/** The flags the parser takes: the usage below is made from the same table. */
+const FLAGS = new Map((0,_flags_js__WEBPACK_IMPORTED_MODULE_1__/* .parsedFlags */ .t1)());
+const BOOLEAN = new Set([...FLAGS].filter(([, spec]) => spec.value === undefined).map(([name]) => name));
+const ABOUT = {
+    run: 'the whole pipeline: plan, build, verify, distribute, lifecycle, plan again',
+    status: 'every image line: gold and its age, candidates, drift, what the next plan would do',
+    plan: 'what is missing, from the topology and what each cloud holds',
+    build: 'one matrix cell: Packer and Ansible make the image',
+    verify: 'one matrix cell: boot the built image and run its verify playbook',
+    distribute: 'copy images to every region that needs them',
+    lifecycle: 'promote gold, mark outdated, keep N, remove the rest (with --delete)',
+};
+function isCommand(word) {
+    return _flags_js__WEBPACK_IMPORTED_MODULE_1__/* .ALL_COMMANDS */ .v.includes(word ?? '');
+}
+/** The usage text: every flag, or given a command, the flags that command reads. */
+function usage(command) {
+    const rows = [...FLAGS]
+        .filter(([, spec]) => !command || spec.commands.includes(command))
+        .map(([name, spec]) => {
+        const fallback = (command && spec.commandDefault?.[command]) ?? spec.default;
+        return [`--${name}${spec.value ? ` ${spec.value}` : ''}`, spec.description + (fallback ? ` (default ${fallback})` : '')];
+    });
+    rows.push([_flags_js__WEBPACK_IMPORTED_MODULE_1__/* .HELP_FLAGS */ .UM.join(', '), command ? 'This text.' : 'This text; after a command, only the options that command reads.'], [_flags_js__WEBPACK_IMPORTED_MODULE_1__/* .VERSION_FLAGS */ .P0.join(', '), 'Print the version.']);
+    const width = Math.max(...rows.map(([flag]) => flag.length)) + 2;
+    const commandWidth = Math.max(..._flags_js__WEBPACK_IMPORTED_MODULE_1__/* .ALL_COMMANDS */ .v.map((c) => c.length)) + 2;
+    const head = command
+        ? `usage: image-builder ${command} [options]\n\n${command}: ${ABOUT[command]}.`
+        : `usage: image-builder <command> [options]     (image-builder help <command>: its options)\n\ncommands:\n${_flags_js__WEBPACK_IMPORTED_MODULE_1__/* .ALL_COMMANDS */ .v.map((c) => `  ${c.padEnd(commandWidth)}${ABOUT[c]}`).join('\n')}`;
+    return `${head}
+
+options (the action's inputs, as flags; a boolean flag alone means true. An unset
+flag is read from IMAGE_BUILDER_<NAME>, e.g. IMAGE_BUILDER_GCP_ACCESS_TOKEN):
+${rows.map(([flag, text]) => `  ${flag.padEnd(width)}${text}`).join('\n')}`;
+}
+const USAGE = usage();
+/** `unknown command "pln" — did you mean "plan"?` */
+function unknownCommand(word) {
+    const near = (0,_topology_suggest_js__WEBPACK_IMPORTED_MODULE_0__/* .suggest */ .ZA)(word, _flags_js__WEBPACK_IMPORTED_MODULE_1__/* .ALL_COMMANDS */ .v);
+    return new UsageError(`unknown command "${word}"${near ? ` — did you mean "${near}"?` : ''} (commands: ${_flags_js__WEBPACK_IMPORTED_MODULE_1__/* .ALL_COMMANDS */ .v.join(', ')})`);
+}
+function parseArgs(argv) {
+    const values = {};
+    const rest = [...argv];
+    let command;
+    if (rest[0] && !rest[0].startsWith('-')) {
+        const word = rest.shift();
+        if (!isCommand(word))
+            throw unknownCommand(word);
+        command = word;
+        values[_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .InputNames */ .nL.command] = word;
+    }
+    while (rest.length > 0) {
+        const arg = rest.shift();
+        const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+        if (!match || !FLAGS.has(match[1])) {
+            const near = match ? (0,_topology_suggest_js__WEBPACK_IMPORTED_MODULE_0__/* .suggest */ .ZA)(match[1], FLAGS.keys()) : undefined;
+            throw new UsageError(`unknown option "${arg}"${near ? ` — did you mean "--${near}"?` : ''}`);
+        }
+        const [, name, inline] = match;
+        if (inline !== undefined)
+            values[name] = inline;
+        else if (BOOLEAN.has(name) && (rest[0] === undefined || rest[0].startsWith('--')))
+            values[name] = 'true';
+        else if (rest[0] === undefined)
+            throw new UsageError(`option --${name} needs a value`);
+        else
+            values[name] = rest.shift();
+    }
+    if (!command && values[_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .InputNames */ .nL.command]) {
+        const word = values[_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .InputNames */ .nL.command];
+        if (!isCommand(word))
+            throw unknownCommand(word);
+        command = word;
+    }
+    return { command, values, json: values.json === 'true' };
 }
 
 
@@ -43801,8 +46311,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var core = __nccwpck_require__(33838);
-// EXTERNAL MODULE: ./src/commands/index.ts + 79 modules
-var commands = __nccwpck_require__(3345);
+// EXTERNAL MODULE: ./src/commands/index.ts + 100 modules
+var commands = __nccwpck_require__(15452);
 ;// CONCATENATED MODULE: ./src/io/action-reporter.ts
 /** The Reporter of the GitHub Action: workflow commands, outputs, job summary. */
 
@@ -43845,7 +46355,7 @@ async function run() {
         for (const secret of [inputs.gcpAccessToken, inputs.token])
             if (secret)
                 core.setSecret(secret);
-        await (0,commands/* dispatch */.J)(inputs, actionReporter);
+        await (0,commands/* dispatch */.JD)(inputs, actionReporter);
     }
     catch (error) {
         core.setFailed(`image-builder: ${(0,fail/* reportFailure */.x)(error, actionReporter)}`);
@@ -44029,6 +46539,50 @@ async function waitForCopy(wait, look) {
 
 /***/ }),
 
+/***/ 61787:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   f8: () => (/* binding */ errorKind),
+/* harmony export */   mZ: () => (/* binding */ ProviderError)
+/* harmony export */ });
+/* unused harmony export ERROR_KINDS */
+/**
+ * One vocabulary for what went wrong in a cloud call, shared by every
+ * provider: each cloud's own errors module only classifies its codes into
+ * these kinds and writes the advice; the shape users and callers see is
+ * this one.
+ */
+const ERROR_KINDS = (/* unused pure expression or super */ null && (['throttled', 'transient', 'quota', 'permission', 'not-found', 'conflict', 'other']));
+/** A failed cloud call: the message names the cloud, the operation, the region, the cloud's code and what to do. */
+class ProviderError extends Error {
+    kind;
+    /** The cloud's own error code (EC2 code, GCP status/reason, ARM code). */
+    code;
+    cloud;
+    operation;
+    region;
+    /** The HTTP status, when the cloud answered. */
+    statusCode;
+    constructor(message, fields, cause) {
+        super(message, cause === undefined ? undefined : { cause });
+        this.name = 'ProviderError';
+        this.kind = fields.kind;
+        this.code = fields.code;
+        this.cloud = fields.cloud;
+        this.operation = fields.operation;
+        this.region = fields.region;
+        this.statusCode = fields.statusCode;
+    }
+}
+/** The kind of a ProviderError, else undefined (an error of our own or an unclassified one). */
+function errorKind(error) {
+    return error instanceof ProviderError ? error.kind : undefined;
+}
+
+
+/***/ }),
+
 /***/ 55928:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -44083,6 +46637,755 @@ function mergeLabels(existing, changes, what) {
         throw new Error(`${what}: ${count} labels exceed GCP's limit of ${LABELS_PER_RESOURCE} per image`);
     }
     return merged;
+}
+
+
+/***/ }),
+
+/***/ 8137:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  LocalBuildHooks: () => (/* binding */ LocalBuildHooks),
+  N: () => (/* binding */ kvmUsable)
+});
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./src/util/process.ts
+var util_process = __nccwpck_require__(22017);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+// EXTERNAL MODULE: ./src/util/canonical.ts
+var canonical = __nccwpck_require__(41130);
+// EXTERNAL MODULE: ./src/util/hash.ts
+var hash = __nccwpck_require__(95138);
+;// CONCATENATED MODULE: ./src/providers/local/prepare.ts
+/**
+ * What makes the bootstrapped tree boot under QEMU by direct kernel boot and
+ * accept Packer's SSH login: root's password, sshd allowing it, the host name,
+ * fstab for /dev/vda, DHCP on any wired NIC by systemd-networkd, QEMU's
+ * user-network DNS; then apt's caches, docs, man pages and locales go.
+ *
+ * One shell script for both ways of building: run as root, or as root of the
+ * user namespace (rootless.ts), where the tree belongs to subordinate ids and
+ * only that root may write it. It takes the tree as $1 and `root:<password>`
+ * on stdin (never in argv, which other users see).
+ */
+/** Files written into the tree (relative path: content). */
+const BASE_FILES = {
+    'etc/ssh/sshd_config.d/10-image-builder.conf': 'PermitRootLogin yes\nPasswordAuthentication yes\nUseDNS no\n',
+    'etc/hostname': 'image-builder\n',
+    'etc/hosts': '127.0.0.1 localhost\n127.0.1.1 image-builder\n',
+    'etc/fstab': '/dev/vda / ext4 rw,errors=remount-ro 0 1\n',
+    'etc/systemd/network/20-wired.network': '[Match]\nName=en* eth*\n\n[Network]\nDHCP=yes\n',
+    // resolv.conf may be a link into /run: removed first, like every file here, so nothing is written through a link.
+    'etc/resolv.conf': 'nameserver 10.0.2.3\n',
+};
+/** Emptied to keep the image small. */
+const EMPTIED = ['var/lib/apt/lists', 'usr/share/doc', 'usr/share/man', 'usr/share/locale'];
+const NETWORKD_WANTED = 'etc/systemd/system/multi-user.target.wants/systemd-networkd.service';
+/** A word the shell takes literally. */
+function shellQuote(text) {
+    return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+/** The preparation, for `sh -c <script> prepare <tree>` with `root:<password>` on stdin. */
+function prepareScript() {
+    return [
+        'set -eu',
+        'umask 022',
+        'R=$1',
+        'chroot "$R" chpasswd',
+        'put() { mkdir -p "$(dirname "$R/$1")"; rm -f "$R/$1"; printf %s "$2" > "$R/$1"; }',
+        ...Object.entries(BASE_FILES).map(([rel, text]) => `put ${shellQuote(rel)} ${shellQuote(text)}`),
+        `mkdir -p "$R/$(dirname ${NETWORKD_WANTED})"`,
+        `ln -sfn /lib/systemd/system/systemd-networkd.service "$R/${NETWORKD_WANTED}"`,
+        'chroot "$R" apt-get clean',
+        `for d in ${EMPTIED.join(' ')}; do rm -rf "\${R:?}/$d"; mkdir -p "$R/$d"; done`,
+    ].join('\n');
+}
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
+;// CONCATENATED MODULE: ./src/providers/local/rootless.ts
+/**
+ * Building the base image without root. Unprivileged, each step that needs
+ * root's rights over the tree runs in a user namespace where the user's
+ * subordinate ids (/etc/subuid, /etc/subgid) stand for root and the image's
+ * system users, so the tree gets its real owners (root:root, root:shadow...)
+ * without any privilege on the host. `mmdebstrap --mode=unshare` bootstraps
+ * it (debootstrap needs real root: it creates device nodes and mounts /proc),
+ * then the preparation, `mkfs.ext4 -d` and the removal of the tree run in the
+ * same namespace.
+ *
+ * The namespace is made by util-linux `unshare` (2.38 or later: --map-users,
+ * --setuid), not by mmdebstrap's own, because it also maps the user's own id:
+ * root in the namespace may then open the user's files, so the store may lie
+ * below a folder closed to others (a home folder) and the disk image is
+ * written into the user's staging folder. mmdebstrap's own namespace maps the
+ * subordinate ids only; measured under a 0700 home, it stops with "cannot
+ * create <store>: Permission denied". Inside ours mmdebstrap runs as root,
+ * and in unshare mode as root it unshares no user namespace again (its
+ * manual, MODES).
+ *
+ * Not a tarball: mmdebstrap can write one, but `mkfs.ext4 -d` reads tar files
+ * only from e2fsprogs 1.47.1 on (Debian 12 and Ubuntu 24.04 have 1.47.0).
+ * Run in the namespace, mkfs.ext4 -d reads the owners as root there sees
+ * them: /etc/shadow lands in the image as uid 0, gid 42 (shadow).
+ */
+
+
+
+
+const ROOT_MODE = { kind: 'root', wrap: (command, args) => [command, args] };
+/** Ids a Debian system's users and groups need, nobody (65534) included. */
+const MIN_SUBORDINATE_IDS = 65536;
+/**
+ * The subordinate range of `user` in /etc/subuid or /etc/subgid text: its
+ * first line (`name:start:count`), matched by name as mmdebstrap reads it.
+ */
+function subordinateRange(text, user) {
+    for (const line of text.split('\n')) {
+        const [name, start, count] = line.trim().split(':');
+        if (name !== user)
+            continue;
+        if (!/^\d+$/.test(start ?? '') || !/^\d+$/.test(count ?? ''))
+            return undefined;
+        return { start: Number(start), count: Number(count) };
+    }
+    return undefined;
+}
+/**
+ * unshare's options: the subordinate ranges from id 0 on, the user's own ids
+ * just above them (right after the range, unshare 2.38 cuts the range's last
+ * id), and the command run as root of the namespace.
+ */
+function unshareArgs(uid, gid) {
+    return [
+        `--map-users=${uid.start},0,${uid.count}`,
+        `--map-groups=${gid.start},0,${gid.count}`,
+        `--map-user=${uid.count + 1}`,
+        `--map-group=${gid.count + 1}`,
+        '--setuid=0',
+        '--setgid=0',
+    ];
+}
+/** The sysctls that turn unprivileged user namespaces off, as they are set here, with the setting that allows them. */
+const SWITCHES = [
+    { file: '/proc/sys/kernel/unprivileged_userns_clone', off: '0', allow: 'kernel.unprivileged_userns_clone=1' },
+    { file: '/proc/sys/user/max_user_namespaces', off: '0', allow: 'user.max_user_namespaces=15000' },
+    { file: '/proc/sys/kernel/apparmor_restrict_unprivileged_userns', off: '1', allow: 'kernel.apparmor_restrict_unprivileged_userns=0' },
+];
+function userNamespaceSwitches(read) {
+    return SWITCHES.filter((s) => read(s.file)?.trim() === s.off).map((s) => {
+        const name = s.allow.split('=')[0];
+        return `${name} is ${s.off}, which turns user namespaces off for users (allow them: sudo sysctl -w ${s.allow})`;
+    });
+}
+const TOOLS = [
+    ['mmdebstrap', 'mmdebstrap'],
+    ['unshare', 'util-linux'],
+    ['newuidmap', 'uidmap'],
+    ['newgidmap', 'uidmap'],
+];
+/**
+ * Root builds as root. Others build in a user namespace when one can be made
+ * (tried: a mount in a fresh one, which AppArmor's restriction denies); else
+ * the error lists everything missing, and the other ways.
+ */
+async function chooseBuildMode(baseDir, deps = {}) {
+    if ((deps.isRoot ?? (() => process.getuid?.() === 0))())
+        return ROOT_MODE;
+    const read = deps.readText ?? readText;
+    const run = deps.runTool ?? ((command, args) => (0,util_process/* runProcess */.R3)(command, args, { tail: 200 }));
+    const user = (deps.userName ?? (() => external_node_os_default().userInfo().username))();
+    const problems = [];
+    const missing = TOOLS.filter(([tool]) => !(deps.onPath ?? onPath)(tool));
+    if (missing.length > 0) {
+        const packages = [...new Set(missing.map(([, pkg]) => pkg))];
+        problems.push(`${missing.map(([tool]) => tool).join(', ')} not installed (apt-get install ${packages.join(' ')})`);
+    }
+    else if (!/--map-users/.test((await run('unshare', ['--help'])).tail.join('\n'))) {
+        problems.push('unshare has no --map-users: it needs util-linux 2.38 or later');
+    }
+    const ranges = ['uid', 'gid'].map((kind) => {
+        const file = `/etc/sub${kind}`;
+        const range = subordinateRange(read(file) ?? '', user);
+        if (!range || range.count < MIN_SUBORDINATE_IDS) {
+            const had = range ? ` (it has ${range.count})` : '';
+            problems.push(`${file} gives user ${user} no range of ${MIN_SUBORDINATE_IDS} ids${had}: add one no other user has, ` +
+                `e.g. sudo usermod --add-sub${kind}s 100000-165535 ${user}`);
+        }
+        return range;
+    });
+    const [uid, gid] = ranges;
+    if (problems.length === 0 && uid && gid) {
+        const probe = await run('unshare', [...unshareArgs(uid, gid), '--mount', '--', 'mount', '-t', 'tmpfs', 'probe', '/tmp']);
+        if (probe.code === 0)
+            return { kind: 'rootless', wrap: (command, args) => ['unshare', [...unshareArgs(uid, gid), '--', command, ...args]] };
+        problems.push(`a user namespace with root's rights could not be made: ${probe.tail.join(' ').trim() || `exit ${probe.code}`}`);
+    }
+    problems.push(...userNamespaceSwitches(read));
+    throw new Error(`building the local base image needs root, or user namespaces for mmdebstrap --mode=unshare, and here:\n` +
+        problems.map((p) => `  - ${p}\n`).join('') +
+        `Fix that, or build the base image once as root (it is kept in ${baseDir} and reused by later builds), ` +
+        'or give the local source an `image:` to start from.');
+}
+function readText(file) {
+    try {
+        return (0,external_node_fs_.readFileSync)(file, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
+function onPath(tool) {
+    return (process.env.PATH ?? '')
+        .split(':')
+        .filter(Boolean)
+        .some((dir) => {
+        try {
+            (0,external_node_fs_.accessSync)(external_node_path_default().join(dir, tool), external_node_fs_.constants.X_OK);
+            return true;
+        }
+        catch {
+            return false;
+        }
+    });
+}
+
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(31421);
+;// CONCATENATED MODULE: ./src/providers/local/mounts.ts
+/**
+ * Removing a folder that may hold mounts: the base image build runs
+ * debootstrap and chroot in a staging folder, and debootstrap stopped midway
+ * leaves /proc (and more) mounted inside it. Removing such a folder blindly
+ * walks into /proc of the host, or into a bind mount of anything.
+ *
+ * So: unmount whatever is mounted below the folder (read from
+ * /proc/self/mountinfo, deepest first, `umount`, then `umount -l` when that
+ * fails; only root may), refuse to remove while anything is still mounted
+ * there, and even then never descend into a directory of another file system
+ * (its st_dev differs from the folder's).
+ */
+
+
+
+/** Undoes mountinfo's octal escapes (space \040, tab \011, newline \012, backslash \134). */
+function mounts_unescape(field) {
+    return field.replace(/\\([0-7]{3})/g, (_, octal) => String.fromCharCode(parseInt(octal, 8)));
+}
+/**
+ * Parses /proc/self/mountinfo (proc_pid_mountinfo(5)): per line, mount ID,
+ * parent ID, major:minor, root, mount point, options, optional fields ended
+ * by a lone `-`, then file-system type, source and super options. Lines that
+ * do not fit are skipped.
+ */
+function parseMountinfo(text) {
+    const mounts = [];
+    for (const line of text.split('\n')) {
+        const fields = line.trim().split(' ');
+        const separator = fields.indexOf('-', 6);
+        if (fields.length < 10 || separator < 0 || !/^\d+$/.test(fields[0]))
+            continue;
+        mounts.push({ id: Number(fields[0]), mountPoint: mounts_unescape(fields[4]), fsType: fields[separator + 1] ?? '' });
+    }
+    return mounts;
+}
+/** Is `target` the folder `dir` or inside it? Both absolute, normalized. */
+function within(target, dir) {
+    const root = dir.endsWith('/') ? dir.slice(0, -1) : dir;
+    return target === root || target.startsWith(`${root}/`);
+}
+/**
+ * The mount points at or below `dir`, in the order to unmount them: deepest
+ * first; of mounts stacked on one point, the later (upper) one first.
+ */
+function unmountOrder(mounts, dir) {
+    const depth = (p) => p.split('/').filter(Boolean).length;
+    return mounts
+        .map((m, position) => ({ ...m, position }))
+        .filter((m) => within(m.mountPoint, dir))
+        .sort((a, b) => depth(b.mountPoint) - depth(a.mountPoint) || b.position - a.position)
+        .map((m) => m.mountPoint);
+}
+const readMountinfo = () => external_node_fs_.promises.readFile('/proc/self/mountinfo', 'utf8').catch(() => '');
+const umount = async (args) => (await (0,util_process/* runProcess */.R3)('umount', args)).code;
+/** Mount points still at or below `dir` (its real path). */
+async function mountedBelow(dir, deps) {
+    return unmountOrder(parseMountinfo(await (deps.readMountinfo ?? readMountinfo)()), dir);
+}
+/** Unmounts everything at or below `dir`, deepest first; answers what is still mounted there. */
+async function unmountBelow(dir, deps = {}) {
+    const real = await external_node_fs_.promises.realpath(dir).catch(() => external_node_path_default().resolve(dir));
+    const points = await mountedBelow(real, deps);
+    if (points.length === 0 || !(deps.isRoot ?? (() => process.getuid?.() === 0))())
+        return points;
+    const run = deps.umount ?? umount;
+    for (const point of points) {
+        deps.log?.(`unmounting ${point}`);
+        if ((await run([point])) !== 0 && (await run(['-l', point])) !== 0)
+            deps.log?.(`could not unmount ${point}`);
+    }
+    return mountedBelow(real, deps);
+}
+/**
+ * Deletes `root` and everything in it without leaving its file system: a
+ * directory on another device (a mount the mountinfo check missed) is left
+ * in place, and so are the directories holding it. Answers what was left.
+ */
+async function removeWithinDevice(root, deps = {}) {
+    const lstat = deps.lstat ?? ((p) => external_node_fs_.promises.lstat(p));
+    let top;
+    try {
+        top = await lstat(root);
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return [];
+        throw error;
+    }
+    const left = [];
+    const remove = async (p) => {
+        const stat = p === root ? top : await lstat(p);
+        if (!stat.isDirectory()) {
+            await external_node_fs_.promises.rm(p, { force: true });
+            return true;
+        }
+        if (stat.dev !== top.dev) {
+            left.push(p);
+            return false;
+        }
+        let empty = true;
+        for (const name of await external_node_fs_.promises.readdir(p))
+            empty = (await remove(external_node_path_default().join(p, name))) && empty;
+        if (empty)
+            await external_node_fs_.promises.rmdir(p);
+        return empty;
+    };
+    await remove(root);
+    return left;
+}
+/**
+ * Unmounts below `dir`, then deletes it on its own file system only. Throws,
+ * deleting nothing, while something is still mounted there; throws naming
+ * what was left when another file system turned up inside.
+ */
+async function removeStaging(dir, deps = {}) {
+    const mounted = await unmountBelow(dir, deps);
+    if (mounted.length > 0) {
+        throw new Error(`${dir} still has file systems mounted in it (${mounted.join(', ')}), so it was not removed: ` +
+            `unmount them as root (umount -l <path>), then delete the folder`);
+    }
+    const left = await removeWithinDevice(dir, deps);
+    if (left.length > 0) {
+        throw new Error(`${dir} was removed except ${left.join(', ')}: another file system is there; unmount it, then delete the folder`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/providers/local/staging.ts
+/**
+ * The base image's staging folder for the length of one build: the commands
+ * that run in it (remembered, so a signal can stop them), its removal
+ * (mounts.ts: unmount first, never leave the file system), and the signals
+ * of a cancelled job. GitHub's runner cancels a step with SIGINT, then
+ * SIGTERM; while the build runs, either one stops the running command,
+ * removes the folder, then raises the same signal again with these handlers
+ * gone, so the process ends as it would have.
+ */
+
+
+const SIGNALS = ['SIGINT', 'SIGTERM'];
+/** Removes a folder of the build: cleared first when `clear` is given, then as mounts.ts removes. */
+async function removeTree(dir, deps) {
+    await deps.clear?.(dir);
+    await removeStaging(dir, deps);
+}
+/** Signals the child's process group (it leads one), or the child alone when that fails. */
+function kill(child, signal) {
+    try {
+        if (child.pid !== undefined)
+            return void process.kill(-child.pid, signal);
+    }
+    catch {
+        // the group is gone or not ours: the child alone
+    }
+    child.kill(signal);
+}
+class Staging {
+    dir;
+    deps;
+    children = new Set();
+    removing;
+    cancelled;
+    constructor(dir, deps = {}) {
+        this.dir = dir;
+        this.deps = deps;
+    }
+    /** Runs a command (argv, no shell), with `input` on its stdin; its lines go to onLine. */
+    run(command, args, options = {}) {
+        if (this.cancelled)
+            return Promise.reject(new Error(`${command} not started: the build was cancelled (${this.cancelled})`));
+        const tail = [];
+        return new Promise((resolve, reject) => {
+            // Its own process group: a stop reaches what it started too (debootstrap runs dpkg, chroot, wget...).
+            const child = (0,external_node_child_process_.spawn)(command, args, { stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], detached: true });
+            this.children.add(child);
+            const lines = (partial) => (chunk) => {
+                const all = (partial.text + chunk.toString('utf8')).split('\n');
+                partial.text = all.pop() ?? '';
+                for (const line of all) {
+                    tail.push(line);
+                    if (tail.length > 40)
+                        tail.shift();
+                    options.onLine?.(line);
+                }
+            };
+            child.stdout?.on('data', lines({ text: '' }));
+            child.stderr?.on('data', lines({ text: '' }));
+            child.on('error', (error) => {
+                this.children.delete(child);
+                reject(new Error(`could not run ${command}: ${error.message}`));
+            });
+            child.on('close', (code, signal) => {
+                this.children.delete(child);
+                resolve({ code: code ?? (signal ? 128 : 1), tail });
+            });
+            child.stdin?.end(options.input);
+        });
+    }
+    /** Stops the running commands and what they started: `signal`, then SIGKILL after the grace period. */
+    async stop(signal) {
+        await Promise.all([...this.children].map((child) => new Promise((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null)
+                return resolve();
+            const killer = setTimeout(() => kill(child, 'SIGKILL'), this.deps.graceMs ?? 10_000);
+            child.once('close', () => {
+                clearTimeout(killer);
+                resolve();
+            });
+            kill(child, signal);
+        })));
+    }
+    /** Clears, unmounts and deletes the folder; callers meanwhile share the removal under way. */
+    remove() {
+        this.removing ??= removeTree(this.dir, this.deps).finally(() => {
+            this.removing = undefined;
+        });
+        return this.removing;
+    }
+    /** Until the answered function is called, SIGINT and SIGTERM stop, remove and re-raise. */
+    guard() {
+        const signals = this.deps.signals ?? process;
+        const raise = this.deps.raise ?? ((signal) => process.kill(process.pid, signal));
+        const release = () => SIGNALS.forEach((s) => signals.off(s, onSignal));
+        const onSignal = (signal) => {
+            // A second signal while cleaning up (SIGTERM after SIGINT) changes nothing: the cleanup goes on.
+            if (this.cancelled)
+                return;
+            this.cancelled = signal;
+            this.deps.log?.(`${signal}: stopping and removing ${this.dir}`);
+            void this.stop(signal)
+                .then(() => this.remove())
+                .catch((error) => this.deps.log?.(`could not clean up ${this.dir}: ${error.message}`))
+                .finally(() => {
+                release();
+                raise(signal);
+            });
+        };
+        SIGNALS.forEach((s) => signals.on(s, onSignal));
+        // Once a signal came, the handlers stay until its cleanup is done and it is raised again.
+        return () => {
+            if (!this.cancelled)
+                release();
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/providers/local/base-image.ts
+/**
+ * The local provider's base image: bootstrap a minimal Debian, make it boot
+ * under QEMU by direct kernel boot and accept Packer's SSH login (prepare.ts),
+ * then `mkfs.ext4 -d` + `qemu-img convert` (no loop devices, no bootloader).
+ * As root with debootstrap and chroot; otherwise with mmdebstrap in a user
+ * namespace (rootless.ts). Cached by its inputs under <store>/.base/; built in
+ * a hidden folder and renamed into place, so a failed or cancelled build
+ * leaves nothing behind: the folder is removed after unmounting what
+ * debootstrap left mounted in it, or cleared in the user namespace when its
+ * files belong to subordinate ids (staging.ts, mounts.ts), also on SIGINT/SIGTERM.
+ */
+
+
+
+
+
+
+
+
+
+/**
+ * Bump when the preparation below changes: it is part of the cache key. How
+ * the image was built (root or not) is not: both ways give the same packages
+ * and preparation, so an image built once as root serves later rootless
+ * builds. Measured on bookworm, they differ only where nothing reads it:
+ * debootstrap leaves device nodes in /dev (the initramfs mounts devtmpfs over
+ * it) and the empty transitional package lsb-base, and fills /etc/machine-id,
+ * which mmdebstrap empties (systemd makes one at boot).
+ */
+const BASE_RECIPE_VERSION = '1';
+const BASE_PACKAGES = ['systemd-sysv', 'udev', 'openssh-server', 'linux-image-amd64', 'python3', 'iproute2', 'ca-certificates'];
+/**
+ * Merged /usr as debootstrap sets it up (directory links and the usr-is-merged
+ * package) where the suite has that package; without the hook apt picks
+ * usrmerge, which brings perl (mmdebstrap's manual, MERGED-/USR).
+ */
+const MERGED_USR_HOOK = '/usr/share/mmdebstrap/hooks/maybe-merged-usr';
+const DISK_SIZE = '4G';
+function baseImageDir(options) {
+    const { suite, mirror, release } = options;
+    const key = (0,hash/* sha256 */.s)((0,canonical/* canonicalJson */.d)({ suite, mirror, packages: BASE_PACKAGES, v: BASE_RECIPE_VERSION, ...(release ? { release } : {}) }));
+    return external_node_path_default().join(options.storeRoot, '.base', `${options.suite}-${key.slice(0, 16)}`);
+}
+async function ensureBaseImage(options, deps = {}) {
+    const dir = baseImageDir(options);
+    if ((0,external_node_fs_.existsSync)(external_node_path_default().join(dir, 'credentials.json')))
+        return readBase(dir);
+    // Throws, before anything is touched, when neither way can build here.
+    const mode = deps.mode ?? (await chooseBuildMode(external_node_path_default().dirname(dir), deps));
+    const stagingDeps = {
+        ...deps,
+        log: deps.log ?? options.log,
+        clear: mode.kind === 'rootless' ? clearAsRoot(mode) : undefined,
+    };
+    const staging = new Staging(`${dir}.staging-${process.pid}`, stagingDeps);
+    // What an earlier run with this pid left, mounts included.
+    await staging.remove();
+    await external_node_fs_.promises.mkdir(staging.dir, { recursive: true });
+    const release = staging.guard();
+    try {
+        const rootfs = external_node_path_default().join(staging.dir, 'rootfs');
+        const [tool, command, args] = bootstrapCommand(mode, options, rootfs, deps);
+        options.log?.(`$ ${command} ${args.join(' ')}`);
+        const bootstrap = await staging.run(command, args, { onLine: options.log });
+        if (bootstrap.code !== 0)
+            throw new Error(await bootstrapFailure(tool, options, rootfs, bootstrap));
+        const password = (0,external_node_crypto_.randomBytes)(18).toString('base64url');
+        const [sh, prepare] = mode.wrap('sh', ['-c', prepareScript(), 'prepare', rootfs]);
+        await step(staging, options, sh, prepare, { input: `root:${password}\n`, shown: `sh -c <preparation, prepare.ts> prepare ${rootfs}` });
+        // /boot and the kernel and initrd in it are readable by all (0755, 0644), also when the tree belongs to subordinate ids.
+        const boot = await external_node_fs_.promises.readdir(external_node_path_default().join(rootfs, 'boot'));
+        const kernel = boot.find((f) => f.startsWith('vmlinuz-'));
+        const initrd = boot.find((f) => f.startsWith('initrd.img-'));
+        if (!kernel || !initrd)
+            throw new Error(`${tool} of ${options.suite} installed no kernel/initrd in /boot`);
+        await external_node_fs_.promises.copyFile(external_node_path_default().join(rootfs, 'boot', kernel), external_node_path_default().join(staging.dir, 'vmlinuz'));
+        await external_node_fs_.promises.copyFile(external_node_path_default().join(rootfs, 'boot', initrd), external_node_path_default().join(staging.dir, 'initrd.img'));
+        // The disk file is the user's own: made here, only written by mkfs.ext4 (which must read the tree as root does).
+        const raw = external_node_path_default().join(staging.dir, 'root.raw');
+        await step(staging, options, 'truncate', ['-s', DISK_SIZE, raw]);
+        await step(staging, options, ...mode.wrap('mkfs.ext4', ['-q', '-F', '-L', 'root', '-d', rootfs, raw]));
+        await step(staging, options, 'qemu-img', ['convert', '-O', 'qcow2', raw, external_node_path_default().join(staging.dir, 'base.qcow2')]);
+        await external_node_fs_.promises.rm(raw);
+        await removeTree(rootfs, stagingDeps);
+        await external_node_fs_.promises.writeFile(external_node_path_default().join(staging.dir, 'credentials.json'), JSON.stringify({ user: 'root', password }) + '\n', { mode: 0o600 });
+        await external_node_fs_.promises.rename(staging.dir, dir);
+        return readBase(dir);
+    }
+    catch (error) {
+        await staging.remove().catch((cleanup) => options.log?.(cleanup.message));
+        throw error;
+    }
+    finally {
+        release();
+    }
+}
+/** The tool's name, and the command line that bootstraps the tree in this mode. */
+function bootstrapCommand(mode, options, rootfs, deps) {
+    const common = ['--variant=minbase', `--include=${BASE_PACKAGES.join(',')}`, options.suite, rootfs, options.mirror];
+    if (mode.kind === 'root')
+        return ['debootstrap', deps.debootstrap ?? 'debootstrap', common];
+    return ['mmdebstrap', ...mode.wrap(deps.mmdebstrap ?? 'mmdebstrap', ['--mode=unshare', `--hook-dir=${MERGED_USR_HOOK}`, ...common])];
+}
+/** Removes a folder's contents as root of the user namespace: the tree's files belong to subordinate ids. */
+function clearAsRoot(mode) {
+    return async (dir) => {
+        const [command, args] = mode.wrap('rm', ['-rf', '--one-file-system', '--', dir]);
+        const result = await (0,util_process/* runProcess */.R3)(command, args);
+        if (result.code !== 0)
+            throw new Error(`could not remove ${dir} (exit ${result.code}): ${result.tail.join(' ').trim()}`);
+    };
+}
+/** The last lines of debootstrap's own log, `<target>/debootstrap/debootstrap.log` (undefined when it wrote none). */
+async function debootstrapLogTail(rootfs, lines = 20) {
+    const text = await external_node_fs_.promises.readFile(external_node_path_default().join(rootfs, 'debootstrap', 'debootstrap.log'), 'utf8').catch(() => undefined);
+    if (text === undefined)
+        return undefined;
+    return text
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .slice(-lines);
+}
+/** Why the bootstrap failed: the end of debootstrap's log (its output only says "see the log"), else of the output. */
+async function bootstrapFailure(tool, options, rootfs, run) {
+    const log = tool === 'debootstrap' ? await debootstrapLogTail(rootfs) : undefined;
+    const cause = log?.length
+        ? `the end of its log (${external_node_path_default().join(rootfs, 'debootstrap', 'debootstrap.log')}):\n${log.join('\n')}`
+        : `the end of its output:\n${run.tail.slice(-15).join('\n')}`;
+    return `${tool} of ${options.suite} from ${options.mirror} failed (exit ${run.code}); ${cause}`;
+}
+async function readBase(dir) {
+    const { user, password } = JSON.parse(await external_node_fs_.promises.readFile(external_node_path_default().join(dir, 'credentials.json'), 'utf8'));
+    return {
+        dir,
+        user,
+        password,
+        disk: external_node_path_default().join(dir, 'base.qcow2'),
+        kernel: external_node_path_default().join(dir, 'vmlinuz'),
+        initrd: external_node_path_default().join(dir, 'initrd.img'),
+    };
+}
+/** Runs one step; `shown` stands for a command line too long (or too secret) to log. */
+async function step(staging, options, command, args, extra = {}) {
+    const shown = extra.shown ?? `${command} ${args.join(' ')}`;
+    options.log?.(`$ ${shown}`);
+    const result = await staging.run(command, args, { input: extra.input, onLine: (l) => options.log?.(l) });
+    if (result.code !== 0)
+        throw new Error(`${shown} failed (exit ${result.code}):\n${result.tail.slice(-15).join('\n')}`);
+}
+
+// EXTERNAL MODULE: ./src/providers/local/mirror.ts
+var local_mirror = __nccwpck_require__(11495);
+// EXTERNAL MODULE: ./src/providers/local/store.ts + 2 modules
+var store = __nccwpck_require__(94437);
+;// CONCATENATED MODULE: ./src/providers/local/build.ts
+/**
+ * The local provider's part in builds and verification: the QEMU machine
+ * Packer boots (the cached Debian base image, KVM when usable, else TCG), the
+ * built disk taken into the store with the kernel and initrd it boots with,
+ * and a throwaway qcow2 overlay for the verification boot, so the stored
+ * image is never written to.
+ */
+
+
+
+
+
+
+const MEMORY_MB = 1536;
+const CPUS = 2;
+class LocalBuildHooks {
+    context;
+    images;
+    constructor(cloud, context) {
+        this.context = context;
+        this.images = new store.LocalProvider(cloud, context);
+    }
+    async machine(request) {
+        const base = await this.baseImage(request);
+        const env = this.context.env ?? process.env;
+        return {
+            files: {
+                baseImage: base.disk,
+                kernel: base.kernel,
+                initrd: base.initrd,
+                sshPassword: base.password,
+                accelerator: env.IMAGE_BUILDER_ACCELERATOR ?? (kvmUsable() ? 'kvm' : 'tcg'),
+                memoryMb: MEMORY_MB,
+                cpus: CPUS,
+                serialLog: external_node_path_default().join(request.work, 'serial.log'),
+            },
+            secrets: base.password ? [base.password] : [],
+            companions: { vmlinuz: base.kernel, 'initrd.img': base.initrd },
+        };
+    }
+    /** Copies the disk Packer wrote, with its kernel and initrd, into the store (staged, then renamed). */
+    async store(built) {
+        const record = await this.images.add(built.record, {
+            'image.qcow2': external_node_path_default().join(built.outputDir, 'image.qcow2'),
+            ...(built.machine?.companions ?? {}),
+        });
+        return record.id;
+    }
+    /** A qcow2 overlay on the stored disk: the verification boot writes to it, never to the image. */
+    async verifySource(result, work) {
+        // The folder name is built at run time: a literal path pattern here would be
+        // taken by the bundler for an asset to ship when such folders exist at build time.
+        const dir = external_node_path_default().join(external_node_path_default().resolve(work), ['overlay', result.name].join('--'));
+        await external_node_fs_.promises.rm(dir, { recursive: true, force: true });
+        await external_node_fs_.promises.mkdir(dir, { recursive: true });
+        const overlay = external_node_path_default().join(dir, 'overlay.qcow2');
+        const disk = external_node_path_default().join(this.images.imageDir(result.region, result.name), 'image.qcow2');
+        const made = await (0,util_process/* runProcess */.R3)('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'qcow2', '-b', disk, overlay]);
+        if (made.code !== 0)
+            throw new Error(`${result.name}: could not create the verification overlay: ${made.tail.join(' ')}`);
+        return { source: overlay, release: () => external_node_fs_.promises.rm(dir, { recursive: true, force: true }) };
+    }
+    async baseImage(request) {
+        const source = request.source;
+        const env = this.context.env ?? process.env;
+        if (source.image) {
+            const disk = external_node_path_default().resolve(this.context.baseDir, source.image);
+            const dir = external_node_path_default().dirname(disk);
+            const base = {
+                dir,
+                disk,
+                kernel: external_node_path_default().join(dir, 'vmlinuz'),
+                initrd: external_node_path_default().join(dir, 'initrd.img'),
+                user: 'root',
+                password: env.IMAGE_BUILDER_LOCAL_PASSWORD ?? '',
+            };
+            for (const f of [base.disk, base.kernel, base.initrd])
+                if (!(0,external_node_fs_.existsSync)(f))
+                    throw new Error(`${request.name}: the local source image needs ${f}`);
+            return base;
+        }
+        if (request.dryRun) {
+            const dir = external_node_path_default().join(request.work, 'dry-run-base');
+            await external_node_fs_.promises.mkdir(dir, { recursive: true });
+            for (const f of ['base.qcow2', 'vmlinuz', 'initrd.img'])
+                await external_node_fs_.promises.writeFile(external_node_path_default().join(dir, f), '');
+            return {
+                dir,
+                disk: external_node_path_default().join(dir, 'base.qcow2'),
+                kernel: external_node_path_default().join(dir, 'vmlinuz'),
+                initrd: external_node_path_default().join(dir, 'initrd.img'),
+                user: 'root',
+                password: 'dry-run',
+            };
+        }
+        const suite = source.suite ?? 'bookworm';
+        const mirror = (0,local_mirror/* debianMirror */.x)(source.mirror, env);
+        // The Release digest the plan resolved keys the cached base image: a new Release builds a new one (base-image.ts).
+        const release = request.resolved?.id;
+        const options = { storeRoot: this.images.root, suite, mirror, release, log: request.log };
+        // Builds of one source at once in this process (run --parallel) share the one making of its base image.
+        const dir = baseImageDir(options);
+        let making = MAKING.get(dir);
+        if (!making)
+            MAKING.set(dir, (making = ensureBaseImage(options).finally(() => MAKING.delete(dir))));
+        return request.group(`base image ${suite}`, () => making);
+    }
+}
+/** The base images being made in this process, by folder. */
+const MAKING = new Map();
+/** KVM only when the CPU offers virtualisation and /dev/kvm opens; else QEMU's TCG emulation. */
+function kvmUsable() {
+    try {
+        if (!/\b(vmx|svm)\b/.test((0,external_node_fs_.readFileSync)('/proc/cpuinfo', 'utf8')))
+            return false;
+        (0,external_node_fs_.closeSync)((0,external_node_fs_.openSync)('/dev/kvm', 'r+'));
+        return true;
+    }
+    catch {
+        return false;
+    }
 }
 
 
@@ -44458,6 +47761,1131 @@ const minutes = (ms) => (ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : ms >=
 
 /***/ }),
 
+/***/ 11495:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   x: () => (/* binding */ debianMirror)
+/* harmony export */ });
+/* unused harmony export aptMirror */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/**
+ * The Debian mirror for local base images: the recipe source's `mirror`, else
+ * IMAGE_BUILDER_DEBIAN_MIRROR, else the one this machine's apt already uses.
+ * No mirror host is written into the product.
+ */
+
+
+function debianMirror(explicit, env = process.env, aptDir = '/etc/apt') {
+    const chosen = explicit ?? env.IMAGE_BUILDER_DEBIAN_MIRROR ?? aptMirror(aptDir);
+    if (!chosen) {
+        throw new Error('no Debian mirror found: set `mirror:` in the local source, or IMAGE_BUILDER_DEBIAN_MIRROR, ' +
+            'or configure apt (/etc/apt/sources.list.d/*.sources or /etc/apt/sources.list)');
+    }
+    return chosen;
+}
+/** The first Debian archive URI of apt's configuration (deb822 .sources first, then sources.list). */
+function aptMirror(aptDir = '/etc/apt') {
+    const dir = node_path__WEBPACK_IMPORTED_MODULE_1___default().join(aptDir, 'sources.list.d');
+    const files = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(dir)
+        ? (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync)(dir)
+            .filter((f) => f.endsWith('.sources'))
+            .sort()
+            .map((f) => node_path__WEBPACK_IMPORTED_MODULE_1___default().join(dir, f))
+        : [];
+    for (const file of files) {
+        for (const stanza of (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(file, 'utf8').split(/\n\s*\n/)) {
+            const uris = /^URIs:\s*(\S+)/m.exec(stanza)?.[1];
+            const suites = /^Suites:\s*(.+)$/m.exec(stanza)?.[1] ?? '';
+            if (uris && !/-security\b/.test(suites) && !/security/.test(uris))
+                return uris;
+        }
+    }
+    const list = node_path__WEBPACK_IMPORTED_MODULE_1___default().join(aptDir, 'sources.list');
+    if ((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(list)) {
+        for (const line of (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(list, 'utf8').split('\n')) {
+            const match = /^\s*deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+(\S+)/.exec(line);
+            if (match && !/security/.test(match[1] + match[2]))
+                return match[1];
+        }
+    }
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 72422:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B: () => (/* binding */ resolveLocalSource)
+/* harmony export */ });
+/* unused harmony export DEFAULT_SUITE */
+/* harmony import */ var _util_hash_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(95138);
+/* harmony import */ var _util_retry_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4266);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(61787);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(77252);
+/* harmony import */ var _source_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(71881);
+/* harmony import */ var _mirror_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(11495);
+
+
+
+
+
+
+/** The suite a local source without one builds (the same default as build.ts). */
+const DEFAULT_SUITE = 'bookworm';
+const OPERATION = 'GET Release';
+async function resolveLocalSource(region, source, options) {
+    if (source.image)
+        return { id: `file:${source.image}`, name: source.image, pinned: true };
+    const suite = source.suite ?? DEFAULT_SUITE;
+    const mirror = (0,_mirror_js__WEBPACK_IMPORTED_MODULE_4__/* .debianMirror */ .x)(source.mirror, options.env ?? process.env, options.aptDir);
+    const url = `${mirror.replace(/\/+$/, '')}/dists/${suite}/Release`;
+    const site = {
+        cloud: options.cloud,
+        provider: 'local',
+        region,
+        source: (0,_source_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .describeFields */ .VO)({ suite, mirror }),
+        check: `the suite and the mirror: ${url} must be the suite's Release file (the mirror is the root of a Debian archive, holding dists/)`,
+        permission: `read access to ${url} (a proxy or the mirror refused it)`,
+    };
+    const sleep = options.sleep ?? _util_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .realSleep */ .u;
+    let body;
+    try {
+        body = await (0,_util_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .withRetry */ .b)(() => getRelease(site, url, options.timeoutMs ?? (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .timeouts */ .Fw)().requestMs), {
+            attempts: _retry_js__WEBPACK_IMPORTED_MODULE_2__/* .RETRY_POLICY */ .yE.attempts,
+            retryable: (error) => error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ProviderError */ .mZ && (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .retryable */ .PB)(error.kind),
+            delay: (error, attempt) => (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .retryDelay */ .a2)(attempt, error.kind, error.retryAfterMs),
+            sleep,
+            onRetry: (error, attempt, delay) => options.log?.(`${site.cloud}: ${error.message} (attempt ${attempt}), retrying in ${delay} ms`),
+        });
+    }
+    catch (error) {
+        throw (0,_source_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .sourceError */ .I8)(site, error);
+    }
+    const date = /^Date:[ \t]*(.+?)[ \t]*$/im.exec(body.toString('utf8'))?.[1];
+    if (!date)
+        throw (0,_source_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .sourceNotFound */ .Rf)(site, OPERATION, `${url} is not a Release file (it has no Date field)`);
+    const created = new Date(date.replace(/ (UTC|GMT|Z)$/i, ' +0000'));
+    return {
+        id: `sha256:${(0,_util_hash_js__WEBPACK_IMPORTED_MODULE_0__/* .sha256 */ .s)(body).slice(0, 16)}`,
+        name: `${suite} ${date}`,
+        ...(Number.isNaN(created.getTime()) ? {} : { created: created.toISOString() }),
+        pinned: false,
+    };
+}
+/** One GET of the Release file; failures are ProviderErrors of the shared kinds (429 and 5xx retried, 404 not found). */
+async function getRelease(site, url, timeoutMs) {
+    let response;
+    try {
+        response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'text/plain, */*' } });
+    }
+    catch (error) {
+        const timedOut = error.name === 'TimeoutError';
+        const code = timedOut ? 'ETIMEDOUT' : (error.cause?.code ?? 'NetworkError');
+        const why = timedOut ? `no answer within ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .formatMs */ ._V)(timeoutMs)}` : `${code} (${error.message})`;
+        throw failure(site, `GET ${url} failed: ${why}`, 'transient', code, undefined, error);
+    }
+    if (response.ok)
+        return Buffer.from(await response.arrayBuffer());
+    await response.body?.cancel();
+    const status = response.status;
+    const kind = status === 404 || status === 410
+        ? 'not-found'
+        : status === 401 || status === 403 || status === 407
+            ? 'permission'
+            : status === 429
+                ? 'throttled'
+                : status >= 500
+                    ? 'transient'
+                    : 'other';
+    const error = failure(site, `GET ${url} answered HTTP ${status}`, kind, `HTTP${status}`, status);
+    const retryAfter = Number(response.headers.get('retry-after') ?? NaN);
+    throw Number.isFinite(retryAfter) && retryAfter >= 0 ? Object.assign(error, { retryAfterMs: retryAfter * 1000 }) : error;
+}
+function failure(site, message, kind, code, statusCode, cause) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ProviderError */ .mZ(message, { cloud: site.cloud, operation: OPERATION, region: site.region, kind, code, statusCode }, cause);
+}
+
+
+/***/ }),
+
+/***/ 94437:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  LocalProvider: () => (/* binding */ LocalProvider)
+});
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./src/topology/model.ts
+var model = __nccwpck_require__(64876);
+// EXTERNAL MODULE: ./src/images/index.ts + 2 modules
+var src_images = __nccwpck_require__(93041);
+;// CONCATENATED MODULE: ./src/providers/local/metadata.ts
+/**
+ * An image folder's metadata.json, read defensively. The folder, not the
+ * file, says which image it is: `id` is `<region>/<folder>`, `region` the
+ * region folder it sits in, `name` the folder's name. A file whose own name,
+ * region or id say otherwise (a folder copied by hand, a file copied from
+ * another folder) is read under the folder's identity and reported, so no
+ * operation is ever pointed at another folder or another region.
+ *
+ * A file that cannot be an image record (not JSON, `null`, `{}`, a missing
+ * field, a wrong type, a fingerprint, recipe, os or cloud other than its tag
+ * says) is skipped with the reason, naming its folder; a file
+ * without the tool's `image-builder` tag is someone else's image and is left
+ * alone silently.
+ */
+
+const METADATA = 'metadata.json';
+const STATES = ['pending', 'available', 'failed', 'deprecated'];
+const CHANNELS = ['candidate', 'gold', 'outdated'];
+const VERDICTS = ['passed', 'failed', 'unverified'];
+const TEXT_FIELDS = ['fingerprint', 'image', 'os', 'cloud', 'createdAt'];
+/** Fields the record repeats from its tags: they must agree. */
+const TAGGED_FIELDS = [
+    ['fingerprint', src_images/* TAGS */.gp.fingerprint],
+    ['image', src_images/* TAGS */.gp.recipe],
+    ['os', src_images/* TAGS */.gp.os],
+    ['cloud', src_images/* TAGS */.gp.cloud],
+];
+const folderId = (where) => `${where.region}/${where.folder}`;
+/** Parses the text of a metadata.json found in `where`. */
+function parseMetadata(text, where) {
+    let raw;
+    try {
+        raw = JSON.parse(text);
+    }
+    catch {
+        return { kind: 'invalid', reason: `${METADATA} is not valid JSON` };
+    }
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+        return {
+            kind: 'invalid',
+            reason: `${METADATA} holds ${raw === null ? 'null' : Array.isArray(raw) ? 'a list' : typeof raw}, not an image record`,
+        };
+    }
+    const data = raw;
+    const tags = data.tags;
+    if (tags === null || typeof tags !== 'object' || Array.isArray(tags))
+        return { kind: 'invalid', reason: `${METADATA} has no "tags" object` };
+    const badTag = Object.entries(tags).find(([, v]) => typeof v !== 'string');
+    if (badTag)
+        return { kind: 'invalid', reason: `${METADATA}: tag "${badTag[0]}" is not text` };
+    const tagMap = (0,src_images/* currentTags */.B1)(tags);
+    if (tagMap[src_images/* TAGS */.gp.managedBy] !== 'true')
+        return { kind: 'foreign' };
+    const problems = [];
+    for (const field of TEXT_FIELDS)
+        if (typeof data[field] !== 'string')
+            problems.push(`"${field}" ${describe(data[field])}`);
+    const oneOf = (field, allowed) => {
+        if (!allowed.includes(data[field]))
+            problems.push(`"${field}" ${describe(data[field])}, not one of ${allowed.join(', ')}`);
+    };
+    oneOf('state', STATES);
+    oneOf('channel', CHANNELS);
+    oneOf('verified', VERDICTS);
+    if (data.source !== undefined && typeof data.source !== 'string')
+        problems.push(`"source" ${describe(data.source)}`);
+    // The tags are what the cloud-neutral code reads (whose an image is); fields saying otherwise make no record.
+    for (const [field, tag] of TAGGED_FIELDS) {
+        if (problems.length === 0 && tagMap[tag] !== undefined && tagMap[tag] !== data[field]) {
+            problems.push(`"${field}" is ${JSON.stringify(data[field])} but its ${tag} tag says ${JSON.stringify(tagMap[tag])}`);
+        }
+    }
+    if (problems.length > 0)
+        return { kind: 'invalid', reason: `${METADATA}: ${problems.join('; ')}` };
+    const identity = { id: folderId(where), name: where.folder, region: where.region };
+    const claims = ['id', 'name', 'region']
+        .filter((key) => data[key] !== undefined && data[key] !== identity[key])
+        .map((key) => `${key} ${JSON.stringify(data[key])}`);
+    const record = {
+        ...data,
+        ...identity,
+        tags: tagMap,
+    };
+    return claims.length > 0 ? { kind: 'image', record, mismatch: claims.join(', ') } : { kind: 'image', record };
+}
+function describe(value) {
+    if (value === undefined)
+        return 'is missing';
+    return (`is ${value === null ? 'null' : Array.isArray(value) ? 'a list' : `a ${typeof value}`}` +
+        (typeof value === 'string' ? ` (${JSON.stringify(value)})` : ''));
+}
+
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(31421);
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(57975);
+;// CONCATENATED MODULE: ./src/providers/local/usage.ts
+/**
+ * Who uses a local image folder. Any of these counts:
+ * - a marker file in `<folder>/in-use/` (a VM manager, a test);
+ * - a process with an open file in the folder, whatever path it opened it by
+ *   (`/proc/<pid>/fd/*`: the kernel's link names the file by its real path);
+ * - a process whose working folder is in the folder;
+ * - a process whose command line names a file in the folder, absolute or
+ *   relative to its working folder (`/proc/<pid>/cwd`);
+ * - a process whose command line names a qcow2 whose backing chain reaches a
+ *   file in the folder (a QEMU booting an overlay of the image, as verify
+ *   does): the chain comes from `qemu-img info --backing-chain`, its relative
+ *   paths resolved against the folder of the file that names them.
+ * Another user's /proc entries that cannot be read are skipped. When the
+ * check itself cannot be made (no /proc, qemu-img failing on a named qcow2)
+ * it throws: the caller then keeps the image.
+ *
+ * One scanner serves every check of this process. What it read of a process
+ * is reused for a second (a run checks its candidates back to back); a
+ * process it has not seen yet (a new start time, or a new command line after
+ * exec) is always read; checks less than 25 ms apart take the processes they
+ * share as the first saw them. A backing chain is reused for a few seconds
+ * (an overlay is written all the time, its backing file changes only by
+ * `qemu-img rebase`). Markers are read afresh by every check.
+ */
+
+
+
+
+const execFileAsync = (0,external_node_util_.promisify)(external_node_child_process_.execFile);
+/** Checks closer together than this reuse the processes already seen without looking at them again. */
+const BURST_MS = 25;
+const PATH_MAX = 4096;
+const QCOW2_MAGIC = Buffer.from([0x51, 0x46, 0x49, 0xfb]);
+/**
+ * A process that ended while we looked, another user's entry, or an argument
+ * that is no path: nothing to learn from it. Any other error fails the check.
+ */
+const GONE = new Set(['ENOENT', 'ESRCH', 'EACCES', 'EPERM', 'ENOTDIR', 'EINVAL', 'ENAMETOOLONG', 'ELOOP']);
+class UsageScanner {
+    options;
+    table = new Map();
+    /** When the processes seen were last checked to still be the same (start time, command line). */
+    checkedAt = 0;
+    chains = new Map();
+    constructor(options = {}) {
+        this.options = options;
+    }
+    /** References to what uses the folder `dir` (marker:…, process:…); empty when nothing does. */
+    async usersOf(dir) {
+        const references = [];
+        try {
+            for (const user of await external_node_fs_.promises.readdir(external_node_path_default().join(dir, 'in-use')))
+                references.push(`marker:${user}`);
+        }
+        catch (error) {
+            if (code(error) !== 'ENOENT')
+                throw error;
+        }
+        const real = await external_node_fs_.promises.realpath(dir);
+        const named = [real + (external_node_path_default()).sep, external_node_path_default().resolve(dir) + (external_node_path_default()).sep];
+        const inside = (p) => p === real || p.startsWith(real + (external_node_path_default()).sep);
+        for (const [pid, view] of this.processes()) {
+            if (view.cwd !== undefined && inside(view.cwd))
+                references.push(`process:${pid} (working folder)`);
+            else if (view.fds.some(inside) || view.files.some(inside))
+                references.push(`process:${pid}`);
+            else if (view.args.some((arg) => named.some((n) => arg.includes(n))))
+                references.push(`process:${pid}`);
+            else {
+                for (const overlay of view.overlays) {
+                    if ((await this.chain(overlay)).some(inside)) {
+                        references.push(`process:${pid} (through ${overlay})`);
+                        break;
+                    }
+                }
+            }
+        }
+        return references;
+    }
+    /** Every process, by pid (ascending): reread unless the same process was read less than `reuseMs` ago. */
+    processes() {
+        let pids;
+        try {
+            pids = (0,external_node_fs_.readdirSync)('/proc').filter((p) => /^\d+$/.test(p));
+        }
+        catch (error) {
+            throw new Error(`cannot list processes (/proc: ${error.message}), so whether the image is in use is unknown`, {
+                cause: error,
+            });
+        }
+        const now = Date.now();
+        const reuse = this.options.reuseMs ?? 1_000;
+        // Checks a few milliseconds apart (one run's candidates) take the processes already seen as they were.
+        const burst = now - this.checkedAt < BURST_MS;
+        if (!burst)
+            this.checkedAt = now;
+        const next = new Map();
+        for (const pid of pids.sort((a, b) => Number(a) - Number(b))) {
+            const seen = this.table.get(pid);
+            if (burst && seen && pid !== String(process.pid)) {
+                next.set(pid, seen);
+                continue;
+            }
+            const started = startTime(pid);
+            const cmdline = quietly(() => readProcFile(`/proc/${pid}/cmdline`), undefined);
+            if (started === undefined || cmdline === undefined)
+                continue; // ended meanwhile
+            const key = `${started} ${cmdline}`;
+            const known = seen;
+            // This process is read afresh every time: it opens and closes image files itself (metadata, copies).
+            const fresh = known && known.key === key && now - known.at <= reuse && pid !== String(process.pid);
+            const view = fresh ? known : readProcess(pid, now, key, cmdline);
+            next.set(pid, view);
+        }
+        this.table = next;
+        return next;
+    }
+    chain(overlay) {
+        const now = Date.now();
+        const hit = this.chains.get(overlay);
+        if (hit && now - hit.at < (this.options.chainMs ?? 5_000))
+            return hit.files;
+        const files = backingChain(overlay);
+        this.chains.set(overlay, { at: now, files });
+        files.catch(() => this.chains.delete(overlay));
+        return files;
+    }
+}
+/**
+ * What process `pid` (its command line read already) shows in /proc.
+ * Synchronous: a few hundred reads of /proc take milliseconds this way, far
+ * longer through the thread pool.
+ */
+function readProcess(pid, at, key, cmdline) {
+    const proc = `/proc/${pid}`;
+    const args = cmdline.split('\0').filter(Boolean);
+    const cwd = quietly(() => (0,external_node_fs_.readlinkSync)(`${proc}/cwd`), undefined);
+    const fds = quietly(() => (0,external_node_fs_.readdirSync)(`${proc}/fd`), [])
+        .map((fd) => quietly(() => (0,external_node_fs_.readlinkSync)(`${proc}/fd/${fd}`), ''))
+        .filter((target) => target.startsWith('/'));
+    const files = [];
+    const overlays = [];
+    for (const candidate of new Set(args.flatMap(pathsIn))) {
+        if (!external_node_path_default().isAbsolute(candidate) && cwd === undefined)
+            continue;
+        const resolved = external_node_path_default().resolve(cwd ?? '/', candidate);
+        // Most arguments name nothing: one access() is far cheaper than realpath's walk.
+        if (!(0,external_node_fs_.existsSync)(resolved))
+            continue;
+        const file = quietly(() => external_node_fs_.realpathSync.native(resolved), resolved);
+        files.push(resolved, file);
+        if (isQcow2(file) && !overlays.includes(file))
+            overlays.push(file);
+    }
+    return { at, key, cwd, fds, args, files, overlays };
+}
+/** The start time of process `pid` (field 22 of /proc/<pid>/stat, after the parenthesised name); undefined once it has ended. */
+function startTime(pid) {
+    const stat = quietly(() => readProcFile(`/proc/${pid}/stat`), undefined);
+    if (stat === undefined)
+        return undefined;
+    let at = stat.lastIndexOf(')') + 2; // field 3
+    for (let field = 3; field < 22 && at > 0; field++)
+        at = stat.indexOf(' ', at) + 1;
+    return at > 0 ? stat.slice(at, stat.indexOf(' ', at)) : undefined;
+}
+/** One buffer for every small /proc file read: readFileSync allocates 64 KiB for each file of unknown size. */
+const scratch = Buffer.alloc(64 * 1024);
+/** A /proc file's text (cut at 64 KiB: enough for every path a command line can name). */
+function readProcFile(file) {
+    const fd = (0,external_node_fs_.openSync)(file, 'r');
+    try {
+        let length = 0;
+        for (let n = 1; n > 0 && length < scratch.length; length += n)
+            n = (0,external_node_fs_.readSync)(fd, scratch, length, scratch.length - length, null);
+        return scratch.toString('utf8', 0, length);
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+}
+/** Path-like parts of one argument: the argument, and the values of `key=value,…` lists (QEMU's `-drive file=…,if=…`). */
+function pathsIn(arg) {
+    // No path is longer than PATH_MAX (4096): a longer argument (a JSON document) is only searched for the folder's path.
+    if (arg.length > PATH_MAX)
+        return [];
+    const out = new Set([arg]);
+    for (const part of arg.split(',')) {
+        const eq = part.indexOf('=');
+        out.add(eq >= 0 ? part.slice(eq + 1) : part);
+    }
+    // A path has a folder or an extension: "-m", "1536", "virtio" are not looked up.
+    return [...out].filter((p) => p.length > 0 && !p.startsWith('-') && /[/.]/.test(p));
+}
+function isQcow2(file) {
+    let fd;
+    try {
+        if (!(0,external_node_fs_.statSync)(file).isFile())
+            return false;
+        fd = (0,external_node_fs_.openSync)(file, 'r');
+        const head = Buffer.alloc(4);
+        return (0,external_node_fs_.readSync)(fd, head, 0, 4, 0) === 4 && head.equals(QCOW2_MAGIC);
+    }
+    catch {
+        return false;
+    }
+    finally {
+        if (fd !== undefined)
+            (0,external_node_fs_.closeSync)(fd);
+    }
+}
+/**
+ * Every file of `overlay`'s backing chain (real paths where they exist),
+ * overlay first. A file that stops being a qcow2 while it is read (removed,
+ * rewritten) names nothing any more; one that qemu-img cannot read three
+ * times (a second apart at most) fails the check.
+ */
+async function backingChain(overlay) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await readChain(overlay);
+        }
+        catch (error) {
+            if (!isQcow2(overlay))
+                return [];
+            if (attempt >= 3)
+                throw error;
+            await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+        }
+    }
+}
+/** One `qemu-img info` run (execFile, not util/process's runProcess: the JSON on stdout must come apart from warnings on stderr). */
+async function readChain(overlay) {
+    let stdout;
+    try {
+        // -U: a running QEMU holds a write lock on its overlay; reading the header needs none.
+        ({ stdout } = await execFileAsync('qemu-img', ['info', '-U', '--backing-chain', '--output=json', overlay], {
+            timeout: 30_000,
+            maxBuffer: 16 * 1024 * 1024,
+        }));
+    }
+    catch (error) {
+        const said = String(error.stderr ?? error.message)
+            .trim()
+            .split('\n')
+            .slice(-2)
+            .join(' ');
+        throw new Error(`qemu-img could not read the backing chain of ${overlay} (a process names it): ${said}`, { cause: error });
+    }
+    let entries;
+    try {
+        entries = JSON.parse(stdout);
+    }
+    catch (error) {
+        throw new Error(`qemu-img printed no readable backing chain for ${overlay}`, { cause: error });
+    }
+    const files = [];
+    // Each name in an entry is relative to the folder of the file that names it.
+    let namedFrom = external_node_path_default().dirname(overlay);
+    for (const entry of Array.isArray(entries) ? entries : []) {
+        const own = typeof entry.filename === 'string' ? external_node_path_default().resolve(namedFrom, entry.filename) : undefined;
+        const here = own ? external_node_path_default().dirname(own) : namedFrom;
+        const names = [own, entry['full-backing-filename'], entry['backing-filename']].filter((n) => typeof n === 'string');
+        for (const name of names) {
+            const resolved = external_node_path_default().resolve(here, name);
+            files.push(quietly(() => external_node_fs_.realpathSync.native(resolved), resolved));
+        }
+        namedFrom = here;
+    }
+    return files;
+}
+/** `fn`'s answer, or `fallback` when the thing looked at is gone or not ours to read. */
+function quietly(fn, fallback) {
+    try {
+        return fn();
+    }
+    catch (error) {
+        if (GONE.has(code(error) ?? ''))
+            return fallback;
+        throw error;
+    }
+}
+const code = (error) => error?.code;
+
+// EXTERNAL MODULE: ./src/providers/local/debris.ts
+var debris = __nccwpck_require__(70639);
+// EXTERNAL MODULE: ./src/providers/local/lock.ts
+var lock = __nccwpck_require__(71687);
+// EXTERNAL MODULE: ./src/providers/local/resolve.ts
+var resolve = __nccwpck_require__(72422);
+;// CONCATENATED MODULE: ./src/providers/local/store.ts
+/**
+ * The embedded `local` provider: a directory store of qcow2 images.
+ *
+ *   <store>/<region>/<name>/image.qcow2   the disk
+ *   <store>/<region>/<name>/vmlinuz, initrd.img   kernel for direct boot (when present)
+ *   <store>/<region>/<name>/metadata.json the ImageRecord (fingerprint, recipe, os, channel...)
+ *   <store>/<region>/<name>/in-use/*      one file per user of the image (a VM, a test)
+ *   <store>/.lock                         the run changing the store (lock.ts)
+ *
+ * An image is its folder: its id is `<region>/<name>`, whatever its
+ * metadata.json says (metadata.ts). Every change resolves the folder from the
+ * id and first checks the folder still holds the image listed (same
+ * fingerprint), so an operation never lands on another folder.
+ *
+ * Every change lands by rename, so a crash never leaves a half image: a folder
+ * without metadata.json, or one whose name starts with a dot, is not an image.
+ * What a crash leaves in hidden folders is collected later (debris.ts).
+ */
+
+
+
+
+
+
+
+
+
+class LocalProvider {
+    cloud;
+    context;
+    provider = 'local';
+    scope = 'region';
+    root;
+    log;
+    /** Debris collection of this run (once: at the lock, or before the first add). */
+    debris;
+    constructor(cloud, context) {
+        this.cloud = cloud;
+        this.context = context;
+        this.root = external_node_path_default().resolve(context.baseDir, cloud.store ?? model/* DEFAULT_STORE */.O);
+        this.log = context.log ?? (() => undefined);
+    }
+    /** The suite's Release file on the mirror, or the pinned disk (resolve.ts). */
+    resolveSource = (region, source) => (0,resolve/* resolveLocalSource */.B)(region, source, { ...this.context, cloud: this.cloud.name });
+    regionDir(region) {
+        return external_node_path_default().join(this.root, safeSegment(region));
+    }
+    imageDir(region, name) {
+        return external_node_path_default().join(this.regionDir(region), safeSegment(name));
+    }
+    /**
+     * The images in the region folder, each under its folder's identity. A
+     * folder whose metadata cannot be an image record is skipped and named; the
+     * rest of the region is listed as usual.
+     */
+    async inventory(region) {
+        const dir = this.regionDir(region);
+        let entries;
+        try {
+            entries = await external_node_fs_.promises.readdir(dir);
+        }
+        catch (error) {
+            if (isMissing(error))
+                return [];
+            throw error;
+        }
+        const folders = entries.filter((e) => !e.startsWith('.')).sort();
+        const read = await Promise.all(folders.map((folder) => SEGMENT.test(folder)
+            ? this.readFolder({ region, folder }).catch((error) => new Error(`${METADATA} could not be read (${error.message})`))
+            : new Error('not a name an image folder can have (letters, digits, ".", "_" and "-")')));
+        const records = [];
+        folders.forEach((folder, k) => {
+            const where = external_node_path_default().join(dir, folder);
+            const found = read[k];
+            if (found instanceof Error)
+                this.log(`local store: skipped ${where}: ${found.message}`);
+            else if (found?.kind === 'invalid')
+                this.log(`local store: skipped ${where}: ${found.reason}`);
+            if (found instanceof Error || found?.kind !== 'image')
+                return;
+            if (found.mismatch) {
+                this.log(`local store: ${where}: its ${METADATA} says ${found.mismatch}; listed as ${found.record.id}, ` +
+                    'the folder it is in (a folder copied or renamed by hand?)');
+            }
+            records.push(found.record);
+        });
+        return records.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.name.localeCompare(b.name));
+    }
+    /**
+     * Adds a built image to the store: copies the files named in `files`
+     * (basename -> source path) into a hidden folder, writes the metadata, then
+     * renames the folder into place. An existing image of that name is an error.
+     */
+    async add(record, files) {
+        const final = this.imageDir(record.region, record.name);
+        await this.collectDebrisOnce();
+        if (await exists(final))
+            throw new Error(`local store already holds ${record.region}/${record.name}`);
+        const staging = external_node_path_default().join(this.regionDir(record.region), `.staging-${record.name}-${process.pid}-${Date.now()}`);
+        await external_node_fs_.promises.mkdir(staging, { recursive: true });
+        try {
+            for (const [base, src] of Object.entries(files)) {
+                await external_node_fs_.promises.copyFile(src, external_node_path_default().join(staging, safeSegment(base)));
+            }
+            const stored = { ...record, id: `${record.region}/${record.name}` };
+            await external_node_fs_.promises.writeFile(external_node_path_default().join(staging, METADATA), JSON.stringify(stored, null, 2) + '\n');
+            await external_node_fs_.promises.rename(staging, final);
+            return stored;
+        }
+        catch (error) {
+            await external_node_fs_.promises.rm(staging, { recursive: true, force: true });
+            throw error;
+        }
+    }
+    async copy(image, region, _options) {
+        const from = await this.resolve(image);
+        const name = from.where.folder;
+        const there = await this.readFolder({ region, folder: name });
+        if (there?.kind === 'image' && there.record.fingerprint === from.current.fingerprint)
+            return there.record;
+        if (there) {
+            const holds = there.kind === 'image'
+                ? `fingerprint ${there.record.fingerprint}`
+                : there.kind === 'foreign'
+                    ? 'an image not made by this tool'
+                    : there.reason;
+            throw new Error(`local store: ${region}/${name} already exists and holds ${holds}, not ${from.current.fingerprint}: not overwritten`);
+        }
+        const files = {};
+        for (const entry of await external_node_fs_.promises.readdir(from.dir, { withFileTypes: true })) {
+            if (entry.isFile() && entry.name !== METADATA)
+                files[entry.name] = external_node_path_default().join(from.dir, entry.name);
+        }
+        const { id: _id, ...rest } = image;
+        return this.add({ ...rest, name, region, state: 'available' }, files);
+    }
+    async tag(image, tags) {
+        await this.update(image, (r) => (0,src_images/* fromTags */.y8)({ ...r.tags, ...tags }, r));
+    }
+    async share(image, options) {
+        const shared = [...options.accounts, ...(options.public ? ['all'] : [])].join(',');
+        await this.tag(image, { [src_images/* TAGS */.gp.sharedWith]: shared });
+    }
+    async deprecate(image, options) {
+        const tags = { [src_images/* TAGS */.gp.deprecatedAt]: (options?.at ?? new Date()).toISOString() };
+        if (options?.replacement)
+            tags[src_images/* TAGS */.gp.replacement] = options.replacement.name;
+        await this.update(image, (r) => ({ ...(0,src_images/* fromTags */.y8)({ ...r.tags, ...tags }, r), state: 'deprecated' }));
+    }
+    /** Removes the image's folder (renamed aside first, so a crash leaves hidden debris, not a half image). Gone already: done. */
+    async remove(image) {
+        const where = this.folderOf(image);
+        const dir = this.imageDir(where.region, where.folder);
+        if (!(await exists(dir))) {
+            this.log(`local store: ${folderId(where)} was already removed`);
+            return;
+        }
+        await this.resolve(image);
+        await this.collectDebrisOnce();
+        const trash = external_node_path_default().join(external_node_path_default().dirname(dir), `.removing-${where.folder}-${process.pid}-${Date.now()}`);
+        await external_node_fs_.promises.rename(dir, trash);
+        await external_node_fs_.promises.rm(trash, { recursive: true, force: true });
+    }
+    /** Markers, processes holding or naming its files, QEMU overlays backed by it (usage.ts). */
+    async inUse(image) {
+        const { dir } = await this.resolve(image);
+        const references = await scanner.usersOf(dir);
+        return { inUse: references.length > 0, references };
+    }
+    /**
+     * Takes the store's lock for `command` (waiting for another run, see
+     * lock.ts), then collects the debris of dead runs. Resolves to the release.
+     */
+    async lock(command = 'a run') {
+        const release = await (0,lock/* lockStore */.$_)({ root: this.root, command, log: this.log, env: this.context.env, sleep: this.context.sleep });
+        this.debris = this.collectDebris();
+        await this.debris;
+        return release;
+    }
+    /** Before a first change without the lock (a build adding its image): collect debris if the store is free, else leave it to the run holding it. */
+    collectDebrisOnce() {
+        this.debris ??= (async () => {
+            const release = await (0,lock/* lockStore */.$_)({ root: this.root, command: 'add', log: this.log, waitMs: 0 }).catch(() => undefined);
+            if (!release)
+                return;
+            try {
+                await this.collectDebris();
+            }
+            finally {
+                await release();
+            }
+        })();
+        return this.debris;
+    }
+    async collectDebris() {
+        try {
+            await (0,debris/* collectDebris */.w6)(this.root, { log: this.log });
+        }
+        catch (error) {
+            this.log(`local store: could not look for debris of earlier runs in ${this.root}: ${error.message}`);
+        }
+    }
+    /** The folder a record's id names: `<region>/<folder>`, in the record's own region. */
+    folderOf(image) {
+        const parts = image.id.split('/');
+        if (parts.length !== 2 || parts[0] !== image.region) {
+            throw new Error(`local store: "${image.id}" does not name a folder of region ${image.region} (<region>/<folder>): not changed`);
+        }
+        safeSegment(parts[0]);
+        safeSegment(parts[1]);
+        return { region: parts[0], folder: parts[1] };
+    }
+    /** The record's folder, checked to still hold the image listed (same fingerprint); refuses anything else. */
+    async resolve(image) {
+        const where = this.folderOf(image);
+        const found = await this.readFolder(where);
+        const id = folderId(where);
+        if (!found)
+            throw new Error(`local store has no image ${id} (its folder or ${METADATA} is gone): not changed`);
+        if (found.kind === 'invalid')
+            throw new Error(`local store: ${id}: ${found.reason}: not changed`);
+        if (found.kind === 'foreign')
+            throw new Error(`local store: ${id} holds an image this tool did not make: not changed`);
+        if (found.record.fingerprint !== image.fingerprint) {
+            throw new Error(`local store: ${id} now holds fingerprint ${found.record.fingerprint}, not ${image.fingerprint} as listed: ` +
+                'not changed (the folder changed since it was listed: run again)');
+        }
+        return { dir: this.imageDir(where.region, where.folder), where, current: found.record };
+    }
+    async readFolder(where) {
+        let text;
+        try {
+            text = await external_node_fs_.promises.readFile(external_node_path_default().join(this.imageDir(where.region, where.folder), METADATA), 'utf8');
+        }
+        catch (error) {
+            const code = error.code;
+            if (code === 'ENOENT' || code === 'ENOTDIR')
+                return undefined;
+            if (code === 'EISDIR')
+                return { kind: 'invalid', reason: `${METADATA} is a folder` };
+            throw error;
+        }
+        return parseMetadata(text, where);
+    }
+    async update(image, change) {
+        const { dir, current } = await this.resolve(image);
+        const next = change(current);
+        const tmp = external_node_path_default().join(dir, `.${METADATA}.${process.pid}`);
+        await external_node_fs_.promises.writeFile(tmp, JSON.stringify(next, null, 2) + '\n');
+        await external_node_fs_.promises.rename(tmp, external_node_path_default().join(dir, METADATA));
+    }
+}
+/** One per process: what it read of a process is reused for a second, by every store (usage.ts). */
+const scanner = new UsageScanner();
+const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+function safeSegment(value) {
+    if (!SEGMENT.test(value)) {
+        throw new Error(`"${value}" cannot name a folder in the local store: use letters, digits, ".", "_" and "-"`);
+    }
+    return value;
+}
+async function exists(p) {
+    try {
+        await external_node_fs_.promises.access(p);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+function isMissing(error) {
+    return error?.code === 'ENOENT';
+}
+
+
+/***/ }),
+
+/***/ 77252:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Fw: () => (/* binding */ timeouts),
+/* harmony export */   PB: () => (/* binding */ retryable),
+/* harmony export */   _V: () => (/* binding */ formatMs),
+/* harmony export */   a2: () => (/* binding */ retryDelay),
+/* harmony export */   fT: () => (/* binding */ TIMEOUTS),
+/* harmony export */   yE: () => (/* binding */ RETRY_POLICY)
+/* harmony export */ });
+const RETRY_POLICY = {
+    /** Calls in all, the first one included. */
+    attempts: 6,
+    /** Backoff base for throttling: slower, the cloud asked us to slow down. */
+    throttledBaseMs: 1_000,
+    /** Backoff base for 5xx, network errors and timeouts. */
+    transientBaseMs: 200,
+    /** No single wait is longer, Retry-After included. */
+    maxDelayMs: 20_000,
+};
+/**
+ * Deadlines of one cloud call (one attempt: a call that runs out is a
+ * `transient` failure, retried under RETRY_POLICY, then reported naming the
+ * endpoint and the deadline). AWS applies them through the SDK's
+ * NodeHttpHandler, GCP through the auth client's transport, Azure through a
+ * pipeline policy on every request (token requests included).
+ */
+const TIMEOUTS = {
+    /** Until the TCP connection is up (AWS; the others count it in requestMs). */
+    connectMs: 10_000,
+    /** One request until its whole answer arrived; also the longest silence on a socket. */
+    requestMs: 60_000,
+    /** One long poll: GCP globalOperations.wait answers after up to 2 minutes by design. */
+    longPollMs: 150_000,
+};
+/** The deadlines with a caller's overrides (tests use a few hundred ms). */
+function timeouts(overrides = {}) {
+    return { ...TIMEOUTS, ...overrides };
+}
+/** "60 s", "200 ms": a deadline as messages name it. */
+function formatMs(ms) {
+    return ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
+/** Throttling and transient failures are retried; quota, permission, not-found, conflict and other never are. */
+function retryable(kind) {
+    return kind === 'throttled' || kind === 'transient';
+}
+/** The wait before retry number `attempt` (1-based). */
+function retryDelay(attempt, kind, hintMs, policy = RETRY_POLICY, random = Math.random) {
+    const base = kind === 'throttled' ? policy.throttledBaseMs : policy.transientBaseMs;
+    const jitter = Math.floor(random() * Math.min(policy.maxDelayMs, base * 2 ** (attempt - 1)));
+    const hinted = hintMs === undefined ? jitter : Math.max(jitter, hintMs);
+    return Math.max(0, Math.min(policy.maxDelayMs, Math.round(hinted)));
+}
+
+
+/***/ }),
+
+/***/ 71881:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   I8: () => (/* binding */ sourceError),
+/* harmony export */   Rf: () => (/* binding */ sourceNotFound),
+/* harmony export */   VO: () => (/* binding */ describeFields)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(61787);
+/**
+ * What a failed source resolution says (providers' resolve.ts): the cloud,
+ * the source as the topology names it, and what to check or grant. The
+ * planner adds the topology line. The cloud's own error (kind, code, HTTP
+ * status) is kept, so retries and reports treat it as before.
+ */
+
+function where(site) {
+    return `cloud "${site.cloud}" (${site.provider}): the source ${site.source} in ${site.region}`;
+}
+/** The source matches no image (the cloud answered, but with nothing usable). */
+function sourceNotFound(site, operation, detail) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ProviderError */ .mZ(`${where(site)} resolves to no image: ${detail}. Check ${site.check}.`, {
+        cloud: site.cloud,
+        operation,
+        region: site.region,
+        kind: 'not-found',
+        code: 'SourceNotFound',
+    });
+}
+/**
+ * A failed lookup, said in terms of the source: not found and permission
+ * errors get what to check or grant in front of the cloud's message; other
+ * failures (throttled after the retries, transient) name the source too.
+ * Errors that are not ProviderErrors pass through unchanged.
+ */
+function sourceError(site, error) {
+    if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ProviderError */ .mZ))
+        return error;
+    const advice = error.kind === 'not-found'
+        ? `resolves to no image: check ${site.check}`
+        : error.kind === 'permission'
+            ? `cannot be looked up: grant ${site.permission}`
+            : 'could not be resolved';
+    const { kind, code, statusCode, operation } = error;
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ProviderError */ .mZ(`${where(site)} ${advice}. ${error.message}`, { cloud: site.cloud, operation, region: site.region, kind, code, statusCode }, error);
+}
+/** Source fields as messages name them: `owner 1366..., name debian-12-*`. */
+function describeFields(fields) {
+    return Object.entries(fields)
+        .filter(([, value]) => value !== undefined)
+        .map(([key, value]) => `${key} ${value}`)
+        .join(', ');
+}
+
+
+/***/ }),
+
+/***/ 54408:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   q: () => (/* binding */ planPicture)
+/* harmony export */ });
+/* unused harmony export PICTURE_MAX_IMAGES */
+/** Above this many images the picture is left out: the tables say it all. */
+const PICTURE_MAX_IMAGES = 60;
+function regionsOf(plan, image) {
+    const copies = plan.copies.filter((c) => c.cloud === image.cloud && c.fingerprint === image.fingerprint && c.image === image.image);
+    const rows = [];
+    // A build region that needs no instance still gets the build (the copies start there).
+    if (image.status === 'build' && !image.regions.includes(image.buildRegion))
+        rows.push([image.buildRegion, 'build (copied from here)']);
+    for (const region of image.regions) {
+        const copy = copies.find((c) => c.to === region);
+        if (image.present.includes(region))
+            rows.push([region, 'present']);
+        else if (copy)
+            rows.push([region, `copy from ${copy.from}`]);
+        else if (image.status === 'build' && region === image.buildRegion)
+            rows.push([region, 'build']);
+        else
+            rows.push([region, image.provider === 'gcp' ? 'global image' : 'missing']);
+    }
+    return rows;
+}
+/** The picture as text, or undefined when the plan has no image or too many. */
+function planPicture(plan) {
+    if (plan.images.length === 0 || plan.images.length > PICTURE_MAX_IMAGES)
+        return undefined;
+    const out = ['Images and regions:'];
+    for (const cloud of [...new Set(plan.images.map((i) => i.cloud))]) {
+        out.push(cloud);
+        const images = plan.images.filter((i) => i.cloud === cloud);
+        images.forEach((image, n) => {
+            const last = n === images.length - 1;
+            out.push(`${last ? '└─' : '├─'} ${image.image}/${image.os}  ${image.fingerprint.slice(0, 12)}`);
+            const regions = regionsOf(plan, image);
+            const width = Math.max(...regions.map(([r]) => r.length));
+            regions.forEach(([region, what], k) => {
+                out.push(`${last ? '   ' : '│  '}${k === regions.length - 1 ? '└─' : '├─'} ${region.padEnd(width)}  ${what}`);
+            });
+        });
+    }
+    return out.join('\n');
+}
+
+
+/***/ }),
+
+/***/ 96254:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ae: () => (/* binding */ checkBuiltin),
+/* harmony export */   DV: () => (/* binding */ bundledPlaybooks),
+/* harmony export */   H9: () => (/* binding */ playbookPath),
+/* harmony export */   NZ: () => (/* binding */ builtinName),
+/* harmony export */   RC: () => (/* binding */ BUILTIN_PREFIX),
+/* harmony export */   nB: () => (/* binding */ rolesPath)
+/* harmony export */ });
+/* unused harmony exports productRoot, builtinPlaybooks */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(73136);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _suggest_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(96891);
+/**
+ * The product's own playbooks, and where Ansible finds roles.
+ *
+ * A recipe names a bundled playbook as `builtin:NAME` (`playbooks:
+ * [builtin:provision.yml]`, `verify: builtin:verify.yml`): NAME is a file at
+ * the top of the product's playbooks/ folder, wherever the product is
+ * checked out (in the reusable workflow, `.image-builder/` inside the user's
+ * repository). Any other entry is a path relative to the topology's folder.
+ *
+ * Roles are found as Ansible finds them with ANSIBLE_ROLES_PATH set to
+ * rolesPath(): the playbook's own `roles/` folder, then the topology's
+ * `roles/` folder (the user's hook roles), then the bundled roles, then the
+ * playbook's folder itself. The build hands Ansible that path, and the
+ * fingerprint follows the same search.
+ */
+
+
+
+
+const BUILTIN_PREFIX = 'builtin:';
+/** The product's folder: the nearest one above this module holding action.yml and playbooks/ (src/ in development, dist/ when bundled). */
+function productRoot() {
+    let dir = node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname((0,node_url__WEBPACK_IMPORTED_MODULE_2__.fileURLToPath)(import.meta.url));
+    for (;;) {
+        if ((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(node_path__WEBPACK_IMPORTED_MODULE_1___default().join(dir, 'playbooks', 'deprovision.yml')) && (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(node_path__WEBPACK_IMPORTED_MODULE_1___default().join(dir, 'action.yml')))
+            return dir;
+        const up = node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(dir);
+        if (up === dir)
+            throw new Error('cannot find the product folder (action.yml and playbooks/) above ' + (0,node_url__WEBPACK_IMPORTED_MODULE_2__.fileURLToPath)(import.meta.url));
+        dir = up;
+    }
+}
+/** The bundled playbooks folder, absolute (IMAGE_BUILDER_PLAYBOOKS overrides it). */
+function bundledPlaybooks(env = process.env) {
+    return node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(env.IMAGE_BUILDER_PLAYBOOKS ?? node_path__WEBPACK_IMPORTED_MODULE_1___default().join(productRoot(), 'playbooks'));
+}
+/** The name after `builtin:`, or undefined for a plain path. */
+function builtinName(entry) {
+    return entry.startsWith(BUILTIN_PREFIX) ? entry.slice(BUILTIN_PREFIX.length) : undefined;
+}
+/** The built-in playbooks: the YAML files at the top of the bundled folder, sorted. */
+function builtinPlaybooks(dir = bundledPlaybooks()) {
+    return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync)(dir)
+        .filter((name) => /\.ya?ml$/.test(name) && (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(node_path__WEBPACK_IMPORTED_MODULE_1___default().join(dir, name)).isFile())
+        .sort();
+}
+/**
+ * The absolute path of a recipe's playbook entry: `builtin:NAME` in the
+ * bundled folder (`bundled`, found when not given), else the path from the
+ * topology's folder.
+ */
+function playbookPath(entry, topologyDir, bundled) {
+    const name = builtinName(entry);
+    if (name === undefined)
+        return node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(topologyDir, entry);
+    if (!/^[^/\\]+$/.test(name) || name === '.' || name === '..')
+        throw new Error(`"${entry}" is not a built-in playbook: write builtin: and a file name, e.g. builtin:provision.yml`);
+    return node_path__WEBPACK_IMPORTED_MODULE_1___default().join(bundled ?? bundledPlaybooks(), name);
+}
+/**
+ * The folders Ansible searches for roles after the playbook's own `roles/`
+ * (ANSIBLE_ROLES_PATH): the topology's `roles/` when it exists, then the
+ * bundled roles. Ansible splits the path at ":", and Packer reads "{{" in
+ * it as a template, so a folder holding either cannot be on it.
+ */
+function rolesPath(topologyDir, bundled = bundledPlaybooks()) {
+    const own = node_path__WEBPACK_IMPORTED_MODULE_1___default().join(node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(topologyDir), 'roles');
+    const folders = [...((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(own) ? [own] : []), node_path__WEBPACK_IMPORTED_MODULE_1___default().join(bundled, 'roles')];
+    for (const folder of folders) {
+        const bad = [':', '{{', '}}'].find((s) => folder.includes(s));
+        if (bad)
+            throw new Error(`the roles folder ${folder} holds "${bad}", which cannot be on ANSIBLE_ROLES_PATH: move the repository to a folder without it`);
+    }
+    return folders;
+}
+/**
+ * A `builtin:` entry must name a built-in playbook. `bundled()` gives the
+ * bundled folder (or throws when it cannot be found), asked only when needed.
+ */
+function checkBuiltin(entry, at, what, bundled, report) {
+    const name = builtinName(entry) ?? '';
+    let known;
+    try {
+        known = builtinPlaybooks(bundled());
+    }
+    catch (error) {
+        report(at, `${what} "${entry}": the built-in playbooks cannot be read (${error.message})`, 'run the product from its own checkout, with its playbooks/ folder');
+        return;
+    }
+    if (known.includes(name))
+        return;
+    const names = known.map((n) => BUILTIN_PREFIX + n);
+    const close = (0,_suggest_js__WEBPACK_IMPORTED_MODULE_3__/* .suggest */ .ZA)(name, known);
+    const list = `the built-in playbooks are ${(0,_suggest_js__WEBPACK_IMPORTED_MODULE_3__/* .quoteList */ .JN)(names)}`;
+    report(at, `unknown built-in ${what} "${entry}"`, close ? `did you mean "${BUILTIN_PREFIX}${close}"? ${list}` : `${list}; anything else is a path relative to the topology file's folder`);
+}
+
+
+/***/ }),
+
 /***/ 98078:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -44518,9 +48946,119 @@ class TopologyError extends Error {
  * The validated topology and the image configs resolved from it.
  * Plain data only: this module imports nothing of ours.
  */
-const PROVIDERS = ['aws', 'gcp', 'azure', 'local'];
+const PROVIDERS = ['aws', 'gcp', 'azure', 'local', 'openstack'];
 /** Where a local cloud keeps its images when the topology names no `store` (relative to topology.yml). */
 const DEFAULT_STORE = '.images';
+
+
+/***/ }),
+
+/***/ 96891:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   JN: () => (/* binding */ quoteList),
+/* harmony export */   ZA: () => (/* binding */ suggest),
+/* harmony export */   au: () => (/* binding */ didYouMean)
+/* harmony export */ });
+/* unused harmony export editDistance */
+/**
+ * "Did you mean" suggestions: the closest known name by edit distance.
+ */
+/**
+ * Optimal-string-alignment distance: insertions, deletions, substitutions and
+ * swaps of two neighbouring characters each cost 1 ("gpc" is 1 from "gcp").
+ */
+function editDistance(a, b) {
+    const rows = a.length + 1;
+    const cols = b.length + 1;
+    const d = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i < rows; i++) {
+        for (let j = 1; j < cols; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            let best = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+                best = Math.min(best, d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    return d[rows - 1][cols - 1];
+}
+/** True when `short` is `long` with letters left out, same first letter ("cnt" in "count"). */
+function isAbbreviation(short, long) {
+    if (short.length < 3 || short.length >= long.length || short[0] !== long[0])
+        return false;
+    let i = 0;
+    for (const ch of long)
+        if (ch === short[i])
+            i += 1;
+    return i === short.length;
+}
+/** Longest word for which a suggestion is looked for. */
+const MAX_WORD = 64;
+/** Most candidates compared with one word (a suggestion among thousands of names helps little). */
+const MAX_COMPARED = 5000;
+/**
+ * The known name closest to `word`, or undefined when none is close enough.
+ * Case differences are free; a name is close when at most a third of its
+ * characters differ (at least one is always allowed). Failing that, a name
+ * that `word` abbreviates ("cnt" for "count"), the shortest first.
+ */
+function suggest(word, candidates) {
+    // Names are short: a long word has no near name, and is not compared (its cost would grow with its length).
+    if (word.length > MAX_WORD)
+        return undefined;
+    const lower = word.toLowerCase();
+    let best;
+    let bestDistance = Infinity;
+    let compared = 0;
+    for (const candidate of candidates) {
+        if (candidate === word)
+            continue;
+        const allowed = Math.max(1, Math.floor(Math.max(word.length, candidate.length) / 3));
+        // The distance is at least the difference in length: most candidates need no table.
+        if (Math.abs(word.length - candidate.length) > Math.min(allowed, bestDistance - 1))
+            continue;
+        if (++compared > MAX_COMPARED)
+            break;
+        const distance = editDistance(lower, candidate.toLowerCase());
+        if (distance <= allowed && distance < bestDistance) {
+            best = candidate;
+            bestDistance = distance;
+        }
+    }
+    if (best !== undefined)
+        return best;
+    const abbreviated = [...candidates].filter((c) => isAbbreviation(lower, c.toLowerCase()));
+    return abbreviated.sort((a, b) => a.length - b.length)[0];
+}
+/** Quotes a list for messages: `"a", "b", "c"` (at most `max` shown). */
+function quoteList(names, max = 12) {
+    const shown = names.slice(0, max).map((n) => `"${n}"`);
+    if (names.length > max)
+        shown.push(`and ${names.length - max} more`);
+    return shown.join(', ');
+}
+const memo = new WeakMap();
+/**
+ * A hint for an unknown name: `did you mean "x"?` when one is close, else the
+ * list of known names, else `fallback`.
+ */
+function didYouMean(word, candidates, what, fallback = '') {
+    // The same unknown word is often written many times (one per instance): look it up once per list of names.
+    let known = memo.get(candidates);
+    if (!known)
+        memo.set(candidates, (known = new Map()));
+    if (!known.has(word))
+        known.set(word, suggest(word, candidates));
+    const close = known.get(word);
+    if (close !== undefined)
+        return `did you mean "${close}"?`;
+    if (candidates.length > 0)
+        return `known ${what}: ${quoteList(candidates)}`;
+    return fallback;
+}
 
 
 /***/ }),
@@ -44573,7 +49111,9 @@ const sha256 = (data) => (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   R: () => (/* binding */ runProcess)
+/* harmony export */   R3: () => (/* binding */ runProcess),
+/* harmony export */   bs: () => (/* binding */ interruptRunning),
+/* harmony export */   n9: () => (/* binding */ useOwnProcessGroups)
 /* harmony export */ });
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(31421);
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
@@ -44587,11 +49127,45 @@ const sha256 = (data) => (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)
  * the child process, so it cannot interrupt a run at its time limit.
  */
 
+/** The tools running now (`image-builder run` forwards an interrupt to them). */
+const running = new Set();
+/** Those of them that lead a process group of their own. */
+const groupLeaders = new WeakSet();
+let ownGroups = false;
+/**
+ * From now on, start each tool in a process group of its own, so a
+ * terminal's Ctrl-C reaches this process alone and interruptRunning() is
+ * what the tools get: one SIGINT each, to the tool and what it started
+ * (Packer, its plugins and QEMU), as a Ctrl-C in a terminal would.
+ */
+function useOwnProcessGroups(on) {
+    ownGroups = on;
+}
+/** Sends `signal` to every running tool (its process group, when it leads one); returns how many. */
+function interruptRunning(signal = 'SIGINT') {
+    for (const child of running) {
+        try {
+            if (child.pid !== undefined && groupLeaders.has(child))
+                process.kill(-child.pid, signal);
+            else
+                child.kill(signal);
+        }
+        catch {
+            // the group is gone already: the tool alone
+            child.kill(signal);
+        }
+    }
+    return running.size;
+}
 function runProcess(command, args, options = {}) {
     const keep = options.tail ?? 40;
     const tail = [];
     return new Promise((resolve, reject) => {
-        const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+        const detached = ownGroups;
+        const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached });
+        running.add(child);
+        if (detached)
+            groupLeaders.add(child);
         let timedOut = false;
         let killer;
         const timer = options.timeoutMs
@@ -44619,11 +49193,13 @@ function runProcess(command, args, options = {}) {
         child.stdout.on('data', onData(out));
         child.stderr.on('data', onData(err));
         child.on('error', (error) => {
+            running.delete(child);
             clearTimeout(timer);
             clearTimeout(killer);
             reject(new Error(`could not run ${command}: ${error.message}`));
         });
         child.on('close', (code, signal) => {
+            running.delete(child);
             clearTimeout(timer);
             clearTimeout(killer);
             for (const rest of [out.partial, err.partial])
@@ -44897,6 +49473,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:queryst
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 46466:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 
 /***/ }),
 

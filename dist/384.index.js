@@ -1,0 +1,904 @@
+export const id = 384;
+export const ids = [384];
+export const modules = {
+
+/***/ 57208:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Bk: () => (/* binding */ parseEndpoint),
+/* harmony export */   iG: () => (/* binding */ ENDPOINT_ENV),
+/* harmony export */   nG: () => (/* binding */ GcpClients)
+/* harmony export */ });
+/* unused harmony export withDeadlines */
+/* harmony import */ var _google_cloud_compute__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(71999);
+/* harmony import */ var google_auth_library__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(492);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(77252);
+/**
+ * The Compute Engine clients of one GCP cloud, in REST (fallback) mode.
+ *
+ * Endpoint: IMAGE_BUILDER_GCP_ENDPOINT (`https://compute.example.p.googleapis.com`,
+ * `http://127.0.0.1:8080`, or a bare host name for https on 443); unset means
+ * compute.googleapis.com.
+ * Credentials: a ready OAuth access token (input `gcp-access-token`, e.g. the
+ * `access_token` output of google-github-actions/auth) in an OAuth2Client,
+ * handed to the mask hook first; otherwise Application Default Credentials,
+ * which read GOOGLE_APPLICATION_CREDENTIALS (the external_account file that
+ * google-github-actions/auth writes for workload identity federation).
+ */
+
+
+
+const ENDPOINT_ENV = 'IMAGE_BUILDER_GCP_ENDPOINT';
+/** Reads an endpoint URL or host; throws a clear Error on what gax cannot use. */
+function parseEndpoint(value) {
+    const raw = value?.trim();
+    if (!raw)
+        return undefined;
+    let url;
+    try {
+        url = new URL(/^[a-z]+:\/\//i.test(raw) ? raw : `https://${raw}`);
+    }
+    catch {
+        throw new Error(`${ENDPOINT_ENV}="${raw}" is not a URL or host name`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new Error(`${ENDPOINT_ENV}="${raw}": only http and https endpoints are supported`);
+    }
+    if (url.pathname !== '/' && url.pathname !== '') {
+        throw new Error(`${ENDPOINT_ENV}="${raw}": give the host (and port) only; the client adds /compute/v1/...`);
+    }
+    const protocol = url.protocol === 'http:' ? 'http' : 'https';
+    const port = url.port ? Number(url.port) : protocol === 'http' ? 80 : 443;
+    return { apiEndpoint: url.hostname.replace(/^\[|\]$/g, ''), port, protocol };
+}
+/** globalOperations.wait is a long poll: Compute Engine answers it after up to 2 minutes. */
+const LONG_POLL = /\/operations\/[^/]+\/wait$/;
+/** What a fetch is given: a URL, its text, or a request-like object. */
+function urlOf(input) {
+    try {
+        if (input instanceof URL)
+            return input;
+        if (typeof input === 'string')
+            return new URL(input);
+        const url = input?.url;
+        return url === undefined ? undefined : new URL(String(url));
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Gives every compute request a deadline. In REST (fallback) mode gax ignores
+ * its own `timeout` call option (google-gax 5 fallbackServiceStub.js hands
+ * the request to `auth.fetch` with no deadline; measured: a call with
+ * `timeout: 200` against a silent server never returned), so the deadline
+ * goes to gaxios (`timeout`, an AbortSignal.timeout over the whole exchange,
+ * gaxios 7 common.d.ts). A request it cuts fails as ETIMEDOUT naming the host
+ * and the deadline; the provider retries it as transient.
+ */
+function withDeadlines(auth, deadlines) {
+    const fetch = auth.fetch.bind(auth);
+    const timed = async (input, init) => {
+        const url = urlOf(input);
+        const ms = url && LONG_POLL.test(url.pathname) ? deadlines.longPollMs : deadlines.requestMs;
+        try {
+            return await fetch(input, { ...init, timeout: ms });
+        }
+        catch (error) {
+            const signal = init?.signal;
+            if (!signal?.aborted && isAbort(error))
+                throw timedOut(error, url, ms);
+            throw error;
+        }
+    };
+    return Object.assign(auth, { fetch: timed });
+}
+function isAbort(error) {
+    const e = error;
+    return [e?.name, e?.cause?.name].some((n) => n === 'AbortError' || n === 'TimeoutError');
+}
+/**
+ * The aborted request's error, now saying which deadline ran out where (code
+ * ETIMEDOUT: transient, see errors.ts). A token request made on the way (a
+ * refresh, the STS exchange) names its own URL and deadline, and keeps its
+ * config, so the error still reads as a credentials failure.
+ */
+function timedOut(error, url, ms) {
+    const config = error?.config;
+    const failed = (config?.url === undefined ? undefined : urlOf({ url: config.url })) ?? url;
+    const deadline = typeof config?.timeout === 'number' ? config.timeout : ms;
+    const message = `no answer from ${failed ? failed.origin : 'the endpoint'} within ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .formatMs */ ._V)(deadline)} (request deadline)`;
+    return Object.assign(error instanceof Error ? error : new Error(String(error)), { message, code: 'ETIMEDOUT', timeoutMs: deadline });
+}
+/**
+ * google-auth-library 10 gives the STS token exchange of external_account
+ * credentials a Gaxios of its own (baseexternalclient.js: `new StsCredentials(
+ * { tokenExchangeEndpoint, clientAuthentication })`, no transporter), so the
+ * client's transporterOptions miss it: its defaults get the same deadline.
+ */
+function deadlineOnTokenExchange(client, ms) {
+    const sts = client.stsCredential;
+    if (sts?.transporter?.defaults)
+        sts.transporter.defaults.timeout ??= ms;
+}
+/** One set of clients sharing one auth client; the optional ones are made on first use. */
+class GcpClients {
+    images;
+    options;
+    operationsClient;
+    disksClient;
+    templatesClient;
+    timeouts;
+    /** Where the compute calls go, for messages. */
+    url;
+    constructor(settings) {
+        const options = { fallback: true };
+        if (settings.endpoint)
+            Object.assign(options, settings.endpoint);
+        const { protocol = 'https', apiEndpoint = 'compute.googleapis.com', port = 443 } = settings.endpoint ?? {};
+        this.url = `${protocol}://${apiEndpoint.includes(':') ? `[${apiEndpoint}]` : apiEndpoint}:${port}`;
+        const deadlines = (this.timeouts = (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .timeouts */ .Fw)(settings.timeouts));
+        // Token requests (impersonation, refresh) go through the auth client's own transport: the same deadline.
+        const transporterOptions = { timeout: deadlines.requestMs };
+        if (settings.accessToken) {
+            settings.mask?.(settings.accessToken);
+            const auth = new google_auth_library__WEBPACK_IMPORTED_MODULE_1__.OAuth2Client({ transporterOptions });
+            auth.setCredentials({ access_token: settings.accessToken });
+            options.authClient = withDeadlines(auth, deadlines);
+        }
+        else {
+            // One ADC instance for every client: one token exchange, not one per client. Without
+            // projectId, external_account credentials ask Cloud Resource Manager for the project
+            // behind the pool's project number (an extra call, and a permission the run may lack).
+            const auth = new google_auth_library__WEBPACK_IMPORTED_MODULE_1__.GoogleAuth({ scopes: _google_cloud_compute__WEBPACK_IMPORTED_MODULE_0__/* .ImagesClient */ .Ax.scopes, projectId: settings.project, clientOptions: { transporterOptions } });
+            options.auth = withDeadlines(auth, deadlines);
+        }
+        this.options = options;
+        this.images = new _google_cloud_compute__WEBPACK_IMPORTED_MODULE_0__/* .ImagesClient */ .Ax({ ...options });
+    }
+    /**
+     * Finds the application default credentials before any API call: without
+     * them, the SDK's clients would each fail on their own, some of them
+     * outside any caller's reach.
+     */
+    async checkCredentials(cloud) {
+        const auth = this.options.auth;
+        if (!(auth instanceof google_auth_library__WEBPACK_IMPORTED_MODULE_1__.GoogleAuth))
+            return;
+        try {
+            deadlineOnTokenExchange(await auth.getClient(), this.timeouts.requestMs);
+        }
+        catch (error) {
+            throw new Error(`cloud "${cloud}" (gcp): no Google credentials found (${error.message.split('.')[0]}): ` +
+                'run google-github-actions/auth before this step (workload identity federation), or pass the gcp-access-token input; ' +
+                'outside GitHub, set GOOGLE_APPLICATION_CREDENTIALS', { cause: error });
+        }
+    }
+    get operations() {
+        return (this.operationsClient ??= new _google_cloud_compute__WEBPACK_IMPORTED_MODULE_0__/* .GlobalOperationsClient */ .V1({ ...this.options }));
+    }
+    get disks() {
+        return (this.disksClient ??= new _google_cloud_compute__WEBPACK_IMPORTED_MODULE_0__/* .DisksClient */ .go({ ...this.options }));
+    }
+    get templates() {
+        return (this.templatesClient ??= new _google_cloud_compute__WEBPACK_IMPORTED_MODULE_0__/* .InstanceTemplatesClient */ .CL({ ...this.options }));
+    }
+    async close() {
+        await Promise.all([this.images.close(), this.operationsClient?.close(), this.disksClient?.close(), this.templatesClient?.close()]);
+    }
+}
+
+
+/***/ }),
+
+/***/ 6860:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   I5: () => (/* binding */ describeGcpError),
+/* harmony export */   X7: () => (/* binding */ retryableGcp),
+/* harmony export */   cF: () => (/* binding */ parseGcpError),
+/* harmony export */   mE: () => (/* binding */ operationError),
+/* harmony export */   zU: () => (/* binding */ failureKind)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(61787);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(77252);
+/**
+ * Reads GCP failures in both shapes the SDK's REST mode produces, decides
+ * which are worth another try (the providers' shared kinds and retry
+ * policy), and turns the rest into ProviderErrors that say what to do.
+ *
+ * Measured with @google-cloud/compute 6.15 (google-gax 5, google-auth-library
+ * 10) in fallback mode: an HTTP error reaches us as a GaxiosError whose `code`
+ * and `status` are the HTTP status and whose message is the JSON body
+ * (`{"error":{"code":403,"status":"PERMISSION_DENIED","errors":[{"reason":..}]}}`);
+ * a dropped connection is a GaxiosError with a string code (`ECONNRESET`).
+ * gax's own retry compares `code` with gRPC codes (UNAVAILABLE = 14) and
+ * cannot look at the reason, so it never fires on these; see index.ts.
+ */
+
+
+/** gRPC code numbers (google.rpc.Code), for GoogleError-shaped failures. */
+const GRPC = [
+    'OK',
+    'CANCELLED',
+    'UNKNOWN',
+    'INVALID_ARGUMENT',
+    'DEADLINE_EXCEEDED',
+    'NOT_FOUND',
+    'ALREADY_EXISTS',
+    'PERMISSION_DENIED',
+    'RESOURCE_EXHAUSTED',
+    'FAILED_PRECONDITION',
+    'ABORTED',
+    'OUT_OF_RANGE',
+    'UNIMPLEMENTED',
+    'INTERNAL',
+    'UNAVAILABLE',
+    'DATA_LOSS',
+    'UNAUTHENTICATED',
+];
+const HTTP_STATUS = {
+    400: 'INVALID_ARGUMENT',
+    401: 'UNAUTHENTICATED',
+    403: 'PERMISSION_DENIED',
+    404: 'NOT_FOUND',
+    409: 'ABORTED',
+    412: 'FAILED_PRECONDITION',
+    429: 'RESOURCE_EXHAUSTED',
+    500: 'INTERNAL',
+    503: 'UNAVAILABLE',
+    504: 'DEADLINE_EXCEEDED',
+};
+const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'UND_ERR_SOCKET']);
+const RATE_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'RATE_LIMIT_EXCEEDED']);
+const QUOTA_REASONS = new Set(['quotaExceeded', 'QUOTA_EXCEEDED', 'dailyLimitExceeded']);
+function parseGcpError(error) {
+    const e = (error ?? {});
+    const message = typeof e.message === 'string' ? e.message : String(error);
+    const failure = { message };
+    const http = typeof e.status === 'number' ? e.status : e.response?.status;
+    if (typeof http === 'number')
+        failure.http = http;
+    const url = e.config?.url;
+    if (url)
+        failure.url = String(url);
+    const body = parseBody(message) ?? (typeof e.error === 'object' ? e.error?.error : undefined);
+    if (body) {
+        if (typeof body.message === 'string')
+            failure.message = body.message;
+        if (typeof body.status === 'string')
+            failure.status = body.status;
+        if (failure.http === undefined && typeof body.code === 'number')
+            failure.http = body.code;
+        const first = Array.isArray(body.errors) ? body.errors[0] : undefined;
+        if (typeof first?.reason === 'string')
+            failure.reason = first.reason;
+    }
+    if (typeof e.code === 'number' && failure.http === undefined && e.code < GRPC.length)
+        failure.status ??= GRPC[e.code];
+    if (typeof e.reason === 'string')
+        failure.reason ??= e.reason;
+    const net = [e.code, e.error?.code, e.cause?.code].find((c) => typeof c === 'string' && NETWORK.has(c));
+    if (net)
+        failure.network = net;
+    // A deadline cut the request (client.ts withDeadlines; nothing else aborts a call): a timeout.
+    else if ([e.name, e.cause?.name].some((n) => n === 'AbortError' || n === 'TimeoutError'))
+        failure.network = 'ETIMEDOUT';
+    if (failure.http !== undefined)
+        failure.status ??= HTTP_STATUS[failure.http];
+    const retryAfter = header(e, 'retry-after');
+    if (retryAfter !== undefined) {
+        const seconds = Number(retryAfter);
+        const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now();
+        if (Number.isFinite(ms))
+            failure.retryAfterMs = Math.min(Math.max(ms, 0), 60_000);
+    }
+    return failure;
+}
+function parseBody(message) {
+    const start = message.indexOf('{');
+    if (start < 0)
+        return undefined;
+    try {
+        const json = JSON.parse(message.slice(start));
+        return typeof json.error === 'object' ? json.error : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function header(e, name) {
+    const headers = e.response?.headers;
+    if (!headers)
+        return undefined;
+    const value = typeof headers.get === 'function' ? headers.get(name) : headers[name];
+    return typeof value === 'string' ? value : undefined;
+}
+function failureKind(f) {
+    // 429 is throttling whatever the reason says (per-minute request quotas refill); a 403 quota is not.
+    if (f.http === 429)
+        return 'throttled';
+    if (f.reason && QUOTA_REASONS.has(f.reason))
+        return 'quota';
+    if (f.reason && RATE_REASONS.has(f.reason))
+        return 'throttled';
+    if (f.status === 'RESOURCE_EXHAUSTED' && f.http === undefined)
+        return 'throttled';
+    if (f.http === 401 || f.http === 403 || f.status === 'PERMISSION_DENIED' || f.status === 'UNAUTHENTICATED') {
+        return 'permission';
+    }
+    if (f.network || (f.http !== undefined && [500, 502, 503, 504].includes(f.http)))
+        return 'transient';
+    if (f.status === 'UNAVAILABLE' || f.status === 'DEADLINE_EXCEEDED')
+        return 'transient';
+    if (f.http === 412 || f.http === 409 || f.reason === 'conditionNotMet')
+        return 'conflict';
+    if (f.http === 404 || f.status === 'NOT_FOUND')
+        return 'not-found';
+    return 'other';
+}
+/** For withRetry: throttling and transient failures, with Retry-After as the delay when given. */
+function retryableGcp(error) {
+    const f = parseGcpError(error);
+    if (!(0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .retryable */ .PB)(failureKind(f)))
+        return false;
+    return f.retryAfterMs ?? true;
+}
+/** The permission each method needs, and a predefined role that holds it. */
+const NEEDS = {
+    'images.list': ['compute.images.list', 'roles/compute.storageAdmin'],
+    'images.get': ['compute.images.get', 'roles/compute.storageAdmin'],
+    'images.setLabels': ['compute.images.setLabels', 'roles/compute.storageAdmin'],
+    'images.deprecate': ['compute.images.deprecate', 'roles/compute.storageAdmin'],
+    'images.delete': ['compute.images.delete', 'roles/compute.storageAdmin'],
+    'images.getIamPolicy': ['compute.images.getIamPolicy', 'roles/compute.storageAdmin'],
+    'images.setIamPolicy': ['compute.images.setIamPolicy', 'roles/compute.storageAdmin'],
+    'globalOperations.wait': ['compute.globalOperations.get', 'roles/compute.viewer'],
+    'disks.aggregatedList': ['compute.disks.list', 'roles/compute.viewer'],
+    'instanceTemplates.aggregatedList': ['compute.instanceTemplates.list', 'roles/compute.viewer'],
+    'zones.list': ['compute.zones.list', 'roles/compute.instanceAdmin.v1'],
+};
+/** The error naming the cloud, project, method, region, the cloud's code and what to do. */
+function describeGcpError(error, ctx) {
+    const f = parseGcpError(error);
+    const kind = failureKind(f);
+    const code = [f.status ?? f.network ?? 'UNKNOWN', f.http ? `HTTP ${f.http}` : '', f.reason ?? ''].filter(Boolean).join(', ');
+    const where = `cloud "${ctx.cloud}" (gcp project ${ctx.project}, region ${ctx.region})`;
+    let advice = '';
+    if (f.url && !/\/compute\/v1\//.test(f.url)) {
+        const host = /^\w+:\/\/([^/]+)/.exec(f.url)?.[1] ?? f.url;
+        advice =
+            ` Getting credentials failed (${host}): check the workload identity federation setup` +
+                ' (google-github-actions/auth, GOOGLE_APPLICATION_CREDENTIALS) or the gcp-access-token input.';
+    }
+    else if (kind === 'permission') {
+        const [permission, role] = NEEDS[ctx.operation] ?? ['the needed compute permission', 'roles/compute.storageAdmin'];
+        advice =
+            f.http === 401 || f.status === 'UNAUTHENTICATED'
+                ? ' The credential is expired or not valid (401 UNAUTHENTICATED is what an expired access token gets): a gcp-access-token ' +
+                    'is never renewed and lasts access_token_lifetime of google-github-actions/auth (1 hour by default); leave gcp-access-token ' +
+                    'unset so the credentials file of google-github-actions/auth is used (it renews tokens), or raise access_token_lifetime, then run again.'
+                : ` Grant the workflow's identity ${role} (it holds ${permission}) on project ${ctx.project}. Not retried.`;
+    }
+    else if (kind === 'quota') {
+        advice = ` A quota of project ${ctx.project} is exhausted: raise it (IAM & Admin > Quotas) or remove unused images. Not retried.`;
+    }
+    else if (f.network === 'ETIMEDOUT') {
+        const deadlines = ctx.timeouts
+            ? ` (${(0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .formatMs */ ._V)(ctx.timeouts.requestMs)}, ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .formatMs */ ._V)(ctx.timeouts.longPollMs)} for globalOperations.wait)`
+            : '';
+        advice =
+            ` ${ctx.endpoint ?? 'Compute Engine'} did not answer within the deadline${deadlines}, retries included: check the network path ` +
+                `to it (proxy, firewall) and IMAGE_BUILDER_GCP_ENDPOINT if set, then run again.`;
+    }
+    else if (kind === 'throttled' || kind === 'transient') {
+        advice = ' Gave up after retries; try again later.';
+    }
+    const out = new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ProviderError */ .mZ(`${where}: ${ctx.operation} failed with ${code}: ${f.message}.${advice}`, { cloud: ctx.cloud, operation: ctx.operation, region: ctx.region, kind, code, statusCode: f.http }, error);
+    return Object.assign(out, { gcp: f });
+}
+/** A failed long-running operation as an Error (the operation's own error codes). */
+function operationError(op, ctx) {
+    const errors = op.error?.errors ?? [];
+    const codes = errors.map((e) => e.code ?? 'UNKNOWN');
+    const text = errors.map((e) => `${e.code ?? 'UNKNOWN'}: ${e.message ?? ''}`).join('; ') || 'no details';
+    const quota = codes.some((c) => c.includes('QUOTA'));
+    const advice = quota ? ` Raise the quota of project ${ctx.project} or free resources.` : '';
+    return new Error(`cloud "${ctx.cloud}" (gcp project ${ctx.project}, region ${ctx.region}): ${ctx.operation} operation ${op.name ?? ''} ` +
+        `failed${op.httpErrorStatusCode ? ` (HTTP ${op.httpErrorStatusCode})` : ''}: ${text}.${advice}`);
+}
+
+
+/***/ }),
+
+/***/ 95384:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  C: () => (/* binding */ GcpProvider),
+  createGcpProvider: () => (/* binding */ createGcpProvider)
+});
+
+// EXTERNAL MODULE: ./src/util/retry.ts
+var retry = __webpack_require__(4266);
+// EXTERNAL MODULE: ./src/providers/gcp/client.ts
+var client = __webpack_require__(57208);
+// EXTERNAL MODULE: ./src/providers/retry.ts
+var providers_retry = __webpack_require__(77252);
+// EXTERNAL MODULE: ./src/providers/gcp/errors.ts
+var errors = __webpack_require__(6860);
+;// CONCATENATED MODULE: ./src/providers/gcp/calls.ts
+/**
+ * How the GCP provider calls the API: one call with the providers' retry
+ * policy (failures become ProviderErrors that say what to do), and the wait
+ * for a global operation. index.ts calls both through thin methods.
+ */
+
+
+
+/** One API call with retries; failures become plain Errors that say what to do. */
+async function gcpCall(site, operation, region, fn) {
+    const { attempts, baseMs, maxMs } = site.retry ?? {};
+    const policy = {
+        attempts: attempts ?? providers_retry/* RETRY_POLICY */.yE.attempts,
+        throttledBaseMs: baseMs ?? providers_retry/* RETRY_POLICY */.yE.throttledBaseMs,
+        transientBaseMs: baseMs ?? providers_retry/* RETRY_POLICY */.yE.transientBaseMs,
+        maxDelayMs: maxMs ?? providers_retry/* RETRY_POLICY */.yE.maxDelayMs,
+    };
+    try {
+        return await (0,retry/* withRetry */.b)(fn, {
+            attempts: policy.attempts,
+            retryable: errors/* retryableGcp */.X7,
+            delay: (error, attempt) => {
+                const f = (0,errors/* parseGcpError */.cF)(error);
+                return (0,providers_retry/* retryDelay */.a2)(attempt, (0,errors/* failureKind */.zU)(f), f.retryAfterMs, policy);
+            },
+            sleep: site.sleep,
+            onRetry: (error, attempt, delay) => {
+                const f = (0,errors/* parseGcpError */.cF)(error);
+                site.log?.(`gcp ${site.cloud}: ${operation} ${f.status ?? f.network ?? f.http ?? 'failed'}` +
+                    ` (attempt ${attempt}), retrying in ${delay} ms`);
+            },
+        });
+    }
+    catch (error) {
+        const { cloud, project, endpoint, timeouts } = site;
+        throw (0,errors/* describeGcpError */.I5)(error, { cloud, project, operation, region, endpoint, timeouts });
+    }
+}
+/**
+ * Waits for a global operation (globalOperations.wait until DONE) and throws
+ * its errors. The time waited is the clock's, or the sum of the pauses when
+ * that is larger (a sleep that does not really wait still ends the wait).
+ */
+async function waitOperation(site, clients, wait, op, operation, region) {
+    const now = wait.now ?? Date.now;
+    const started = now();
+    let paused = 0;
+    let current = op;
+    while (current.status !== 'DONE') {
+        if (!current.name)
+            throw new Error(`cloud "${site.cloud}": ${operation} returned no operation name`);
+        if (Math.max(now() - started, paused) > wait.timeoutMs) {
+            throw new Error(`cloud "${site.cloud}" (gcp project ${site.project}): ${operation} operation ` +
+                `${current.name} is still ${current.status ?? 'running'}; gave up waiting. Check it in the console.`);
+        }
+        const name = current.name;
+        [current] = await gcpCall(site, 'globalOperations.wait', region, () => clients.operations.wait({ project: site.project, operation: name }, { retry: null }));
+        if (current.status !== 'DONE') {
+            await site.sleep(wait.pollMs);
+            paused += wait.pollMs;
+        }
+    }
+    if (current.error?.errors?.length) {
+        throw (0,errors/* operationError */.mE)(current, { cloud: site.cloud, project: site.project, operation, region });
+    }
+}
+
+// EXTERNAL MODULE: ./src/providers/errors.ts
+var providers_errors = __webpack_require__(61787);
+// EXTERNAL MODULE: ./src/providers/gcp/labels.ts
+var gcp_labels = __webpack_require__(55928);
+;// CONCATENATED MODULE: ./src/providers/gcp/family.ts
+/**
+ * The GCP image family of an image line (recipe, os), e.g. `ib-base-debian12`.
+ * Builds do not set it: an image joins its family only when lifecycle
+ * promotes it (images.patch with `family`), because a family resolves to its
+ * newest non-deprecated image, and a candidate, or one that failed
+ * verification, must never be what `family/ib-...` serves.
+ * Family names follow image-name rules: [a-z]([-a-z0-9]{0,61}[a-z0-9])?
+ * (Compute API reference, images resource, `family`).
+ */
+function gcpImageFamily(recipe, os) {
+    const head = ['ib', recipe, os]
+        .map((w) => w
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, '-')
+        .replace(/-{2,}/g, '-')
+        .replace(/^-+|-+$/g, ''))
+        .filter((w) => w.length > 0)
+        .join('-');
+    return head.slice(0, 63).replace(/-+$/, '');
+}
+
+// EXTERNAL MODULE: ./src/images/index.ts + 2 modules
+var src_images = __webpack_require__(93041);
+;// CONCATENATED MODULE: ./src/providers/gcp/records.ts
+
+
+/** The list filter (AIP-160 form) that finds this tool's images. */
+const MANAGED_FILTER = `labels.${src_images/* TAGS */.gp.managedBy} = "true"`;
+/** The role that lets a principal create disks and instances from an image. */
+const IMAGE_USER_ROLE = 'roles/compute.imageUser';
+/** The principal GCP accepts for "public" images (allUsers is not allowed on images). */
+const PUBLIC_PRINCIPAL = 'allAuthenticatedUsers';
+/** The form of selfLink GCP gives images (used for deprecate's replacement). */
+function imageUrl(project, name) {
+    return `https://www.googleapis.com/compute/v1/projects/${project}/global/images/${name}`;
+}
+/**
+ * status PENDING -> pending, READY -> available, FAILED -> failed; a READY
+ * image whose deprecated.state is DEPRECATED, OBSOLETE or DELETED ->
+ * deprecated. DELETING images are on their way out: undefined, left out of
+ * the inventory (so the planner does not count them as present).
+ */
+function imageState(image) {
+    switch (image.status) {
+        case 'DELETING':
+            return undefined;
+        case 'FAILED':
+            return 'failed';
+        case 'READY': {
+            const deprecation = image.deprecated?.state;
+            const retired = deprecation === 'DEPRECATED' || deprecation === 'OBSOLETE' || deprecation === 'DELETED';
+            return retired ? 'deprecated' : 'available';
+        }
+        default:
+            return 'pending';
+    }
+}
+/** An ImageRecord for `region` (GCP images are global: every region sees the same image). */
+function toRecord(image, region, cloudName) {
+    const state = imageState(image);
+    if (!state || !image.name)
+        return undefined;
+    const labels = { ...(image.labels ?? {}) };
+    const created = image.creationTimestamp ? new Date(image.creationTimestamp) : undefined;
+    const record = (0,src_images/* fromTags */.y8)(labels, {
+        id: image.name,
+        name: image.name,
+        region,
+        state,
+        createdAt: created && !Number.isNaN(created.getTime()) ? created.toISOString() : '',
+    });
+    // The cloud label holds the sanitized cloud name; give the planner the name it knows.
+    if (record.cloud === (0,gcp_labels/* labelValue */.w)(cloudName))
+        record.cloud = cloudName;
+    return record;
+}
+/**
+ * An IAM member for an account as given: `user:`, `serviceAccount:`, `group:`,
+ * `domain:` (or any `kind:`) pass unchanged; a bare e-mail becomes
+ * `serviceAccount:` (*.gserviceaccount.com) or `user:`.
+ */
+function principal(account) {
+    const value = account.trim();
+    if (value === PUBLIC_PRINCIPAL || value.includes(':'))
+        return value;
+    if (value.includes('@'))
+        return `${value.endsWith('.gserviceaccount.com') ? 'serviceAccount' : 'user'}:${value}`;
+    throw new Error(`GCP share: "${account}" is not an IAM principal; write it as user:, serviceAccount:, group: or domain:`);
+}
+
+;// CONCATENATED MODULE: ./src/providers/gcp/usage.ts
+/**
+ * `projects/<p>/global/images/<name>` from any form of image URL (full,
+ * `projects/...`, or `global/images/<name>` relative to `project`), or
+ * undefined (family references such as `global/images/family/<f>` included).
+ */
+function imagePath(url, project) {
+    const match = /(?:^|\/)(?:projects\/([^/]+)\/)?global\/images\/([^/?]+)$/.exec(url ?? '');
+    return match ? `projects/${match[1] ?? project}/global/images/${match[2]}` : undefined;
+}
+/** `zones/<z>/instances/<i>` (or the like) from a resource URL. */
+function shortRef(url) {
+    return /\/projects\/[^/]+\/(.+)$/.exec(url)?.[1] ?? url;
+}
+async function findUsage(clients, call, project, image, pageSize) {
+    const target = `projects/${project}/global/images/${image}`;
+    const [disks, templates] = await Promise.all([
+        call('disks.aggregatedList', async () => {
+            const refs = [];
+            const pages = clients.disks.aggregatedListAsync({ project, maxResults: pageSize }, { retry: null, autoPaginate: false });
+            for await (const [, scoped] of pages) {
+                for (const disk of scoped.disks ?? []) {
+                    if (imagePath(disk.sourceImage, project) !== target)
+                        continue;
+                    const users = disk.users ?? [];
+                    if (users.length > 0)
+                        refs.push(...users.map(shortRef));
+                    else
+                        refs.push(disk.selfLink ? shortRef(disk.selfLink) : `disks/${disk.name}`);
+                }
+            }
+            return refs;
+        }),
+        call('instanceTemplates.aggregatedList', async () => {
+            const refs = [];
+            const pages = clients.templates.aggregatedListAsync({ project, maxResults: pageSize }, { retry: null, autoPaginate: false });
+            for await (const [scope, scoped] of pages) {
+                for (const template of scoped.instanceTemplates ?? []) {
+                    const uses = (template.properties?.disks ?? []).some((d) => imagePath(d.initializeParams?.sourceImage, project) === target);
+                    if (!uses)
+                        continue;
+                    refs.push(template.selfLink ? shortRef(template.selfLink) : `${scope}/instanceTemplates/${template.name}`);
+                }
+            }
+            return refs;
+        }),
+    ]);
+    return [...new Set([...disks, ...templates])].sort();
+}
+
+// EXTERNAL MODULE: ./src/providers/source-errors.ts
+var source_errors = __webpack_require__(71881);
+;// CONCATENATED MODULE: ./src/providers/gcp/resolve.ts
+
+
+const IMAGE_PATH = /^(?:.*\/)?projects\/([^/]+)\/global\/images\/([^/]+)$/;
+async function resolveGcpSource(call, clients, region, cloudProject, source) {
+    const named = source.image ? IMAGE_PATH.exec(source.image) : null;
+    const project = named?.[1] ?? source.project ?? cloudProject;
+    const image = named?.[2] ?? source.image;
+    const operation = image ? 'images.get' : 'images.getFromFamily';
+    const site = {
+        cloud: call.cloud,
+        provider: 'gcp',
+        region,
+        source: (0,source_errors/* describeFields */.VO)({ project, family: source.family, image }),
+        check: image
+            ? `the image name and its project (${project}): the image may have been deleted`
+            : `the project and the family (public images live in their own project, e.g. project: debian-cloud, family: debian-12)`,
+        permission: `${image ? 'compute.images.get' : 'compute.images.getFromFamily'} on project ${project} (roles/compute.imageUser) to the workflow's identity`,
+    };
+    let found;
+    try {
+        [found] = await gcpCall(call, operation, region, () => image
+            ? clients.images.get({ project, image }, { retry: null })
+            : clients.images.getFromFamily({ project, family: source.family }, { retry: null }));
+    }
+    catch (error) {
+        throw (0,source_errors/* sourceError */.I8)(site, error);
+    }
+    if (!found?.name)
+        throw (0,source_errors/* sourceNotFound */.Rf)(site, operation, 'Compute Engine answered without an image');
+    if (found.status && found.status !== 'READY')
+        throw (0,source_errors/* sourceNotFound */.Rf)(site, operation, `the image ${found.name} is ${found.status}, not READY`);
+    const created = found.creationTimestamp ? new Date(found.creationTimestamp) : undefined;
+    return {
+        id: `projects/${project}/global/images/${found.name}`,
+        name: found.name,
+        ...(created && !Number.isNaN(created.getTime()) ? { created: created.toISOString() } : {}),
+        pinned: image !== undefined,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/providers/gcp/index.ts
+
+
+
+
+
+
+
+
+
+async function createGcpProvider(cloud, context, options = {}) {
+    if (!cloud.project)
+        throw new Error(`cloud "${cloud.name}": a gcp cloud needs "project" (the GCP project id)`);
+    const env = context.env ?? process.env;
+    const clients = new client/* GcpClients */.nG({
+        project: cloud.project,
+        endpoint: (0,client/* parseEndpoint */.Bk)(env[client/* ENDPOINT_ENV */.iG]),
+        accessToken: context.gcpAccessToken || undefined,
+        mask: options.mask ?? context.mask,
+        timeouts: options.timeouts,
+    });
+    await clients.checkCredentials(cloud.name);
+    return new GcpProvider(cloud, cloud.project, clients, context, options);
+}
+const kindOf = providers_errors/* errorKind */.f8;
+/** The Operation inside the SDK's LROperation wrapper (compute methods return it as `latestResponse`). */
+const latest = (op) => op.latestResponse ?? {};
+class GcpProvider {
+    cloud;
+    project;
+    clients;
+    context;
+    options;
+    provider = 'gcp';
+    scope = 'global';
+    listing;
+    sleep;
+    pageSize;
+    site;
+    constructor(cloud, project, clients, context, options = {}) {
+        this.cloud = cloud;
+        this.project = project;
+        this.clients = clients;
+        this.context = context;
+        this.options = options;
+        this.sleep = context.sleep ?? retry/* realSleep */.u;
+        this.pageSize = Math.min(Math.max(options.pageSize ?? 500, 1), 500);
+        const { url: endpoint, timeouts } = clients;
+        this.site = { cloud: cloud.name, project, endpoint, timeouts, retry: options.retry, sleep: this.sleep, log: context.log };
+    }
+    /** One images.list chain per provider (shared by concurrent callers); records carry the asked region. */
+    async inventory(region) {
+        this.listing ??= this.listAll(region).catch((error) => {
+            this.listing = undefined;
+            throw error;
+        });
+        const images = await this.listing;
+        return images
+            .map((image) => toRecord(image, region, this.cloud.name))
+            .filter((r) => r !== undefined)
+            .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.name.localeCompare(b.name));
+    }
+    /** The image the source names today: the family's newest, or the pinned image (resolve.ts). */
+    resolveSource(region, source) {
+        return resolveGcpSource(this.site, this.clients, region, this.project, source);
+    }
+    /** Images are global: the same image serves `region`; nothing is called. */
+    async copy(image, region, _options) {
+        return { ...image, region };
+    }
+    /** Adds or replaces labels (sanitized, see labels.ts); GCP images have no snapshots. */
+    async tag(image, tags) {
+        const { id, region } = image;
+        await this.conditional(async () => {
+            const [current] = await this.call('images.get', region, () => this.clients.images.get({ project: this.project, image: id }, { retry: null }));
+            const before = current.labels ?? {};
+            const labels = (0,gcp_labels/* mergeLabels */.Mr)(before, tags, `cloud "${this.cloud.name}" image ${id}`);
+            if (sameLabels(before, labels))
+                return;
+            const [op] = await this.call('images.setLabels', region, () => this.clients.images.setLabels({
+                project: this.project,
+                resource: id,
+                globalSetLabelsRequestResource: { labels, labelFingerprint: current.labelFingerprint },
+            }, { retry: null }));
+            await this.waitOperation(latest(op), 'images.setLabels', region);
+        });
+        this.listing = undefined;
+    }
+    /** Grants roles/compute.imageUser to the accounts (IAM principals), and to allAuthenticatedUsers when public. */
+    async share(image, options) {
+        const members = [...new Set([...options.accounts.map(principal), ...(options.public ? [PUBLIC_PRINCIPAL] : [])])];
+        if (members.length === 0)
+            return;
+        const { id, region } = image;
+        await this.conditional(async () => {
+            const [policy] = await this.call('images.getIamPolicy', region, () => this.clients.images.getIamPolicy({ project: this.project, resource: id, optionsRequestedPolicyVersion: 3 }, { retry: null }));
+            const bindings = (policy.bindings ?? []).map((b) => ({ ...b, members: [...(b.members ?? [])] }));
+            let binding = bindings.find((b) => b.role === IMAGE_USER_ROLE && !b.condition);
+            if (!binding)
+                bindings.push((binding = { role: IMAGE_USER_ROLE, members: [] }));
+            const missing = members.filter((m) => !binding.members.includes(m));
+            if (missing.length === 0)
+                return;
+            binding.members.push(...missing);
+            await this.call('images.setIamPolicy', region, () => this.clients.images.setIamPolicy({
+                project: this.project,
+                resource: id,
+                globalSetPolicyRequestResource: { policy: { ...policy, bindings } },
+            }, { retry: null }));
+        });
+    }
+    /**
+     * Sets deprecated.state DEPRECATED now, naming the replacement's URL; `at`
+     * goes to deprecated.deprecated, which GCP keeps as information only.
+     */
+    async deprecate(image, options = {}) {
+        const status = { state: 'DEPRECATED' };
+        if (options.replacement)
+            status.replacement = imageUrl(this.project, options.replacement.id);
+        if (options.at)
+            status.deprecated = options.at.toISOString();
+        const [op] = await this.call('images.deprecate', image.region, () => this.clients.images.deprecate({ project: this.project, image: image.id, deprecationStatusResource: status }, { retry: null }));
+        await this.waitOperation(latest(op), 'images.deprecate', image.region);
+        this.listing = undefined;
+    }
+    /**
+     * Puts the gold image into its line's family (family.ts), so `family/ib-...`
+     * resolves to it from now on: a family serves its newest non-deprecated image
+     * (Compute API reference, images.getFromFamily), and builds leave candidates
+     * out of it. images.patch may change only family, description and deprecation
+     * status (Compute API reference, images.patch); an image already in the family is left alone.
+     */
+    async promote(image) {
+        const family = gcpImageFamily(image.image, image.os);
+        const { id, region } = image;
+        const [current] = await this.call('images.get', region, () => this.clients.images.get({ project: this.project, image: id }, { retry: null }));
+        if (current.family === family)
+            return;
+        const [op] = await this.call('images.patch', region, () => this.clients.images.patch({ project: this.project, image: id, imageResource: { family } }, { retry: null }));
+        await this.waitOperation(latest(op), 'images.patch', region);
+        this.listing = undefined;
+    }
+    /** Deletes the image and waits for the global operation; an image already gone is done. */
+    async remove(image) {
+        this.listing = undefined;
+        let op;
+        try {
+            const [started] = await this.call('images.delete', image.region, () => this.clients.images.delete({ project: this.project, image: image.id }, { retry: null }));
+            op = latest(started);
+        }
+        catch (error) {
+            if (kindOf(error) === 'not-found')
+                return;
+            throw error;
+        }
+        await this.waitOperation(op, 'images.delete', image.region);
+    }
+    async inUse(image) {
+        const references = await findUsage(this.clients, (operation, fn) => this.call(operation, image.region, fn), this.project, image.id, this.pageSize);
+        return { inUse: references.length > 0, references };
+    }
+    async listAll(region) {
+        const images = [];
+        const seen = new Set();
+        let pageToken;
+        do {
+            const token = pageToken;
+            const [items, next] = await this.call('images.list', region, () => this.clients.images.list({
+                project: this.project,
+                filter: MANAGED_FILTER,
+                maxResults: this.pageSize,
+                pageToken: token,
+            }, { autoPaginate: false, retry: null }));
+            images.push(...items);
+            pageToken = next?.pageToken || undefined;
+            if (pageToken && seen.has(pageToken)) {
+                throw new Error(`cloud "${this.cloud.name}": images.list returned page token ${pageToken} twice`);
+            }
+            if (pageToken)
+                seen.add(pageToken);
+        } while (pageToken);
+        return images;
+    }
+    waitOperation(op, operation, region) {
+        const wait = { pollMs: this.options.pollIntervalMs ?? 2000, timeoutMs: this.options.operationTimeoutMs ?? 20 * 60_000 };
+        return waitOperation(this.site, this.clients, wait, op, operation, region);
+    }
+    /** Runs a read-modify-write round again when GCP reports a fingerprint or etag conflict. */
+    async conditional(round) {
+        const attempts = this.options.conflictAttempts ?? 5;
+        for (let attempt = 1;; attempt++) {
+            try {
+                return await round();
+            }
+            catch (error) {
+                if (kindOf(error) !== 'conflict' || attempt >= attempts)
+                    throw error;
+                this.context.log?.(`gcp ${this.cloud.name}: concurrent change, reading again (round ${attempt + 1})`);
+            }
+        }
+    }
+    /** One API call with retries; failures become plain Errors that say what to do (calls.ts). */
+    call(operation, region, fn) {
+        return gcpCall(this.site, operation, region, fn);
+    }
+}
+function sameLabels(a, b) {
+    const keys = Object.keys(b);
+    return keys.length === Object.keys(a).length && keys.every((k) => a[k] === b[k]);
+}
+
+
+/***/ })
+
+};
