@@ -122,7 +122,7 @@ describe.each(ACTIONS)('%s', (file) => {
 
 describe('the cloud-login action', () => {
   const action = parse(text(CLOUD_LOGIN_FILE)) as Action;
-  const [check, aws, gcp, azure] = action.runs.steps!;
+  const [check, aws, gcp, azure, openstack] = action.runs.steps!;
 
   it('checks the credentials, then logs in to each cloud the job uses, and to no other', () => {
     expect(action.runs.steps!.map((s) => s.name)).toEqual([
@@ -130,6 +130,7 @@ describe('the cloud-login action', () => {
       'Log in to AWS',
       'Log in to Google Cloud',
       'Log in to Azure',
+      'Log in to OpenStack',
     ]);
     expect(check.if).toBe("inputs.providers != '[]'");
     expect(check.env).toEqual({
@@ -140,11 +141,16 @@ describe('the cloud-login action', () => {
       HAS_GCP_SERVICE_ACCOUNT: "${{ inputs.gcp-service-account != '' }}",
       HAS_AZURE_CLIENT_ID: "${{ inputs.azure-client-id != '' }}",
       HAS_AZURE_TENANT_ID: "${{ inputs.azure-tenant-id != '' }}",
+      HAS_OPENSTACK_CLOUDS_YAML: "${{ inputs.openstack-clouds-yaml != '' }}",
+      HAS_OS_AUTH_URL: "${{ inputs.os-auth-url != '' }}",
+      HAS_OS_APPLICATION_CREDENTIAL_ID: "${{ inputs.os-application-credential-id != '' }}",
+      HAS_OS_APPLICATION_CREDENTIAL_SECRET: "${{ inputs.os-application-credential-secret != '' }}",
     });
     for (const [cloud, step] of [
       ['aws', aws],
       ['gcp', gcp],
       ['azure', azure],
+      ['openstack', openstack],
     ] as const) {
       expect(step.if).toBe(`contains(fromJSON(inputs.providers), '${cloud}')`);
     }
@@ -170,6 +176,14 @@ describe('the cloud-login action', () => {
       'subscription-id': '${{ inputs.azure-subscription-id }}',
       'allow-no-subscriptions': "${{ inputs.azure-subscription-id == '' }}",
       environment: '${{ inputs.azure-cloud }}',
+    });
+    // OpenStack has no OIDC: its step is a script of this action (openstack-login.test.ts runs it).
+    expect(openstack.uses).toBeUndefined();
+    expect(openstack.env).toEqual({
+      CLOUDS_YAML: '${{ inputs.openstack-clouds-yaml }}',
+      AUTH_URL: '${{ inputs.os-auth-url }}',
+      APP_CREDENTIAL_ID: '${{ inputs.os-application-credential-id }}',
+      APP_CREDENTIAL_SECRET: '${{ inputs.os-application-credential-secret }}',
     });
   });
 

@@ -199,6 +199,10 @@ describe('the reusable pipeline (image-builder.yml)', () => {
       'GCP_SERVICE_ACCOUNT',
       'GCP_WORKLOAD_IDENTITY_PROVIDER',
       'IMAGE_BUILDER_REPO_TOKEN',
+      'OPENSTACK_CLOUDS_YAML',
+      'OS_APPLICATION_CREDENTIAL_ID',
+      'OS_APPLICATION_CREDENTIAL_SECRET',
+      'OS_AUTH_URL',
     ]);
     for (const secret of Object.values(call.secrets)) expect(secret.required).toBe(false);
   });
@@ -374,6 +378,10 @@ describe('the reusable pipeline (image-builder.yml)', () => {
           'azure-client-id': '${{ secrets.AZURE_CLIENT_ID }}',
           'azure-tenant-id': '${{ secrets.AZURE_TENANT_ID }}',
           'azure-subscription-id': '${{ secrets.AZURE_SUBSCRIPTION_ID }}',
+          'openstack-clouds-yaml': '${{ secrets.OPENSTACK_CLOUDS_YAML }}',
+          'os-auth-url': '${{ secrets.OS_AUTH_URL }}',
+          'os-application-credential-id': '${{ secrets.OS_APPLICATION_CREDENTIAL_ID }}',
+          'os-application-credential-secret': '${{ secrets.OS_APPLICATION_CREDENTIAL_SECRET }}',
           'aws-region': '${{ inputs.aws-region }}',
           'aws-role-duration-seconds': '${{ env.LOGIN_AWS_SESSION_SECONDS }}',
           'azure-cloud': '${{ inputs.azure-cloud }}',
@@ -395,12 +403,14 @@ describe('the reusable pipeline (image-builder.yml)', () => {
       'Log in to AWS',
       'Log in to Google Cloud',
       'Log in to Azure',
+      'Log in to OpenStack',
     ]);
     expect(action[0].if).toBe("inputs.providers != '[]'");
     for (const [cloud, step] of [
       ['aws', action[1]],
       ['gcp', action[2]],
       ['azure', action[3]],
+      ['openstack', action[4]],
     ] as const) {
       expect(step.if).toBe(`contains(fromJSON(inputs.providers), '${cloud}')`);
     }
