@@ -107,3 +107,59 @@ describe('plan summary', () => {
     expect(planText(current)).not.toContain('Why:');
   });
 });
+
+describe('a plan of any size', () => {
+  /** `images` images, each built in region r0 and copied to r1..r(regions-1), as a fleet-wide change plans. */
+  function fleet(images: number, regions: number): Plan {
+    const all = Array.from({ length: regions }, (_, r) => `r${r}`);
+    const planned = Array.from({ length: images }, (_, n) => ({
+      ...planned0(`img${n}`),
+      regions: all,
+      present: [],
+    }));
+    const copies = planned.flatMap((i) =>
+      all.slice(1).map((to) => ({
+        cloud: i.cloud,
+        provider: i.provider,
+        image: i.image,
+        os: i.os,
+        fingerprint: i.fingerprint,
+        name: i.name,
+        from: 'r0',
+        to,
+        afterBuild: true,
+      })),
+    );
+    return { ...planOf(planned), copies };
+  }
+  const planned0 = (image: string) =>
+    planned(image, 'debian12', [{ kind: 'new', text: `new line: aws-prod has no ${image}/debian12 image yet` } as Reason]);
+
+  it('keeps the job summary under GitHub 1 MiB limit, copies grouped per image and source, the rest counted', () => {
+    for (const [images, regions] of [
+      [1000, 20],
+      [10_000, 20],
+    ]) {
+      const plan = fleet(images, regions);
+      const markdown = planMarkdown(plan);
+      expect(Buffer.byteLength(markdown)).toBeLessThan(1024 * 1024);
+      // One copy row per image (its 19 targets together), of which the first 500 are shown.
+      const copyLines = markdown.split('\n').filter((l) => / \| r0 \| r1 r2 .* r19 \| new build \|$/.test(l));
+      expect(copyLines.length).toBeGreaterThan(0);
+      expect(copyLines.length).toBeLessThanOrEqual(500);
+      expect(markdown).toContain(`... and ${images - 500} more copy rows: the plan file lists every one`);
+      expect(markdown).toContain(`... and ${images - 500} more images: the plan file lists every one`);
+    }
+  });
+
+  it('shows small plans whole: one copy row per image and source, no "more" line', () => {
+    const markdown = planMarkdown(fleet(3, 4));
+    expect(markdown.split('\n').filter((l) => l.includes('| r0 | r1 r2 r3 | new build |'))).toHaveLength(3);
+    expect(markdown).not.toContain('more');
+    expect(
+      planText(fleet(3, 4))
+        .split('\n')
+        .filter((l) => /r0 +r1 r2 r3 +new build/.test(l)),
+    ).toHaveLength(3);
+  });
+});
