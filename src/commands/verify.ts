@@ -75,6 +75,8 @@ export async function runVerify(inputs: Inputs, reporter: Reporter): Promise<Ver
         playbooks: [playbook],
         verifyImage: booted.source,
         startedAt: new Date(result.builtAt),
+        // The base image the build started from (local: its cached base image and login, keyed by the resolved Release).
+        resolved: cell.resolved,
         hooks,
       },
       inputs,
