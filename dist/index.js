@@ -41837,7 +41837,20 @@ function imageRows(plan) {
 }
 const IMAGE_HEADER = ['cloud', 'image', 'os', 'status', 'build region', 'regions (* = missing)', 'fingerprint'];
 const COPY_HEADER = ['cloud', 'image', 'os', 'from', 'to', 'source'];
-const copyRows = (plan) => plan.copies.map((c) => [c.cloud, c.image, c.os, c.from, c.to, c.afterBuild ? 'new build' : (c.sourceId ?? '')]);
+/** One row per image and source region, its target regions together: 1,000 images over 20 regions are 1,000 rows, not 19,000. */
+function copyRows(plan) {
+    const rows = new Map();
+    for (const c of plan.copies) {
+        const source = c.afterBuild ? 'new build' : (c.sourceId ?? '');
+        const key = [c.cloud, c.name, c.from, source].join('|');
+        const row = rows.get(key);
+        if (row)
+            row[4] = `${row[4]} ${c.to}`;
+        else
+            rows.set(key, [c.cloud, c.image, c.os, c.from, c.to, source]);
+    }
+    return [...rows.values()];
+}
 const RETIRE_HEADER = ['cloud', 'region', 'image', 'os', 'name', 'channel'];
 const retireRows = (plan) => plan.retirements.map((r) => [r.cloud, r.region, r.image, r.os, r.name, r.channel]);
 const BASE_HEADER = ['cloud', 'source', 'base image'];
@@ -41888,33 +41901,55 @@ function plan_summary_whyText(plan) {
 }
 /** Markdown special characters in free text (paths, names) taken literally (`>` only quotes at the start of a line, where no item starts). */
 const plan_summary_escape = (text) => text.replace(/([\\`*_[\]<|])/g, '\\$1');
+/** Rows shown per table; the plan file lists every one. */
+const TABLE_MAX_ROWS = 500;
+/**
+ * GitHub drops a step summary over 1 MiB (1,048,576 bytes) whole; the plan's
+ * summary stays under this, leaving room for other steps' lines.
+ */
+const SUMMARY_MAX_BYTES = 900 * 1024;
+/** A table of at most TABLE_MAX_ROWS rows, with a line saying how many more the plan file has. */
+function plan_summary_capped(render, header, rows, what) {
+    const table = render(header, rows.slice(0, TABLE_MAX_ROWS));
+    const more = rows.length - TABLE_MAX_ROWS;
+    return more > 0 ? `${table}\n\n... and ${count(more, `more ${what}`)}: the plan file lists every one` : table;
+}
 function planMarkdown(plan) {
-    const parts = [`## Image plan\n\n${planHeadline(plan)}`, markdownTable(IMAGE_HEADER, imageRows(plan))];
+    const parts = [`## Image plan\n\n${planHeadline(plan)}`, plan_summary_capped(markdownTable, IMAGE_HEADER, imageRows(plan), 'image')];
     if (built(plan).length > 0)
         parts.push('### Why', whyMarkdown(plan));
     if (plan.images.length > 0)
-        parts.push('### Base images', markdownTable(BASE_HEADER, baseRows(plan)));
+        parts.push('### Base images', plan_summary_capped(markdownTable, BASE_HEADER, baseRows(plan), 'base image'));
     if (plan.copies.length > 0)
-        parts.push('### Copies', markdownTable(COPY_HEADER, copyRows(plan)));
+        parts.push('### Copies', plan_summary_capped(markdownTable, COPY_HEADER, copyRows(plan), 'copy row'));
     if (plan.retirements.length > 0)
-        parts.push('### Retirements', markdownTable(RETIRE_HEADER, retireRows(plan)));
+        parts.push('### Retirements', plan_summary_capped(markdownTable, RETIRE_HEADER, retireRows(plan), 'retirement'));
     if (plan.notes.length > 0)
         parts.push(plan.notes.map((n) => `> ${n}`).join('\n>\n'));
     const picture = planMermaid(plan);
     if (picture)
         parts.push('### Images and regions', picture);
-    return parts.join('\n\n') + '\n';
+    return withinLimit(parts.join('\n\n') + '\n');
+}
+/** Cut at a line boundary below SUMMARY_MAX_BYTES (long free text in reasons or notes), saying so. */
+function withinLimit(markdown) {
+    if (Buffer.byteLength(markdown) <= SUMMARY_MAX_BYTES)
+        return markdown;
+    const cut = Buffer.from(markdown)
+        .subarray(0, SUMMARY_MAX_BYTES - 200)
+        .toString('utf8');
+    return `${cut.slice(0, cut.lastIndexOf('\n'))}\n\n... the summary is cut here to stay under GitHub's 1 MiB limit: the plan file holds the whole plan\n`;
 }
 function planText(plan) {
-    const parts = [planHeadline(plan), textTable(IMAGE_HEADER, imageRows(plan))];
+    const parts = [planHeadline(plan), plan_summary_capped(textTable, IMAGE_HEADER, imageRows(plan), 'image')];
     if (built(plan).length > 0)
         parts.push(`Why:\n${plan_summary_whyText(plan)}`);
     if (plan.images.length > 0)
-        parts.push(`Base images:\n${textTable(BASE_HEADER, baseRows(plan))}`);
+        parts.push(`Base images:\n${plan_summary_capped(textTable, BASE_HEADER, baseRows(plan), 'base image')}`);
     if (plan.copies.length > 0)
-        parts.push(`Copies:\n${textTable(COPY_HEADER, copyRows(plan))}`);
+        parts.push(`Copies:\n${plan_summary_capped(textTable, COPY_HEADER, copyRows(plan), 'copy row')}`);
     if (plan.retirements.length > 0)
-        parts.push(`Retirements:\n${textTable(RETIRE_HEADER, retireRows(plan))}`);
+        parts.push(`Retirements:\n${plan_summary_capped(textTable, RETIRE_HEADER, retireRows(plan), 'retirement')}`);
     if (plan.notes.length > 0)
         parts.push(plan.notes.map((n) => `note: ${n}`).join('\n'));
     return parts.join('\n\n') + '\n';
@@ -44237,6 +44272,8 @@ async function runVerify(inputs, reporter) {
             playbooks: [playbook],
             verifyImage: booted.source,
             startedAt: new Date(result.builtAt),
+            // The base image the build started from (local: its cached base image and login, keyed by the resolved Release).
+            resolved: cell.resolved,
             hooks,
         }, inputs, reporter);
     }
