@@ -9,7 +9,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { loadTopology, playbookPath } from '../topology/index.js';
 import type { FingerprintedImage } from '../plan/types.js';
-import { describeSource } from '../packer/image-template.js';
+import { sourceText } from '../plan/inputs.js';
 import { createBuildHooks, createProvider } from '../providers/index.js';
 import { imageTags } from '../images/index.js';
 import { buildCommit } from '../util/git.js';
@@ -133,7 +133,7 @@ export async function forThisRun(
 async function keep(image: FingerprintedImage, job: PackerJob, hooks: BuildHooks, started: Date, topologyDir: string): Promise<string> {
   const artifact = artifactId(JSON.parse(await fs.readFile(job.manifestFile, 'utf8')), image, started);
   if (!hooks.store) return artifact;
-  const source = describeSource(image);
+  const source = sourceText(image.source);
   const builtAt = started.toISOString();
   return hooks.store({
     artifactId: artifact,

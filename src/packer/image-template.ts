@@ -5,6 +5,7 @@
  * deprovision playbook last, and a manifest.
  */
 import type { FingerprintedImage } from '../plan/types.js';
+import { sourceText } from '../plan/inputs.js';
 import { imageTags, manifestInputs } from '../images/index.js';
 import { ansibleLiteral } from './extra-vars.js';
 import { PackerTemplateBuilder, PLUGINS, type BuiltTemplate } from './template.js';
@@ -61,7 +62,7 @@ export function imageTemplate(input: ImageTemplateInput): BuiltTemplate {
     os: image.os,
     cloud: image.cloud,
     owner: image.owner,
-    source: describeSource(image),
+    source: sourceText(image.source),
     gitSha: input.gitSha,
     builtAt: input.buildTime.toISOString(),
     version: input.version,
@@ -121,19 +122,6 @@ function ansibleProvisioner(playbook: string, extraVars: string, roles: string |
   };
   if (source.ansibleSshExtraArgs) config.ansible_ssh_extra_args = source.ansibleSshExtraArgs;
   return config;
-}
-
-/** A short text naming the source image, for the ib-source tag. */
-export function describeSource(image: FingerprintedImage): string {
-  const s = image.source as Record<string, string | undefined>;
-  const text =
-    s.ami ??
-    s.image ??
-    (s.family ? `${s.project ?? ''}/${s.family}` : undefined) ??
-    (s.publisher ? `${s.publisher}:${s.offer}:${s.sku}:${s.version ?? 'latest'}` : undefined) ??
-    (s.name ? `${s.owner ?? ''}/${s.name}` : undefined) ??
-    (s.suite ? `debian:${s.suite}` : 'unknown');
-  return text.slice(0, 200);
 }
 
 /**
