@@ -42075,6 +42075,212 @@ async function askClouds(topology, images, inputs, reporter, deps) {
     return { inventory: open.inventory, bases };
 }
 
+// EXTERNAL MODULE: ./src/io/paths.ts + 1 modules
+var paths = __nccwpck_require__(68764);
+;// CONCATENATED MODULE: ./src/commands/results.ts
+/**
+ * The files that carry results between jobs: build writes one per image,
+ * verify adds its verdict, distribute and lifecycle read them all.
+ */
+
+
+
+
+/**
+ * A cloud or image name that may be part of a file name: one path segment
+ * ("/", "\\" and ".." could write outside the results folder).
+ */
+const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+function isSafeSegment(value) {
+    return typeof value === 'string' && SAFE_SEGMENT.test(value) && !value.includes('..');
+}
+function resultFile(dir, result) {
+    for (const field of ['cloud', 'name']) {
+        const value = result[field];
+        if (!isSafeSegment(value)) {
+            throw new Error(`a build result's ${field} ${JSON.stringify(value)} cannot name a file in ${dir}: ` +
+                'it must be one name of letters, digits, ".", "_" and "-" (no "/", "\\" or ".."); was the result file edited by hand?');
+        }
+    }
+    return external_node_path_default().join(dir, `${result.cloud}--${result.name}.json`);
+}
+const segment = schemas_string().refine(isSafeSegment, { message: 'not a plain name (letters, digits, ".", "_", "-")' });
+/** What a result file must hold (extra fields are kept). */
+const ResultSchema = looseObject({
+    version: literal(1),
+    cloud: segment,
+    provider: schemas_enum(model/* PROVIDERS */.x),
+    image: schemas_string().min(1),
+    os: schemas_string().min(1),
+    fingerprint: schemas_string().min(1),
+    name: segment,
+    region: schemas_string().min(1),
+    regions: array(schemas_string()),
+    imageId: schemas_string().min(1),
+    builtAt: schemas_string(),
+    durationSeconds: schemas_number(),
+    packerVersion: schemas_string(),
+    verified: schemas_enum(['passed', 'failed', 'unverified']),
+    verifiedAt: schemas_string().optional(),
+    verifyLog: array(schemas_string()).optional(),
+    verifyError: schemas_string().optional(),
+});
+const NOT_A_RESULT = "remove it from the results folder, or download the build job's artifact again";
+async function writeResult(dir, result) {
+    await external_node_fs_.promises.mkdir(dir, { recursive: true });
+    const file = resultFile(dir, result);
+    const tmp = `${file}.tmp-${process.pid}`;
+    await external_node_fs_.promises.writeFile(tmp, JSON.stringify(result, null, 2) + '\n');
+    await external_node_fs_.promises.rename(tmp, file);
+    return file;
+}
+/** Every result in `dir` and its subfolders (downloaded artifacts land in one folder each). */
+async function readResults(dir) {
+    let entries;
+    try {
+        entries = (await external_node_fs_.promises.readdir(dir, { recursive: true })).map(String);
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return [];
+        throw error;
+    }
+    const results = [];
+    for (const entry of entries.filter((e) => e.endsWith('.json')).sort()) {
+        const file = external_node_path_default().join(dir, entry);
+        let text;
+        try {
+            text = await external_node_fs_.promises.readFile(file, 'utf8');
+        }
+        catch (error) {
+            const code = error.code;
+            if (code === 'EISDIR')
+                continue;
+            throw new Error(`${file}: cannot read this build result (${code ?? error.message})`, { cause: error });
+        }
+        let value;
+        try {
+            value = JSON.parse(text);
+        }
+        catch (error) {
+            throw new Error(`${file} is not a build result: not JSON (${error.message}): ${NOT_A_RESULT}`, { cause: error });
+        }
+        const parsed = ResultSchema.safeParse(value);
+        if (!parsed.success) {
+            const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || '(the whole file)'))].slice(0, 8).join(', ');
+            throw new Error(`${file} is not a build result (check ${fields}): ${NOT_A_RESULT}`);
+        }
+        results.push(parsed.data);
+    }
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/commands/cell.ts
+/** One matrix cell (build, verify): parsed, checked, and matched to the topology's image. */
+
+
+
+
+/** Cloud and image names become file names (work folders, result files): one plain segment each. */
+const cell_segment = schemas_string().refine(isSafeSegment);
+const CellSchema = object({
+    cloud: cell_segment,
+    provider: schemas_enum(model/* PROVIDERS */.x),
+    image: schemas_string().min(1),
+    os: schemas_string().min(1),
+    fingerprint: schemas_string().min(1),
+    name: cell_segment,
+    region: schemas_string().min(1),
+    regions: array(schemas_string()).default([]),
+    /** The upstream image the plan resolved the source to: the build boots exactly it (BuildCell.resolved). */
+    resolved: object({ id: schemas_string().min(1), name: schemas_string(), created: schemas_string().optional(), pinned: schemas_boolean() }).optional(),
+});
+function parseCell(raw) {
+    if (!raw)
+        throw new Error('input "cell" is empty: pass one matrix cell as JSON, e.g. cell: ${{ toJSON(matrix) }}');
+    let value;
+    try {
+        value = JSON.parse(raw);
+    }
+    catch {
+        throw new Error('input "cell" is not JSON: pass one matrix cell as JSON, e.g. cell: ${{ toJSON(matrix) }}');
+    }
+    const parsed = CellSchema.safeParse(value);
+    if (!parsed.success) {
+        const fields = parsed.error.issues.map((i) => i.path.join('.') || '(cell)').join(', ');
+        throw new Error(`input "cell" is not a matrix cell (check ${fields}): pass one cell of the plan's matrix output`);
+    }
+    return parsed.data;
+}
+/** The topology's image for this cell; its fingerprint must still be the planned one. */
+function imageForCell(topology, cell) {
+    const image = fingerprinted(topology, { clouds: [cell.cloud], images: [cell.image] }).find((i) => i.os === cell.os);
+    if (!image)
+        throw new Error(`the topology has no image ${cell.image}/${cell.os} in cloud "${cell.cloud}": was the cell made from another topology?`);
+    if (image.fingerprint !== cell.fingerprint) {
+        throw new Error(`${cell.name}: the topology or its playbooks changed since the plan (fingerprint ${cell.fingerprint} planned, ` +
+            `${image.fingerprint} now): run plan again`);
+    }
+    return image;
+}
+
+// EXTERNAL MODULE: ./src/providers/azure/names.ts
+var names = __nccwpck_require__(6754);
+;// CONCATENATED MODULE: ./src/packer/manifest.ts
+
+/**
+ * The built image's id, per builder: amazon-ebs's artifact id is
+ * "region:ami-..." (the AMI id is returned), googlecompute's the image name,
+ * qemu's the disk path. azure-arm's is the managed image id whenever it made
+ * one (packer-plugin-azure builder/azure/arm/artifact.go v2.6.3:91-105:
+ * Id() returns ManagedImageId before the gallery version id), but the image
+ * this tool tracks, verifies and distributes is the gallery version: its id
+ * is returned, made of the names the template gave it (the version name is
+ * `buildTime`'s, as in sources/azure.ts).
+ */
+function artifactId(manifest, image, buildTime) {
+    const build = manifest.builds?.at(-1);
+    const raw = build?.artifact_id;
+    if (!raw)
+        throw new Error(`${image.name}: Packer's manifest holds no artifact id: the build made no image`);
+    if (image.provider === 'aws') {
+        const pair = raw
+            .split(',')
+            .map((p) => p.split(':'))
+            .find(([region]) => region === image.buildRegion);
+        if (!pair)
+            throw new Error(`${image.name}: Packer's manifest has no AMI in ${image.buildRegion} (${raw})`);
+        return pair[1];
+    }
+    if (image.provider === 'azure')
+        return azureVersionOf(raw, image, buildTime);
+    return raw;
+}
+function azureVersionOf(raw, image, buildTime) {
+    const ref = manifest_safeParse(raw);
+    const { subscription, resource_group: resourceGroup, gallery } = image.target;
+    const version = {
+        subscription: subscription ?? '',
+        resourceGroup: resourceGroup ?? '',
+        gallery: gallery ?? names/* DEFAULT_GALLERY */.zw,
+        definition: (0,names/* azureImageDefinition */._g)(image.image, image.os),
+        version: (0,names/* azureVersionName */.lV)(buildTime),
+    };
+    if (ref?.kind === 'gallery-version')
+        return raw;
+    if (ref?.kind === 'managed-image' && ref.name.toLowerCase() === image.name.toLowerCase())
+        return (0,names/* galleryVersionId */.aX)(version);
+    throw new Error(`${image.name}: Packer's manifest names ${raw}, not the managed image or gallery version this build made`);
+}
+function manifest_safeParse(raw) {
+    try {
+        return (0,names/* parseAzureImageId */.Bk)(raw);
+    }
+    catch {
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/packer/extra-vars.ts
 /**
  * Values handed to Ansible are literal: every string in the extra-vars JSON
@@ -42324,8 +42530,6 @@ function gcpSource(ctx) {
     return { type: 'googlecompute', name: 'image', config, sshUser: user, plugin: 'googlecompute' };
 }
 
-// EXTERNAL MODULE: ./src/providers/azure/names.ts
-var names = __nccwpck_require__(6754);
 ;// CONCATENATED MODULE: ./src/packer/sources/azure.ts
 
 
@@ -42483,6 +42687,7 @@ function qemuSource(ctx) {
 
 
 
+
 const SOURCES = {
     aws: awsSource,
     gcp: gcpSource,
@@ -42500,7 +42705,7 @@ function imageTemplate(input) {
         os: image.os,
         cloud: image.cloud,
         owner: image.owner,
-        source: describeSource(image),
+        source: sourceText(image.source),
         gitSha: input.gitSha,
         builtAt: input.buildTime.toISOString(),
         version: input.version,
@@ -42557,17 +42762,6 @@ function ansibleProvisioner(playbook, extraVars, roles, source) {
         config.ansible_ssh_extra_args = source.ansibleSshExtraArgs;
     return config;
 }
-/** A short text naming the source image, for the ib-source tag. */
-function describeSource(image) {
-    const s = image.source;
-    const text = s.ami ??
-        s.image ??
-        (s.family ? `${s.project ?? ''}/${s.family}` : undefined) ??
-        (s.publisher ? `${s.publisher}:${s.offer}:${s.sku}:${s.version ?? 'latest'}` : undefined) ??
-        (s.name ? `${s.owner ?? ''}/${s.name}` : undefined) ??
-        (s.suite ? `debian:${s.suite}` : 'unknown');
-    return text.slice(0, 200);
-}
 /**
  * The JSON extra-vars for the playbooks: the recipe's variables plus the
  * image's facts, every string marked so that Ansible takes it literally
@@ -42588,210 +42782,6 @@ function extraVars(image, facts) {
         // Recorded in the image's manifest (roles/image_builder_manifest): what it was built from.
         image_builder_inputs: image.inputs ? (0,src_images/* manifestInputs */.F2)({ ...image.inputs, base: facts.resolved }) : null,
     });
-}
-
-// EXTERNAL MODULE: ./src/io/paths.ts + 1 modules
-var paths = __nccwpck_require__(68764);
-;// CONCATENATED MODULE: ./src/commands/results.ts
-/**
- * The files that carry results between jobs: build writes one per image,
- * verify adds its verdict, distribute and lifecycle read them all.
- */
-
-
-
-
-/**
- * A cloud or image name that may be part of a file name: one path segment
- * ("/", "\\" and ".." could write outside the results folder).
- */
-const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-function isSafeSegment(value) {
-    return typeof value === 'string' && SAFE_SEGMENT.test(value) && !value.includes('..');
-}
-function resultFile(dir, result) {
-    for (const field of ['cloud', 'name']) {
-        const value = result[field];
-        if (!isSafeSegment(value)) {
-            throw new Error(`a build result's ${field} ${JSON.stringify(value)} cannot name a file in ${dir}: ` +
-                'it must be one name of letters, digits, ".", "_" and "-" (no "/", "\\" or ".."); was the result file edited by hand?');
-        }
-    }
-    return external_node_path_default().join(dir, `${result.cloud}--${result.name}.json`);
-}
-const segment = schemas_string().refine(isSafeSegment, { message: 'not a plain name (letters, digits, ".", "_", "-")' });
-/** What a result file must hold (extra fields are kept). */
-const ResultSchema = looseObject({
-    version: literal(1),
-    cloud: segment,
-    provider: schemas_enum(model/* PROVIDERS */.x),
-    image: schemas_string().min(1),
-    os: schemas_string().min(1),
-    fingerprint: schemas_string().min(1),
-    name: segment,
-    region: schemas_string().min(1),
-    regions: array(schemas_string()),
-    imageId: schemas_string().min(1),
-    builtAt: schemas_string(),
-    durationSeconds: schemas_number(),
-    packerVersion: schemas_string(),
-    verified: schemas_enum(['passed', 'failed', 'unverified']),
-    verifiedAt: schemas_string().optional(),
-    verifyLog: array(schemas_string()).optional(),
-    verifyError: schemas_string().optional(),
-});
-const NOT_A_RESULT = "remove it from the results folder, or download the build job's artifact again";
-async function writeResult(dir, result) {
-    await external_node_fs_.promises.mkdir(dir, { recursive: true });
-    const file = resultFile(dir, result);
-    const tmp = `${file}.tmp-${process.pid}`;
-    await external_node_fs_.promises.writeFile(tmp, JSON.stringify(result, null, 2) + '\n');
-    await external_node_fs_.promises.rename(tmp, file);
-    return file;
-}
-/** Every result in `dir` and its subfolders (downloaded artifacts land in one folder each). */
-async function readResults(dir) {
-    let entries;
-    try {
-        entries = (await external_node_fs_.promises.readdir(dir, { recursive: true })).map(String);
-    }
-    catch (error) {
-        if (error.code === 'ENOENT')
-            return [];
-        throw error;
-    }
-    const results = [];
-    for (const entry of entries.filter((e) => e.endsWith('.json')).sort()) {
-        const file = external_node_path_default().join(dir, entry);
-        let text;
-        try {
-            text = await external_node_fs_.promises.readFile(file, 'utf8');
-        }
-        catch (error) {
-            const code = error.code;
-            if (code === 'EISDIR')
-                continue;
-            throw new Error(`${file}: cannot read this build result (${code ?? error.message})`, { cause: error });
-        }
-        let value;
-        try {
-            value = JSON.parse(text);
-        }
-        catch (error) {
-            throw new Error(`${file} is not a build result: not JSON (${error.message}): ${NOT_A_RESULT}`, { cause: error });
-        }
-        const parsed = ResultSchema.safeParse(value);
-        if (!parsed.success) {
-            const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || '(the whole file)'))].slice(0, 8).join(', ');
-            throw new Error(`${file} is not a build result (check ${fields}): ${NOT_A_RESULT}`);
-        }
-        results.push(parsed.data);
-    }
-    return results;
-}
-
-;// CONCATENATED MODULE: ./src/commands/cell.ts
-/** One matrix cell (build, verify): parsed, checked, and matched to the topology's image. */
-
-
-
-
-/** Cloud and image names become file names (work folders, result files): one plain segment each. */
-const cell_segment = schemas_string().refine(isSafeSegment);
-const CellSchema = object({
-    cloud: cell_segment,
-    provider: schemas_enum(model/* PROVIDERS */.x),
-    image: schemas_string().min(1),
-    os: schemas_string().min(1),
-    fingerprint: schemas_string().min(1),
-    name: cell_segment,
-    region: schemas_string().min(1),
-    regions: array(schemas_string()).default([]),
-    /** The upstream image the plan resolved the source to: the build boots exactly it (BuildCell.resolved). */
-    resolved: object({ id: schemas_string().min(1), name: schemas_string(), created: schemas_string().optional(), pinned: schemas_boolean() }).optional(),
-});
-function parseCell(raw) {
-    if (!raw)
-        throw new Error('input "cell" is empty: pass one matrix cell as JSON, e.g. cell: ${{ toJSON(matrix) }}');
-    let value;
-    try {
-        value = JSON.parse(raw);
-    }
-    catch {
-        throw new Error('input "cell" is not JSON: pass one matrix cell as JSON, e.g. cell: ${{ toJSON(matrix) }}');
-    }
-    const parsed = CellSchema.safeParse(value);
-    if (!parsed.success) {
-        const fields = parsed.error.issues.map((i) => i.path.join('.') || '(cell)').join(', ');
-        throw new Error(`input "cell" is not a matrix cell (check ${fields}): pass one cell of the plan's matrix output`);
-    }
-    return parsed.data;
-}
-/** The topology's image for this cell; its fingerprint must still be the planned one. */
-function imageForCell(topology, cell) {
-    const image = fingerprinted(topology, { clouds: [cell.cloud], images: [cell.image] }).find((i) => i.os === cell.os);
-    if (!image)
-        throw new Error(`the topology has no image ${cell.image}/${cell.os} in cloud "${cell.cloud}": was the cell made from another topology?`);
-    if (image.fingerprint !== cell.fingerprint) {
-        throw new Error(`${cell.name}: the topology or its playbooks changed since the plan (fingerprint ${cell.fingerprint} planned, ` +
-            `${image.fingerprint} now): run plan again`);
-    }
-    return image;
-}
-
-;// CONCATENATED MODULE: ./src/packer/manifest.ts
-
-/**
- * The built image's id, per builder: amazon-ebs's artifact id is
- * "region:ami-..." (the AMI id is returned), googlecompute's the image name,
- * qemu's the disk path. azure-arm's is the managed image id whenever it made
- * one (packer-plugin-azure builder/azure/arm/artifact.go v2.6.3:91-105:
- * Id() returns ManagedImageId before the gallery version id), but the image
- * this tool tracks, verifies and distributes is the gallery version: its id
- * is returned, made of the names the template gave it (the version name is
- * `buildTime`'s, as in sources/azure.ts).
- */
-function artifactId(manifest, image, buildTime) {
-    const build = manifest.builds?.at(-1);
-    const raw = build?.artifact_id;
-    if (!raw)
-        throw new Error(`${image.name}: Packer's manifest holds no artifact id: the build made no image`);
-    if (image.provider === 'aws') {
-        const pair = raw
-            .split(',')
-            .map((p) => p.split(':'))
-            .find(([region]) => region === image.buildRegion);
-        if (!pair)
-            throw new Error(`${image.name}: Packer's manifest has no AMI in ${image.buildRegion} (${raw})`);
-        return pair[1];
-    }
-    if (image.provider === 'azure')
-        return azureVersionOf(raw, image, buildTime);
-    return raw;
-}
-function azureVersionOf(raw, image, buildTime) {
-    const ref = manifest_safeParse(raw);
-    const { subscription, resource_group: resourceGroup, gallery } = image.target;
-    const version = {
-        subscription: subscription ?? '',
-        resourceGroup: resourceGroup ?? '',
-        gallery: gallery ?? names/* DEFAULT_GALLERY */.zw,
-        definition: (0,names/* azureImageDefinition */._g)(image.image, image.os),
-        version: (0,names/* azureVersionName */.lV)(buildTime),
-    };
-    if (ref?.kind === 'gallery-version')
-        return raw;
-    if (ref?.kind === 'managed-image' && ref.name.toLowerCase() === image.name.toLowerCase())
-        return (0,names/* galleryVersionId */.aX)(version);
-    throw new Error(`${image.name}: Packer's manifest names ${raw}, not the managed image or gallery version this build made`);
-}
-function manifest_safeParse(raw) {
-    try {
-        return (0,names/* parseAzureImageId */.Bk)(raw);
-    }
-    catch {
-        return undefined;
-    }
 }
 
 // EXTERNAL MODULE: ./src/util/process.ts
@@ -43111,7 +43101,7 @@ async function keep(image, job, hooks, started, topologyDir) {
     const artifact = artifactId(JSON.parse(await external_node_fs_.promises.readFile(job.manifestFile, 'utf8')), image, started);
     if (!hooks.store)
         return artifact;
-    const source = describeSource(image);
+    const source = sourceText(image.source);
     const builtAt = started.toISOString();
     return hooks.store({
         artifactId: artifact,
