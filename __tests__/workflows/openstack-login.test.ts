@@ -92,7 +92,7 @@ describeWith(['bash', 'jq'], 'the OpenStack credential check (cloud-login)', () 
     expect(r.out).toContain(
       '::error title=image-builder::the selected images live in ["local","openstack"] but these secrets are empty: ' +
         `OPENSTACK_CLOUDS_YAML (or ${APP_CREDENTIALS}). Pass them in the secrets: block of the job that calls this workflow ` +
-        "(docs/workflows.md). OpenStack also takes a self-hosted runner's own clouds.yaml (~/.config/openstack/ or /etc/openstack/).",
+        "(docs/workflows.md). OpenStack also takes a self-hosted runner's own clouds.yaml or secure.yaml (~/.config/openstack/ or /etc/openstack/).",
     );
   });
 
@@ -121,13 +121,21 @@ describeWith(['bash', 'jq'], 'the OpenStack credential check (cloud-login)', () 
     expect(aws.out).not.toContain('OS_');
   });
 
-  it("accepts a self-hosted runner's own credentials: its clouds.yaml, OS_CLIENT_CONFIG_FILE or OS_* variables", () => {
+  it("accepts a self-hosted runner's own credentials: its clouds.yaml or secure.yaml, OS_CLIENT_CONFIG_FILE, OS_CLIENT_SECURE_FILE or OS_* variables", () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'ib-os-home-'));
     mkdirSync(path.join(home, '.config/openstack'), { recursive: true });
     writeFileSync(path.join(home, '.config/openstack/clouds.yaml'), CLOUDS_YAML);
     expect(bash(check, { ...none, HOME: home }).code).toBe(0);
     expect(bash(check, { ...none, OS_CLIENT_CONFIG_FILE: path.join(home, '.config/openstack/clouds.yaml') }).code).toBe(0);
     expect(bash(check, { ...none, OS_AUTH_URL: 'https://keystone.example:5000/v3' }).code).toBe(0);
+    // Where openstacksdk looks too: secure.yaml, and the .yml and .json spellings.
+    for (const name of ['secure.yaml', 'clouds.yml', 'clouds.json']) {
+      const other = mkdtempSync(path.join(os.tmpdir(), 'ib-os-home-'));
+      mkdirSync(path.join(other, '.config/openstack'), { recursive: true });
+      writeFileSync(path.join(other, '.config/openstack', name), CLOUDS_YAML);
+      expect(bash(check, { ...none, HOME: other }).code).toBe(0);
+    }
+    expect(bash(check, { ...none, OS_CLIENT_SECURE_FILE: path.join(home, '.config/openstack/clouds.yaml') }).code).toBe(0);
     if (!machineHasClouds) {
       // A file that is not there is no credential.
       expect(bash(check, { ...none, OS_CLIENT_CONFIG_FILE: path.join(home, 'absent.yaml') }).code).toBe(1);

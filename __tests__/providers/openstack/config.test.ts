@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cloudsFiles, keystoneV3, readAuth } from '../../../src/providers/openstack/config.js';
+import { cloudsFiles } from '../../../src/providers/openstack/clouds-yaml.js';
+import { keystoneV3, readAuth } from '../../../src/providers/openstack/config.js';
 
 function tmp(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'os-config-'));
@@ -30,12 +31,18 @@ clouds:
 `;
 
 describe('openstack config', () => {
-  it('looks for clouds.yaml as the OpenStack tools do, OS_CLIENT_CONFIG_FILE first', () => {
+  it('looks for clouds.yaml as the OpenStack tools do, OS_CLIENT_CONFIG_FILE first, each place as .yaml, .yml and .json', () => {
     expect(cloudsFiles({ HOME: '/home/u', OS_CLIENT_CONFIG_FILE: 'conf/c.yaml' }, '/work')).toEqual([
       '/work/conf/c.yaml',
       '/work/clouds.yaml',
+      '/work/clouds.yml',
+      '/work/clouds.json',
       '/home/u/.config/openstack/clouds.yaml',
+      '/home/u/.config/openstack/clouds.yml',
+      '/home/u/.config/openstack/clouds.json',
       '/etc/openstack/clouds.yaml',
+      '/etc/openstack/clouds.yml',
+      '/etc/openstack/clouds.json',
     ]);
   });
 
@@ -85,7 +92,7 @@ describe('openstack config', () => {
   it('says where it looked when there is no clouds.yaml', () => {
     const dir = tmp();
     expect(() => readAuth('os-prod', 'nrec', { HOME: dir }, dir)).toThrow(
-      /no clouds.yaml was found \(looked at .*clouds.yaml.*\/etc\/openstack\/clouds.yaml\)/,
+      /no clouds.yaml was found \(looked at .*clouds.yaml.*\/etc\/openstack\/clouds.yaml, each also as .yml or .json, and for a secure.yaml/,
     );
   });
 

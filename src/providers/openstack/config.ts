@@ -2,17 +2,13 @@
  * Where an OpenStack cloud's credentials come from, as the OpenStack client
  * tools read them (openstacksdk's "Configuring os-client-config
  * Applications"): the topology's `cloud:` names an entry of clouds.yaml,
- * found as OS_CLIENT_CONFIG_FILE, ./clouds.yaml,
- * ~/.config/openstack/clouds.yaml or /etc/openstack/clouds.yaml (the first
- * that exists); without `cloud:`, OS_CLOUD names the entry; without either,
- * the OS_* variables of an openrc file are used. Password and application
- * credentials (auth_type v3applicationcredential, the CI way) are supported.
- * No message ever holds a password or a secret.
+ * with secure.yaml's entry of that name merged over it (clouds-yaml.ts says
+ * where both are found); without `cloud:`, OS_CLOUD names the entry; without
+ * either, the OS_* variables of an openrc file are used. Password and
+ * application credentials (auth_type v3applicationcredential, the CI way) are
+ * supported. No message ever holds a password or a secret.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { parse } from 'yaml';
+import { cloudEntry, type Loose } from './clouds-yaml.js';
 
 export interface OpenStackAuth {
   /** Keystone v3 base URL, ending in /v3. */
@@ -36,17 +32,6 @@ export interface OpenStackAuth {
   origin: string;
 }
 
-/** The clouds.yaml files looked at, in order. */
-export function cloudsFiles(env: NodeJS.ProcessEnv, cwd = process.cwd()): string[] {
-  const home = env.HOME ?? os.homedir();
-  return [
-    ...(env.OS_CLIENT_CONFIG_FILE ? [path.resolve(cwd, env.OS_CLIENT_CONFIG_FILE)] : []),
-    path.join(cwd, 'clouds.yaml'),
-    path.join(home, '.config', 'openstack', 'clouds.yaml'),
-    '/etc/openstack/clouds.yaml',
-  ];
-}
-
 /**
  * The credentials of topology cloud `label`: the clouds.yaml entry `entry`
  * (or OS_CLOUD's), else the OS_* variables.
@@ -57,38 +42,12 @@ export function readAuth(label: string, entry: string | undefined, env: NodeJS.P
   return fromEnv(label, env);
 }
 
-type Loose = Record<string, unknown>;
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined);
 
 function fromCloudsYaml(label: string, name: string, via: string, env: NodeJS.ProcessEnv, cwd: string): OpenStackAuth {
-  const files = cloudsFiles(env, cwd);
-  const file = files.find((f) => existsSync(f));
-  if (!file) {
-    throw new Error(
-      `openstack cloud "${label}": ${via} names "${name}", but no clouds.yaml was found (looked at ${files.join(', ')}); ` +
-        'write one there (or set OS_CLIENT_CONFIG_FILE to its path), or leave cloud: out and set the OS_* variables',
-    );
-  }
-  let doc: Loose;
-  try {
-    doc = (parse(readFileSync(file, 'utf8')) ?? {}) as Loose;
-  } catch (error) {
-    // Only the first line: the parser's later lines quote the file, which may hold a password (so no cause either).
-    // eslint-disable-next-line preserve-caught-error
-    throw new Error(`openstack cloud "${label}": ${file} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
-  }
-  const clouds = (doc.clouds ?? {}) as Record<string, Loose>;
-  const entry = clouds[name];
-  if (!entry || typeof entry !== 'object') {
-    const known = Object.keys(clouds);
-    throw new Error(
-      `openstack cloud "${label}": ${file} has no cloud "${name}" (${via}); ` +
-        (known.length ? `it has ${known.map((k) => `"${k}"`).join(', ')}: write one of them` : 'add it under clouds:'),
-    );
-  }
+  const { entry, origin } = cloudEntry(label, name, via, env, cwd);
   const auth = (entry.auth ?? {}) as Loose;
   const type = str(entry.auth_type) ?? (str(auth.application_credential_secret) ? 'v3applicationcredential' : 'password');
-  const origin = `clouds.yaml entry "${name}" (${file})`;
   const regions = Array.isArray(entry.regions) ? entry.regions.map((r) => str(typeof r === 'object' ? (r as Loose).name : r)) : [];
   return check(label, {
     authUrl: str(auth.auth_url) ?? '',
