@@ -41,6 +41,8 @@ const line: LineDecision = {
     outdated: [oldGold],
     remove: [{ record: surplus, reason: 'beyond-keep' }],
     wouldRemove: [],
+    deactivate: [],
+    wouldDeactivate: [],
     kept: [],
     held: [],
   },
@@ -123,6 +125,8 @@ describe('lifecycle summary', () => {
         outdated: [],
         remove: [],
         wouldRemove: [],
+        deactivate: [],
+        wouldDeactivate: [],
         kept: [{ record: oldGold, reason: 'gold' }],
         held: [
           { record: unverified, reason: 'unverified' },
@@ -143,5 +147,79 @@ describe('lifecycle summary', () => {
       '| aws-prod | eu-west-1 | base | debian12 | base-ami-unv (ami-unv) | 2026-01-03T00:00:00.000Z | unverified | not verified: the verify step did not pass; run verify, or set verify: false on the recipe to opt out |',
     );
     expect(lifecycleText(report({}))).not.toMatch(/Held back/);
+  });
+});
+
+describe('lifecycle summary of a retired line deactivated first', () => {
+  const retiredAt = '2026-06-01T00:00:00.000Z';
+  const fresh = { ...record('img-new', 'f-old', 'gold'), image: 'old' };
+  const waiting = { ...record('img-wait', 'f-old', 'outdated'), image: 'old', retiredAt };
+  const due = { ...record('img-due', 'f-old', 'candidate'), image: 'old', retiredAt: '2026-05-01T00:00:00.000Z' };
+  const retiring: LineDecision = {
+    location: { cloud: 'os-nrec', image: 'old', os: 'debian12', regions: ['bgo'], records: [fresh, waiting, due] },
+    retired: true,
+    decision: {
+      outdated: [],
+      remove: [{ record: due, reason: 'retired' }],
+      wouldRemove: [],
+      deactivate: [{ record: fresh, deleteAt: '2026-06-22T00:00:00.000Z' }],
+      wouldDeactivate: [],
+      kept: [{ record: waiting, reason: 'retiring', deleteAt: '2026-06-08T00:00:00.000Z' }],
+      held: [],
+    },
+    usage: {},
+  };
+
+  it('lists the images deactivated and kept deactivated, each with when it will be deleted; counts what was done', () => {
+    const applied: AppliedSteps = {
+      promoted: 0,
+      outdated: 0,
+      removed: 1,
+      deactivated: 1,
+      done: new Set([doneKey('deactivate', 'os-nrec', fresh), doneKey('remove', 'os-nrec', due)]),
+    };
+    const r = report({ lines: [retiring], applied, deleteRetiredAfter: '3w' });
+    expect(lifecycleHeadline(r)).toBe('0 promotions, 0 outdated, 1 image removed, 1 retired image deactivated; 1 line location');
+    const text = lifecycleText(r);
+    expect(text).toMatch(/Retired images: deactivated first, deleted after delete_retired_after \(3w\):\n/);
+    expect(text).toMatch(/base-img-new \(img-new\)\s+2026-01-01T00:00:00.000Z\s+deactivated\s+2026-06-22T00:00:00.000Z/);
+    expect(text).toMatch(/base-img-wait \(img-wait\)\s+\S+\s+deactivated since 2026-06-01T00:00:00.000Z, kept\s+2026-06-08T00:00:00.000Z/);
+    expect(text).toMatch(/base-img-due \(img-due\).*retired\s+removed/);
+    expect(lifecycleMarkdown(r)).toContain(
+      '| os-nrec | bgo | old | debian12 | base-img-new (img-new) | 2026-01-01T00:00:00.000Z | deactivated | 2026-06-22T00:00:00.000Z |',
+    );
+  });
+
+  it('a failed deactivation is no deactivation, and is listed as not done', () => {
+    const failure: StepFailure = { cloud: 'os-nrec', region: 'eu-west-1', name: fresh.name, step: 'deactivate', message: 'HTTP 403' };
+    const r = report({ lines: [retiring], failures: [failure] });
+    expect(lifecycleHeadline(r)).toBe('0 promotions, 0 outdated, 0 images removed; 1 line location, 1 failure, 2 planned steps not done');
+    const text = lifecycleText(r);
+    expect(text).toMatch(/deactivate\s+base-img-new \(img-new\)\s+failed \(deactivate\): see Failures/);
+    expect(text).not.toMatch(/\s+deactivated\s+2026-06-22/);
+  });
+
+  it('without delete, and in a dry run, says what would be deactivated; never reads as deleted', () => {
+    const off: LineDecision = {
+      ...retiring,
+      decision: {
+        ...retiring.decision,
+        remove: [],
+        deactivate: [],
+        wouldRemove: [{ record: due, reason: 'retired' }],
+        wouldDeactivate: [{ record: fresh }],
+        kept: [{ record: waiting, reason: 'retiring' }],
+      },
+    };
+    const r = report({ lines: [off], delete: false, dryRun: true });
+    expect(lifecycleHeadline(r)).toBe(
+      'dry run, nothing changed: would be 0 promotions, 0 outdated, 1 image to remove (delete is off: nothing removed), 1 retired image to deactivate; 1 line location',
+    );
+    const text = lifecycleText(r);
+    expect(text).toMatch(/Retired images: deactivated first, deleted after delete_retired_after \(7d\):\n/);
+    expect(text).toMatch(/base-img-new \(img-new\)\s+\S+\s+would deactivate with delete: true\s+never/);
+    expect(text).toMatch(/base-img-wait \(img-wait\)\s+\S+\s+deactivated since 2026-06-01T00:00:00.000Z, kept\s+never/);
+    const dry = lifecycleText(report({ lines: [retiring], dryRun: true }));
+    expect(dry).toMatch(/base-img-new \(img-new\)\s+\S+\s+would deactivate\s+2026-06-22T00:00:00.000Z/);
   });
 });

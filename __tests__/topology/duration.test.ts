@@ -1,6 +1,6 @@
-/** rebuild_after: durations as the topology writes them, their errors with positions, and inheritance. */
+/** rebuild_after and delete_retired_after: durations as the topology writes them, their errors with positions, and inheritance. */
 import { describe, expect, it } from '@jest/globals';
-import { formatAge, parseDuration } from '../../src/topology/duration.js';
+import { formatAge, parseDuration, retiredWindow } from '../../src/topology/duration.js';
 import { parseTopology, resolveRecipe } from '../../src/topology/index.js';
 import { problemsOf } from '../helpers/topology.js';
 import { writeTree } from '../helpers/tree.js';
@@ -71,5 +71,35 @@ describe('rebuild_after in the topology', () => {
     expect(problems[0].hint).toBe(
       'write a whole number and a unit: 12h (hours), 30d (days) or 2w (weeks); or never, to rebuild only when something changed',
     );
+  });
+});
+
+describe('lifecycle.delete_retired_after in the topology', () => {
+  it('is read as written, defaults to 7d, and never means never deleted', () => {
+    const dir = writeTree({ 'p.yml': '- hosts: all\n  tasks: []\n' });
+    const file = `${dir}/topology.yml`;
+    const unset = parseTopology(topology(''), file);
+    expect(unset.lifecycle.delete_retired_after).toBeUndefined();
+    expect(retiredWindow(unset.lifecycle)).toBe(7 * DAY);
+    const twoWeeks = parseTopology(topology('', '  delete_retired_after: 2w'), file);
+    expect([twoWeeks.lifecycle.delete_retired_after, retiredWindow(twoWeeks.lifecycle)]).toEqual(['2w', 14 * DAY]);
+    expect(retiredWindow(parseTopology(topology('', '  delete_retired_after: never'), file).lifecycle)).toBe(Infinity);
+  });
+
+  it('a bad value is an error at its line and column, saying what to write and what never means there', () => {
+    const dir = writeTree({ 'p.yml': '- hosts: all\n  tasks: []\n' });
+    for (const [value, shown] of [
+      ['7', '7'],
+      ['7 days', '"7 days"'],
+      ['[7d]', 'a list'],
+    ]) {
+      const problems = problemsOf(topology('', `  delete_retired_after: ${value}`), `${dir}/topology.yml`);
+      expect(problems.map((p) => [p.line, p.col, p.message])).toEqual([
+        [20, 25, `lifecycle.delete_retired_after is ${shown}, not a duration`],
+      ]);
+      expect(problems[0].hint).toBe(
+        'write a whole number and a unit: 12h (hours), 30d (days) or 2w (weeks); or never, to deactivate retired images and never delete them',
+      );
+    }
   });
 });

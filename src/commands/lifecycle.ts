@@ -4,8 +4,10 @@
  * only when its recipe says `verify: false`), mark the previous
  * gold outdated with the cloud's own deprecation (naming the replacement),
  * keep the newest `lifecycle.keep`, and remove the rest and retired lines,
- * only with delete: true and never what is gold, newest or in use. dry-run
- * changes nothing. Orchestration only: the rules are in lifecycle/decide.ts.
+ * only with delete: true and never what is gold, newest or in use. Where the
+ * cloud can deactivate (OpenStack), a retired line's images are deactivated
+ * first and deleted after `lifecycle.delete_retired_after`. dry-run changes
+ * nothing. Orchestration only: the rules are in lifecycle/decide.ts.
  */
 import { readResults } from './results.js';
 import { openClouds, type CommandDeps } from './clouds.js';
@@ -24,6 +26,12 @@ import type { StepFailure } from '../distribute/rules.js';
 import { lineId, lineLocations, verdictKey, withVerdicts, type LineDecision, type LineLocation } from '../lifecycle/lines.js';
 import { driftRows, type DriftRow } from '../lifecycle/drift.js';
 import { doneKey, lifecycleMarkdown, lifecycleText } from '../report/lifecycle-summary.js';
+import { DELETE_RETIRED_AFTER, retiredWindow } from '../topology/duration.js';
+
+/** Seams for tests: the time retired images are deactivated at and their window is counted to (default now). */
+export interface LifecycleDeps extends CommandDeps {
+  now?: () => Date;
+}
 
 export interface LifecycleResult {
   lines: LineDecision[];
@@ -32,6 +40,8 @@ export interface LifecycleResult {
   promoted: number;
   outdated: number;
   removed: number;
+  /** Retired images deactivated (deleted after lifecycle.delete_retired_after). */
+  deactivated: number;
   /** Images without an owner, of a cloud the topology adopts, tagged with its owner. */
   adopted: number;
 }
@@ -41,13 +51,16 @@ interface Applied {
   promoted: number;
   outdated: number;
   removed: number;
+  deactivated: number;
   adopted: number;
   /** The planned steps that completed (doneKey): the summary lists what happened, not what was planned. */
   done: Set<string>;
 }
 
-export async function runLifecycle(inputs: Inputs, reporter: Reporter, deps: CommandDeps = {}): Promise<LifecycleResult> {
+export async function runLifecycle(inputs: Inputs, reporter: Reporter, deps: LifecycleDeps = {}): Promise<LifecycleResult> {
   const topology = await loadTopology(inputs.topology);
+  const now = (deps.now ?? (() => new Date()))();
+  const afterMs = retiredWindow(topology.lifecycle);
   const images = fingerprinted(topology, inputs);
   const configs = new Map(images.map((i) => [lineId(i), i]));
   const verdicts = new Map<string, Verdict>();
@@ -70,7 +83,7 @@ export async function runLifecycle(inputs: Inputs, reporter: Reporter, deps: Com
   });
 
   const provider = (cloud: string) => open.providers.get(cloud) as Provider;
-  const applied: Applied = { promoted: 0, outdated: 0, removed: 0, adopted: 0, done: new Set() };
+  const applied: Applied = { promoted: 0, outdated: 0, removed: 0, deactivated: 0, adopted: 0, done: new Set() };
   // One run at a time changes a store (the local one): the next waits, or stops naming this one.
   const unlock = inputs.dryRun
     ? async () => undefined
@@ -85,6 +98,8 @@ export async function runLifecycle(inputs: Inputs, reporter: Reporter, deps: Com
       // Only a recipe that opts out of verification may have an unverified gold: without `verify:`, the bundled playbook verifies it.
       allowUnverified: config !== undefined && config.recipe.verify === false,
       delete: mayDelete,
+      // Where the cloud can make an image unbootable, a retired line is deactivated first and deleted after the window.
+      deactivation: provider(location.cloud).deactivate ? { now: now.getTime(), afterMs } : undefined,
     };
     const usage: Record<string, string[]> = {};
     const inUse = new Set<string>();
@@ -114,7 +129,7 @@ export async function runLifecycle(inputs: Inputs, reporter: Reporter, deps: Com
     for (const { record, reason } of line.decision.held)
       reporter.warning(`${label(location)}: ${record.name} (${record.id}) is not promoted: ${HELD_BECAUSE[reason]}`);
     if (inputs.dryRun) describe(line, open.owner, reporter);
-    else await apply(line, provider(location.cloud), open.owner, applied, failures, reporter);
+    else await apply(line, provider(location.cloud), open.owner, now, applied, failures, reporter);
     return line;
   }).finally(unlock);
 
@@ -131,6 +146,7 @@ export async function runLifecycle(inputs: Inputs, reporter: Reporter, deps: Com
     dryRun: inputs.dryRun,
     delete: inputs.delete,
     keep: topology.lifecycle.keep,
+    deleteRetiredAfter: topology.lifecycle.delete_retired_after ?? DELETE_RETIRED_AFTER,
     lines,
     failures,
     drift,
@@ -168,18 +184,29 @@ function describe(line: LineDecision, owner: string, reporter: Reporter): void {
     say(`would mark ${old.name} (${old.id}) outdated and deprecate it, replaced by ${decision.gold?.name}`);
   for (const x of decision.remove) say(`would remove ${x.record.name} (${x.record.id}): ${x.reason}`);
   for (const x of decision.wouldRemove) say(`would remove ${x.record.name} (${x.record.id}) with delete: true: ${x.reason}`);
+  for (const x of decision.deactivate) say(`would deactivate ${x.record.name} (${x.record.id}): retired, ${deletion(x.deleteAt)}`);
+  for (const x of decision.wouldDeactivate)
+    say(`would deactivate ${x.record.name} (${x.record.id}) with delete: true: retired, ${deletion(x.deleteAt)}`);
+  for (const k of decision.kept)
+    if (k.reason === 'retiring')
+      say(`keeps ${k.record.name} (${k.record.id}) deactivated since ${k.record.retiredAt}, ${deletion(k.deleteAt)}`);
 }
+
+/** When a deactivated retired image goes. */
+const deletion = (deleteAt: string | undefined) =>
+  deleteAt ? `deleted from ${deleteAt} on` : 'never deleted (lifecycle.delete_retired_after: never)';
 
 /**
  * Adopt first (tag the owner), promote (there is always a gold), then
- * outdated marks, then removals. Each failure is recorded and the rest goes
- * on, except that a failed promotion stops its line: the old gold is still
- * the current one.
+ * outdated marks, then deactivations of retired images, then removals.
+ * Each failure is recorded and the rest goes on, except that a failed
+ * promotion stops its line: the old gold is still the current one.
  */
 async function apply(
   line: LineDecision,
   provider: Provider,
   owner: string,
+  now: Date,
   applied: Applied,
   failures: StepFailure[],
   reporter: Reporter,
@@ -226,6 +253,14 @@ async function apply(
         applied.outdated += 1;
         applied.done.add(doneKey('outdated', location.cloud, old));
       }
+    }
+  }
+  for (const { record, deleteAt } of decision.deactivate) {
+    const deactivate = () =>
+      provider.deactivate?.(record, now) ?? Promise.reject(new Error(`${provider.provider} cannot deactivate images`));
+    if (await step(record, 'deactivate', deactivate, `deactivated ${record.name} (${record.id}, retired): ${deletion(deleteAt)}`)) {
+      applied.deactivated += 1;
+      applied.done.add(doneKey('deactivate', location.cloud, record));
     }
   }
   for (const { record, reason } of decision.remove) {

@@ -193,7 +193,11 @@ async function pipeline(inputs: Inputs, options: RunOptions, deps: RunDeps, run:
   await stage('lifecycle', async () => {
     const r = await runLifecycle({ ...steps, command: 'lifecycle' }, fleet, deps);
     const detail = `${r.promoted} promoted, ${r.outdated} outdated, ${r.removed} removed`;
-    return { value: r, detail, counts: { promoted: r.promoted, outdated: r.outdated, removed: r.removed, adopted: r.adopted } };
+    return {
+      value: r,
+      detail,
+      counts: { promoted: r.promoted, outdated: r.outdated, removed: r.removed, deactivated: r.deactivated, adopted: r.adopted },
+    };
   });
   if (inputs.dryRun) return void report.stages.push({ name: 'plan again', status: 'skipped', detail: 'a dry run changes nothing' });
   report.files.planAfter = afterFile(inputs.planFile);

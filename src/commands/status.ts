@@ -21,6 +21,7 @@ import { matcher } from '../plan/filter.js';
 import type { Plan } from '../plan/types.js';
 import type { ImageRecord } from '../images/index.js';
 import { decide } from '../lifecycle/decide.js';
+import { retiredWindow } from '../topology/duration.js';
 import { verdictKey, withVerdicts } from '../lifecycle/lines.js';
 import { LocalProvider } from '../providers/local/store.js';
 import type { Provider } from '../providers/provider.js';
@@ -87,12 +88,16 @@ export async function runStatus(inputs: Inputs, reporter: Reporter, deps: Status
           allowUnverified: config !== undefined && config.recipe.verify === false,
           inUse: new Set(),
           delete: false,
+          deactivation: open.providers.get(cloud.name)?.deactivate
+            ? { now: now.getTime(), afterMs: retiredWindow(topology.lifecycle) }
+            : undefined,
         });
         const next = [
           ...planSteps(plan, cloud.name, region, image, osName),
           ...(decision.promote ? [`lifecycle promotes ${decision.promote.name}`] : []),
           ...(decision.outdated.length ? [`lifecycle marks ${decision.outdated.length} outdated`] : []),
           ...(decision.wouldRemove.length ? [`lifecycle --delete removes ${decision.wouldRemove.length}`] : []),
+          ...(decision.wouldDeactivate.length ? [`lifecycle --delete deactivates ${decision.wouldDeactivate.length} (retired)`] : []),
           ...(!config && !retired.has(image) ? [`kept: add "${image}" to lifecycle.retired to remove its images`] : []),
         ];
         lines.push({

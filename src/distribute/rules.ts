@@ -221,6 +221,6 @@ export interface StepFailure {
   region: string;
   /** The image's name; empty for a failed inventory. */
   name: string;
-  step: 'inventory' | 'copy' | 'tag' | 'share' | 'deprecate' | 'remove' | 'usage';
+  step: 'inventory' | 'copy' | 'tag' | 'share' | 'deprecate' | 'deactivate' | 'remove' | 'usage';
   message: string;
 }

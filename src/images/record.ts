@@ -26,6 +26,8 @@ export interface ImageRecord {
   /** ISO 8601. */
   createdAt: string;
   source?: string;
+  /** When the image was deactivated because its line is retired (ISO 8601; tag ib-retired-at). */
+  retiredAt?: string;
   /**
    * What the image was built from in full (plan/inputs.ts ImageInputs), where
    * the store can keep more than tags (the local store's metadata.json).

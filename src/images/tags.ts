@@ -22,6 +22,8 @@ export const TAGS = {
   replacement: 'ib-replacement',
   /** When an outdated image was deprecated (where the cloud has no native field for it). */
   deprecatedAt: 'ib-deprecated-at',
+  /** When an image of a retired line was deactivated (unbootable); lifecycle deletes it delete_retired_after later. */
+  retiredAt: 'ib-retired-at',
   /** The accounts an image is shared with (local store). */
   sharedWith: 'ib-shared-with',
   /**
@@ -169,6 +171,7 @@ export function fromTags(
     channel: channel === 'gold' || channel === 'outdated' ? channel : 'candidate',
     verified: verified === 'passed' || verified === 'failed' ? verified : 'unverified',
     source: tags[TAGS.source],
+    ...(tags[TAGS.retiredAt] ? { retiredAt: tags[TAGS.retiredAt] } : {}),
     tags,
   };
 }

@@ -21,13 +21,22 @@
  *   image of them is a removal candidate: retiring a line means removing it.
  *   Its gold and newest images are not protected, since nothing is current
  *   there any more (the topology refuses a retired recipe that instances use).
+ * - Where the provider can deactivate (`deactivation` given: OpenStack), a
+ *   retired line's candidate is deactivated first (no new server boots from
+ *   it; its `retiredAt` records when) and removed only once it has been
+ *   retired for `delete_retired_after`; until then it is kept (reason
+ *   `retiring`, with the time it will be deleted). One whose `retiredAt` is
+ *   missing or no ISO 8601 time is deactivated (again), which starts the
+ *   window. `never`: deactivated, never deleted. Elsewhere retired images are
+ *   removed at once, and live lines' removals never wait.
  * - Never removed: an image in use, a pending image (a copy or build under
  *   way), and, in live lines, the gold and the newest `keep`.
  * - An image whose `createdAt` is missing or not an ISO 8601 time (e.g.
  *   "1717236000000") has no place in the order: it is kept (reason
  *   `undated`), never gold, never outdated, never counted in `keep`, in live
  *   and retired lines alike. Its age is unknown, so it is left as it is.
- * - Nothing is removed without `delete`: the candidates are reported instead.
+ * - Nothing is removed or deactivated without `delete`: the candidates are
+ *   reported instead.
  */
 import type { Channel, ImageState, Verdict } from '../images/index.js';
 
@@ -41,6 +50,8 @@ export interface LifecycleRecord {
   verified: Verdict;
   /** ISO 8601; anything else (or nothing) makes the image `undated`. */
   createdAt: string;
+  /** When a retired image was deactivated (ISO 8601; tag ib-retired-at), where the provider deactivates. */
+  retiredAt?: string;
 }
 
 export interface DecideInput<R extends LifecycleRecord = LifecycleRecord> {
@@ -57,9 +68,16 @@ export interface DecideInput<R extends LifecycleRecord = LifecycleRecord> {
   inUse: ReadonlySet<string>;
   /** Remove for real (input delete: true); otherwise removals are only reported. */
   delete: boolean;
+  /**
+   * The provider can deactivate an image before deleting it: retired lines
+   * are deactivated first and deleted `afterMs` (lifecycle.delete_retired_after;
+   * Infinity: never) after `retiredAt`, both in milliseconds since the epoch
+   * for `now`. Undefined: retired images are removed at once.
+   */
+  deactivation?: { now: number; afterMs: number };
 }
 
-export type KeepReason = 'gold' | 'newest' | 'in-use' | 'pending' | 'undated';
+export type KeepReason = 'gold' | 'newest' | 'in-use' | 'pending' | 'undated' | 'retiring';
 export type RemoveReason = 'beyond-keep' | 'retired';
 /** Why an image of the current fingerprint is not gold: its verdict. */
 export type HoldReason = 'unverified' | 'failed';
@@ -73,6 +91,13 @@ export const HELD_BECAUSE: Record<HoldReason, string> = {
 export interface Kept<R> {
   record: R;
   reason: KeepReason;
+  /** `retiring`: when it will be deleted (ISO 8601); undefined: never (delete_retired_after: never). */
+  deleteAt?: string;
+}
+/** A retired image to deactivate now, and when it will be deleted (undefined: never). */
+export interface Retiring<R> {
+  record: R;
+  deleteAt?: string;
 }
 export interface Removal<R> {
   record: R;
@@ -94,6 +119,10 @@ export interface Decision<R extends LifecycleRecord = LifecycleRecord> {
   remove: Removal<R>[];
   /** What would be removed with delete: true. */
   wouldRemove: Removal<R>[];
+  /** Retired images to deactivate now (only with delete), deleted after the window. */
+  deactivate: Retiring<R>[];
+  /** What would be deactivated with delete: true. */
+  wouldDeactivate: Retiring<R>[];
   /** Every other image, with the reason it stays. */
   kept: Kept<R>[];
   /** Images of the current fingerprint that their verdict keeps from being gold (newest first; see the rules above). */
@@ -171,12 +200,29 @@ export function decide<R extends LifecycleRecord>(input: DecideInput<R>): Decisi
         .filter((r) => r.id !== gold?.id && r.fingerprint === input.currentFingerprint && r.state === 'available')
         .map((record): Held<R> => ({ record, reason: record.verified === 'failed' ? 'failed' : 'unverified' }));
 
-  const decision: Decision<R> = { gold, promote, outdated, remove: [], wouldRemove: [], kept: [], held };
+  const decision: Decision<R> = {
+    gold,
+    promote,
+    outdated,
+    remove: [],
+    wouldRemove: [],
+    deactivate: [],
+    wouldDeactivate: [],
+    kept: [],
+    held,
+  };
   ordered.forEach((record, index) => {
     const reason = keepReason(record, index, keep, gold, input);
     if (reason) {
       decision.kept.push({ record, reason });
       return;
+    }
+    if (input.retired && input.deactivation) {
+      const step = retiring(record, input.deactivation);
+      if (step.kind === 'deactivate')
+        (input.delete ? decision.deactivate : decision.wouldDeactivate).push({ record, deleteAt: step.deleteAt });
+      if (step.kind === 'keep') decision.kept.push({ record, reason: 'retiring', deleteAt: step.deleteAt });
+      if (step.kind !== 'remove') return;
     }
     const removal: Removal<R> = { record, reason: input.retired ? 'retired' : 'beyond-keep' };
     (input.delete ? decision.remove : decision.wouldRemove).push(removal);
@@ -199,9 +245,25 @@ function keepReason<R extends LifecycleRecord>(
   return undefined;
 }
 
-/** The images a decision would remove: the ones whose usage must be checked before deciding again. */
+/**
+ * What becomes of a retired image where the provider deactivates: not
+ * retired yet (no valid `retiredAt`) -> deactivate; retired for the window
+ * -> remove; else keep until then.
+ */
+function retiring(
+  record: LifecycleRecord,
+  { now, afterMs }: { now: number; afterMs: number },
+): { kind: 'deactivate' | 'keep' | 'remove'; deleteAt?: string } {
+  const at = (from: number) => (Number.isFinite(afterMs) ? new Date(from + afterMs).toISOString() : undefined);
+  const since = createdTime(record.retiredAt);
+  if (since === undefined) return { kind: 'deactivate', deleteAt: at(now) };
+  if (Number.isFinite(afterMs) && now - since >= afterMs) return { kind: 'remove' };
+  return { kind: 'keep', deleteAt: at(since) };
+}
+
+/** The images a decision would remove or deactivate: the ones whose usage must be checked before deciding again. */
 export function removalCandidates<R extends LifecycleRecord>(decision: Decision<R>): R[] {
-  return [...decision.remove, ...decision.wouldRemove].map((r) => r.record);
+  return [...decision.remove, ...decision.wouldRemove, ...decision.deactivate, ...decision.wouldDeactivate].map((r) => r.record);
 }
 
 function uniqueById<R extends LifecycleRecord>(records: R[]): R[] {

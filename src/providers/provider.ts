@@ -71,6 +71,13 @@ export interface Provider {
   deprecate(image: ImageRecord, options?: DeprecateOptions): Promise<void>;
   /** Delete the image (and its snapshots); resolves when it is gone. */
   remove(image: ImageRecord): Promise<void>;
+  /**
+   * Makes the image unbootable for new servers and records `at` as when (tag
+   * ib-retired-at; the inventory reads it back as `retiredAt`), so a retired
+   * line is deleted only after lifecycle.delete_retired_after. One already
+   * unbootable just gets the time. Without it, retired images are removed at once.
+   */
+  deactivate?(image: ImageRecord, at: Date): Promise<void>;
   inUse(image: ImageRecord): Promise<Usage>;
   /** Where two runs could change the same images at once (local: one store), takes a lock for `command`; resolves to its release. */
   lock?(command: string): Promise<() => Promise<void>>;

@@ -1,6 +1,7 @@
 /**
  * lifecycle as a job summary and as terminal text: promotions, outdated,
- * removals, kept, images held back from gold (and why), drift. A real run counts and lists what was done (a step
+ * retired images deactivated (and when they will be deleted), removals,
+ * kept, images held back from gold (and why), drift. A real run counts and lists what was done (a step
  * that failed, or was not tried because an earlier one failed, is listed
  * apart); a dry run says what would be done.
  */
@@ -9,11 +10,12 @@ import type { LineDecision } from '../lifecycle/lines.js';
 import { HELD_BECAUSE } from '../lifecycle/decide.js';
 import type { DriftRow } from '../lifecycle/drift.js';
 import type { ImageRecord } from '../images/index.js';
+import { DELETE_RETIRED_AFTER } from '../topology/duration.js';
 import { driftMarkdown, driftText } from './drift.js';
 import { count, markdownTable, textTable, type Row } from './table.js';
 
 /** A step lifecycle plans for an image. */
-export type PlannedStep = 'promote' | 'outdated' | 'remove';
+export type PlannedStep = 'promote' | 'outdated' | 'deactivate' | 'remove';
 
 /** Names one planned step, for AppliedSteps.done. */
 export const doneKey = (step: PlannedStep, cloud: string, record: Pick<ImageRecord, 'region' | 'id'>): string =>
@@ -24,6 +26,8 @@ export interface AppliedSteps {
   promoted: number;
   outdated: number;
   removed: number;
+  /** Retired images deactivated (deleted after delete_retired_after). */
+  deactivated?: number;
   done: ReadonlySet<string>;
 }
 
@@ -31,6 +35,8 @@ export interface LifecycleReport {
   dryRun: boolean;
   delete: boolean;
   keep: number;
+  /** lifecycle.delete_retired_after as written (or its default). */
+  deleteRetiredAfter?: string;
   lines: LineDecision[];
   failures: StepFailure[];
   drift: DriftRow[];
@@ -46,6 +52,7 @@ function planned(r: LifecycleReport): { line: LineDecision; step: PlannedStep; r
   return r.lines.flatMap((line) => [
     ...(line.decision.promote ? [{ line, step: 'promote' as const, record: line.decision.promote }] : []),
     ...line.decision.outdated.map((record) => ({ line, step: 'outdated' as const, record })),
+    ...line.decision.deactivate.map((x) => ({ line, step: 'deactivate' as const, record: x.record })),
     ...line.decision.remove.map((x) => ({ line, step: 'remove' as const, record: x.record })),
   ]);
 }
@@ -63,10 +70,18 @@ export function lifecycleHeadline(r: LifecycleReport): string {
   const would = r.lines.reduce((sum, l) => sum + l.decision.wouldRemove.length, 0);
   const mode = r.dryRun ? 'dry run, nothing changed: would be ' : '';
   const removal = r.delete ? `${count(removed, 'image')} removed` : `${count(would, 'image')} to remove (delete is off: nothing removed)`;
+  const deactivated = r.dryRun ? n('deactivate') : (r.applied.deactivated ?? 0);
+  const wouldDeactivate = r.lines.reduce((sum, l) => sum + l.decision.wouldDeactivate.length, 0);
+  const retiring =
+    deactivated > 0
+      ? `, ${count(deactivated, 'retired image')} deactivated`
+      : wouldDeactivate > 0
+        ? `, ${count(wouldDeactivate, 'retired image')} to deactivate`
+        : '';
   const notDone = notDoneRows(r).length;
   const held = heldRows(r).length;
   return (
-    `${mode}${count(promoted, 'promotion')}, ${outdated} outdated, ${removal}; ${count(r.lines.length, 'line location')}` +
+    `${mode}${count(promoted, 'promotion')}, ${outdated} outdated, ${removal}${retiring}; ${count(r.lines.length, 'line location')}` +
     (held > 0 ? `, ${count(held, 'image')} held back from gold` : '') +
     (r.failures.length > 0 ? `, ${count(r.failures.length, 'failure')}` : '') +
     (notDone > 0 ? `, ${count(notDone, 'planned step')} not done` : '')
@@ -107,6 +122,21 @@ const removeRows = (r: LifecycleReport): Row[] =>
     ].map((x) => [...line(l), `${x.record.name} (${x.record.id})`, x.record.createdAt, x.record.channel, x.reason, x.action]),
   );
 
+const RETIRED_HEADER = ['cloud', 'regions', 'image', 'os', 'image name', 'created', 'action', 'deleted from'];
+/** Retired images deactivated now or waiting out the window, with when they will be deleted. */
+const retiredRows = (r: LifecycleReport): Row[] =>
+  r.lines.flatMap((l) =>
+    [
+      ...l.decision.deactivate
+        .filter((x) => counted(r, 'deactivate', l, x.record))
+        .map((x) => ({ ...x, action: r.dryRun ? 'would deactivate' : 'deactivated' })),
+      ...l.decision.wouldDeactivate.map((x) => ({ ...x, action: 'would deactivate with delete: true' })),
+      ...l.decision.kept
+        .filter((k) => k.reason === 'retiring')
+        .map((k) => ({ ...k, action: `deactivated since ${k.record.retiredAt}, kept` })),
+    ].map((x) => [...line(l), `${x.record.name} (${x.record.id})`, x.record.createdAt, x.action, x.deleteAt ?? 'never']),
+  );
+
 const KEPT_HEADER = ['cloud', 'regions', 'image', 'os', 'gold', 'newest', 'in use', 'pending'];
 const keptRows = (r: LifecycleReport): Row[] =>
   r.lines.map((l) => {
@@ -130,9 +160,19 @@ const heldRows = (r: LifecycleReport): Row[] =>
     ]),
   );
 
-const STEP_TEXT: Record<PlannedStep, string> = { promote: 'promote to gold', outdated: 'mark outdated', remove: 'remove' };
+const STEP_TEXT: Record<PlannedStep, string> = {
+  promote: 'promote to gold',
+  outdated: 'mark outdated',
+  deactivate: 'deactivate',
+  remove: 'remove',
+};
 /** The failure behind a step: promoting and marking outdated are tags (outdated also a deprecation). */
-const FAILED_AS: Record<PlannedStep, StepFailure['step'][]> = { promote: ['tag'], outdated: ['tag', 'deprecate'], remove: ['remove'] };
+const FAILED_AS: Record<PlannedStep, StepFailure['step'][]> = {
+  promote: ['tag'],
+  outdated: ['tag', 'deprecate'],
+  deactivate: ['deactivate'],
+  remove: ['remove'],
+};
 
 const NOT_DONE_HEADER = ['cloud', 'regions', 'image', 'os', 'step', 'image name', 'why'];
 /** Planned steps of a real run that did not happen: failed (see Failures), or not tried after an earlier failure. */
@@ -162,6 +202,11 @@ function sections(r: LifecycleReport, table: (h: string[], rows: Row[]) => strin
     r.dryRun ? 'Would mark outdated (deprecate, naming the replacement)' : 'Marked outdated (deprecated, replacement named)',
     OUTDATED_HEADER,
     outdatedRows(r),
+  );
+  add(
+    `Retired images: deactivated first, deleted after delete_retired_after (${r.deleteRetiredAfter ?? DELETE_RETIRED_AFTER})`,
+    RETIRED_HEADER,
+    retiredRows(r),
   );
   add(`Removals (keep ${r.keep} per line and region; retired lines entirely)`, REMOVE_HEADER, removeRows(r));
   add('Held back (not promoted)', HELD_HEADER, heldRows(r));

@@ -155,6 +155,12 @@ export interface Lifecycle {
   retired: string[];
   /** The default of every recipe's rebuild_after. */
   rebuild_after?: string;
+  /**
+   * How long a retired line's images stay deactivated (unbootable) before
+   * they are deleted, where the cloud can deactivate (OpenStack); unset: 7d
+   * (duration.ts retiredWindow); `never`: deactivated, never deleted.
+   */
+  delete_retired_after?: string;
 }
 
 export interface Topology {

@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { PROVIDERS } from './model.js';
 import { glanceProperties } from './glance-properties.js';
 import { verifySetting } from './verify-setting.js';
-import { durationSchema } from './duration.js';
+import { durationSchema, retiredWindowSchema } from './duration.js';
 
 /** Cloud names go into image names, so they are short lowercase DNS labels. */
 export const CLOUD_NAME = /^[a-z][a-z0-9-]{0,30}$/;
@@ -265,6 +265,8 @@ export const lifecycleSchema = z.strictObject({
   retired: z.array(text).default([]),
   /** The default of every recipe's rebuild_after (none: images are rebuilt only when something changed). */
   rebuild_after: durationSchema.optional(),
+  /** How long a retired line's images stay deactivated before they are deleted (default 7d; `never`: never deleted). */
+  delete_retired_after: retiredWindowSchema.optional(),
 });
 
 export const topologySchema = z.strictObject({

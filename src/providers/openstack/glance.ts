@@ -4,8 +4,11 @@
  * queued; the upload (`PUT /file`) 204; list pages carry `next` while a page
  * is full (the last page may be empty); PATCH needs the JSON-patch media
  * type, is atomic, and takes only string values for custom properties; a
- * member POST answers 200; deactivate/reactivate 204 and are idempotent;
- * DELETE 204, and 403 when the image is protected.
+ * member POST answers 200; deactivate/reactivate 204 and are idempotent
+ * (403 on a queued image; a protected one is deactivated); a deactivated
+ * image stays in its owner's list (a member-role user, owner and property
+ * filters) and its properties can still be patched; DELETE 204, and 403
+ * when the image is protected.
  */
 import { call, type CallSite } from './http.js';
 

@@ -3,12 +3,14 @@
  * regions whose catalog has an image endpoint, with plain fetch (no typed
  * OpenStack client is maintained on npm). Our tags are image properties;
  * channels too. Deprecation hides the image (os_hidden) and records when and
- * by what it was replaced; removal deactivates, then deletes, and never
- * touches a protected image. Sharing adds image members (project ids), and
- * `public` makes the image community-visible (publishing to everyone needs
- * an admin). With `naming: gold-prefix` the gold image is named
- * "GOLD <name>" and the one it replaces "Outdated <name>", as NREC's
- * himlarcli does.
+ * by what it was replaced. A retired line's image is deactivated first (no
+ * new server boots from it) with the time recorded (ib-retired-at), and
+ * lifecycle deletes it after lifecycle.delete_retired_after; removal
+ * deactivates, then deletes. Neither touches a protected image. Sharing
+ * adds image members (project ids), and `public` makes the image
+ * community-visible (publishing to everyone needs an admin). With
+ * `naming: gold-prefix` the gold image is named "GOLD <name>" and the one it
+ * replaces "Outdated <name>", as NREC's himlarcli does.
  */
 import type { Cloud, OpenStackSource, ProviderSource } from '../../topology/model.js';
 import type { CopyOptions, DeprecateOptions, Provider, ProviderContext, ShareOptions, Usage } from '../provider.js';
@@ -187,20 +189,36 @@ export class OpenStackProvider implements Provider {
     if (current.name !== name) await glance.patch(image.id, [{ op: 'replace', path: '/name', value: name }]);
   }
 
+  /**
+   * Deactivates the image (no new server boots from it; Glance keeps it, and
+   * lists it to its owner) and records `at` in ib-retired-at; one already
+   * deactivated only gets the time. A protected image is refused: it would
+   * never be deleted after the window.
+   */
+  async deactivate(image: ImageRecord, at: Date): Promise<void> {
+    const glance = await this.glance(image.region);
+    const current = await this.current(glance, image);
+    if (current.protected) throw this.isProtected(image, current.name, 'deactivated or deleted', 'deactivate image');
+    if (current.status === 'active') await glance.deactivate(image.id);
+    await glance.patch(image.id, [{ op: 'add', path: `/${pointer(TAGS.retiredAt)}`, value: at.toISOString() }]);
+  }
+
   /** Deactivates the image (no new server boots from it), then deletes it; a protected image is refused, one already gone is done. */
   async remove(image: ImageRecord): Promise<void> {
     const glance = await this.glance(image.region);
     const current = await glance.get(image.id);
     if (!current) return;
-    if (current.protected) {
-      throw new ProviderError(
-        `openstack cloud "${this.cloud.name}" region ${image.region}: image ${image.id} (${current.name}) is protected, so it is never deleted; ` +
-          'unset protected on it (openstack image set --unprotected) if it should go',
-        { cloud: this.cloud.name, operation: 'delete image', region: image.region, kind: 'permission', code: 'protected' },
-      );
-    }
+    if (current.protected) throw this.isProtected(image, current.name, 'deleted', 'delete image');
     if (current.status === 'active') await glance.deactivate(image.id);
     await glance.remove(image.id);
+  }
+
+  private isProtected(image: ImageRecord, name: string | null, never: string, operation: string): ProviderError {
+    return new ProviderError(
+      `openstack cloud "${this.cloud.name}" region ${image.region}: image ${image.id} (${name}) is protected, so it is never ${never}; ` +
+        'unset protected on it (openstack image set --unprotected) if it should go',
+      { cloud: this.cloud.name, operation, region: image.region, kind: 'permission', code: 'protected' },
+    );
   }
 
   async inUse(image: ImageRecord): Promise<Usage> {

@@ -22,8 +22,10 @@ export function propertiesOf(image: GlanceImage): Record<string, string> {
 /**
  * queued, saving, uploading, importing -> pending; active -> available, or
  * deprecated when hidden (os_hidden, how this tool deprecates);
- * deactivated -> deprecated; killed -> failed; deleted and pending_delete
- * are on their way out: undefined, left out of the inventory.
+ * deactivated -> deprecated (a retired image waiting out
+ * delete_retired_after: its ib-retired-at property becomes the record's
+ * `retiredAt`); killed -> failed; deleted and pending_delete are on their
+ * way out: undefined, left out of the inventory.
  */
 export function imageState(image: GlanceImage): ImageState | undefined {
   switch (image.status) {
