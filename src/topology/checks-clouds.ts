@@ -9,19 +9,19 @@ import { asList, asMap, asName, has, type RawMap, type Report } from './raw.js';
 import { AWS_ACCOUNT } from './schema.js';
 import { didYouMean } from './suggest.js';
 
-/** Fields that only make sense for one provider. */
-const OWNER: Record<string, ProviderName> = {
-  account: 'aws',
-  kms_key_id: 'aws',
-  kms_key_ids: 'aws',
-  project: 'gcp',
-  zone: 'gcp',
-  subscription: 'azure',
-  resource_group: 'azure',
-  gallery: 'azure',
-  store: 'local',
-  cloud: 'openstack',
-  naming: 'openstack',
+/** Fields only some providers read (`store`: openstack builds locally and caches its base images there too). */
+const OWNER: Record<string, ProviderName[]> = {
+  account: ['aws'],
+  kms_key_id: ['aws'],
+  kms_key_ids: ['aws'],
+  project: ['gcp'],
+  zone: ['gcp'],
+  subscription: ['azure'],
+  resource_group: ['azure'],
+  gallery: ['azure'],
+  store: ['local', 'openstack'],
+  cloud: ['openstack'],
+  naming: ['openstack'],
 };
 
 /** Fields a provider cannot work without, with what to write. */
@@ -95,8 +95,9 @@ function checkCloud(cloud: RawMap, i: number, name: string, ctx: Context): void 
       if (!has(cloud, field)) report(['clouds', i], `${provider} cloud "${name}" needs "${field}"`, hint);
     }
     for (const field of Object.keys(cloud)) {
-      const owner = OWNER[field];
-      if (owner && owner !== provider) {
+      const owners = OWNER[field];
+      if (owners && !owners.includes(provider)) {
+        const owner = owners.join(' and ');
         report(['clouds', i, field], `"${field}" is for ${owner} clouds, but cloud "${name}" is ${provider}`, 'remove it', 'key');
       }
     }

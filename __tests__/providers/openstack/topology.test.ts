@@ -61,6 +61,26 @@ describe('openstack topology', () => {
     expect(image.name).toMatch(/^ib-base-debian12-[0-9a-f]{16}$/);
   });
 
+  it('takes a store, where its local builds cache their base images, and refuses it on a cloud of another provider', async () => {
+    const topology = await loadTopology(topologyFile('{ suite: bookworm }', '    cloud: nrec\n    store: /var/cache/images\n'));
+    expect(topology.clouds[0]).toMatchObject({ provider: 'openstack', store: '/var/cache/images' });
+    const aws = writeTree({
+      'topology.yml': `version: 1
+images:
+  base: { playbooks: [playbooks/provision.yml] }
+sources:
+  debian12: { aws: { ami: ami-0123456789abcdef0 } }
+clouds:
+  - name: prod
+    provider: aws
+    store: /var/cache/images
+    regions: { us-east-1: { instances: [ { name: n1, image: base, os: debian12 } ] } }
+`,
+      'playbooks/provision.yml': '- name: Play\n  hosts: all\n  tasks: []\n',
+    });
+    expect(await failure(path.join(aws, 'topology.yml'))).toMatch(/"store" is for local and openstack clouds, but cloud "prod" is aws/);
+  });
+
   it('keeps property values as text, as Glance stores them, whatever YAML read', async () => {
     const topology = await loadTopology(
       topologyFile('{ suite: bookworm, properties: { hw_vif_multiqueue_enabled: true, hw_video_ram: 64 } }'),
