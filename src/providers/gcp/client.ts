@@ -9,10 +9,11 @@
  * handed to the mask hook first; otherwise Application Default Credentials,
  * which read GOOGLE_APPLICATION_CREDENTIALS (the external_account file that
  * google-github-actions/auth writes for workload identity federation).
+ * The client classes and their gax instance come from sdk.ts (what they load).
  */
-import { DisksClient, GlobalOperationsClient, ImagesClient, InstanceTemplatesClient } from '@google-cloud/compute';
 import { GoogleAuth, OAuth2Client } from 'google-auth-library';
 import { formatMs, timeouts, type Timeouts } from '../retry.js';
+import { DisksClient, GlobalOperationsClient, ImagesClient, InstanceTemplatesClient, computeGax } from './sdk.js';
 
 export const ENDPOINT_ENV = 'IMAGE_BUILDER_GCP_ENDPOINT';
 
@@ -158,7 +159,7 @@ export class GcpClients {
       options.auth = withDeadlines(auth, deadlines);
     }
     this.options = options;
-    this.images = new ImagesClient({ ...options });
+    this.images = new ImagesClient({ ...options }, computeGax);
   }
 
   /**
@@ -182,15 +183,15 @@ export class GcpClients {
   }
 
   get operations(): GlobalOperationsClient {
-    return (this.operationsClient ??= new GlobalOperationsClient({ ...this.options }));
+    return (this.operationsClient ??= new GlobalOperationsClient({ ...this.options }, computeGax));
   }
 
   get disks(): DisksClient {
-    return (this.disksClient ??= new DisksClient({ ...this.options }));
+    return (this.disksClient ??= new DisksClient({ ...this.options }, computeGax));
   }
 
   get templates(): InstanceTemplatesClient {
-    return (this.templatesClient ??= new InstanceTemplatesClient({ ...this.options }));
+    return (this.templatesClient ??= new InstanceTemplatesClient({ ...this.options }, computeGax));
   }
 
   async close(): Promise<void> {

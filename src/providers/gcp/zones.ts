@@ -18,13 +18,13 @@
  * The ZonesClient shares the images client's auth (and so its token and
  * deadlines) and endpoint; it is closed after its one call.
  */
-import { ZonesClient } from '@google-cloud/compute';
 import type { Provider, ProviderContext } from '../provider.js';
 import { realSleep, withRetry } from '../../util/retry.js';
 import { RETRY_POLICY, retryDelay } from '../retry.js';
 import { ENDPOINT_ENV, parseEndpoint } from './client.js';
 import { describeGcpError, failureKind, parseGcpError, retryableGcp } from './errors.js';
 import { GcpProvider } from './index.js';
+import { ZonesClient, computeGax } from './sdk.js';
 
 /** Per run: one zones.list per endpoint, project and region, shared by concurrent callers. */
 const chosen = new Map<string, Promise<string>>();
@@ -55,7 +55,7 @@ export function buildZone(provider: GcpProvider, region: string, context: Provid
 
 async function listUpZones(provider: GcpProvider, region: string, context: ProviderContext): Promise<string> {
   const env = context.env ?? process.env;
-  const client = new ZonesClient({ fallback: true, ...parseEndpoint(env[ENDPOINT_ENV]), auth: provider.clients.images.auth });
+  const client = new ZonesClient({ fallback: true, ...parseEndpoint(env[ENDPOINT_ENV]), auth: provider.clients.images.auth }, computeGax);
   const where = { cloud: provider.cloud.name, project: provider.project, operation: 'zones.list', region };
   try {
     const names: string[] = [];
