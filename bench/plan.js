@@ -1,6 +1,10 @@
 /**
  * The plan benchmark, all measured in one run so the ratios compare like
  * with like:
+ *   0. Scale: 10 and 1,000 images, each needed in 20 AWS regions, against an
+ *      EC2 fake (50 ms per request) holding as many AMIs of the topology per
+ *      region as there are images; planned in turns, 5 runs each: medians,
+ *      spread, and the ratio large / small (bench/lib/plan-scale.js).
  *   1. 1,000 images over 20 (cloud, region) pairs against the EC2 and Compute
  *      fakes (50 ms per request) and a local store: plan wall time with the
  *      regions queried concurrently (and one at a time, for comparison); list
@@ -11,7 +15,8 @@
  *      chunks each loads, and the size of dist/.
  *
  *   npx tsc -p tsconfig.test.json --outDir lib && npm run build && node bench/plan.js
- *   (BENCH_QUICK=1: smaller sizes, for a smoke run; BENCH_SKIP_COLD=1: no bundle)
+ *   (BENCH_QUICK=1: smaller sizes, for a smoke run; BENCH_SKIP_COLD=1: no bundle;
+ *   BENCH_PLAN_SCALE_ONLY=1: part 0 only)
  *
  * `run()` answers every number as one object, and the report as `text`.
  */
@@ -22,6 +27,7 @@ import os from 'node:os';
 import { ROOT, staleWarning } from './lib/compiled.js';
 import { runMulticloud } from './lib/multicloud.js';
 import { runLocalScale } from './lib/local-scale.js';
+import { runPlanScale } from './lib/plan-scale.js';
 import { format as formatColdStart, run as runColdStart } from './cold-start.js';
 import { ms, ratio, table } from './lib/stats.js';
 
@@ -30,17 +36,75 @@ export async function run(options = {}) {
   const load = () => os.loadavg().map((l) => Number(l.toFixed(2)));
   const loadBefore = load();
   const skipCold = options.skipCold ?? (process.env.BENCH_SKIP_COLD === '1' || !existsSync(path.join(ROOT, 'dist/index.js')));
-  const multicloud = await runMulticloud({ images: quick ? 200 : 1000, latencyMs: 50, runs: quick ? 1 : 3 });
-  const local = await runLocalScale({ sizes: quick ? [100, 1000] : [100, 1000, 10000], runs: quick ? 1 : 3 });
-  const coldStart = skipCold ? undefined : await runColdStart({ runs: quick ? 3 : 9 });
+  const scaleOnly = options.scaleOnly ?? process.env.BENCH_PLAN_SCALE_ONLY === '1';
+  const scale = await runPlanScale({ sizes: [10, 1000], latencyMs: 50, runs: quick ? 3 : 5 });
+  const multicloud = scaleOnly ? undefined : await runMulticloud({ images: quick ? 200 : 1000, latencyMs: 50, runs: quick ? 1 : 3 });
+  const local = scaleOnly ? undefined : await runLocalScale({ sizes: quick ? [100, 1000] : [100, 1000, 10000], runs: quick ? 1 : 3 });
+  const coldStart = skipCold || scaleOnly ? undefined : await runColdStart({ runs: quick ? 3 : 9 });
   const result = {
     machine: { cpus: os.cpus().length, loadBefore, loadAfter: load(), node: process.version },
     warning: staleWarning(),
+    scale,
     multicloud,
     local,
     coldStart,
   };
   return { ...result, text: format(result) };
+}
+
+function printScale(s, say) {
+  say(`\n== Plan at scale: N images, each needed in ${s.regions} AWS regions, EC2 fake answering after ${s.latencyMs} ms a request`);
+  say('   every region holds N AMIs of the topology (every 10th recipe only an older fingerprint: a build and its copies;');
+  say('   every 7th an older one in the last region: a copy); sizes planned in turns, each in its own process, after one warm-up plan;');
+  say("   CPU: the planner's process during runPlan; fake CPU: the fakes' process answering (a real cloud's, not ours)");
+  const spread = (x) => `${ms(x.median)} (${ms(x.min)}-${ms(x.max)})`;
+  say(
+    table(
+      [
+        'images',
+        'AMIs per region',
+        'first plan',
+        `wall, median of ${s.runs} (min-max)`,
+        'CPU',
+        'fake CPU',
+        'inventory span',
+        'runs',
+        'builds',
+        'copies',
+        'DescribeImages (other)',
+      ],
+      s.sizes.map((z) => {
+        const last = z.samples.at(-1);
+        return [
+          z.images,
+          z.perRegion,
+          ms(z.firstMs),
+          spread(z.wall),
+          spread(z.cpu),
+          ms(z.fakeCpu.median),
+          spread(z.inventorySpan),
+          z.samples.map((x) => ms(x.wallMs)).join(' / '),
+          last.builds,
+          last.copies,
+          `${last.describeImages} (+${last.otherCalls})`,
+        ];
+      }),
+    ),
+  );
+  const [small, large] = [s.sizes[0], s.sizes.at(-1)];
+  say(
+    `large / small (${large.images} / ${small.images} images), wall medians: ${ratio(large.wall.median, small.wall.median)} ` +
+      `(fastest large / slowest small ${ratio(large.wall.min, small.wall.max)}, slowest large / fastest small ${ratio(large.wall.max, small.wall.min)}); ` +
+      `CPU medians: ${ratio(large.cpu.median, small.cpu.median)}; target <= 2.00x (wall)`,
+  );
+  say('   each step of one more plan on its own, wall / CPU:');
+  const steps = ['load', 'fingerprint', 'inventory', 'planner', 'report'];
+  say(
+    table(
+      ['images', ...steps.map((p) => (p === 'load' ? 'load topology' : p))],
+      s.sizes.map((z) => [z.images, ...steps.map((p) => `${ms(z.phases[p].wallMs)} / ${ms(z.phases[p].cpuMs)}`)]),
+    ),
+  );
 }
 
 function printMulticloud(m, say) {
@@ -168,10 +232,11 @@ export function format(result) {
     `node ${m.node}, ${m.cpus} CPUs, load average before ${m.loadBefore.join(' ')}, after ${m.loadAfter.join(' ')} (other work on the machine skews times)`,
   );
   if (result.warning) say(result.warning);
-  printMulticloud(result.multicloud, say);
-  printLocal(result.local, say);
+  printScale(result.scale, say);
+  if (result.multicloud) printMulticloud(result.multicloud, say);
+  if (result.local) printLocal(result.local, say);
   if (result.coldStart) say(formatColdStart(result.coldStart));
-  else say('\n(cold start skipped: no dist/index.js, or BENCH_SKIP_COLD=1)');
+  else say('\n(cold start skipped: no dist/index.js, BENCH_SKIP_COLD=1 or BENCH_PLAN_SCALE_ONLY=1)');
   return out.join('\n');
 }
 

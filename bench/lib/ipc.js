@@ -1,8 +1,8 @@
 /** A forked helper process and a request/answer over its IPC channel. */
 import { fork } from 'node:child_process';
 
-export function forkHelper(file, args = []) {
-  const child = fork(file, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+export function forkHelper(file, args = [], execArgv = process.execArgv) {
+  const child = fork(file, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
   const ask = (message, answerType) => new Promise((resolve, reject) => {
     const onMessage = (reply) => {
       if (reply.type !== answerType && reply.type !== 'error') return;

@@ -44,6 +44,17 @@ async function seedStore(size) {
 }
 
 export async function runLocalScale({ sizes = [100, 1000, 10000], runs = 3 } = {}) {
+  // The local source ({ suite: bookworm }) resolves against a Debian mirror: the fakes' process serves one on 127.0.0.1.
+  const fakes = forkHelper(path.join(HERE, 'fake-server.js'));
+  try {
+    const { mirrorUrl } = await fakes.ask({ type: 'start', latencyMs: 0, aws: [], gcp: [] }, 'ready');
+    return await scale(sizes, runs, { IMAGE_BUILDER_DEBIAN_MIRROR: mirrorUrl });
+  } finally {
+    await fakes.close();
+  }
+}
+
+async function scale(sizes, runs, env) {
   const out = [];
   for (const size of sizes) {
     const [{ dir, file, seeded }, seedMs] = await timed(() => seedStore(size));
@@ -52,7 +63,7 @@ export async function runLocalScale({ sizes = [100, 1000, 10000], runs = 3 } = {
       // chunk 0: above 256 builds the plan needs a chunk (the error says so); the matrix is not what is measured.
       const values = { topology: file, 'plan-file': path.join(dir, 'plan.json'), chunk: '0' };
       const n = size >= 10000 ? Math.min(runs, 2) : runs;
-      const { samples, phases } = await worker.ask({ type: 'plan', values, runs: n + 1, phases: true }, 'planned');
+      const { samples, phases } = await worker.ask({ type: 'plan', values, env, runs: n + 1, phases: true }, 'planned');
       const warm = samples.slice(1);
       const planMs = median(warm.map((s) => s.wallMs));
       out.push({

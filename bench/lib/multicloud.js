@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compiled } from './compiled.js';
 import { forkHelper } from './ipc.js';
-import { recipeName, writeTopology } from './topology.js';
+import { DEBIAN, recipeName, writeTopology } from './topology.js';
 import { median } from './stats.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -21,6 +21,12 @@ export const AWS_REGIONS = [
 const GCP_REGIONS = ['europe-west1', 'us-central1'];
 const LOCAL_REGIONS = ['rack1', 'rack2'];
 const ACCOUNT = '123456789012';
+
+/** What the topology's sources (bench/lib/topology.js) resolve to: a plan resolves each (cloud, source) in the cloud's build region. */
+const UPSTREAM = {
+  awsUpstream: [{ region: AWS_REGIONS[0], ownerId: DEBIAN, name: 'debian-12-amd64-20250101-1980', creationDate: '2025-01-01T00:00:00.000Z' }],
+  gcpUpstream: [{ project: 'debian-cloud', family: 'debian-12', name: 'debian-12-bookworm-v20250101', creationTimestamp: '2025-01-01T00:00:00.000Z' }],
+};
 
 /** Recipes per cloud: AWS 60 %, GCP 20 %, local 20 % of `images`. */
 function split(images) {
@@ -78,8 +84,9 @@ export async function runMulticloud({ images = 1000, latencyMs = 50, runs = 3, c
   const fakes = forkHelper(path.join(HERE, 'fake-server.js'));
   const worker = forkHelper(path.join(HERE, 'plan-worker.js'));
   try {
-    const { ec2Url, gcpUrl } = await fakes.ask({ type: 'start', account: ACCOUNT, latencyMs, aws: seeds.aws, gcp: seeds.gcp }, 'ready');
+    const { ec2Url, gcpUrl, mirrorUrl } = await fakes.ask({ type: 'start', account: ACCOUNT, latencyMs, aws: seeds.aws, gcp: seeds.gcp, ...UPSTREAM }, 'ready');
     const env = {
+      IMAGE_BUILDER_DEBIAN_MIRROR: mirrorUrl,
       AWS_ENDPOINT_URL_EC2: ec2Url, AWS_ACCESS_KEY_ID: 'AKIDFAKE', AWS_SECRET_ACCESS_KEY: 'fake-secret', AWS_EC2_METADATA_DISABLED: 'true',
       IMAGE_BUILDER_GCP_ENDPOINT: gcpUrl, HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', NO_PROXY: '127.0.0.1,localhost',
     };

@@ -17,8 +17,11 @@ const PLAYBOOK = `- name: Provision
         state: present
 `;
 
+/** Debian's AWS account, which publishes debian-12-amd64-<date>-<build>. */
+export const DEBIAN = '136693071363';
+
 const SOURCES = {
-  aws: '{ owner: "136693071363", name: "debian-12-amd64-*" }',
+  aws: `{ owner: "${DEBIAN}", name: "debian-12-amd64-*" }`,
   gcp: '{ project: debian-cloud, family: debian-12 }',
   azure: '{ publisher: Debian, offer: debian-12, sku: 12-gen2, version: latest }',
   local: '{ suite: bookworm }',

@@ -29,9 +29,24 @@ export function builtTime(record: Pick<ImageRecord, 'tags' | 'createdAt'>): numb
   return tagTime(record.tags[TAGS.builtAt]) ?? tagTime(record.createdAt);
 }
 
-/** The newer build first: by build time (an unreadable one is older than any), then by name. */
-export function newerBuild(a: ImageRecord, b: ImageRecord): boolean {
-  const [ta, tb] = [builtTime(a) ?? -Infinity, builtTime(b) ?? -Infinity];
+/**
+ * builtTime, worked out once per record: a pass over an inventory compares
+ * each record with the newest so far, so without it every comparison reads
+ * both records' times again.
+ */
+export function builtTimes(): (record: ImageRecord) => number | undefined {
+  const known = new Map<ImageRecord, number | undefined>();
+  return (record) => {
+    if (known.has(record)) return known.get(record);
+    const time = builtTime(record);
+    known.set(record, time);
+    return time;
+  };
+}
+
+/** The newer build first: by build time (an unreadable one is older than any), then by name. `time`: builtTime, or builtTimes() for a pass. */
+export function newerBuild(a: ImageRecord, b: ImageRecord, time: (record: ImageRecord) => number | undefined = builtTime): boolean {
+  const [ta, tb] = [time(a) ?? -Infinity, time(b) ?? -Infinity];
   return ta !== tb ? ta > tb : a.name > b.name;
 }
 
@@ -46,12 +61,13 @@ export const lineKey = (image: string, os: string): string => `${image}\u0000${o
 /** Per line (lineKey), a record of its newest build, whatever its fingerprint; failed images left out. */
 export function newestOfLines(regions: Record<string, ImageRecord[]>): Map<string, ImageRecord> {
   const newest = new Map<string, ImageRecord>();
+  const time = builtTimes();
   for (const records of Object.values(regions)) {
     for (const r of records) {
       if (r.state === 'failed') continue;
       const key = lineKey(r.image, r.os);
       const held = newest.get(key);
-      if (!held || newerBuild(r, held)) newest.set(key, r);
+      if (!held || newerBuild(r, held, time)) newest.set(key, r);
     }
   }
   return newest;

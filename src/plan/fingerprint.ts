@@ -9,7 +9,7 @@ import type { ImageConfig, ProviderName, ProviderSource, Recipe } from '../topol
 import { BUILTIN_PREFIX, builtinName, bundledPlaybooks, playbookPath, rolesPath } from '../topology/builtin.js';
 import { canonicalJson } from '../util/canonical.js';
 import { sha256 } from '../util/hash.js';
-import { playbookFiles } from './playbook-files.js';
+import { playbookFiles, PlaybookReader } from './playbook-files.js';
 
 /** Bumped whenever the generated Packer template or the bundled provisioning changes shape. */
 export const TEMPLATE_VERSION = '1';
@@ -34,12 +34,14 @@ export function fingerprint(input: FingerprintInput): string {
 }
 
 /**
- * Fingerprints image configs, reading and hashing each file once however
- * many images use it, and walking each distinct playbook set once.
+ * Fingerprints image configs, reading, parsing and hashing each file once
+ * however many images use it, and walking each distinct playbook set once.
  */
 export class Fingerprinter {
   private readonly digests = new Map<string, string>();
   private readonly fileSets = new Map<string, Record<string, string>>();
+  /** The playbooks' files as read from disk, shared by every walk (one per distinct playbooks and variables). */
+  private readonly reader = new PlaybookReader();
 
   private readonly bundled: string;
   private readonly rolesPath: string[];
@@ -83,7 +85,7 @@ export class Fingerprinter {
     if (known) return known;
     const absolute = playbooks.map((p) => playbookPath(p, this.baseDir, this.bundled));
     const files: Record<string, string> = {};
-    for (const file of playbookFiles(absolute, variables, this.rolesPath)) {
+    for (const file of playbookFiles(absolute, variables, this.rolesPath, this.reader)) {
       let digest = this.digests.get(file);
       if (digest === undefined) {
         digest = sha256(readFileSync(file));

@@ -21,7 +21,7 @@
  *   (a pending one: the plan still lists the copies it will take).
  */
 import type { ImageRecord, ImageState } from '../images/index.js';
-import { newerBuild } from './built.js';
+import { builtTimes, newerBuild } from './built.js';
 import type { CloudInventory } from './types.js';
 
 /** Per region, fingerprint -> the record that stands for it there. */
@@ -57,11 +57,12 @@ const finished = (r: ImageRecord): boolean => r.state === 'available' || r.state
 /** Fingerprint -> the name of its current build (see the module comment). */
 function currentBuilds(inventory: CloudInventory): Map<string, string> {
   const best = new Map<string, ImageRecord>();
+  const time = builtTimes();
   for (const records of Object.values(inventory.regions)) {
     for (const r of records) {
       if (r.state === 'failed') continue;
       const held = best.get(r.fingerprint);
-      if (!held || (finished(r) !== finished(held) ? finished(r) : newerBuild(r, held))) best.set(r.fingerprint, r);
+      if (!held || (finished(r) !== finished(held) ? finished(r) : newerBuild(r, held, time))) best.set(r.fingerprint, r);
     }
   }
   return new Map([...best].map(([fingerprint, r]) => [fingerprint, r.name]));

@@ -12,9 +12,10 @@
  * the roles named by string values of the recipe's variables, so a user's hook
  * role counts without every role in the folder counting.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { PlaybookError, PlaybookReader } from './playbook-reader.js';
+
+export { PlaybookError, PlaybookReader } from './playbook-reader.js';
 
 const INCLUDE_FILE = new Set(['include_tasks', 'import_tasks', 'include', 'include_vars', 'import_playbook']);
 const INCLUDE_ROLE = new Set(['include_role', 'import_role']);
@@ -22,14 +23,19 @@ const TASK_LISTS = ['tasks', 'pre_tasks', 'post_tasks', 'handlers', 'block', 're
 /** A string that may name a role folder (a templated role name is resolved to these). */
 const ROLE_NAME = /^[A-Za-z0-9_.-]+$/;
 
-export class PlaybookError extends Error {}
-
-export function playbookFiles(playbooks: string[], variables: Record<string, unknown>, rolesPath: string[] = []): string[] {
+/** `reader`: what is read from disk, kept across calls that share it (a fresh one by default). */
+export function playbookFiles(
+  playbooks: string[],
+  variables: Record<string, unknown>,
+  rolesPath: string[] = [],
+  reader: PlaybookReader = new PlaybookReader(),
+): string[] {
   const found = new Set<string>();
   const walker = new Walker(
     found,
     roleNamesIn(variables),
     rolesPath.map((d) => path.resolve(d)),
+    reader,
   );
   for (const p of playbooks) walker.playbook(path.resolve(p));
   return [...found].sort();
@@ -44,13 +50,14 @@ class Walker {
     private readonly found: Set<string>,
     private readonly variableRoleNames: Set<string>,
     private readonly rolesPath: string[],
+    private readonly reader: PlaybookReader,
   ) {}
 
   playbook(file: string): void {
     if (!this.addFile(file)) return;
     const dir = path.dirname(file);
     for (const side of ['group_vars', 'host_vars', 'ansible.cfg']) this.addTree(path.join(dir, side));
-    for (const play of asList(readYaml(file))) {
+    for (const play of asList(this.reader.yaml(file))) {
       if (!isMap(play)) continue;
       for (const [key, value] of Object.entries(play)) {
         const module = shortName(key);
@@ -73,7 +80,7 @@ class Walker {
           if (typeof target === 'string' && !isTemplated(target)) {
             const file = this.taskFile(baseDir, target);
             if (module === 'import_playbook') this.playbook(file);
-            else if (this.addFile(file) && module !== 'include_vars') this.tasks(readYaml(file), path.dirname(file), roleSearchDir);
+            else if (this.addFile(file) && module !== 'include_vars') this.tasks(this.reader.yaml(file), path.dirname(file), roleSearchDir);
           }
         }
         if (INCLUDE_ROLE.has(module) && isMap(value)) this.role(value.name, roleSearchDir);
@@ -88,19 +95,20 @@ class Walker {
       return;
     }
     const folders = this.searchFolders(searchDir);
-    const dir = findRole(name, folders);
+    const dir = this.findRole(name, folders);
     if (!dir) throw new PlaybookError(`role "${name}" not found in ${folders.join(', ')} (used from ${searchDir})`);
     if (this.roles.has(dir)) return;
     this.roles.add(dir);
     this.addTree(dir);
-    const meta = firstExisting(path.join(dir, 'meta'), ['main.yml', 'main.yaml']);
+    const meta = ['main.yml', 'main.yaml'].map((n) => path.join(dir, 'meta', n)).find((p) => this.reader.exists(p));
     if (meta) {
-      const deps = (readYaml(meta) as { dependencies?: unknown } | null)?.dependencies;
+      const deps = (this.reader.yaml(meta) as { dependencies?: unknown } | null)?.dependencies;
       for (const dep of asList(deps)) this.role(roleRef(dep), searchDir);
     }
     for (const sub of ['tasks', 'handlers']) {
       const subdir = path.join(dir, sub);
-      for (const file of listFiles(subdir).filter((f) => /\.ya?ml$/.test(f))) this.tasks(readYaml(file), subdir, searchDir);
+      for (const file of this.reader.listFiles(subdir).filter((f) => /\.ya?ml$/.test(f)))
+        this.tasks(this.reader.yaml(file), subdir, searchDir);
     }
   }
 
@@ -118,36 +126,36 @@ class Walker {
     const known = this.variableRoles.get(searchDir);
     if (known) return known;
     const folders = this.searchFolders(searchDir);
-    const entries = new Set(folders.flatMap(listNames));
-    const roles = [...this.variableRoleNames].filter((name) => entries.has(name) && findRole(name, folders)).sort();
+    const entries = new Set(folders.flatMap((f) => this.reader.listNames(f)));
+    const roles = [...this.variableRoleNames].filter((name) => entries.has(name) && this.findRole(name, folders)).sort();
     this.variableRoles.set(searchDir, roles);
     return roles;
   }
 
   private taskFile(baseDir: string, target: string): string {
     const direct = relative(baseDir, target);
-    if (existsSync(direct)) return direct;
+    if (this.reader.exists(direct)) return direct;
     const inTasks = path.join(baseDir, 'tasks', target);
-    return existsSync(inTasks) ? inTasks : direct;
+    return this.reader.exists(inTasks) ? inTasks : direct;
   }
 
   private addFile(file: string): boolean {
     if (this.found.has(file)) return false;
-    if (!existsSync(file)) throw new PlaybookError(`${file} does not exist`);
+    if (!this.reader.exists(file)) throw new PlaybookError(`${file} does not exist`);
     this.found.add(file);
     return true;
   }
 
   private addTree(p: string): void {
-    if (!existsSync(p)) return;
-    if (statSync(p).isFile()) this.found.add(p);
-    else for (const f of listFiles(p)) this.found.add(f);
+    if (!this.reader.exists(p)) return;
+    if (this.reader.isFile(p)) this.found.add(p);
+    else for (const f of this.reader.listFiles(p)) this.found.add(f);
   }
-}
 
-function findRole(name: string, folders: string[]): string | undefined {
-  const candidates = path.isAbsolute(name) ? [name] : folders.map((folder) => path.join(folder, name));
-  return candidates.find((c) => existsSync(path.join(c, 'tasks')) || existsSync(path.join(c, 'meta')));
+  private findRole(name: string, folders: string[]): string | undefined {
+    const candidates = path.isAbsolute(name) ? [name] : folders.map((folder) => path.join(folder, name));
+    return candidates.find((c) => this.reader.exists(path.join(c, 'tasks')) || this.reader.exists(path.join(c, 'meta')));
+  }
 }
 
 /** Every string value of the variables, at any depth, that could name a role; one pass. */
@@ -167,35 +175,6 @@ function roleNamesIn(variables: unknown): Set<string> {
 
 function roleRef(entry: unknown): unknown {
   return isMap(entry) ? (entry.role ?? entry.name) : entry;
-}
-
-/** The names in a folder (none when it does not exist). */
-function listNames(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
-
-function listFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => path.join(e.parentPath, e.name))
-    .sort();
-}
-
-function readYaml(file: string): unknown {
-  try {
-    return parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new PlaybookError(`${file}: not valid YAML (${(error as Error).message.split('\n')[0]})`);
-  }
-}
-
-function firstExisting(dir: string, names: string[]): string | undefined {
-  return names.map((n) => path.join(dir, n)).find((p) => existsSync(p));
 }
 
 const shortName = (key: string): string => key.replace(/^ansible\.(builtin|legacy)\./, '');

@@ -8,6 +8,7 @@ import type { FakeImage, FakeInstance, FakeLaunchTemplate, FakeVersion } from '.
 export const EC2_NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 
 export function esc(value: string): string {
+  if (!/[&<>"']/.test(value)) return value;
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }
 
