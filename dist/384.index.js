@@ -11,9 +11,9 @@ export const modules = {
 /* harmony export */   nG: () => (/* binding */ GcpClients)
 /* harmony export */ });
 /* unused harmony export withDeadlines */
-/* harmony import */ var _google_cloud_compute__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(71999);
-/* harmony import */ var google_auth_library__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(492);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(77252);
+/* harmony import */ var google_auth_library__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(492);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(77252);
+/* harmony import */ var _sdk_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(80274);
 /**
  * The Compute Engine clients of one GCP cloud, in REST (fallback) mode.
  *
@@ -25,6 +25,7 @@ export const modules = {
  * handed to the mask hook first; otherwise Application Default Credentials,
  * which read GOOGLE_APPLICATION_CREDENTIALS (the external_account file that
  * google-github-actions/auth writes for workload identity federation).
+ * The client classes and their gax instance come from sdk.ts (what they load).
  */
 
 
@@ -108,7 +109,7 @@ function timedOut(error, url, ms) {
     const config = error?.config;
     const failed = (config?.url === undefined ? undefined : urlOf({ url: config.url })) ?? url;
     const deadline = typeof config?.timeout === 'number' ? config.timeout : ms;
-    const message = `no answer from ${failed ? failed.origin : 'the endpoint'} within ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .formatMs */ ._V)(deadline)} (request deadline)`;
+    const message = `no answer from ${failed ? failed.origin : 'the endpoint'} within ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .formatMs */ ._V)(deadline)} (request deadline)`;
     return Object.assign(error instanceof Error ? error : new Error(String(error)), { message, code: 'ETIMEDOUT', timeoutMs: deadline });
 }
 /**
@@ -138,12 +139,12 @@ class GcpClients {
             Object.assign(options, settings.endpoint);
         const { protocol = 'https', apiEndpoint = 'compute.googleapis.com', port = 443 } = settings.endpoint ?? {};
         this.url = `${protocol}://${apiEndpoint.includes(':') ? `[${apiEndpoint}]` : apiEndpoint}:${port}`;
-        const deadlines = (this.timeouts = (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .timeouts */ .Fw)(settings.timeouts));
+        const deadlines = (this.timeouts = (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .timeouts */ .Fw)(settings.timeouts));
         // Token requests (impersonation, refresh) go through the auth client's own transport: the same deadline.
         const transporterOptions = { timeout: deadlines.requestMs };
         if (settings.accessToken) {
             settings.mask?.(settings.accessToken);
-            const auth = new google_auth_library__WEBPACK_IMPORTED_MODULE_1__.OAuth2Client({ transporterOptions });
+            const auth = new google_auth_library__WEBPACK_IMPORTED_MODULE_0__.OAuth2Client({ transporterOptions });
             auth.setCredentials({ access_token: settings.accessToken });
             options.authClient = withDeadlines(auth, deadlines);
         }
@@ -151,11 +152,11 @@ class GcpClients {
             // One ADC instance for every client: one token exchange, not one per client. Without
             // projectId, external_account credentials ask Cloud Resource Manager for the project
             // behind the pool's project number (an extra call, and a permission the run may lack).
-            const auth = new google_auth_library__WEBPACK_IMPORTED_MODULE_1__.GoogleAuth({ scopes: _google_cloud_compute__WEBPACK_IMPORTED_MODULE_0__/* .ImagesClient */ .Ax.scopes, projectId: settings.project, clientOptions: { transporterOptions } });
+            const auth = new google_auth_library__WEBPACK_IMPORTED_MODULE_0__.GoogleAuth({ scopes: _sdk_js__WEBPACK_IMPORTED_MODULE_2__/* .ImagesClient */ .Ax.scopes, projectId: settings.project, clientOptions: { transporterOptions } });
             options.auth = withDeadlines(auth, deadlines);
         }
         this.options = options;
-        this.images = new _google_cloud_compute__WEBPACK_IMPORTED_MODULE_0__/* .ImagesClient */ .Ax({ ...options });
+        this.images = new _sdk_js__WEBPACK_IMPORTED_MODULE_2__/* .ImagesClient */ .Ax({ ...options }, _sdk_js__WEBPACK_IMPORTED_MODULE_2__/* .computeGax */ .Cf);
     }
     /**
      * Finds the application default credentials before any API call: without
@@ -164,7 +165,7 @@ class GcpClients {
      */
     async checkCredentials(cloud) {
         const auth = this.options.auth;
-        if (!(auth instanceof google_auth_library__WEBPACK_IMPORTED_MODULE_1__.GoogleAuth))
+        if (!(auth instanceof google_auth_library__WEBPACK_IMPORTED_MODULE_0__.GoogleAuth))
             return;
         try {
             deadlineOnTokenExchange(await auth.getClient(), this.timeouts.requestMs);
@@ -176,13 +177,13 @@ class GcpClients {
         }
     }
     get operations() {
-        return (this.operationsClient ??= new _google_cloud_compute__WEBPACK_IMPORTED_MODULE_0__/* .GlobalOperationsClient */ .V1({ ...this.options }));
+        return (this.operationsClient ??= new _sdk_js__WEBPACK_IMPORTED_MODULE_2__/* .GlobalOperationsClient */ .V1({ ...this.options }, _sdk_js__WEBPACK_IMPORTED_MODULE_2__/* .computeGax */ .Cf));
     }
     get disks() {
-        return (this.disksClient ??= new _google_cloud_compute__WEBPACK_IMPORTED_MODULE_0__/* .DisksClient */ .go({ ...this.options }));
+        return (this.disksClient ??= new _sdk_js__WEBPACK_IMPORTED_MODULE_2__/* .DisksClient */ .go({ ...this.options }, _sdk_js__WEBPACK_IMPORTED_MODULE_2__/* .computeGax */ .Cf));
     }
     get templates() {
-        return (this.templatesClient ??= new _google_cloud_compute__WEBPACK_IMPORTED_MODULE_0__/* .InstanceTemplatesClient */ .CL({ ...this.options }));
+        return (this.templatesClient ??= new _sdk_js__WEBPACK_IMPORTED_MODULE_2__/* .InstanceTemplatesClient */ .CL({ ...this.options }, _sdk_js__WEBPACK_IMPORTED_MODULE_2__/* .computeGax */ .Cf));
     }
     async close() {
         await Promise.all([this.images.close(), this.operationsClient?.close(), this.disksClient?.close(), this.templatesClient?.close()]);
@@ -897,6 +898,200 @@ function sameLabels(a, b) {
     const keys = Object.keys(b);
     return keys.length === Object.keys(a).length && keys.every((k) => a[k] === b[k]);
 }
+
+
+/***/ }),
+
+/***/ 80274:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  go: () => (/* reexport */ disks_client/* DisksClient */.g),
+  V1: () => (/* reexport */ global_operations_client/* GlobalOperationsClient */.V),
+  Ax: () => (/* reexport */ images_client/* ImagesClient */.A),
+  CL: () => (/* reexport */ instance_templates_client/* InstanceTemplatesClient */.C),
+  Z9: () => (/* reexport */ zones_client/* ZonesClient */.Z),
+  Cf: () => (/* binding */ computeGax)
+});
+
+// UNUSED EXPORTS: SERVICES
+
+// EXTERNAL MODULE: ./node_modules/google-gax/build/src/fallback.js
+var fallback = __webpack_require__(9592);
+;// CONCATENATED MODULE: ./src/providers/gcp/protos.ts
+/**
+ * Cuts the Compute Engine proto descriptors down to the services the
+ * product calls. Every @google-cloud/compute client hands the package's whole
+ * descriptor set (build/protos/protos.json: compute v1, v1beta and v1small,
+ * 11.7 MB, some 4,500 definitions) to google-gax, which turns all of it into
+ * protobufjs reflection objects (`Root.fromJSON`) before the first call:
+ * seconds of CPU on a 2-core runner, for the 5 services used here.
+ *
+ * What is kept: the named services of `pkg` and every message and enum they
+ * reach through method request and response types, field types (map keys
+ * included) and extended messages, each top-level definition whole (its
+ * nested types too). Beside `pkg` in its parent (the other API versions),
+ * only what is reached stays; everything further out (google.api,
+ * google.protobuf, the google.cloud operation extensions) stays whole, and
+ * what it names too. Names resolve as protobufjs resolves them
+ * (Namespace#lookup): a relative name from the innermost enclosing scope
+ * outwards, a leading dot from the root.
+ */
+const SCALARS = new Set('double float int32 int64 uint32 uint64 sint32 sint64 fixed32 fixed64 sfixed32 sfixed64 bool string bytes'.split(' '));
+function at(json, path) {
+    let node = json;
+    for (const name of path)
+        node = node?.nested?.[name];
+    return node;
+}
+const isType = (node) => node?.fields !== undefined || node?.values !== undefined;
+/**
+ * The descriptors with only `services` of package `pkg` (e.g.
+ * ['google', 'cloud', 'compute', 'v1']) and what they reach; undefined when
+ * the package or one of the services is not there, or a name does not
+ * resolve (the caller then uses the whole set).
+ */
+function pruneProtos(json, pkg, services) {
+    const parent = pkg.slice(0, -1);
+    const name = pkg[pkg.length - 1];
+    const beside = at(json, parent)?.nested ?? {};
+    const top = at(json, pkg)?.nested;
+    if (!top || !services.every((s) => top[s]?.methods))
+        return undefined;
+    const kept = new Set();
+    const keptBeside = new Set();
+    let complete = true;
+    const keep = (n) => {
+        if (kept.has(n))
+            return;
+        kept.add(n);
+        walk(top[n], [...pkg, n]);
+    };
+    const keepBeside = (n) => {
+        if (keptBeside.has(n))
+            return;
+        keptBeside.add(n);
+        walk(beside[n], [...parent, n]);
+    };
+    const startsWith = (path, prefix) => prefix.every((p, i) => path[i] === p);
+    /** Resolves `type` from the node at `scope` (a full path) and keeps what it names. */
+    const ref = (scope, type) => {
+        if (SCALARS.has(type))
+            return;
+        const parts = type.replace(/^\./, '').split('.');
+        const scopes = type.startsWith('.') ? [[]] : scope.map((_, i) => scope.slice(0, scope.length - i)).concat([[]]);
+        for (const s of scopes) {
+            const full = [...s, ...parts];
+            if (!isType(at(json, full)))
+                continue;
+            if (startsWith(full, pkg))
+                keep(full[pkg.length]);
+            else if (startsWith(full, parent) && full.length > parent.length)
+                keepBeside(full[parent.length]);
+            return;
+        }
+        complete = false; // a name the set itself does not resolve: leave the set whole
+    };
+    /** Follows the names in a node and all it nests; `skip` (the package's parent) is walked only through what is kept. */
+    const walk = (node, path, skip) => {
+        // Fields, and extension fields (declared in `nested` with the message they extend), name types.
+        const own = typeof node.type === 'string' ? [{ field: node, scope: path.slice(0, -1) }] : [];
+        for (const { field, scope } of [...Object.values(node.fields ?? {}).map((field) => ({ field, scope: path })), ...own]) {
+            for (const type of [field.type, field.keyType, field.extend])
+                if (type)
+                    ref(scope, type);
+        }
+        // A method's types resolve from its service's scope.
+        for (const method of Object.values(node.methods ?? {})) {
+            ref(path, method.requestType);
+            ref(path, method.responseType);
+        }
+        for (const [n, child] of Object.entries(node.nested ?? {})) {
+            const childPath = [...path, n];
+            if (!skip || childPath.length !== skip.length || !startsWith(childPath, skip))
+                walk(child, childPath, skip);
+        }
+    };
+    services.forEach(keep);
+    // Definitions outside the package's parent stay whole: what they name stays too.
+    if (parent.length > 0)
+        walk(json, [], parent);
+    if (!complete)
+        return undefined;
+    const pick = (from, names) => Object.fromEntries([...names].sort().map((n) => [n, from[n]]));
+    const rebuild = (node, depth) => {
+        if (depth === parent.length) {
+            // Beside the package (compute v1), only what it names stays: its other versions (v1beta, v1small) go.
+            return { ...node, nested: { ...pick(beside, keptBeside), [name]: { ...beside[name], nested: pick(top, kept) } } };
+        }
+        return { ...node, nested: { ...node.nested, [parent[depth]]: rebuild(node.nested[parent[depth]], depth + 1) } };
+    };
+    return rebuild(json, 0);
+}
+
+// EXTERNAL MODULE: ./node_modules/@google-cloud/compute/build/src/v1/disks_client.js
+var disks_client = __webpack_require__(41601);
+// EXTERNAL MODULE: ./node_modules/@google-cloud/compute/build/src/v1/global_operations_client.js
+var global_operations_client = __webpack_require__(68773);
+// EXTERNAL MODULE: ./node_modules/@google-cloud/compute/build/src/v1/images_client.js
+var images_client = __webpack_require__(28225);
+// EXTERNAL MODULE: ./node_modules/@google-cloud/compute/build/src/v1/instance_templates_client.js
+var instance_templates_client = __webpack_require__(6094);
+// EXTERNAL MODULE: ./node_modules/@google-cloud/compute/build/src/v1/zones_client.js
+var zones_client = __webpack_require__(42818);
+;// CONCATENATED MODULE: ./src/providers/gcp/sdk.ts
+/**
+ * The Compute Engine clients the product uses, and the google-gax instance
+ * they are made with. Measured by bench/cold-start.js (BENCHMARKS.md, cold
+ * start); what the two choices here save:
+ *
+ * - Each client comes from its own module (build/src/v1/<service>_client.js;
+ *   the package has no "exports" map, so the path is public). The package's
+ *   index loads all of its 260 clients (v1, v1beta, v1small) and
+ *   `protos` (build/protos/protos.js, 29 MiB of generated code), none of
+ *   which a plan or build needs.
+ * - Their gax instance is gax's REST (fallback) module, as the clients'
+ *   documentation suggests passing it, with a GrpcClient whose loadProtoJSON
+ *   builds the descriptors of SERVICES only (protos.ts), once per process,
+ *   instead of all of protos.json (and, for every client, hashing its
+ *   11.7 MB text to look it up in gax's cache).
+ */
+
+
+
+
+
+
+
+/** The services of the clients above: a new client's service belongs here. */
+const SERVICES = ['Disks', 'GlobalOperations', 'Images', 'InstanceTemplates', 'Zones'];
+const PACKAGE = ['google', 'cloud', 'compute', 'v1'];
+/**
+ * gax's REST module as its own module.exports (its `fallback` export), the
+ * same under any CommonJS interop: the bundle's default import of it would be
+ * its (absent) `default`, a namespace import in Node lists only the names
+ * cjs-module-lexer finds.
+ */
+const gaxFallback = fallback.fallback;
+/** The pruned root per descriptor set (the clients all pass the same one). */
+const roots = new WeakMap();
+class ComputeGrpcClient extends gaxFallback.GrpcClient {
+    loadProtoJSON(json, ignoreCache = false) {
+        let root = roots.get(json);
+        if (!root) {
+            const pruned = pruneProtos(json, PACKAGE, SERVICES);
+            if (!pruned)
+                return super.loadProtoJSON(json, ignoreCache);
+            root = gaxFallback.protobuf.Root.fromJSON(pruned);
+            roots.set(json, root);
+        }
+        return root;
+    }
+}
+/** The second argument of every client's constructor (`gaxInstance`); the clients read `.fallback` in REST mode. */
+const computeGax = { fallback: { ...gaxFallback, GrpcClient: ComputeGrpcClient } };
 
 
 /***/ })

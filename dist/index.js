@@ -28384,8 +28384,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/commands/index.ts + 100 modules
-var commands = __nccwpck_require__(15452);
+// EXTERNAL MODULE: ./src/commands/index.ts + 101 modules
+var commands = __nccwpck_require__(50255);
 // EXTERNAL MODULE: ./src/io/constants.ts
 var constants = __nccwpck_require__(65609);
 ;// CONCATENATED MODULE: ./src/io/cli-reporter.ts
@@ -28575,7 +28575,7 @@ function jsonOf(result) {
 
 /***/ }),
 
-/***/ 15452:
+/***/ 50255:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38688,15 +38688,16 @@ const verifySetting = preprocess(
 
 ;// CONCATENATED MODULE: ./src/topology/duration.ts
 /**
- * Durations as the topology writes them (`rebuild_after: 30d`): a whole
- * number and a unit, `h` (hours), `d` (days) or `w` (weeks), or `never`
- * (a recipe turning off the lifecycle default). Minutes and months are left
- * out on purpose: `m` would be read as either.
+ * Durations as the topology writes them (`rebuild_after: 30d`,
+ * `delete_retired_after: 7d`): a whole number and a unit, `h` (hours), `d`
+ * (days) or `w` (weeks), or `never` (a recipe turning off the lifecycle
+ * default; retired images deactivated and never deleted). Minutes and months
+ * are left out on purpose: `m` would be read as either.
  */
 
 const UNITS = { h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
 const FORM = /^([1-9]\d{0,4})\s*([hdw])$/;
-/** `never`: no age-based rebuild. */
+/** `never`: no age-based rebuild; retired images never deleted. */
 const duration_NEVER = 'never';
 /** Milliseconds of a duration (`12h`, `30d`, `2w`), `Infinity` for `never`, undefined for anything else. */
 function parseDuration(text) {
@@ -38712,25 +38713,38 @@ function formatAge(ms) {
     const n = Math.max(0, Math.floor(ms / size));
     return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }
-/** The schema of a `rebuild_after` value (a number alone is refused: its unit would be a guess). */
-const durationSchema = custom().superRefine((value, ctx) => {
-    if (typeof value === 'string' && parseDuration(value) !== undefined)
-        return;
-    const shown = typeof value === 'string'
-        ? `"${value.slice(0, 40)}"`
-        : value === null
-            ? 'empty'
-            : typeof value === 'number'
-                ? String(value)
-                : `a ${Array.isArray(value) ? 'list' : typeof value}`;
-    ctx.addIssue({
-        code: 'custom',
-        message: `{at} is ${shown}, not a duration`,
-        params: {
-            hint: 'write a whole number and a unit: 12h (hours), 30d (days) or 2w (weeks); or never, to rebuild only when something changed',
-        },
+/**
+ * The schema of a duration setting; `never` says what `never` means there
+ * (a number alone is refused: its unit would be a guess).
+ */
+function durationOf(never) {
+    return custom().superRefine((value, ctx) => {
+        if (typeof value === 'string' && parseDuration(value) !== undefined)
+            return;
+        const shown = typeof value === 'string'
+            ? `"${value.slice(0, 40)}"`
+            : value === null
+                ? 'empty'
+                : typeof value === 'number'
+                    ? String(value)
+                    : `a ${Array.isArray(value) ? 'list' : typeof value}`;
+        ctx.addIssue({
+            code: 'custom',
+            message: `{at} is ${shown}, not a duration`,
+            params: { hint: `write a whole number and a unit: 12h (hours), 30d (days) or 2w (weeks); or never, ${never}` },
+        });
     });
-});
+}
+/** The schema of a `rebuild_after` value. */
+const durationSchema = durationOf('to rebuild only when something changed');
+/** The schema of `lifecycle.delete_retired_after`. */
+const retiredWindowSchema = durationOf('to deactivate retired images and never delete them');
+/** How long a retired line's images stay deactivated before they are deleted, when the topology does not say. */
+const DELETE_RETIRED_AFTER = '7d';
+/** `lifecycle.delete_retired_after` in milliseconds (`Infinity`: never deleted), the default when unset. */
+function retiredWindow(lifecycle) {
+    return parseDuration(lifecycle.delete_retired_after ?? DELETE_RETIRED_AFTER) ?? parseDuration(DELETE_RETIRED_AFTER);
+}
 
 ;// CONCATENATED MODULE: ./src/topology/schema.ts
 /**
@@ -38978,6 +38992,8 @@ const lifecycleSchema = strictObject({
     retired: array(schema_text).default([]),
     /** The default of every recipe's rebuild_after (none: images are rebuilt only when something changed). */
     rebuild_after: durationSchema.optional(),
+    /** How long a retired line's images stay deactivated before they are deleted (default 7d; `never`: never deleted). */
+    delete_retired_after: retiredWindowSchema.optional(),
 });
 const topologySchema = strictObject({
     version: literal(1),
@@ -39019,19 +39035,19 @@ function has(map, key) {
 
 
 
-/** Fields that only make sense for one provider. */
+/** Fields only some providers read (`store`: openstack builds locally and caches its base images there too). */
 const OWNER = {
-    account: 'aws',
-    kms_key_id: 'aws',
-    kms_key_ids: 'aws',
-    project: 'gcp',
-    zone: 'gcp',
-    subscription: 'azure',
-    resource_group: 'azure',
-    gallery: 'azure',
-    store: 'local',
-    cloud: 'openstack',
-    naming: 'openstack',
+    account: ['aws'],
+    kms_key_id: ['aws'],
+    kms_key_ids: ['aws'],
+    project: ['gcp'],
+    zone: ['gcp'],
+    subscription: ['azure'],
+    resource_group: ['azure'],
+    gallery: ['azure'],
+    store: ['local', 'openstack'],
+    cloud: ['openstack'],
+    naming: ['openstack'],
 };
 /** Fields a provider cannot work without, with what to write. */
 const REQUIRED = {
@@ -39087,8 +39103,9 @@ function checkCloud(cloud, i, name, ctx) {
                 report(['clouds', i], `${provider} cloud "${name}" needs "${field}"`, hint);
         }
         for (const field of Object.keys(cloud)) {
-            const owner = OWNER[field];
-            if (owner && owner !== provider) {
+            const owners = OWNER[field];
+            if (owners && !owners.includes(provider)) {
+                const owner = owners.join(' and ');
                 report(['clouds', i, field], `"${field}" is for ${owner} clouds, but cloud "${name}" is ${provider}`, 'remove it', 'key');
             }
         }
@@ -40365,6 +40382,83 @@ function repositoryOfUrl(url) {
 var canonical = __nccwpck_require__(41130);
 // EXTERNAL MODULE: ./src/util/hash.ts
 var util_hash = __nccwpck_require__(95138);
+;// CONCATENATED MODULE: ./src/plan/playbook-reader.ts
+/**
+ * What the playbook walk (playbook-files.ts) reads from disk, each answer
+ * kept: whether a path exists, a folder's files and names, a YAML file's
+ * content. One Fingerprinter walks the playbooks once per distinct
+ * (playbooks, variables), which for 1,000 recipes that differ only in their
+ * variables is 1,000 walks over the same few files: each file is then read
+ * and parsed once, not once per recipe. The files do not change during a
+ * plan; the parsed content is only read, never changed.
+ */
+
+
+
+class PlaybookError extends Error {
+}
+class PlaybookReader {
+    exist = new Map();
+    files = new Map();
+    trees = new Map();
+    names = new Map();
+    parsed = new Map();
+    exists(p) {
+        let known = this.exist.get(p);
+        if (known === undefined)
+            this.exist.set(p, (known = (0,external_node_fs_.existsSync)(p)));
+        return known;
+    }
+    isFile(p) {
+        let known = this.files.get(p);
+        if (known === undefined)
+            this.files.set(p, (known = (0,external_node_fs_.statSync)(p).isFile()));
+        return known;
+    }
+    /** Every file under `dir`, at any depth, sorted (none when it does not exist). */
+    listFiles(dir) {
+        let known = this.trees.get(dir);
+        if (known === undefined) {
+            known = !this.exists(dir)
+                ? []
+                : (0,external_node_fs_.readdirSync)(dir, { recursive: true, withFileTypes: true })
+                    .filter((e) => e.isFile())
+                    .map((e) => external_node_path_default().join(e.parentPath, e.name))
+                    .sort();
+            this.trees.set(dir, known);
+        }
+        return known;
+    }
+    /** The names in a folder (none when it does not exist). */
+    listNames(dir) {
+        let known = this.names.get(dir);
+        if (known === undefined) {
+            try {
+                known = (0,external_node_fs_.readdirSync)(dir);
+            }
+            catch {
+                known = [];
+            }
+            this.names.set(dir, known);
+        }
+        return known;
+    }
+    /** The file's YAML content; a PlaybookError naming the file when it is not YAML (not kept: asked again, it fails again). */
+    yaml(file) {
+        if (this.parsed.has(file))
+            return this.parsed.get(file);
+        let content;
+        try {
+            content = (0,dist/* parse */.qg)((0,external_node_fs_.readFileSync)(file, 'utf8'));
+        }
+        catch (error) {
+            throw new PlaybookError(`${file}: not valid YAML (${error.message.split('\n')[0]})`);
+        }
+        this.parsed.set(file, content);
+        return content;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/plan/playbook-files.ts
 /**
  * Finds every file a playbook's content depends on: the playbook itself,
@@ -40388,11 +40482,10 @@ const INCLUDE_ROLE = new Set(['include_role', 'import_role']);
 const TASK_LISTS = ['tasks', 'pre_tasks', 'post_tasks', 'handlers', 'block', 'rescue', 'always'];
 /** A string that may name a role folder (a templated role name is resolved to these). */
 const ROLE_NAME = /^[A-Za-z0-9_.-]+$/;
-class PlaybookError extends Error {
-}
-function playbookFiles(playbooks, variables, rolesPath = []) {
+/** `reader`: what is read from disk, kept across calls that share it (a fresh one by default). */
+function playbookFiles(playbooks, variables, rolesPath = [], reader = new PlaybookReader()) {
     const found = new Set();
-    const walker = new Walker(found, roleNamesIn(variables), rolesPath.map((d) => external_node_path_default().resolve(d)));
+    const walker = new Walker(found, roleNamesIn(variables), rolesPath.map((d) => external_node_path_default().resolve(d)), reader);
     for (const p of playbooks)
         walker.playbook(external_node_path_default().resolve(p));
     return [...found].sort();
@@ -40401,13 +40494,15 @@ class Walker {
     found;
     variableRoleNames;
     rolesPath;
+    reader;
     roles = new Set();
     /** Per search folder: the variables' strings that name a role there (found once, not per use). */
     variableRoles = new Map();
-    constructor(found, variableRoleNames, rolesPath) {
+    constructor(found, variableRoleNames, rolesPath, reader) {
         this.found = found;
         this.variableRoleNames = variableRoleNames;
         this.rolesPath = rolesPath;
+        this.reader = reader;
     }
     playbook(file) {
         if (!this.addFile(file))
@@ -40415,7 +40510,7 @@ class Walker {
         const dir = external_node_path_default().dirname(file);
         for (const side of ['group_vars', 'host_vars', 'ansible.cfg'])
             this.addTree(external_node_path_default().join(dir, side));
-        for (const play of playbook_files_asList(readYaml(file))) {
+        for (const play of playbook_files_asList(this.reader.yaml(file))) {
             if (!playbook_files_isMap(play))
                 continue;
             for (const [key, value] of Object.entries(play)) {
@@ -40449,7 +40544,7 @@ class Walker {
                         if (module === 'import_playbook')
                             this.playbook(file);
                         else if (this.addFile(file) && module !== 'include_vars')
-                            this.tasks(readYaml(file), external_node_path_default().dirname(file), roleSearchDir);
+                            this.tasks(this.reader.yaml(file), external_node_path_default().dirname(file), roleSearchDir);
                     }
                 }
                 if (INCLUDE_ROLE.has(module) && playbook_files_isMap(value))
@@ -40466,23 +40561,23 @@ class Walker {
             return;
         }
         const folders = this.searchFolders(searchDir);
-        const dir = findRole(name, folders);
+        const dir = this.findRole(name, folders);
         if (!dir)
             throw new PlaybookError(`role "${name}" not found in ${folders.join(', ')} (used from ${searchDir})`);
         if (this.roles.has(dir))
             return;
         this.roles.add(dir);
         this.addTree(dir);
-        const meta = firstExisting(external_node_path_default().join(dir, 'meta'), ['main.yml', 'main.yaml']);
+        const meta = ['main.yml', 'main.yaml'].map((n) => external_node_path_default().join(dir, 'meta', n)).find((p) => this.reader.exists(p));
         if (meta) {
-            const deps = readYaml(meta)?.dependencies;
+            const deps = this.reader.yaml(meta)?.dependencies;
             for (const dep of playbook_files_asList(deps))
                 this.role(roleRef(dep), searchDir);
         }
         for (const sub of ['tasks', 'handlers']) {
             const subdir = external_node_path_default().join(dir, sub);
-            for (const file of listFiles(subdir).filter((f) => /\.ya?ml$/.test(f)))
-                this.tasks(readYaml(file), subdir, searchDir);
+            for (const file of this.reader.listFiles(subdir).filter((f) => /\.ya?ml$/.test(f)))
+                this.tasks(this.reader.yaml(file), subdir, searchDir);
         }
     }
     /** Where a role used from `searchDir` is looked for, in Ansible's order. */
@@ -40499,39 +40594,39 @@ class Walker {
         if (known)
             return known;
         const folders = this.searchFolders(searchDir);
-        const entries = new Set(folders.flatMap(listNames));
-        const roles = [...this.variableRoleNames].filter((name) => entries.has(name) && findRole(name, folders)).sort();
+        const entries = new Set(folders.flatMap((f) => this.reader.listNames(f)));
+        const roles = [...this.variableRoleNames].filter((name) => entries.has(name) && this.findRole(name, folders)).sort();
         this.variableRoles.set(searchDir, roles);
         return roles;
     }
     taskFile(baseDir, target) {
         const direct = relative(baseDir, target);
-        if ((0,external_node_fs_.existsSync)(direct))
+        if (this.reader.exists(direct))
             return direct;
         const inTasks = external_node_path_default().join(baseDir, 'tasks', target);
-        return (0,external_node_fs_.existsSync)(inTasks) ? inTasks : direct;
+        return this.reader.exists(inTasks) ? inTasks : direct;
     }
     addFile(file) {
         if (this.found.has(file))
             return false;
-        if (!(0,external_node_fs_.existsSync)(file))
+        if (!this.reader.exists(file))
             throw new PlaybookError(`${file} does not exist`);
         this.found.add(file);
         return true;
     }
     addTree(p) {
-        if (!(0,external_node_fs_.existsSync)(p))
+        if (!this.reader.exists(p))
             return;
-        if ((0,external_node_fs_.statSync)(p).isFile())
+        if (this.reader.isFile(p))
             this.found.add(p);
         else
-            for (const f of listFiles(p))
+            for (const f of this.reader.listFiles(p))
                 this.found.add(f);
     }
-}
-function findRole(name, folders) {
-    const candidates = external_node_path_default().isAbsolute(name) ? [name] : folders.map((folder) => external_node_path_default().join(folder, name));
-    return candidates.find((c) => (0,external_node_fs_.existsSync)(external_node_path_default().join(c, 'tasks')) || (0,external_node_fs_.existsSync)(external_node_path_default().join(c, 'meta')));
+    findRole(name, folders) {
+        const candidates = external_node_path_default().isAbsolute(name) ? [name] : folders.map((folder) => external_node_path_default().join(folder, name));
+        return candidates.find((c) => this.reader.exists(external_node_path_default().join(c, 'tasks')) || this.reader.exists(external_node_path_default().join(c, 'meta')));
+    }
 }
 /** Every string value of the variables, at any depth, that could name a role; one pass. */
 function roleNamesIn(variables) {
@@ -40552,34 +40647,6 @@ function roleNamesIn(variables) {
 }
 function roleRef(entry) {
     return playbook_files_isMap(entry) ? (entry.role ?? entry.name) : entry;
-}
-/** The names in a folder (none when it does not exist). */
-function listNames(dir) {
-    try {
-        return (0,external_node_fs_.readdirSync)(dir);
-    }
-    catch {
-        return [];
-    }
-}
-function listFiles(dir) {
-    if (!(0,external_node_fs_.existsSync)(dir))
-        return [];
-    return (0,external_node_fs_.readdirSync)(dir, { recursive: true, withFileTypes: true })
-        .filter((e) => e.isFile())
-        .map((e) => external_node_path_default().join(e.parentPath, e.name))
-        .sort();
-}
-function readYaml(file) {
-    try {
-        return (0,dist/* parse */.qg)((0,external_node_fs_.readFileSync)(file, 'utf8'));
-    }
-    catch (error) {
-        throw new PlaybookError(`${file}: not valid YAML (${error.message.split('\n')[0]})`);
-    }
-}
-function firstExisting(dir, names) {
-    return names.map((n) => external_node_path_default().join(dir, n)).find((p) => (0,external_node_fs_.existsSync)(p));
 }
 const shortName = (key) => key.replace(/^ansible\.(builtin|legacy)\./, '');
 const isTemplated = (s) => s.includes('{{') || s.includes('{%');
@@ -40607,13 +40674,15 @@ function fingerprint_fingerprint(input) {
     return (0,util_hash/* sha256 */.s)((0,canonical/* canonicalJson */.d)(input)).slice(0, FINGERPRINT_LENGTH);
 }
 /**
- * Fingerprints image configs, reading and hashing each file once however
- * many images use it, and walking each distinct playbook set once.
+ * Fingerprints image configs, reading, parsing and hashing each file once
+ * however many images use it, and walking each distinct playbook set once.
  */
 class Fingerprinter {
     baseDir;
     digests = new Map();
     fileSets = new Map();
+    /** The playbooks' files as read from disk, shared by every walk (one per distinct playbooks and variables). */
+    reader = new PlaybookReader();
     bundled;
     rolesPath;
     /** `bundled`: the bundled playbooks folder (found when not given). */
@@ -40651,7 +40720,7 @@ class Fingerprinter {
             return known;
         const absolute = playbooks.map((p) => (0,builtin/* playbookPath */.H9)(p, this.baseDir, this.bundled));
         const files = {};
-        for (const file of playbookFiles(absolute, variables, this.rolesPath)) {
+        for (const file of playbookFiles(absolute, variables, this.rolesPath, this.reader)) {
             let digest = this.digests.get(file);
             if (digest === undefined) {
                 digest = (0,util_hash/* sha256 */.s)((0,external_node_fs_.readFileSync)(file));
@@ -40907,8 +40976,8 @@ async function createProvider(cloud, context) {
             return createAwsProvider(cloud, context);
         }
         case 'gcp': {
-            const { createGcpProvider } = await Promise.all(/* import() */[__nccwpck_require__.e(324), __nccwpck_require__.e(999), __nccwpck_require__.e(384)]).then(__nccwpck_require__.bind(__nccwpck_require__, 95384));
-            const { withBuildZone } = await Promise.all(/* import() */[__nccwpck_require__.e(324), __nccwpck_require__.e(999), __nccwpck_require__.e(180)]).then(__nccwpck_require__.bind(__nccwpck_require__, 82180));
+            const { createGcpProvider } = await Promise.all(/* import() */[__nccwpck_require__.e(324), __nccwpck_require__.e(279), __nccwpck_require__.e(384)]).then(__nccwpck_require__.bind(__nccwpck_require__, 95384));
+            const { withBuildZone } = await Promise.all(/* import() */[__nccwpck_require__.e(324), __nccwpck_require__.e(279), __nccwpck_require__.e(180)]).then(__nccwpck_require__.bind(__nccwpck_require__, 82180));
             return withBuildZone(await createGcpProvider(cloud, context), context);
         }
         case 'azure': {
@@ -40916,7 +40985,7 @@ async function createProvider(cloud, context) {
             return createAzureProvider(cloud, context);
         }
         case 'openstack': {
-            const { createOpenStackProvider } = await __nccwpck_require__.e(/* import() */ 600).then(__nccwpck_require__.bind(__nccwpck_require__, 27600));
+            const { createOpenStackProvider } = await __nccwpck_require__.e(/* import() */ 310).then(__nccwpck_require__.bind(__nccwpck_require__, 88310));
             return createOpenStackProvider(cloud, context);
         }
     }
@@ -40934,7 +41003,7 @@ async function createBuildHooks(cloud, context) {
         case 'openstack': {
             // Built here by the local QEMU path, then uploaded to Glance (credentials only then).
             const { OpenStackBuildHooks } = await __nccwpck_require__.e(/* import() */ 577).then(__nccwpck_require__.bind(__nccwpck_require__, 85577));
-            const { createOpenStackProvider } = await __nccwpck_require__.e(/* import() */ 600).then(__nccwpck_require__.bind(__nccwpck_require__, 27600));
+            const { createOpenStackProvider } = await __nccwpck_require__.e(/* import() */ 310).then(__nccwpck_require__.bind(__nccwpck_require__, 88310));
             return new OpenStackBuildHooks(cloud, context, () => createOpenStackProvider(cloud, context));
         }
         case 'aws':
@@ -41217,9 +41286,24 @@ function tagTime(value) {
 function builtTime(record) {
     return tagTime(record.tags[src_images/* TAGS */.gp.builtAt]) ?? tagTime(record.createdAt);
 }
-/** The newer build first: by build time (an unreadable one is older than any), then by name. */
-function newerBuild(a, b) {
-    const [ta, tb] = [builtTime(a) ?? -Infinity, builtTime(b) ?? -Infinity];
+/**
+ * builtTime, worked out once per record: a pass over an inventory compares
+ * each record with the newest so far, so without it every comparison reads
+ * both records' times again.
+ */
+function builtTimes() {
+    const known = new Map();
+    return (record) => {
+        if (known.has(record))
+            return known.get(record);
+        const time = builtTime(record);
+        known.set(record, time);
+        return time;
+    };
+}
+/** The newer build first: by build time (an unreadable one is older than any), then by name. `time`: builtTime, or builtTimes() for a pass. */
+function newerBuild(a, b, time = builtTime) {
+    const [ta, tb] = [time(a) ?? -Infinity, time(b) ?? -Infinity];
     return ta !== tb ? ta > tb : a.name > b.name;
 }
 /** An ISO date (yyyy-mm-dd) of a time, for reasons; `unknown date` without one. */
@@ -41231,13 +41315,14 @@ const lineKey = (image, os) => `${image}\u0000${os}`;
 /** Per line (lineKey), a record of its newest build, whatever its fingerprint; failed images left out. */
 function newestOfLines(regions) {
     const newest = new Map();
+    const time = builtTimes();
     for (const records of Object.values(regions)) {
         for (const r of records) {
             if (r.state === 'failed')
                 continue;
             const key = lineKey(r.image, r.os);
             const held = newest.get(key);
-            if (!held || newerBuild(r, held))
+            if (!held || newerBuild(r, held, time))
                 newest.set(key, r);
         }
     }
@@ -41273,12 +41358,13 @@ const finished = (r) => r.state === 'available' || r.state === 'deprecated';
 /** Fingerprint -> the name of its current build (see the module comment). */
 function currentBuilds(inventory) {
     const best = new Map();
+    const time = builtTimes();
     for (const records of Object.values(inventory.regions)) {
         for (const r of records) {
             if (r.state === 'failed')
                 continue;
             const held = best.get(r.fingerprint);
-            if (!held || (finished(r) !== finished(held) ? finished(r) : newerBuild(r, held)))
+            if (!held || (finished(r) !== finished(held) ? finished(r) : newerBuild(r, held, time)))
                 best.set(r.fingerprint, r);
         }
     }
@@ -43712,12 +43798,31 @@ function decide(input) {
         : (chosen >= 0 ? ordered.slice(0, chosen) : ordered)
             .filter((r) => r.id !== gold?.id && r.fingerprint === input.currentFingerprint && r.state === 'available')
             .map((record) => ({ record, reason: record.verified === 'failed' ? 'failed' : 'unverified' }));
-    const decision = { gold, promote, outdated, remove: [], wouldRemove: [], kept: [], held };
+    const decision = {
+        gold,
+        promote,
+        outdated,
+        remove: [],
+        wouldRemove: [],
+        deactivate: [],
+        wouldDeactivate: [],
+        kept: [],
+        held,
+    };
     ordered.forEach((record, index) => {
         const reason = keepReason(record, index, keep, gold, input);
         if (reason) {
             decision.kept.push({ record, reason });
             return;
+        }
+        if (input.retired && input.deactivation) {
+            const step = retiring(record, input.deactivation);
+            if (step.kind === 'deactivate')
+                (input.delete ? decision.deactivate : decision.wouldDeactivate).push({ record, deleteAt: step.deleteAt });
+            if (step.kind === 'keep')
+                decision.kept.push({ record, reason: 'retiring', deleteAt: step.deleteAt });
+            if (step.kind !== 'remove')
+                return;
         }
         const removal = { record, reason: input.retired ? 'retired' : 'beyond-keep' };
         (input.delete ? decision.remove : decision.wouldRemove).push(removal);
@@ -43738,9 +43843,23 @@ function keepReason(record, index, keep, gold, input) {
         return 'pending';
     return undefined;
 }
-/** The images a decision would remove: the ones whose usage must be checked before deciding again. */
+/**
+ * What becomes of a retired image where the provider deactivates: not
+ * retired yet (no valid `retiredAt`) -> deactivate; retired for the window
+ * -> remove; else keep until then.
+ */
+function retiring(record, { now, afterMs }) {
+    const at = (from) => (Number.isFinite(afterMs) ? new Date(from + afterMs).toISOString() : undefined);
+    const since = createdTime(record.retiredAt);
+    if (since === undefined)
+        return { kind: 'deactivate', deleteAt: at(now) };
+    if (Number.isFinite(afterMs) && now - since >= afterMs)
+        return { kind: 'remove' };
+    return { kind: 'keep', deleteAt: at(since) };
+}
+/** The images a decision would remove or deactivate: the ones whose usage must be checked before deciding again. */
 function removalCandidates(decision) {
-    return [...decision.remove, ...decision.wouldRemove].map((r) => r.record);
+    return [...decision.remove, ...decision.wouldRemove, ...decision.deactivate, ...decision.wouldDeactivate].map((r) => r.record);
 }
 function uniqueById(records) {
     const seen = new Map();
@@ -43886,6 +44005,7 @@ function driftText(rows) {
 
 
 
+
 /** Names one planned step, for AppliedSteps.done. */
 const doneKey = (step, cloud, record) => `${step}|${cloud}|${record.region}|${record.id}`;
 const where = (l) => l.location.regions.join(' ');
@@ -43895,6 +44015,7 @@ function planned(r) {
     return r.lines.flatMap((line) => [
         ...(line.decision.promote ? [{ line, step: 'promote', record: line.decision.promote }] : []),
         ...line.decision.outdated.map((record) => ({ line, step: 'outdated', record })),
+        ...line.decision.deactivate.map((x) => ({ line, step: 'deactivate', record: x.record })),
         ...line.decision.remove.map((x) => ({ line, step: 'remove', record: x.record })),
     ]);
 }
@@ -43909,9 +44030,16 @@ function lifecycleHeadline(r) {
     const would = r.lines.reduce((sum, l) => sum + l.decision.wouldRemove.length, 0);
     const mode = r.dryRun ? 'dry run, nothing changed: would be ' : '';
     const removal = r.delete ? `${count(removed, 'image')} removed` : `${count(would, 'image')} to remove (delete is off: nothing removed)`;
+    const deactivated = r.dryRun ? n('deactivate') : (r.applied.deactivated ?? 0);
+    const wouldDeactivate = r.lines.reduce((sum, l) => sum + l.decision.wouldDeactivate.length, 0);
+    const retiring = deactivated > 0
+        ? `, ${count(deactivated, 'retired image')} deactivated`
+        : wouldDeactivate > 0
+            ? `, ${count(wouldDeactivate, 'retired image')} to deactivate`
+            : '';
     const notDone = notDoneRows(r).length;
     const held = heldRows(r).length;
-    return (`${mode}${count(promoted, 'promotion')}, ${outdated} outdated, ${removal}; ${count(r.lines.length, 'line location')}` +
+    return (`${mode}${count(promoted, 'promotion')}, ${outdated} outdated, ${removal}${retiring}; ${count(r.lines.length, 'line location')}` +
         (held > 0 ? `, ${count(held, 'image')} held back from gold` : '') +
         (r.failures.length > 0 ? `, ${count(r.failures.length, 'failure')}` : '') +
         (notDone > 0 ? `, ${count(notDone, 'planned step')} not done` : ''));
@@ -43940,6 +44068,17 @@ const removeRows = (r) => r.lines.flatMap((l) => [
         .map((x) => ({ ...x, action: r.dryRun ? 'would remove' : 'removed' })),
     ...l.decision.wouldRemove.map((x) => ({ ...x, action: 'would remove with delete: true' })),
 ].map((x) => [...line(l), `${x.record.name} (${x.record.id})`, x.record.createdAt, x.record.channel, x.reason, x.action]));
+const RETIRED_HEADER = ['cloud', 'regions', 'image', 'os', 'image name', 'created', 'action', 'deleted from'];
+/** Retired images deactivated now or waiting out the window, with when they will be deleted. */
+const retiredRows = (r) => r.lines.flatMap((l) => [
+    ...l.decision.deactivate
+        .filter((x) => counted(r, 'deactivate', l, x.record))
+        .map((x) => ({ ...x, action: r.dryRun ? 'would deactivate' : 'deactivated' })),
+    ...l.decision.wouldDeactivate.map((x) => ({ ...x, action: 'would deactivate with delete: true' })),
+    ...l.decision.kept
+        .filter((k) => k.reason === 'retiring')
+        .map((k) => ({ ...k, action: `deactivated since ${k.record.retiredAt}, kept` })),
+].map((x) => [...line(l), `${x.record.name} (${x.record.id})`, x.record.createdAt, x.action, x.deleteAt ?? 'never']));
 const KEPT_HEADER = ['cloud', 'regions', 'image', 'os', 'gold', 'newest', 'in use', 'pending'];
 const keptRows = (r) => r.lines.map((l) => {
     const n = (reason) => l.decision.kept.filter((k) => k.reason === reason).length;
@@ -43957,9 +44096,19 @@ const heldRows = (r) => r.lines.flatMap((l) => l.decision.held.map((h) => [
     h.record.verified,
     HELD_BECAUSE[h.reason],
 ]));
-const STEP_TEXT = { promote: 'promote to gold', outdated: 'mark outdated', remove: 'remove' };
+const STEP_TEXT = {
+    promote: 'promote to gold',
+    outdated: 'mark outdated',
+    deactivate: 'deactivate',
+    remove: 'remove',
+};
 /** The failure behind a step: promoting and marking outdated are tags (outdated also a deprecation). */
-const FAILED_AS = { promote: ['tag'], outdated: ['tag', 'deprecate'], remove: ['remove'] };
+const FAILED_AS = {
+    promote: ['tag'],
+    outdated: ['tag', 'deprecate'],
+    deactivate: ['deactivate'],
+    remove: ['remove'],
+};
 const NOT_DONE_HEADER = ['cloud', 'regions', 'image', 'os', 'step', 'image name', 'why'];
 /** Planned steps of a real run that did not happen: failed (see Failures), or not tried after an earlier failure. */
 function notDoneRows(r) {
@@ -43983,6 +44132,7 @@ function sections(r, table, heading) {
     };
     add(r.dryRun ? 'Would promote to gold' : 'Promoted to gold', PROMOTE_HEADER, promoteRows(r));
     add(r.dryRun ? 'Would mark outdated (deprecate, naming the replacement)' : 'Marked outdated (deprecated, replacement named)', OUTDATED_HEADER, outdatedRows(r));
+    add(`Retired images: deactivated first, deleted after delete_retired_after (${r.deleteRetiredAfter ?? DELETE_RETIRED_AFTER})`, RETIRED_HEADER, retiredRows(r));
     add(`Removals (keep ${r.keep} per line and region; retired lines entirely)`, REMOVE_HEADER, removeRows(r));
     add('Held back (not promoted)', HELD_HEADER, heldRows(r));
     add('Kept', KEPT_HEADER, keptRows(r));
@@ -44004,9 +44154,12 @@ function lifecycleText(r) {
  * only when its recipe says `verify: false`), mark the previous
  * gold outdated with the cloud's own deprecation (naming the replacement),
  * keep the newest `lifecycle.keep`, and remove the rest and retired lines,
- * only with delete: true and never what is gold, newest or in use. dry-run
- * changes nothing. Orchestration only: the rules are in lifecycle/decide.ts.
+ * only with delete: true and never what is gold, newest or in use. Where the
+ * cloud can deactivate (OpenStack), a retired line's images are deactivated
+ * first and deleted after `lifecycle.delete_retired_after`. dry-run changes
+ * nothing. Orchestration only: the rules are in lifecycle/decide.ts.
  */
+
 
 
 
@@ -44022,6 +44175,8 @@ function lifecycleText(r) {
 
 async function runLifecycle(inputs, reporter, deps = {}) {
     const topology = await loadTopology(inputs.topology);
+    const now = (deps.now ?? (() => new Date()))();
+    const afterMs = retiredWindow(topology.lifecycle);
     const images = fingerprinted(topology, inputs);
     const configs = new Map(images.map((i) => [lineId(i), i]));
     const verdicts = new Map();
@@ -44044,7 +44199,7 @@ async function runLifecycle(inputs, reporter, deps = {}) {
         }));
     });
     const provider = (cloud) => open.providers.get(cloud);
-    const applied = { promoted: 0, outdated: 0, removed: 0, adopted: 0, done: new Set() };
+    const applied = { promoted: 0, outdated: 0, removed: 0, deactivated: 0, adopted: 0, done: new Set() };
     // One run at a time changes a store (the local one): the next waits, or stops naming this one.
     const unlock = inputs.dryRun
         ? async () => undefined
@@ -44059,6 +44214,8 @@ async function runLifecycle(inputs, reporter, deps = {}) {
             // Only a recipe that opts out of verification may have an unverified gold: without `verify:`, the bundled playbook verifies it.
             allowUnverified: config !== undefined && config.recipe.verify === false,
             delete: mayDelete,
+            // Where the cloud can make an image unbootable, a retired line is deactivated first and deleted after the window.
+            deactivation: provider(location.cloud).deactivate ? { now: now.getTime(), afterMs } : undefined,
         };
         const usage = {};
         const inUse = new Set();
@@ -44093,7 +44250,7 @@ async function runLifecycle(inputs, reporter, deps = {}) {
         if (inputs.dryRun)
             lifecycle_describe(line, open.owner, reporter);
         else
-            await apply(line, provider(location.cloud), open.owner, applied, failures, reporter);
+            await apply(line, provider(location.cloud), open.owner, now, applied, failures, reporter);
         return line;
     }).finally(unlock);
     const drift = driftRows(images, lines.map((l) => ({ ...l.location, gold: l.decision.gold })));
@@ -44106,6 +44263,7 @@ async function runLifecycle(inputs, reporter, deps = {}) {
         dryRun: inputs.dryRun,
         delete: inputs.delete,
         keep: topology.lifecycle.keep,
+        deleteRetiredAfter: topology.lifecycle.delete_retired_after ?? DELETE_RETIRED_AFTER,
         lines,
         failures,
         drift,
@@ -44143,14 +44301,23 @@ function lifecycle_describe(line, owner, reporter) {
         say(`would remove ${x.record.name} (${x.record.id}): ${x.reason}`);
     for (const x of decision.wouldRemove)
         say(`would remove ${x.record.name} (${x.record.id}) with delete: true: ${x.reason}`);
+    for (const x of decision.deactivate)
+        say(`would deactivate ${x.record.name} (${x.record.id}): retired, ${deletion(x.deleteAt)}`);
+    for (const x of decision.wouldDeactivate)
+        say(`would deactivate ${x.record.name} (${x.record.id}) with delete: true: retired, ${deletion(x.deleteAt)}`);
+    for (const k of decision.kept)
+        if (k.reason === 'retiring')
+            say(`keeps ${k.record.name} (${k.record.id}) deactivated since ${k.record.retiredAt}, ${deletion(k.deleteAt)}`);
 }
+/** When a deactivated retired image goes. */
+const deletion = (deleteAt) => deleteAt ? `deleted from ${deleteAt} on` : 'never deleted (lifecycle.delete_retired_after: never)';
 /**
  * Adopt first (tag the owner), promote (there is always a gold), then
- * outdated marks, then removals. Each failure is recorded and the rest goes
- * on, except that a failed promotion stops its line: the old gold is still
- * the current one.
+ * outdated marks, then deactivations of retired images, then removals.
+ * Each failure is recorded and the rest goes on, except that a failed
+ * promotion stops its line: the old gold is still the current one.
  */
-async function apply(line, provider, owner, applied, failures, reporter) {
+async function apply(line, provider, owner, now, applied, failures, reporter) {
     const { decision, location } = line;
     const step = async (record, kind, fn, done) => {
         try {
@@ -44191,6 +44358,13 @@ async function apply(line, provider, owner, applied, failures, reporter) {
                 applied.outdated += 1;
                 applied.done.add(doneKey('outdated', location.cloud, old));
             }
+        }
+    }
+    for (const { record, deleteAt } of decision.deactivate) {
+        const deactivate = () => provider.deactivate?.(record, now) ?? Promise.reject(new Error(`${provider.provider} cannot deactivate images`));
+        if (await step(record, 'deactivate', deactivate, `deactivated ${record.name} (${record.id}, retired): ${deletion(deleteAt)}`)) {
+            applied.deactivated += 1;
+            applied.done.add(doneKey('deactivate', location.cloud, record));
         }
     }
     for (const { record, reason } of decision.remove) {
@@ -45313,7 +45487,11 @@ async function pipeline(inputs, options, deps, run) {
     await stage('lifecycle', async () => {
         const r = await runLifecycle({ ...steps, command: 'lifecycle' }, fleet, deps);
         const detail = `${r.promoted} promoted, ${r.outdated} outdated, ${r.removed} removed`;
-        return { value: r, detail, counts: { promoted: r.promoted, outdated: r.outdated, removed: r.removed, adopted: r.adopted } };
+        return {
+            value: r,
+            detail,
+            counts: { promoted: r.promoted, outdated: r.outdated, removed: r.removed, deactivated: r.deactivated, adopted: r.adopted },
+        };
     });
     if (inputs.dryRun)
         return void report.stages.push({ name: 'plan again', status: 'skipped', detail: 'a dry run changes nothing' });
@@ -45463,6 +45641,7 @@ function statusText(status) {
 
 
 
+
 const status_newestFirst = (a, b) => b.createdAt.localeCompare(a.createdAt);
 const brief = (r, now) => {
     const ms = now.getTime() - Date.parse(r.createdAt);
@@ -45514,12 +45693,16 @@ async function runStatus(inputs, reporter, deps = {}) {
                     allowUnverified: config !== undefined && config.recipe.verify === false,
                     inUse: new Set(),
                     delete: false,
+                    deactivation: open.providers.get(cloud.name)?.deactivate
+                        ? { now: now.getTime(), afterMs: retiredWindow(topology.lifecycle) }
+                        : undefined,
                 });
                 const next = [
                     ...planSteps(plan, cloud.name, region, image, osName),
                     ...(decision.promote ? [`lifecycle promotes ${decision.promote.name}`] : []),
                     ...(decision.outdated.length ? [`lifecycle marks ${decision.outdated.length} outdated`] : []),
                     ...(decision.wouldRemove.length ? [`lifecycle --delete removes ${decision.wouldRemove.length}`] : []),
+                    ...(decision.wouldDeactivate.length ? [`lifecycle --delete deactivates ${decision.wouldDeactivate.length} (retired)`] : []),
                     ...(!config && !retired.has(image) ? [`kept: add "${image}" to lifecycle.retired to remove its images`] : []),
                 ];
                 lines.push({
@@ -45692,6 +45875,8 @@ const TAGS = {
     replacement: 'ib-replacement',
     /** When an outdated image was deprecated (where the cloud has no native field for it). */
     deprecatedAt: 'ib-deprecated-at',
+    /** When an image of a retired line was deactivated (unbootable); lifecycle deletes it delete_retired_after later. */
+    retiredAt: 'ib-retired-at',
     /** The accounts an image is shared with (local store). */
     sharedWith: 'ib-shared-with',
     /**
@@ -45810,6 +45995,7 @@ function fromTags(raw, base) {
         channel: channel === 'gold' || channel === 'outdated' ? channel : 'candidate',
         verified: verified === 'passed' || verified === 'failed' ? verified : 'unverified',
         source: tags[TAGS.source],
+        ...(tags[TAGS.retiredAt] ? { retiredAt: tags[TAGS.retiredAt] } : {}),
         tags,
     };
 }
@@ -46338,8 +46524,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var core = __nccwpck_require__(33838);
-// EXTERNAL MODULE: ./src/commands/index.ts + 100 modules
-var commands = __nccwpck_require__(15452);
+// EXTERNAL MODULE: ./src/commands/index.ts + 101 modules
+var commands = __nccwpck_require__(50255);
 ;// CONCATENATED MODULE: ./src/io/action-reporter.ts
 /** The Reporter of the GitHub Action: workflow commands, outputs, job summary. */
 
