@@ -6,9 +6,10 @@
  * cold-start benchmarks run; BENCH_NO_DIST_BUILD=1 skips that). Exits 1 when
  * a benchmark fails, after running the others.
  *
- * Expected duration on 2 shared cores, no KVM (BENCHMARKS.md): plan ~2 min,
+ * Expected duration on 2 shared cores, no KVM (BENCHMARKS.md): plan ~5 min,
  * fanout <1 min, deploy ~20 min (BENCH_RUNS=3), pipeline ~16 min
- * (BENCH_PIPELINE_RUNS=2): ~40 min in all.
+ * (BENCH_PIPELINE_RUNS=2), boot ~10 min (3 rounds; plus a build when the
+ * store lacks the image): ~50 min in all.
  * BENCH_RUNS=1 BENCH_PIPELINE_RUNS=1 BENCH_QUICK=1: a smoke run of ~20 min.
  */
 import { bundleCurrent, ensureCompiled, spawnLogged } from './lib/deploy-cli.js';
@@ -19,6 +20,7 @@ const BENCHES = {
   fanout: { file: './fanout.js', what: 'distribute fan-out to R regions (EC2 fake)' },
   deploy: { file: './deploy.js', what: 'time-to-ready: base image + provisioning vs our image (QEMU)' },
   pipeline: { file: './pipeline.js', what: 'whole local pipeline, our code vs Packer/QEMU/Ansible' },
+  boot: { file: './boot.js', what: 'boot to SSH and to ready: base image vs our image (QEMU)' },
 };
 
 async function ensureBundle() {
