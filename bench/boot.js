@@ -17,12 +17,12 @@
  * Takes ~1 min a boot on 2 shared TCG cores, plus ~10 min once when the
  * image must be built.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ARTIFACTS, artifactBytes, startArtifactServer } from './lib/deploy-artifacts.js';
-import { ROOT, cli, ensureCompiled, lib, spawnLogged } from './lib/deploy-cli.js';
+import { ROOT, builtImage, ensureCompiled, lib, requireTools as needTools } from './lib/deploy-cli.js';
 import { bootVm, waitForSsh } from './lib/deploy-vm.js';
 import { describe, ratio, seconds, summarize } from './lib/deploy-stats.js';
 
@@ -33,11 +33,7 @@ const READY = '/run/image-builder/ready';
 const ARTIFACT_PORT = 47231;
 const MIN = 60_000;
 
-function requireTools(tools) {
-  const missing = tools.filter((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0);
-  if (missing.length)
-    throw new Error(`the boot benchmark needs ${missing.join(', ')}: on Debian, apt-get install qemu-system-x86 qemu-utils sshpass packer`);
-}
+const requireTools = (tools) => needTools(tools, 'boot', 'qemu-system-x86 qemu-utils sshpass packer');
 
 function rounds(argv) {
   const raw = argv[0] ?? process.env.BENCH_BOOT_ROUNDS ?? '3';
@@ -80,42 +76,19 @@ async function cachedBase(storeRoot, suite) {
   return { disk: path.join(at, 'base.qcow2'), kernel: path.join(at, 'vmlinuz'), initrd: path.join(at, 'initrd.img'), user, password };
 }
 
-/** Our image from the store; built with the CLI first (untimed) when missing. */
-async function builtImage(image, store) {
-  const find = async () => (await store.inventory(image.buildRegion)).find((r) => r.fingerprint === image.fingerprint);
-  let record = await find();
-  let buildMs;
-  if (!record) {
-    requireTools(['packer']);
-    const { command, args, which, env } = cli();
-    const planFile = path.join(WORK, 'plan.json');
-    const common = ['--topology', TOPOLOGY, '--results', path.join(WORK, 'results'), '--work-dir', path.join(WORK, 'build')];
-    console.log(`   ${image.name} is not in the store: building it with the CLI (${which}); not part of any measurement`);
-    const started = Date.now();
-    const options = { env: { ...process.env, ...env }, quiet: true };
-    const files = new Map(ARTIFACTS.map((a) => [a.name, artifactBytes(a.name, a.size)]));
+/** Our image from the store; built with the CLI first (untimed) when missing, with the artifact server its recipe downloads from. */
+async function ourImage(image, store) {
+  const files = new Map(ARTIFACTS.map((a) => [a.name, artifactBytes(a.name, a.size)]));
+  const around = async (build) => {
     const server = await startArtifactServer({ files, port: ARTIFACT_PORT, megabitsPerSecond: 10_000 });
     try {
-      const plan = await spawnLogged(command, [...args, 'plan', '--plan-file', planFile, ...common], options);
-      if (plan.code !== 0) throw new Error(`plan failed:\n${plan.tail.join('\n')}`);
-      const cell = JSON.parse(await fs.readFile(planFile, 'utf8')).builds.find((b) => b.fingerprint === image.fingerprint);
-      const build = await spawnLogged(command, [...args, 'build', '--cell', JSON.stringify(cell), ...common], options);
-      if (build.code !== 0) throw new Error(`build of ${image.name} failed:\n${build.tail.join('\n')}`);
+      await build();
     } finally {
       await server.close();
     }
-    buildMs = Date.now() - started;
-    record = await find();
-    if (!record) throw new Error(`build of ${image.name} succeeded but the store has no image of fingerprint ${image.fingerprint}`);
-  }
-  const dir = store.imageDir(record.region, record.name);
-  return {
-    name: record.name,
-    disk: path.join(dir, 'image.qcow2'),
-    kernel: path.join(dir, 'vmlinuz'),
-    initrd: path.join(dir, 'initrd.img'),
-    buildMs,
   };
+  const built = await builtImage({ image, store, topology: TOPOLOGY, work: WORK, need: requireTools, around });
+  return { name: built.record.name, disk: built.disk, kernel: built.kernel, initrd: built.initrd, buildMs: built.buildMs };
 }
 
 /** Runs `script` in the guest as root over SSH (password from the base image's credentials, through SSHPASS). */
@@ -211,7 +184,7 @@ export async function run(argv = []) {
   const accelerator = process.env.IMAGE_BUILDER_ACCELERATOR ?? (kvmUsable() ? 'kvm' : 'tcg');
   await fs.mkdir(WORK, { recursive: true });
   const { image, store, base } = await images();
-  const ours = await builtImage(image, store);
+  const ours = await ourImage(image, store);
   await fs.rm(path.join(WORK, 'runs'), { recursive: true, force: true });
   const ctx = { accelerator, credentials: { user: base.user, password: base.password }, timeoutMs: 10 * MIN };
   const machines = { base, ours };

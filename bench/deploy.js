@@ -21,9 +21,8 @@
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawnSync } from 'node:child_process';
 import { ARTIFACTS, artifactBytes, sha256Hex, startArtifactServer } from './lib/deploy-artifacts.js';
-import { ROOT, cli, ensureCompiled, lib, spawnLogged } from './lib/deploy-cli.js';
+import { ROOT, builtImage, ensureCompiled, lib, requireTools as needTools } from './lib/deploy-cli.js';
 import { bootVm, waitForSsh } from './lib/deploy-vm.js';
 import { runAnsible, writeInventory } from './lib/deploy-ansible.js';
 import { describe, ratio, seconds, summarize } from './lib/deploy-stats.js';
@@ -51,13 +50,7 @@ function settings() {
   };
 }
 
-function requireTools(tools) {
-  const missing = tools.filter((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0);
-  if (missing.length)
-    throw new Error(
-      `the deploy benchmark needs ${missing.join(', ')}: on Debian, apt-get install qemu-system-x86 qemu-utils ansible sshpass packer`,
-    );
-}
+const requireTools = (tools) => needTools(tools, 'deploy', 'qemu-system-x86 qemu-utils ansible sshpass packer');
 
 /** The topology's image, its artifacts checked against the bytes the server will serve. */
 async function loadImage() {
@@ -95,37 +88,6 @@ async function baseImage(image, topology) {
   }
   const base = await ensureBaseImage({ ...spec, storeRoot: store.root, log: () => {} });
   return { base, store };
-}
-
-/** The built image from the store; built with the CLI first (untimed) when missing. */
-async function builtImage(image, topology, store) {
-  const find = async () => (await store.inventory(image.buildRegion)).find((r) => r.fingerprint === image.fingerprint);
-  let record = await find();
-  let buildMs;
-  if (!record) {
-    requireTools(['packer']);
-    const { command, args, which, env } = cli();
-    const planFile = path.join(WORK, 'plan.json');
-    const common = ['--topology', TOPOLOGY, '--results', path.join(WORK, 'results'), '--work-dir', path.join(WORK, 'build')];
-    console.log(`   ${image.name} is not in the store: building it with the CLI (${which}); not part of any measurement`);
-    const started = Date.now();
-    const plan = await spawnLogged(command, [...args, 'plan', '--plan-file', planFile, ...common], {
-      env: { ...process.env, ...env },
-      quiet: true,
-    });
-    if (plan.code !== 0) throw new Error(`plan failed:\n${plan.tail.join('\n')}`);
-    const cell = JSON.parse(await fs.readFile(planFile, 'utf8')).builds.find((b) => b.fingerprint === image.fingerprint);
-    const build = await spawnLogged(command, [...args, 'build', '--cell', JSON.stringify(cell), ...common], {
-      env: { ...process.env, ...env },
-      quiet: true,
-    });
-    if (build.code !== 0) throw new Error(`build of ${image.name} failed:\n${build.tail.join('\n')}`);
-    buildMs = Date.now() - started;
-    record = await find();
-    if (!record) throw new Error(`build of ${image.name} succeeded but the store has no image of fingerprint ${image.fingerprint}`);
-  }
-  const dir = store.imageDir(record.region, record.name);
-  return { record, disk: path.join(dir, 'image.qcow2'), kernel: path.join(dir, 'vmlinuz'), initrd: path.join(dir, 'initrd.img'), buildMs };
 }
 
 /** One boot of `machine`, timed from QEMU's spawn to a passing ready check; the VM is always killed. */
@@ -180,7 +142,7 @@ export async function run() {
   const server = await startArtifactServer({ files, port: ARTIFACT_PORT, megabitsPerSecond: s.megabits });
   try {
     const { base, store } = await baseImage(image, topology);
-    const built = await builtImage(image, topology, store);
+    const built = await builtImage({ image, store, topology: TOPOLOGY, work: WORK, need: requireTools });
     const extraVarsFile = path.join(WORK, 'extra-vars.json');
     const vars = {
       ...extraVars(image, { buildTime: new Date(), gitSha: process.env.GITHUB_SHA, version: productVersion() }),

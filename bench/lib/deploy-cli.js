@@ -4,7 +4,7 @@
  * lib/ is missing or older than src/), and the CLI a user runs.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, promises as fs, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -95,4 +95,44 @@ export function cli() {
     command: process.execPath, args: [path.join(LIB, 'src', 'index.js')],
     which: 'dist/ is not the bundle of src/, so the compiled lib/src/index.js (CLI mode)', env: { IMAGE_BUILDER_CLI: '1' },
   };
+}
+
+/**
+ * The topology's image from the local `store`: built with the CLI first
+ * (plan, then build of its cell; untimed by callers) when the store lacks
+ * it. `around(build)` runs the build inside what it needs (e.g. the artifact
+ * server); `work` holds the plan, results and build files; `need(tools)`
+ * is the benchmark's requireTools.
+ */
+export async function builtImage({ image, store, topology, work, need, around = (build) => build() }) {
+  const find = async () => (await store.inventory(image.buildRegion)).find((r) => r.fingerprint === image.fingerprint);
+  let record = await find();
+  let buildMs;
+  if (!record) {
+    need(['packer']);
+    const { command, args, which, env } = cli();
+    const planFile = path.join(work, 'plan.json');
+    const common = ['--topology', topology, '--results', path.join(work, 'results'), '--work-dir', path.join(work, 'build')];
+    const options = { env: { ...process.env, ...env }, quiet: true };
+    console.log(`   ${image.name} is not in the store: building it with the CLI (${which}); not part of any measurement`);
+    const started = Date.now();
+    await around(async () => {
+      const plan = await spawnLogged(command, [...args, 'plan', '--plan-file', planFile, ...common], options);
+      if (plan.code !== 0) throw new Error(`plan failed:\n${plan.tail.join('\n')}`);
+      const cell = JSON.parse(await fs.readFile(planFile, 'utf8')).builds.find((b) => b.fingerprint === image.fingerprint);
+      const build = await spawnLogged(command, [...args, 'build', '--cell', JSON.stringify(cell), ...common], options);
+      if (build.code !== 0) throw new Error(`build of ${image.name} failed:\n${build.tail.join('\n')}`);
+    });
+    buildMs = Date.now() - started;
+    record = await find();
+    if (!record) throw new Error(`build of ${image.name} succeeded but the store has no image of fingerprint ${image.fingerprint}`);
+  }
+  const dir = store.imageDir(record.region, record.name);
+  return { record, disk: path.join(dir, 'image.qcow2'), kernel: path.join(dir, 'vmlinuz'), initrd: path.join(dir, 'initrd.img'), buildMs };
+}
+
+/** Fails naming the missing tools and the Debian packages (`packages`) that hold the benchmark's tools. */
+export function requireTools(tools, bench, packages) {
+  const missing = tools.filter((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0);
+  if (missing.length) throw new Error(`the ${bench} benchmark needs ${missing.join(', ')}: on Debian, apt-get install ${packages}`);
 }
